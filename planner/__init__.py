@@ -1,0 +1,1 @@
+"""Soạn Kế hoạch: the pure domain layer (never imports streamlit)."""

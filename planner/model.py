@@ -1,0 +1,490 @@
+"""The plan model: plan file format version 1 (see DESIGN.md), loaded with validation.
+
+Every class is a frozen dataclass; edits make new objects (`dataclasses.replace`).
+Unknown keys found on load are kept in `extra` and written back, so a newer file opened
+by this version loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from planner.errors import PlanFormatError
+from planner.text import clean_line, clean_text
+
+SCHEMA_VERSION = 1
+MAX_SECTION_DEPTH = 6
+MAX_PLAN_BYTES = 20 * 1024 * 1024
+
+BLOCK_KINDS = ("paragraph", "dash", "plus", "table")
+TASK_STATUSES = ("planned", "in_progress", "done", "cancelled")
+STATUS_LABELS = {
+    "planned": "Chưa bắt đầu",
+    "in_progress": "Đang thực hiện",
+    "done": "Hoàn thành",
+    "cancelled": "Đã hủy",
+}
+SIGNER_PREFIXES = ("", "KT.", "TM.", "TL.", "TUQ.", "Q.")
+
+
+@dataclass(frozen=True)
+class Meta:
+    parent_authority: str = ""
+    authority: str = ""
+    number: str = ""
+    symbol: str = ""
+    place: str = ""
+    issued: date | None = None
+    year: int = 0
+    doc_type: str = "KẾ HOẠCH"
+    subject: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Base:
+    """One Căn cứ line, linked to a catalogue row when known."""
+
+    text: str
+    directive_id: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph, a `- ` item, a `+ ` item or a table.
+
+    `reviewed` is None for a block nobody asked to review; a rollover sets it False on every
+    carried-over block (chưa rà soát) and the editor sets it True once checked.
+    """
+
+    kind: str = "paragraph"
+    text: str = ""
+    rows: tuple[tuple[str, ...], ...] = ()
+    reviewed: bool | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Section:
+    number: str
+    title: str
+    blocks: tuple[Block, ...] = ()
+    children: tuple[Section, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Signer:
+    prefix: str = ""
+    position: str = ""
+    deputy_position: str = ""
+    name: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Task:
+    id: str
+    title: str
+    lead: str = ""
+    support: tuple[str, ...] = ()
+    start: date | None = None
+    due: date | None = None
+    status: str = "planned"
+    progress: int = 0
+    section: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    def is_overdue(self, today: date) -> bool:
+        """Overdue is computed, never stored: past due and neither done nor cancelled."""
+        return (
+            self.due is not None
+            and self.due < today
+            and self.status
+            not in (
+                "done",
+                "cancelled",
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Plan:
+    meta: Meta = field(default_factory=Meta)
+    bases: tuple[Base, ...] = ()
+    preamble: tuple[str, ...] = ()
+    sections: tuple[Section, ...] = ()
+    closing: tuple[str, ...] = ()
+    recipients: tuple[str, ...] = ()
+    signer: Signer = field(default_factory=Signer)
+    tasks: tuple[Task, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def title(self) -> str:
+        """A short title for lists: the subject, or the document type and year."""
+        return self.meta.subject or f"{self.meta.doc_type.capitalize()} năm {self.meta.year}"
+
+    def iter_sections(self) -> Iterator[tuple[str, Section]]:
+        """Every section, depth first, with its path (`II.1.a`)."""
+        yield from _walk(self.sections, "")
+
+    def find_section(self, path: str) -> Section | None:
+        for p, s in self.iter_sections():
+            if p == path:
+                return s
+        return None
+
+
+def _walk(sections: tuple[Section, ...], prefix: str) -> Iterator[tuple[str, Section]]:
+    for s in sections:
+        path = f"{prefix}.{s.number}" if prefix else s.number
+        yield path, s
+        yield from _walk(s.children, path)
+
+
+def section_depth(sections: tuple[Section, ...]) -> int:
+    """Depth of the deepest section (0 for none)."""
+    return max((1 + section_depth(s.children) for s in sections), default=0)
+
+
+# ---------------------------------------------------------------- loading
+
+
+class _Reader:
+    """Validates one JSON document, naming the field and the file in each error."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, where: str, what: str) -> PlanFormatError:
+        return PlanFormatError(f"Tệp {self.source}: trường “{where}” {what}.")
+
+    def obj(self, value: Any, where: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(where, "phải là một đối tượng (dạng {…})")
+        return value
+
+    def lst(self, value: Any, where: str) -> list[Any]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.fail(where, "phải là một danh sách (dạng […])")
+        return value
+
+    def text(self, value: Any, where: str, *, multiline: bool = True) -> str:
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise self.fail(where, "phải là chữ")
+        return clean_text(value) if multiline else clean_line(value)
+
+    def date(self, value: Any, where: str) -> date | None:
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str):
+            raise self.fail(where, "phải là ngày dạng YYYY-MM-DD hoặc null")
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise self.fail(
+                where, f"có ngày không hợp lệ “{value}” (cần dạng YYYY-MM-DD)"
+            ) from None
+
+    def int_(self, value: Any, where: str, lo: int, hi: int) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+            raise self.fail(where, f"phải là số nguyên từ {lo} đến {hi}")
+        return value
+
+
+def _extra(d: Mapping[str, Any], cls: type) -> dict[str, Any]:
+    known = {f.name for f in fields(cls)} - {"extra"}
+    return {k: v for k, v in d.items() if k not in known}
+
+
+def plan_from_dict(data: Any, source: str = "kế hoạch") -> Plan:
+    """Validate and build a Plan from parsed JSON; `source` names the file in messages."""
+    r = _Reader(source)
+    d = r.obj(data, "(gốc)")
+    version = d.get("schema_version")
+    if version is None:
+        raise r.fail("schema_version", "bị thiếu")
+    version = r.int_(version, "schema_version", 1, 10**6)
+    if version > SCHEMA_VERSION:
+        raise PlanFormatError(
+            f"Tệp {source} được tạo bởi phiên bản mới hơn của chương trình (định dạng số "
+            f"{version}, chương trình này đọc được đến số {SCHEMA_VERSION}). "
+            "Hãy cập nhật chương trình để mở tệp này."
+        )
+    m = r.obj(d.get("meta", {}), "meta")
+    year = m.get("year", 0)
+    meta = Meta(
+        parent_authority=r.text(
+            m.get("parent_authority"), "meta.parent_authority", multiline=False
+        ),
+        authority=r.text(m.get("authority"), "meta.authority", multiline=False),
+        number=r.text(m.get("number"), "meta.number", multiline=False),
+        symbol=r.text(m.get("symbol"), "meta.symbol", multiline=False),
+        place=r.text(m.get("place"), "meta.place", multiline=False),
+        issued=r.date(m.get("issued"), "meta.issued"),
+        year=r.int_(year, "meta.year", 0, 9999),
+        doc_type=r.text(m.get("doc_type", "KẾ HOẠCH"), "meta.doc_type", multiline=False),
+        subject=r.text(m.get("subject"), "meta.subject", multiline=False),
+        extra=_extra(m, Meta),
+    )
+    bases = []
+    for i, b in enumerate(r.lst(d.get("bases"), "bases")):
+        where = f"bases[{i + 1}]"
+        b = r.obj(b, where)
+        did = b.get("directive_id")
+        if did is not None and not isinstance(did, str):
+            raise r.fail(f"{where}.directive_id", "phải là chữ hoặc null")
+        bases.append(Base(r.text(b.get("text"), f"{where}.text"), did or None, _extra(b, Base)))
+    s = r.obj(d.get("signer", {}), "signer")
+    prefix = r.text(s.get("prefix"), "signer.prefix", multiline=False)
+    if prefix not in SIGNER_PREFIXES:
+        raise r.fail(
+            "signer.prefix",
+            f"phải là một trong: {', '.join(p or '(trống)' for p in SIGNER_PREFIXES)}",
+        )
+    signer = Signer(
+        prefix=prefix,
+        position=r.text(s.get("position"), "signer.position", multiline=False),
+        deputy_position=r.text(s.get("deputy_position"), "signer.deputy_position", multiline=False),
+        name=r.text(s.get("name"), "signer.name", multiline=False),
+        extra=_extra(s, Signer),
+    )
+    return Plan(
+        meta=meta,
+        bases=tuple(bases),
+        preamble=_texts(r, d.get("preamble"), "preamble"),
+        sections=tuple(
+            _section(r, x, f"sections[{i + 1}]", 1)
+            for i, x in enumerate(r.lst(d.get("sections"), "sections"))
+        ),
+        closing=_texts(r, d.get("closing"), "closing"),
+        recipients=_texts(r, d.get("recipients"), "recipients", multiline=False),
+        signer=signer,
+        tasks=tuple(
+            _task(r, t, f"tasks[{i + 1}]") for i, t in enumerate(r.lst(d.get("tasks"), "tasks"))
+        ),
+        extra=_extra(d, Plan) | {},
+    )
+
+
+def _texts(r: _Reader, value: Any, where: str, *, multiline: bool = True) -> tuple[str, ...]:
+    return tuple(
+        r.text(v, f"{where}[{i + 1}]", multiline=multiline)
+        for i, v in enumerate(r.lst(value, where))
+    )
+
+
+def _section(r: _Reader, value: Any, where: str, depth: int) -> Section:
+    if depth > MAX_SECTION_DEPTH:
+        raise PlanFormatError(
+            f"Tệp {r.source}: mục “{where}” lồng quá sâu (tối đa {MAX_SECTION_DEPTH} cấp mục)."
+        )
+    d = r.obj(value, where)
+    blocks = []
+    for i, b in enumerate(r.lst(d.get("blocks"), f"{where}.blocks")):
+        bw = f"{where}.blocks[{i + 1}]"
+        b = r.obj(b, bw)
+        kind = b.get("kind", "paragraph")
+        if kind not in BLOCK_KINDS:
+            raise r.fail(f"{bw}.kind", f"phải là một trong: {', '.join(BLOCK_KINDS)}")
+        rows: tuple[tuple[str, ...], ...] = ()
+        if kind == "table":
+            rows = tuple(
+                tuple(r.text(c, f"{bw}.rows[{j + 1}]") for c in r.lst(row, f"{bw}.rows[{j + 1}]"))
+                for j, row in enumerate(r.lst(b.get("rows"), f"{bw}.rows"))
+            )
+        reviewed = b.get("reviewed")
+        if reviewed is not None and not isinstance(reviewed, bool):
+            raise r.fail(f"{bw}.reviewed", "phải là true, false hoặc null")
+        blocks.append(
+            Block(kind, r.text(b.get("text"), f"{bw}.text"), rows, reviewed, _extra(b, Block))
+        )
+    children = tuple(
+        _section(r, c, f"{where}.children[{i + 1}]", depth + 1)
+        for i, c in enumerate(r.lst(d.get("children"), f"{where}.children"))
+    )
+    return Section(
+        number=r.text(d.get("number"), f"{where}.number", multiline=False),
+        title=r.text(d.get("title"), f"{where}.title", multiline=False),
+        blocks=tuple(blocks),
+        children=children,
+        extra=_extra(d, Section),
+    )
+
+
+def _task(r: _Reader, value: Any, where: str) -> Task:
+    d = r.obj(value, where)
+    tid = r.text(d.get("id"), f"{where}.id", multiline=False)
+    if not tid:
+        raise r.fail(f"{where}.id", "bị thiếu")
+    status = d.get("status", "planned")
+    if status not in TASK_STATUSES:
+        raise r.fail(f"{where}.status", f"phải là một trong: {', '.join(TASK_STATUSES)}")
+    start = r.date(d.get("start"), f"{where}.start")
+    due = r.date(d.get("due"), f"{where}.due")
+    if start and due and due < start:
+        raise r.fail(f"{where}.due", "không được trước ngày bắt đầu")
+    section = d.get("section")
+    return Task(
+        id=tid,
+        title=r.text(d.get("title"), f"{where}.title", multiline=False),
+        lead=r.text(d.get("lead"), f"{where}.lead", multiline=False),
+        support=tuple(
+            r.text(x, f"{where}.support", multiline=False)
+            for x in r.lst(d.get("support"), f"{where}.support")
+        ),
+        start=start,
+        due=due,
+        status=status,
+        progress=r.int_(d.get("progress", 0), f"{where}.progress", 0, 100),
+        section=r.text(section, f"{where}.section", multiline=False) if section else None,
+        extra=_extra(d, Task),
+    )
+
+
+def plan_from_json(raw: bytes | str, source: str = "kế hoạch") -> Plan:
+    """Parse a plan file's bytes; every problem is a PlanFormatError naming `source`."""
+    if isinstance(raw, bytes):
+        if len(raw) > MAX_PLAN_BYTES:
+            raise PlanFormatError(
+                f"Tệp {source} quá lớn (tối đa {MAX_PLAN_BYTES // 1024 // 1024} MB)."
+            )
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise PlanFormatError(
+                f"Tệp {source} không phải tệp kế hoạch (.json, mã UTF-8)."
+            ) from None
+    if not raw.strip():
+        raise PlanFormatError(f"Tệp {source} trống.")
+    try:
+        data = json.loads(raw)
+    except RecursionError:
+        raise PlanFormatError(f"Tệp {source} lồng quá sâu, không đọc được.") from None
+    except json.JSONDecodeError as e:
+        raise PlanFormatError(
+            f"Tệp {source} không phải tệp kế hoạch hợp lệ "
+            f"(lỗi JSON ở dòng {e.lineno}, cột {e.colno})."
+        ) from None
+    try:
+        return plan_from_dict(data, source)
+    except RecursionError:
+        raise PlanFormatError(f"Tệp {source} lồng quá sâu, không đọc được.") from None
+
+
+def load_plan(path: str | Path) -> Plan:
+    """Read a plan file from disk."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise PlanFormatError(f"Không tìm thấy tệp {p}.") from None
+    except OSError as e:
+        raise PlanFormatError(f"Không đọc được tệp {p}: {e.strerror}.") from None
+    return plan_from_json(raw, p.name)
+
+
+# ---------------------------------------------------------------- saving
+
+
+def _d(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _block_dict(b: Block) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": b.kind, "text": b.text}
+    if b.kind == "table":
+        out["rows"] = [list(r) for r in b.rows]
+    if b.reviewed is not None:
+        out["reviewed"] = b.reviewed
+    return {**out, **b.extra}
+
+
+def _section_dict(s: Section) -> dict[str, Any]:
+    out = {
+        "number": s.number,
+        "title": s.title,
+        "blocks": [_block_dict(b) for b in s.blocks],
+        "children": [_section_dict(c) for c in s.children],
+    }
+    return {**out, **s.extra}
+
+
+def task_to_dict(t: Task) -> dict[str, Any]:
+    out = {
+        "id": t.id,
+        "title": t.title,
+        "lead": t.lead,
+        "support": list(t.support),
+        "start": _d(t.start),
+        "due": _d(t.due),
+        "status": t.status,
+        "progress": t.progress,
+        "section": t.section,
+    }
+    return {**out, **t.extra}
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    """The plan as format-v1 JSON data (unknown keys found on load included)."""
+    m = plan.meta
+    meta = {
+        "parent_authority": m.parent_authority,
+        "authority": m.authority,
+        "number": m.number,
+        "symbol": m.symbol,
+        "place": m.place,
+        "issued": _d(m.issued),
+        "year": m.year,
+        "doc_type": m.doc_type,
+        "subject": m.subject,
+    }
+    s = plan.signer
+    signer = {
+        "prefix": s.prefix,
+        "position": s.position,
+        "deputy_position": s.deputy_position,
+        "name": s.name,
+    }
+    out = {
+        "schema_version": SCHEMA_VERSION,
+        "meta": {**meta, **m.extra},
+        "bases": [{"text": b.text, "directive_id": b.directive_id, **b.extra} for b in plan.bases],
+        "preamble": list(plan.preamble),
+        "sections": [_section_dict(x) for x in plan.sections],
+        "closing": list(plan.closing),
+        "recipients": list(plan.recipients),
+        "signer": {**signer, **s.extra},
+        "tasks": [task_to_dict(t) for t in plan.tasks],
+    }
+    return {**out, **plan.extra}
+
+
+def plan_to_json(plan: Plan) -> str:
+    """Pretty, stable JSON text (UTF-8 characters kept as they are)."""
+    return json.dumps(plan_to_dict(plan), ensure_ascii=False, indent=2) + "\n"
+
+
+def save_plan(plan: Plan, path: str | Path) -> None:
+    """Write a plan file atomically (a crash never leaves half a file)."""
+    p = Path(path)
+    tmp = p.with_name(p.name + ".tmp")
+    tmp.write_text(plan_to_json(plan), encoding="utf-8")
+    tmp.replace(p)
+
+
+def with_extra(plan: Plan, **values: Any) -> Plan:
+    """A copy of `plan` with top-level extension keys set (None removes a key)."""
+    extra = {k: v for k, v in {**plan.extra, **values}.items() if v is not None}
+    return replace(plan, extra=extra)
