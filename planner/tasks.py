@@ -1,0 +1,622 @@
+"""Tasks of a plan: suggestions from the text, validation, edits, figures and the schedule.
+
+Everything here is pure: a Plan goes in, a new Plan (or plain data) comes out. "Today" is
+always passed in by the caller; overdue is computed with `Task.is_overdue(today)`, never stored.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+from planner.errors import PlannerError
+from planner.model import STATUS_LABELS, TASK_STATUSES, Plan, Section, Task
+from planner.text import clean_line
+
+MAX_TITLE = 2000
+
+
+class TaskError(PlannerError):
+    """A task edit is not acceptable (empty content, due before start, bad status…)."""
+
+
+# ---------------------------------------------------------------- small helpers
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics (đ → d), for matching Vietnamese text loosely."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def _fold_same_length(text: str) -> str:
+    """Like `fold`, one output character per input character (positions stay valid)."""
+    out = []
+    for c in text:
+        base = "".join(
+            x
+            for x in unicodedata.normalize("NFD", c.replace("đ", "d").replace("Đ", "D"))
+            if not unicodedata.combining(x)
+        ).lower()
+        out.append(base if len(base) == 1 else (" " if c.isspace() else c))
+    return "".join(" " if ch.isspace() else ch for ch in out)
+
+
+def fmt_date(d: date | None) -> str:
+    """dd/mm/yyyy, or an empty string for no date."""
+    return d.strftime("%d/%m/%Y") if d else ""
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status)
+
+
+_LABEL_TO_STATUS = {fold(v): k for k, v in STATUS_LABELS.items()}
+_STATUS_ALIASES = {
+    "da hoan thanh": "done",
+    "xong": "done",
+    "hoan tat": "done",
+    "dang trien khai": "in_progress",
+    "dang lam": "in_progress",
+    "chua thuc hien": "planned",
+    "chua trien khai": "planned",
+    "ke hoach": "planned",
+    "huy": "cancelled",
+    "da huy bo": "cancelled",
+    "huy bo": "cancelled",
+    "khong thuc hien": "cancelled",
+}
+
+
+def parse_status(value: str) -> str | None:
+    """A status key from a key (`in_progress`) or a Vietnamese label (`Đang thực hiện`)."""
+    v = fold(str(value))
+    if not v:
+        return None
+    if v in TASK_STATUSES:
+        return v
+    v2 = v.replace(" ", "_")
+    if v2 in TASK_STATUSES:
+        return v2
+    return _LABEL_TO_STATUS.get(v) or _STATUS_ALIASES.get(v)
+
+
+def new_task_id(existing: Iterable[str]) -> str:
+    """A fresh id `tN`, N one more than the largest used (never reuses one in the list)."""
+    used = set(existing)
+    top = 0
+    for tid in used:
+        m = re.fullmatch(r"t(\d+)", tid)
+        if m:
+            top = max(top, int(m.group(1)))
+    n = top + 1
+    while f"t{n}" in used:
+        n += 1
+    return f"t{n}"
+
+
+# ---------------------------------------------------------------- deadlines in text
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_D = r"(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}))?"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """Dates found in a sentence: `due` (and `start` when the text gives a range)."""
+
+    start: date | None
+    due: date
+    phrase: str
+
+
+def _mkdate(day: int, month: int, year: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def find_deadlines(text: str, year: int) -> list[Deadline]:
+    """Deadlines written in `text`; a date without a year takes the plan's `year`.
+
+    Understood: `trước ngày 25/11`, `chậm nhất ngày 25/11/2021`, `hạn chót 25/11`,
+    `từ ngày 01/9 đến ngày 30/9`, `tháng 12/2021`, `trong tháng 12`, `quý III (năm 2021)`,
+    `6 tháng đầu năm`, `ngày 25 tháng 11 năm 2021`.
+    """
+    if year <= 0:
+        return []
+    f = _fold_same_length(text)
+    found: list[tuple[int, Deadline]] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(m: re.Match[str], start: date | None, due: date | None) -> None:
+        if due is None or (start is not None and start > due):
+            return
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            return
+        taken.append((m.start(), m.end()))
+        found.append((m.start(), Deadline(start, due, text[m.start() : m.end()].strip())))
+
+    def ymd(d: str, m: str, y: str | None) -> date | None:
+        return _mkdate(int(d), int(m), int(y) if y else year)
+
+    # a range: từ (ngày) 01/9 đến (ngày) 30/9
+    for m in re.finditer(rf"tu (?:ngay )?{_D}\s*(?:den|-)\s*(?:ngay )?{_D}", f):
+        g = m.groups()
+        add(m, ymd(g[0], g[1], g[2] or g[5]), ymd(g[3], g[4], g[5]))
+    # a month range: từ tháng 9 đến tháng 12(/2021)
+    for m in re.finditer(
+        r"tu thang (\d{1,2})(?:\s*/\s*(\d{4}))? (?:den|-) thang (\d{1,2})(?:\s*/\s*(\d{4}))?", f
+    ):
+        m1, y1, m2, y2 = m.groups()
+        ya, yb = int(y1 or y2 or year), int(y2 or year)
+        if 1 <= int(m1) <= 12 and 1 <= int(m2) <= 12:
+            add(m, date(ya, int(m1), 1), _month_end(yb, int(m2)))
+    # a deadline: trước / chậm nhất / hạn chót / đến / hoàn thành (ngày) dd/mm(/yyyy)
+    for m in re.finditer(
+        rf"\b(?:truoc|cham nhat(?: la)?|han chot(?: la)?|han cuoi|den|hoan thanh)"
+        rf"(?: ngay)?\s*:?\s*{_D}",
+        f,
+    ):
+        d, mo, y = m.groups()
+        add(m, None, ymd(d, mo, y))
+    # ngày 25 tháng 11 (năm 2021)
+    for m in re.finditer(r"ngay (\d{1,2}) thang (\d{1,2})(?: nam (\d{4}))?", f):
+        d, mo, y = m.groups()
+        add(m, None, ymd(d, mo, y))
+    # a month: (trong) tháng 12/2021, tháng 12 năm 2021, trong tháng 12
+    for m in re.finditer(r"(?:trong )?thang (\d{1,2})(?:\s*(?:/|nam)\s*(\d{4}))?", f):
+        mo, y = m.groups()
+        if not (1 <= int(mo) <= 12):
+            continue
+        if y is None and not m.group(0).startswith("trong"):
+            # "tháng 12" alone is too loose unless a year or "trong" makes it a time
+            continue
+        yy = int(y) if y else year
+        add(m, date(yy, int(mo), 1), _month_end(yy, int(mo)))
+    # a quarter: quý III (năm 2021), quý 3/2021
+    for m in re.finditer(r"quy (iv|iii|ii|i|[1-4])\b(?:\s*(?:/|nam)\s*(\d{4}))?", f):
+        q = _ROMAN[m.group(1)]
+        yy = int(m.group(2)) if m.group(2) else year
+        add(m, date(yy, 3 * q - 2, 1), _month_end(yy, 3 * q))
+    # half years
+    for m in re.finditer(r"6 thang (dau|cuoi) nam", f):
+        if m.group(1) == "dau":
+            add(m, date(year, 1, 1), date(year, 6, 30))
+        else:
+            add(m, date(year, 7, 1), date(year, 12, 31))
+    # a bare dd/mm/yyyy date after "ngày"
+    for m in re.finditer(rf"ngay {_D}", f):
+        d, mo, y = m.groups()
+        if y:
+            add(m, None, ymd(d, mo, y))
+    return [dl for _, dl in sorted(found, key=lambda x: x[0])]
+
+
+_RECURRING = ("thuong xuyen", "dinh ky", "hang thang", "hang quy", "hang tuan")
+
+
+def is_recurring(text: str) -> bool:
+    f = fold(text)
+    return any(w in f for w in _RECURRING)
+
+
+# ---------------------------------------------------------------- suggestions
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A task proposed from the plan's text; the user accepts it or not."""
+
+    task: Task
+    source: str  # the sentence it came from
+    section_title: str  # the unit's subsection title
+    deadline: str = ""  # the phrase the due date came from, if any
+
+
+def _implementation_section(plan: Plan) -> tuple[str, Section] | None:
+    for path, s in plan.iter_sections():
+        if "to chuc thuc hien" in fold(s.title):
+            return path, s
+    return None
+
+
+def _items(section: Section) -> list[str]:
+    items = [b.text for b in section.blocks if b.kind in ("dash", "plus") and b.text.strip()]
+    if not items:
+        items = [b.text for b in section.blocks if b.kind == "paragraph" and b.text.strip()]
+    return items
+
+
+def _title_of(text: str) -> str:
+    t = clean_line(text)
+    return t.rstrip(" .;,")[:MAX_TITLE]
+
+
+def _unit_name(title: str) -> str:
+    t = clean_line(title).rstrip(" .:;")
+    return t[:1].upper() + t[1:] if t else t
+
+
+def suggest_tasks(plan: Plan) -> list[Suggestion]:
+    """Tasks proposed from *TỔ CHỨC THỰC HIỆN*: each unit's items, led by that unit.
+
+    Returns nothing when the plan already has tasks or has no such section. The plan is not
+    changed: the caller shows the list and adds only what the user accepts.
+    """
+    if plan.tasks:
+        return []
+    found = _implementation_section(plan)
+    if found is None:
+        return []
+    path, impl = found
+    groups: list[tuple[str, str, list[str]]] = []
+    for child in impl.children:
+        groups.append((f"{path}.{child.number}", _unit_name(child.title), _items(child)))
+    if not impl.children:
+        default_unit = _unit_name(plan.meta.authority.capitalize()) if plan.meta.authority else ""
+        groups.append((path, default_unit, _items(impl)))
+    units = [u for _, u, _ in groups if u]
+    out: list[Suggestion] = []
+    used: list[str] = []
+    for sec_path, unit, items in groups:
+        for text in items:
+            title = _title_of(text)
+            if not title:
+                continue
+            deadlines = find_deadlines(text, plan.meta.year)
+            start = due = None
+            phrase = ""
+            if deadlines:
+                last = max(deadlines, key=lambda d: d.due)
+                due, start, phrase = last.due, last.start, last.phrase
+            support = tuple(
+                u for u in units if u != unit and fold(u) in fold(text) and fold(u) != fold(unit)
+            )
+            tid = new_task_id(used)
+            used.append(tid)
+            extra: dict[str, Any] = {"origin": "suggested"}
+            if is_recurring(text) and not (start and due):
+                extra["recurring"] = True
+            task = Task(
+                id=tid,
+                title=title,
+                lead=unit,
+                support=support,
+                start=start,
+                due=due,
+                status="planned",
+                progress=0,
+                section=sec_path,
+                extra=extra,
+            )
+            out.append(Suggestion(task, clean_line(text), unit, phrase))
+    return out
+
+
+def accept_suggestions(plan: Plan, accepted: Sequence[Suggestion]) -> Plan:
+    """Add the accepted suggestions as tasks, each with a fresh id."""
+    tasks = list(plan.tasks)
+    for s in accepted:
+        t = replace(s.task, id=new_task_id(x.id for x in tasks))
+        validate_task(t)
+        tasks.append(t)
+    return replace(plan, tasks=tuple(tasks))
+
+
+# ---------------------------------------------------------------- validation and edits
+
+
+def _name(task: Task, where: str = "") -> str:
+    short = task.title if len(task.title) <= 60 else task.title[:57] + "…"
+    label = f"“{short}”" if short else f"mã {task.id}"
+    return f"Công việc {label}{where}"
+
+
+def validate_task(task: Task, *, where: str = "") -> None:
+    """Raise TaskError (Vietnamese, naming the task) when the task cannot be kept."""
+    if not task.id.strip():
+        raise TaskError(f"{_name(task, where)}: thiếu mã công việc.")
+    if not task.title.strip():
+        raise TaskError(f"Công việc{where or ' mã ' + task.id}: nội dung công việc đang trống.")
+    if len(task.title) > MAX_TITLE:
+        raise TaskError(f"{_name(task, where)}: nội dung quá dài (tối đa {MAX_TITLE} ký tự).")
+    if task.status not in TASK_STATUSES:
+        allowed = ", ".join(STATUS_LABELS[s] for s in TASK_STATUSES)
+        raise TaskError(
+            f"{_name(task, where)}: trạng thái “{task.status}” không hợp lệ (chọn một trong: "
+            f"{allowed})."
+        )
+    if isinstance(task.progress, bool) or not isinstance(task.progress, int):
+        raise TaskError(f"{_name(task, where)}: tỷ lệ hoàn thành phải là số nguyên từ 0 đến 100.")
+    if not 0 <= task.progress <= 100:
+        raise TaskError(
+            f"{_name(task, where)}: tỷ lệ hoàn thành {task.progress}% không hợp lệ "
+            "(phải từ 0 đến 100)."
+        )
+    if task.start and task.due and task.due < task.start:
+        raise TaskError(
+            f"{_name(task, where)}: hạn hoàn thành {fmt_date(task.due)} trước ngày bắt đầu "
+            f"{fmt_date(task.start)}."
+        )
+
+
+def _check_unique(tasks: Sequence[Task]) -> None:
+    seen: set[str] = set()
+    for t in tasks:
+        if t.id in seen:
+            raise TaskError(f"Mã công việc “{t.id}” bị trùng; mỗi công việc cần một mã riêng.")
+        seen.add(t.id)
+
+
+def add_task(plan: Plan, task: Task) -> Plan:
+    """Append `task` (a fresh id is given when its id is empty or already used)."""
+    ids = [t.id for t in plan.tasks]
+    if not task.id or task.id in ids:
+        task = replace(task, id=new_task_id(ids))
+    validate_task(task)
+    return replace(plan, tasks=(*plan.tasks, task))
+
+
+def update_task(plan: Plan, task: Task) -> Plan:
+    """Replace the task with the same id."""
+    validate_task(task)
+    if not any(t.id == task.id for t in plan.tasks):
+        raise TaskError(f"Không tìm thấy công việc mã “{task.id}” trong kế hoạch.")
+    return replace(plan, tasks=tuple(task if t.id == task.id else t for t in plan.tasks))
+
+
+def remove_task(plan: Plan, task_id: str) -> Plan:
+    if not any(t.id == task_id for t in plan.tasks):
+        raise TaskError(f"Không tìm thấy công việc mã “{task_id}” trong kế hoạch.")
+    return replace(plan, tasks=tuple(t for t in plan.tasks if t.id != task_id))
+
+
+def set_tasks(plan: Plan, tasks: Sequence[Task]) -> Plan:
+    """Replace the whole task list after validating every task and the ids' uniqueness."""
+    for i, t in enumerate(tasks):
+        validate_task(t, where=f" (dòng {i + 1})")
+    _check_unique(tasks)
+    return replace(plan, tasks=tuple(tasks))
+
+
+# ---------------------------------------------------------------- table rows (editor)
+
+TABLE_COLUMNS = ("id", "title", "lead", "support", "start", "due", "status", "progress")
+
+
+def split_units(value: Any) -> tuple[str, ...]:
+    """`"Trường A; Trường B"` → ("Trường A", "Trường B"); also accepts a list."""
+    if value is None:
+        return ()
+    if isinstance(value, (list, tuple)):
+        parts = [str(x) for x in value]
+    else:
+        if isinstance(value, float) and value != value:  # NaN
+            return ()
+        parts = re.split(r"[;\n]", str(value))
+    out = []
+    for p in parts:
+        p = clean_line(p)
+        if p and p not in out:
+            out.append(p)
+    return tuple(out)
+
+
+def _is_blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and value != value:
+        return True
+    try:
+        import pandas as pd
+
+        if value is pd.NaT or (not isinstance(value, str) and bool(pd.isna(value))):
+            return True
+    except (TypeError, ValueError):
+        pass
+    return isinstance(value, str) and not value.strip()
+
+
+def to_date(value: Any, what: str, where: str) -> date | None:
+    """A date from a date/datetime/Timestamp/ISO or dd/mm/yyyy string; blank → None."""
+    if _is_blank(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if hasattr(value, "to_pydatetime"):
+        return value.to_pydatetime().date()
+    s = str(value).strip()
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?", s)
+    if m:
+        d = _mkdate(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    else:
+        m = re.fullmatch(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})", s)
+        d = _mkdate(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+    if d is None:
+        raise TaskError(f"{where}: {what} “{s}” không phải ngày hợp lệ (ghi dạng dd/mm/yyyy).")
+    return d
+
+
+def to_progress(value: Any, where: str) -> int:
+    if _is_blank(value):
+        return 0
+    s = str(value).strip().rstrip("%").strip().replace(",", ".")
+    try:
+        f = float(s)
+    except ValueError:
+        raise TaskError(f"{where}: tỷ lệ hoàn thành “{value}” không phải là số.") from None
+    if f != f or not 0 <= f <= 100:
+        raise TaskError(f"{where}: tỷ lệ hoàn thành {s}% không hợp lệ (phải từ 0 đến 100).")
+    return round(f)
+
+
+def tasks_to_rows(tasks: Sequence[Task]) -> list[dict[str, Any]]:
+    """Rows for an editable table: units joined by "; ", status as its Vietnamese label."""
+    return [
+        {
+            "id": t.id,
+            "title": t.title,
+            "lead": t.lead,
+            "support": "; ".join(t.support),
+            "start": t.start,
+            "due": t.due,
+            "status": status_label(t.status),
+            "progress": t.progress,
+        }
+        for t in tasks
+    ]
+
+
+def tasks_from_rows(rows: Sequence[Mapping[str, Any]], previous: Sequence[Task]) -> list[Task]:
+    """Tasks from edited table rows; rows without an id are new tasks (fresh ids).
+
+    A row keeps what the table does not show (section, extra) from the task with its id.
+    Every problem raises TaskError naming the row (“dòng 3”).
+    """
+    by_id = {t.id: t for t in previous}
+    ids = [t.id for t in previous]
+    out: list[Task] = []
+    for i, row in enumerate(rows):
+        where = f"Dòng {i + 1}"
+        tid = "" if _is_blank(row.get("id")) else str(row.get("id")).strip()
+        title = "" if _is_blank(row.get("title")) else clean_line(str(row.get("title")))
+        status_raw = row.get("status")
+        status = "planned" if _is_blank(status_raw) else parse_status(str(status_raw))
+        if status is None:
+            allowed = ", ".join(STATUS_LABELS[s] for s in TASK_STATUSES)
+            raise TaskError(
+                f"{where}: trạng thái “{status_raw}” không hợp lệ (chọn một trong: {allowed})."
+            )
+        base = by_id.get(tid)
+        if not tid or tid in {t.id for t in out}:
+            tid = new_task_id([*ids, *(t.id for t in out)])
+        task = Task(
+            id=tid,
+            title=title,
+            lead="" if _is_blank(row.get("lead")) else clean_line(str(row.get("lead"))),
+            support=split_units(row.get("support")),
+            start=to_date(row.get("start"), "ngày bắt đầu", where),
+            due=to_date(row.get("due"), "hạn hoàn thành", where),
+            status=status,
+            progress=to_progress(row.get("progress"), where),
+            section=base.section if base else None,
+            extra=dict(base.extra) if base else {},
+        )
+        if not task.title:
+            raise TaskError(f"{where}: nội dung công việc đang trống.")
+        validate_task(task, where=f" ({where.lower()})")
+        out.append(task)
+    _check_unique(out)
+    return out
+
+
+# ---------------------------------------------------------------- figures and filters
+
+
+@dataclass(frozen=True)
+class Summary:
+    total: int
+    done: int
+    in_progress: int
+    planned: int
+    cancelled: int
+    overdue: int
+    mean_progress: float  # over tasks that are not cancelled; 0 when none
+
+
+def summarize(tasks: Sequence[Task], today: date) -> Summary:
+    counts = dict.fromkeys(TASK_STATUSES, 0)
+    for t in tasks:
+        counts[t.status] = counts.get(t.status, 0) + 1
+    live = [t for t in tasks if t.status != "cancelled"]
+    mean = sum(t.progress for t in live) / len(live) if live else 0.0
+    return Summary(
+        total=len(tasks),
+        done=counts["done"],
+        in_progress=counts["in_progress"],
+        planned=counts["planned"],
+        cancelled=counts["cancelled"],
+        overdue=sum(1 for t in tasks if t.is_overdue(today)),
+        mean_progress=mean,
+    )
+
+
+def units_of(tasks: Iterable[Task]) -> list[str]:
+    """Every unit named as lead or support, in first-seen order."""
+    seen: dict[str, None] = {}
+    for t in tasks:
+        for u in (t.lead, *t.support):
+            if u:
+                seen.setdefault(u, None)
+    return list(seen)
+
+
+def filter_tasks(
+    tasks: Iterable[Task],
+    *,
+    units: Iterable[str] = (),
+    statuses: Iterable[str] = (),
+    overdue_only: bool = False,
+    today: date | None = None,
+) -> list[Task]:
+    """Tasks led or supported by one of `units` and in one of `statuses` (empty = all)."""
+    us, ss = set(units), set(statuses)
+    if overdue_only and today is None:
+        raise TaskError("Cần biết ngày hôm nay để lọc công việc quá hạn.")
+    out = []
+    for t in tasks:
+        if us and t.lead not in us and not us.intersection(t.support):
+            continue
+        if ss and t.status not in ss:
+            continue
+        if overdue_only and today is not None and not t.is_overdue(today):
+            continue
+        out.append(t)
+    return out
+
+
+# ---------------------------------------------------------------- schedule for the document
+
+
+def schedule_time(task: Task) -> str:
+    """The *Thời gian* cell: a dd/mm/yyyy range, `Trước ngày …`, `Thường xuyên` or `Cả năm`."""
+    if task.start and task.due:
+        if task.start == task.due:
+            return fmt_date(task.due)
+        return f"{fmt_date(task.start)} - {fmt_date(task.due)}"
+    if task.due:
+        return f"Trước ngày {fmt_date(task.due)}"
+    if task.start:
+        return f"Từ ngày {fmt_date(task.start)}"
+    if task.extra.get("recurring") or is_recurring(task.title):
+        return "Thường xuyên"
+    return "Cả năm"
+
+
+def schedule_rows(plan: Plan) -> list[tuple[str, str, str, str]]:
+    """Rows of the *Tiến độ thực hiện* table: Thời gian | Nội dung | Chủ trì | Phối hợp.
+
+    Cancelled tasks are left out. Whole-year and recurring tasks come first, then dated tasks
+    in time order (by start, else due); ties keep the plan's order.
+    """
+    live = [t for t in plan.tasks if t.status != "cancelled"]
+    undated = [t for t in live if not (t.start or t.due)]
+    dated = sorted(
+        (t for t in live if t.start or t.due),
+        key=lambda t: (t.start or t.due or date.max, t.due or date.max),
+    )
+    return [(schedule_time(t), t.title, t.lead, "; ".join(t.support)) for t in undated + dated]
