@@ -56,3 +56,16 @@ class ExportError(PlannerError):
 
 class InputFileError(PlannerError):
     """An uploaded or given file is unusable (wrong type, encoding, size)."""
+
+
+def os_error_text(err: OSError) -> str:
+    """A short Vietnamese reason for a file-system error (the OS's own text is English)."""
+    if isinstance(err, FileNotFoundError):
+        return "không tìm thấy tệp hoặc thư mục"
+    if isinstance(err, PermissionError):
+        return "không có quyền truy cập"
+    if isinstance(err, IsADirectoryError):
+        return "đây là một thư mục, không phải tệp"
+    if isinstance(err, NotADirectoryError):
+        return "đường dẫn không phải thư mục"
+    return f"lỗi hệ thống tệp ({err.strerror or err})"

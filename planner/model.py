@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from planner.errors import PlanFormatError
+from planner.errors import PlanFormatError, os_error_text
 from planner.text import clean_line, clean_text
 
 SCHEMA_VERSION = 1
@@ -274,7 +274,7 @@ def plan_from_dict(data: Any, source: str = "kế hoạch") -> Plan:
         tasks=tuple(
             _task(r, t, f"tasks[{i + 1}]") for i, t in enumerate(r.lst(d.get("tasks"), "tasks"))
         ),
-        extra=_extra(d, Plan) | {},
+        extra={k: v for k, v in _extra(d, Plan).items() if k != "schema_version"},
     )
 
 
@@ -391,7 +391,7 @@ def load_plan(path: str | Path) -> Plan:
     except FileNotFoundError:
         raise PlanFormatError(f"Không tìm thấy tệp {p}.") from None
     except OSError as e:
-        raise PlanFormatError(f"Không đọc được tệp {p}: {e.strerror}.") from None
+        raise PlanFormatError(f"Không đọc được tệp {p}: {os_error_text(e)}.") from None
     return plan_from_json(raw, p.name)
 
 
@@ -480,8 +480,13 @@ def save_plan(plan: Plan, path: str | Path) -> None:
     """Write a plan file atomically (a crash never leaves half a file)."""
     p = Path(path)
     tmp = p.with_name(p.name + ".tmp")
-    tmp.write_text(plan_to_json(plan), encoding="utf-8")
-    tmp.replace(p)
+    try:
+        tmp.write_text(plan_to_json(plan), encoding="utf-8")
+        tmp.replace(p)
+    except OSError as e:
+        if tmp.parent.is_dir():
+            tmp.unlink(missing_ok=True)
+        raise PlanFormatError(f"Không ghi được tệp {p}: {os_error_text(e)}.") from None
 
 
 def with_extra(plan: Plan, **values: Any) -> Plan:

@@ -1,0 +1,26 @@
+"""Soạn Kế hoạch: page config, navigation and the sidebar's current-plan picker."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.plan_picker import sidebar_plan_picker
+
+st.set_page_config(
+    page_title="Soạn Kế hoạch",
+    page_icon=":material/edit_document:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+PAGES = [
+    st.Page("pages/home.py", title="Trang chủ", icon=":material/home:", default=True),
+]
+
+nav = st.navigation(PAGES)
+
+with st.sidebar:
+    st.markdown("### Soạn Kế hoạch")
+    sidebar_plan_picker()
+
+nav.run()

@@ -1,0 +1,1 @@
+"""Reusable Streamlit widgets; `components.state` is the one module that knows session keys."""

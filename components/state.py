@@ -1,0 +1,185 @@
+"""The one module that knows session-state keys and query parameters.
+
+The open plan's id lives in the URL (`?plan=<id>`), so a refresh or a shared link reopens it.
+Each session remembers which version it loaded, so a save from a stale version becomes a
+conflict (both versions kept) instead of overwriting someone else's work.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+
+import streamlit as st
+
+from planner.errors import ConflictError, NotFoundError, PlannerError
+from planner.model import Plan
+from planner.storage import PlanStore, StoredPlan, default_db_path
+
+_LOADED = "plan.loaded"  # (plan_id, version) this session last loaded or saved
+_CONFLICT = "plan.conflict"  # (plan_id, theirs_version, mine_version, message)
+_SAVED_AT = "plan.saved_at"  # datetime of this session's last successful save
+_EPOCH = "plan.epoch"  # bumped whenever the open plan's content is replaced wholesale
+PLAN_PARAM = "plan"
+
+
+@st.cache_resource(show_spinner=False)
+def _store_for(path: str) -> PlanStore:
+    return PlanStore(path)
+
+
+def get_store() -> PlanStore:
+    """The store at `PLANNER_DB` (or `.data/planner.db`), opened once per path."""
+    return _store_for(str(default_db_path().resolve()))
+
+
+def today() -> date:
+    """Today's date for the UI; `PLANNER_TODAY=YYYY-MM-DD` fixes it for tests and demos."""
+    fixed = os.environ.get("PLANNER_TODAY")
+    return date.fromisoformat(fixed) if fixed else date.today()
+
+
+def now() -> datetime:
+    """The current time (seconds), on `PLANNER_TODAY`'s date when that is set."""
+    current = datetime.now().replace(microsecond=0)
+    fixed = os.environ.get("PLANNER_TODAY")
+    return datetime.combine(date.fromisoformat(fixed), current.time()) if fixed else current
+
+
+_OPEN_ID = "plan.open_id"  # the open plan's id, mirrored from the URL
+
+
+def current_plan_id() -> str | None:
+    """The open plan: the URL's `?plan=` (a refresh or a shared link), else this session's.
+
+    Streamlit's page menu drops query parameters when it switches pages, so the session's
+    copy puts the id back into the URL on the next run.
+    """
+    from_url = st.query_params.get(PLAN_PARAM) or None
+    if from_url:
+        st.session_state[_OPEN_ID] = from_url
+        return from_url
+    kept = st.session_state.get(_OPEN_ID)
+    if kept:
+        st.query_params[PLAN_PARAM] = kept
+    return kept
+
+
+def open_plan(plan_id: str | None) -> None:
+    """Make `plan_id` the open plan (or close it with None); the URL carries it."""
+    if plan_id:
+        st.query_params[PLAN_PARAM] = plan_id
+        st.session_state[_OPEN_ID] = plan_id
+    else:
+        st.session_state.pop(_OPEN_ID, None)
+        if PLAN_PARAM in st.query_params:
+            del st.query_params[PLAN_PARAM]
+    st.session_state.pop(_LOADED, None)
+    st.session_state.pop(_CONFLICT, None)
+    bump_epoch()
+
+
+def widget_epoch() -> int:
+    """Include this in editor widget keys: it changes when the plan is replaced wholesale
+    (another plan opened, a version restored, a conflict resolved), so no widget keeps
+    showing text from the content that was replaced."""
+    return int(st.session_state.get(_EPOCH, 0))
+
+
+def bump_epoch() -> None:
+    st.session_state[_EPOCH] = widget_epoch() + 1
+
+
+def restore_version(version: int) -> None:
+    """Make an earlier version of the open plan the newest (as a new version)."""
+    plan_id = current_plan_id()
+    if not plan_id:
+        return
+    new = get_store().restore_version(plan_id, version, now=now())
+    st.session_state[_LOADED] = (plan_id, new)
+    bump_epoch()
+
+
+def load_current() -> StoredPlan | None:
+    """The open plan's newest version, or None (a stale or unknown id in the URL is dropped)."""
+    plan_id = current_plan_id()
+    if not plan_id:
+        return None
+    try:
+        stored = get_store().open(plan_id)
+    except NotFoundError:
+        open_plan(None)
+        st.warning(
+            "Kế hoạch trong đường dẫn không còn tồn tại. Hãy chọn kế hoạch khác ở Trang chủ."
+        )
+        return None
+    loaded = st.session_state.get(_LOADED)
+    if loaded is None or loaded[0] != plan_id:
+        st.session_state[_LOADED] = (plan_id, stored.version)
+    return stored
+
+
+def loaded_version() -> int | None:
+    """The version this session works from (None when no plan is open)."""
+    loaded = st.session_state.get(_LOADED)
+    return loaded[1] if loaded and loaded[0] == current_plan_id() else None
+
+
+def require_plan() -> StoredPlan:
+    """The open plan; without one, a hint pointing to Trang chủ and the page stops."""
+    stored = load_current()
+    if stored is None:
+        st.info("Chưa mở kế hoạch nào. Hãy mở hoặc tạo một kế hoạch ở Trang chủ.")
+        st.page_link("pages/home.py", label="Về Trang chủ", icon=":material/home:")
+        st.stop()
+    return stored
+
+
+def save_current(plan: Plan, *, note: str = "") -> bool:
+    """Save `plan` as a new version of the open plan; False (message shown) on conflict/error."""
+    plan_id = current_plan_id()
+    if not plan_id:
+        st.error("Chưa mở kế hoạch nào nên chưa lưu được.")
+        return False
+    base = loaded_version()
+    store = get_store()
+    try:
+        if base is None:
+            base = store.open(plan_id).version
+        new = store.save(plan_id, plan, base_version=base, now=now(), note=note)
+    except ConflictError as e:
+        st.session_state[_CONFLICT] = (plan_id, e.theirs_version, e.mine_version, str(e))
+        return False
+    except PlannerError as e:
+        st.error(str(e))
+        return False
+    st.session_state[_LOADED] = (plan_id, new)
+    st.session_state[_SAVED_AT] = now()
+    st.session_state.pop(_CONFLICT, None)
+    return True
+
+
+def last_saved_at() -> datetime | None:
+    return st.session_state.get(_SAVED_AT)
+
+
+def show_conflict() -> None:
+    """If this session's last save conflicted, explain and let the user choose a version."""
+    conflict = st.session_state.get(_CONFLICT)
+    if not conflict or conflict[0] != current_plan_id():
+        return
+    plan_id, _theirs, mine, message = conflict
+    st.error(message, icon=":material/sync_problem:")
+    keep_mine, keep_theirs = st.columns(2)
+    if keep_mine.button("Giữ bản của tôi", key="conflict.mine", type="primary"):
+        store = get_store()
+        new = store.restore_version(plan_id, mine, now=now())
+        st.session_state[_LOADED] = (plan_id, new)
+        st.session_state.pop(_CONFLICT, None)
+        bump_epoch()
+        st.rerun()
+    if keep_theirs.button("Dùng bản mới nhất", key="conflict.theirs"):
+        st.session_state[_LOADED] = (plan_id, get_store().open(plan_id).version)
+        st.session_state.pop(_CONFLICT, None)
+        bump_epoch()
+        st.rerun()

@@ -1,0 +1,53 @@
+"""Shared fixtures: a store on tmp_path, the sample plan, and a clean app environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from planner.model import Plan
+from planner.sample import sample_plan
+from planner.storage import PlanStore
+
+ROOT = Path(__file__).resolve().parent.parent
+os.chdir(ROOT)  # AppTest resolves "app.py" and page paths from the project root
+
+TEST_TODAY = "2021-03-15"
+
+
+@pytest.fixture
+def sample() -> Plan:
+    return sample_plan()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> PlanStore:
+    return PlanStore(tmp_path / "planner.db")
+
+
+def _clear_streamlit_caches() -> None:
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Storage at tmp_path, a fixed "today", and no cache left from another test."""
+    db = tmp_path / "planner.db"
+    monkeypatch.setenv("PLANNER_DB", str(db))
+    monkeypatch.setenv("PLANNER_TODAY", TEST_TODAY)
+    _clear_streamlit_caches()
+    yield db
+    _clear_streamlit_caches()
+
+
+def make_app():  # type: ignore[no-untyped-def]
+    """A fresh AppTest of app.py (import inside, so planner tests never load streamlit)."""
+    from streamlit.testing.v1 import AppTest
+
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)

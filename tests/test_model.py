@@ -1,0 +1,161 @@
+import json
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from planner.errors import PlanFormatError
+from planner.model import (
+    MAX_SECTION_DEPTH,
+    Block,
+    Plan,
+    Section,
+    Task,
+    load_plan,
+    plan_from_dict,
+    plan_from_json,
+    plan_to_dict,
+    plan_to_json,
+    save_plan,
+    section_depth,
+)
+
+
+def minimal(**over):
+    d = {"schema_version": 1, "meta": {"year": 2021, "subject": "Thử"}}
+    d.update(over)
+    return d
+
+
+def test_round_trip_sample(sample, tmp_path):
+    path = tmp_path / "p.json"
+    save_plan(sample, path)
+    again = load_plan(path)
+    assert again == sample
+    assert plan_to_dict(again) == plan_to_dict(sample)
+
+
+def test_unknown_keys_are_kept_everywhere():
+    data = minimal(
+        future={"x": 1},
+        sections=[
+            {
+                "number": "I",
+                "title": "A",
+                "colour": "red",
+                "blocks": [{"kind": "dash", "text": "x", "mark": 2}],
+            }
+        ],
+        tasks=[{"id": "t1", "title": "T", "owner_email": "a@b"}],
+    )
+    data["meta"]["new_field"] = "kept"
+    out = plan_to_dict(plan_from_dict(data))
+    assert out["future"] == {"x": 1}
+    assert out["meta"]["new_field"] == "kept"
+    assert out["sections"][0]["colour"] == "red"
+    assert out["sections"][0]["blocks"][0]["mark"] == 2
+    assert out["tasks"][0]["owner_email"] == "a@b"
+    assert next(iter(out)) == "schema_version"
+
+
+def test_nfc_on_load_and_control_chars_removed():
+    nfd = "Ke\u0302\u0301 hoa\u0323ch\x07"
+    p = plan_from_dict(minimal(preamble=[nfd]))
+    assert p.preamble == ("Kế hoạch",)
+
+
+def test_future_schema_is_refused_clearly():
+    with pytest.raises(PlanFormatError, match="phiên bản mới hơn"):
+        plan_from_json(json.dumps({"schema_version": 2}), "moi.json")
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"schema_version": 1, "meta": []}, "meta"),
+        (minimal(bases="x"), "bases"),
+        (minimal(sections=[{"number": "I", "blocks": [{"kind": "bullet"}]}]), "kind"),
+        (minimal(tasks=[{"id": "t", "status": "late"}]), "status"),
+        (minimal(tasks=[{"id": "t", "progress": 140}]), "progress"),
+        (minimal(tasks=[{"id": "t", "start": "2021-05-01", "due": "2021-04-01"}]), "due"),
+        (minimal(tasks=[{"id": "t", "due": "2021-02-31"}]), "due"),
+        (minimal(signer={"prefix": "XX."}), "signer.prefix"),
+        ({"meta": {}}, "schema_version"),
+    ],
+)
+def test_bad_fields_are_named(data, field):
+    with pytest.raises(PlanFormatError) as err:
+        plan_from_dict(data, "ke-hoach.json")
+    assert "ke-hoach.json" in str(err.value)
+    assert field in str(err.value)
+
+
+@pytest.mark.parametrize("raw", [b"", b"\xff\xfe\x00garbage", b"{not json", b"[1, 2]"])
+def test_not_a_plan(raw):
+    with pytest.raises(PlanFormatError, match="x.json"):
+        plan_from_json(raw, "x.json")
+
+
+def _nested(depth: int) -> dict:
+    node: dict = {"number": "1", "title": "t", "blocks": [], "children": []}
+    root = node
+    for _ in range(depth - 1):
+        child = {"number": "1", "title": "t", "blocks": [], "children": []}
+        node["children"] = [child]
+        node = child
+    return root
+
+
+def test_nesting_bounded():
+    ok = plan_from_dict(minimal(sections=[_nested(MAX_SECTION_DEPTH)]))
+    assert section_depth(ok.sections) == MAX_SECTION_DEPTH
+    with pytest.raises(PlanFormatError, match="lồng quá sâu"):
+        plan_from_dict(minimal(sections=[_nested(MAX_SECTION_DEPTH + 1)]))
+
+
+def test_absurd_json_nesting_is_a_clear_error():
+    raw = "[" * 100_000 + "]" * 100_000
+    with pytest.raises(PlanFormatError, match="lồng quá sâu|không phải"):
+        plan_from_json(raw, "sau.json")
+
+
+def test_paths_and_overdue():
+    p = Plan(
+        sections=(Section("I", "A", children=(Section("1", "B", (Block(text="x"),)),)),),
+        tasks=(
+            Task("t1", "T", due=date(2021, 3, 1)),
+            Task("t2", "U", due=date(2021, 3, 1), status="done"),
+        ),
+    )
+    assert [path for path, _ in p.iter_sections()] == ["I", "I.1"]
+    assert p.find_section("I.1").title == "B"
+    assert p.tasks[0].is_overdue(date(2021, 3, 2))
+    assert not p.tasks[0].is_overdue(date(2021, 3, 1))
+    assert not p.tasks[1].is_overdue(date(2021, 12, 1))
+
+
+texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
+
+
+@given(texts, texts, st.lists(texts, max_size=4))
+def test_any_text_round_trips_as_clean_nfc(title, body, recipients):
+    plan = plan_from_dict(
+        minimal(
+            sections=[
+                {"number": "I", "title": title, "blocks": [{"kind": "paragraph", "text": body}]}
+            ],
+            recipients=recipients,
+        )
+    )
+    again = plan_from_json(plan_to_json(plan))
+    assert again == plan
+    assert plan_from_dict(plan_to_dict(again)) == again
+
+
+def test_replace_keeps_frozen_semantics(sample):
+    edited = replace(sample, preamble=("Khác",))
+    assert sample.preamble != edited.preamble
+    with pytest.raises(AttributeError):
+        sample.meta.year = 1  # type: ignore[misc]

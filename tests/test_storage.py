@@ -1,0 +1,142 @@
+import sqlite3
+import subprocess
+import sys
+import threading
+from dataclasses import replace
+from datetime import datetime
+
+import pytest
+
+from planner.errors import ConflictError, NotFoundError, StorageError
+from planner.storage import PlanStore
+
+T0 = datetime(2021, 3, 15, 8, 0, 0)
+T1 = datetime(2021, 3, 15, 9, 0, 0)
+
+
+def test_wal_busy_timeout_and_migrations(store):
+    with store.connect() as con:
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert con.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+        versions = [r[0] for r in con.execute("SELECT version FROM schema_migrations")]
+    assert versions == [1, 2]
+    PlanStore(store.path)  # reopening applies nothing twice
+    with store.connect() as con:
+        assert con.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] == 2
+
+
+def test_create_list_open(store, sample):
+    pid = store.create(sample, now=T0)
+    [summary] = store.list_plans()
+    assert (summary.id, summary.year, summary.version) == (pid, 2020, 1)
+    assert summary.title == sample.meta.subject
+    opened = store.open(pid)
+    assert opened.plan == sample and opened.version == 1
+
+
+def test_every_save_is_a_version_and_restorable(store, sample):
+    pid = store.create(sample, now=T0)
+    edited = replace(sample, preamble=("Đã sửa",))
+    v2 = store.save(pid, edited, base_version=1, now=T1)
+    assert v2 == 2
+    assert store.open(pid).plan.preamble == ("Đã sửa",)
+    assert [v.version for v in store.versions(pid)] == [2, 1]
+    v3 = store.restore_version(pid, 1, now=T1)
+    assert store.open(pid).plan == sample and v3 == 3
+    assert store.open_version(pid, 2).preamble == ("Đã sửa",)
+
+
+def test_conflicting_saves_keep_both(store, sample):
+    pid = store.create(sample, now=T0)
+    mine = replace(sample, preamble=("Bản của A",))
+    theirs = replace(sample, preamble=("Bản của B",))
+    assert store.save(pid, theirs, base_version=1, now=T1) == 2
+    with pytest.raises(ConflictError) as err:
+        store.save(pid, mine, base_version=1, now=T1)
+    assert "phiên bản 2" in str(err.value) and "không bị mất" in str(err.value)
+    assert err.value.theirs_version == 2 and err.value.mine_version == 3
+    assert store.open(pid).plan.preamble == ("Bản của B",)  # head not overwritten
+    assert store.open_version(pid, 3).preamble == ("Bản của A",)  # mine kept
+    assert [v.conflict for v in store.versions(pid)] == [True, False, False]
+    store.restore_version(pid, 3, now=T1)  # the user chooses theirs → mine
+    assert store.open(pid).plan.preamble == ("Bản của A",)
+
+
+def test_rename_duplicate_delete_restore(store, sample):
+    pid = store.create(sample, now=T0)
+    store.rename(pid, "  Dân vận   2020 ", now=T1)
+    assert store.open(pid).title == "Dân vận 2020"
+    with pytest.raises(StorageError):
+        store.rename(pid, "   ", now=T1)
+    copy = store.duplicate(pid, now=T1)
+    assert store.open(copy).plan == sample and copy != pid
+    store.delete(pid, now=T1)
+    assert [p.id for p in store.list_plans()] == [copy]
+    assert {p.id for p in store.list_plans(include_deleted=True)} == {pid, copy}
+    store.restore(pid)
+    assert {p.id for p in store.list_plans()} == {pid, copy}
+
+
+def test_missing_plan_and_version(store, sample):
+    with pytest.raises(NotFoundError, match="Không tìm thấy"):
+        store.open("nope")
+    pid = store.create(sample, now=T0)
+    with pytest.raises(NotFoundError, match="phiên bản 9"):
+        store.open_version(pid, 9)
+
+
+def test_corrupt_database_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StorageError, match="bad.db"):
+        PlanStore(bad)
+
+
+def test_written_in_one_process_read_in_another(tmp_path, sample):
+    db = tmp_path / "x.db"
+    code = (
+        "import sys; from datetime import datetime; from planner.storage import PlanStore;"
+        "from planner.sample import sample_plan;"
+        "print(PlanStore(sys.argv[1]).create(sample_plan(), now=datetime(2021,1,1)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(db)], capture_output=True, text=True, check=True
+    )
+    pid = out.stdout.strip()
+    assert PlanStore(db).open(pid).plan == sample
+
+
+def test_concurrent_writers_lose_nothing(tmp_path, sample):
+    store = PlanStore(tmp_path / "c.db")
+    ids = [store.create(sample, now=T0) for _ in range(4)]
+    errors: list[BaseException] = []
+
+    def worker(pid: str) -> None:
+        try:
+            s = PlanStore(store.path)
+            for i in range(15):
+                head = s.open(pid).version
+                s.save(pid, replace(sample, preamble=(f"{pid} {i}",)), base_version=head, now=T1)
+        except BaseException as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=worker, args=(pid,)) for pid in ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    for pid in ids:
+        assert store.open(pid).version == 16
+        assert store.open(pid).plan.preamble == (f"{pid} 14",)
+
+
+def test_failed_transaction_leaves_nothing_half_saved(store, sample):
+    pid = store.create(sample, now=T0)
+    with pytest.raises(sqlite3.IntegrityError), store.transaction() as con:
+        con.execute("UPDATE plans SET head_version=99 WHERE id=?", (pid,))
+        con.execute(
+            "INSERT INTO plan_versions (plan_id, version, saved_at, data) VALUES (?, 1, 'x', '{}')",
+            (pid,),
+        )
+    assert store.open(pid).version == 1
