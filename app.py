@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components import state
 from components.plan_picker import sidebar_plan_picker
 
 st.set_page_config(
@@ -18,6 +19,7 @@ PAGES = [
 ]
 
 nav = st.navigation(PAGES)
+state.open_sample_on_first_run()
 
 with st.sidebar:
     st.markdown("### Soạn Kế hoạch")

@@ -14,6 +14,7 @@ import streamlit as st
 
 from planner.errors import ConflictError, NotFoundError, PlannerError
 from planner.model import Plan
+from planner.sample import sample_plan
 from planner.storage import PlanStore, StoredPlan, default_db_path
 
 _LOADED = "plan.loaded"  # (plan_id, version) this session last loaded or saved
@@ -98,6 +99,17 @@ def restore_version(version: int) -> None:
     new = get_store().restore_version(plan_id, version, now=now())
     st.session_state[_LOADED] = (plan_id, new)
     bump_epoch()
+
+
+def open_sample_on_first_run() -> None:
+    """On a store that has never held a plan, open the built-in sample so that the app starts
+    on it (`make run`). `PLANNER_NO_SAMPLE=1` turns this off (tests start empty)."""
+    if os.environ.get("PLANNER_NO_SAMPLE") == "1" or current_plan_id():
+        return
+    store = get_store()
+    if store.list_plans(include_deleted=True):
+        return
+    open_plan(store.create(sample_plan(), now=now()))
 
 
 def load_current() -> StoredPlan | None:

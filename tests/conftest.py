@@ -41,6 +41,7 @@ def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     db = tmp_path / "planner.db"
     monkeypatch.setenv("PLANNER_DB", str(db))
     monkeypatch.setenv("PLANNER_TODAY", TEST_TODAY)
+    monkeypatch.setenv("PLANNER_NO_SAMPLE", "1")  # start empty; test_page_home checks seeding
     _clear_streamlit_caches()
     yield db
     _clear_streamlit_caches()

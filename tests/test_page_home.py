@@ -78,3 +78,13 @@ def test_every_page_renders_with_no_plan_open(app_env, page):
     at = make_app().run()
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
+
+
+def test_first_run_opens_the_sample(app_env, monkeypatch):
+    monkeypatch.delenv("PLANNER_NO_SAMPLE")
+    at = make_app().run()
+    assert not at.exception
+    assert any("dân vận chính quyền năm 2020" in s.value for s in at.success)
+    assert len(PlanStore(app_env).list_plans()) == 1
+    make_app().run()  # a second visitor does not get a second copy
+    assert len(PlanStore(app_env).list_plans()) == 1
