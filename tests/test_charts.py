@@ -1,0 +1,247 @@
+"""Charts: checked on their Vega-Lite spec (marks, encodings, Vietnamese text, dates, palette)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+
+from planner.charts import (
+    OKABE_ITO,
+    OVERDUE_LABEL,
+    STATE_COLORS,
+    all_charts,
+    chart_images,
+    chart_png,
+    chart_svg,
+    comparison_chart,
+    due_per_month_chart,
+    previous_plan,
+    progress_by_unit_chart,
+    status_chart,
+    timeline_chart,
+)
+from planner.model import Plan, Task, plan_to_dict
+from planner.sample import sample_plan
+from planner.tasks import accept_suggestions, suggest_tasks
+
+TODAY = date(2021, 3, 15)
+
+
+def _tasks() -> list[Task]:
+    return [
+        Task(
+            id="t1",
+            title="Tuyên truyền",
+            lead="Phòng GDĐT",
+            start=date(2021, 1, 4),
+            due=date(2021, 2, 28),
+            status="in_progress",
+            progress=60,
+            section="III.1",
+        ),
+        Task(
+            id="t2",
+            title="Kiểm tra",
+            lead="Phòng GDĐT",
+            support=("Các trường",),
+            start=date(2021, 3, 1),
+            due=date(2021, 5, 31),
+            status="done",
+            progress=100,
+            section="III.1",
+        ),
+        Task(
+            id="t3",
+            title="Báo cáo cuối năm",
+            lead="Các trường",
+            due=date(2021, 11, 25),
+            section="III.2",
+        ),
+        Task(id="t4", title="Việc bỏ", lead="Các trường", status="cancelled"),
+    ]
+
+
+def _layers(spec: dict) -> list[dict]:
+    return spec.get("layer", [spec])
+
+
+def _mark(layer: dict) -> str:
+    m = layer["mark"]
+    return m if isinstance(m, str) else m["type"]
+
+
+def _values(spec: dict, layer: dict) -> list[dict]:
+    data = layer.get("data") or spec.get("data")
+    if "values" in data:
+        return data["values"]
+    return spec["datasets"][data["name"]]
+
+
+def test_timeline_has_bars_today_rule_and_overdue_marks() -> None:
+    spec = timeline_chart(_tasks(), TODAY, 2021).to_dict()
+    layers = _layers(spec)
+    assert [_mark(x) for x in layers] == ["bar", "text", "rule", "text"]
+    bars = layers[0]
+    enc = bars["encoding"]
+    assert enc["x"]["field"] == "start" and enc["x"]["type"] == "temporal"
+    assert enc["x2"]["field"] == "due"
+    assert enc["x"]["axis"]["format"] == "%d/%m/%Y"
+    assert enc["x"]["title"] == "Thời gian"
+    assert enc["color"]["title"] == "Tình trạng"
+    assert enc["color"]["scale"]["range"] == list(STATE_COLORS)
+    assert {t["title"] for t in enc["tooltip"]} >= {"Công việc", "Bắt đầu", "Hạn hoàn thành"}
+    rows = {r["title"]: r for r in _values(spec, bars)}
+    # overdue: t1 is past due and not done; marked by state, stroke and the ⚠ text layer
+    assert rows["Tuyên truyền"]["overdue"] is True
+    assert rows["Tuyên truyền"]["state"] == OVERDUE_LABEL
+    assert rows["Kiểm tra"]["overdue"] is False
+    assert rows["Tuyên truyền"]["due_text"] == "28/02/2021"
+    assert rows["Báo cáo cuối năm"]["start_text"] == "(chưa đặt)"
+    assert "datum.overdue" in json.dumps(enc["stroke"])
+    assert layers[1]["transform"] == [{"filter": "datum.overdue"}]
+    # the hôm nay rule
+    rule = layers[2]
+    assert _values(spec, rule)[0]["today"].startswith("2021-03-15")
+    assert _values(spec, layers[3])[0]["text"] == "Hôm nay 15/03/2021"
+    assert spec["title"]["text"] == "Lịch thực hiện công việc"
+    assert "1 công việc quá hạn" in json.dumps(spec["title"]["subtitle"], ensure_ascii=False)
+    # large type for a projector
+    assert spec["config"]["axis"]["labelFontSize"] >= 14
+    assert spec["config"]["title"]["fontSize"] >= 22
+
+
+def test_timeline_caps_rows_and_says_so() -> None:
+    many = [
+        Task(id=f"t{i}", title=f"Việc {i}", due=date(2021, 1, 1) + timedelta(days=i % 300))
+        for i in range(1000)
+    ]
+    spec = timeline_chart(many, TODAY, 2021, max_rows=40).to_dict()
+    assert len(_values(spec, spec["layer"][0])) == 40
+    sub = json.dumps(spec["title"]["subtitle"], ensure_ascii=False)
+    assert "Hiển thị 40/1000 công việc" in sub
+
+
+def test_status_chart_counts_overdue_apart() -> None:
+    spec = status_chart(_tasks(), TODAY).to_dict()
+    layers = _layers(spec)
+    assert _mark(layers[0]) == "bar" and _mark(layers[1]) == "text"
+    counts = {r["state"]: r["count"] for r in _values(spec, layers[0])}
+    assert counts == {
+        "Hoàn thành": 1,
+        "Đang thực hiện": 0,
+        "Chưa bắt đầu": 1,
+        "Quá hạn": 1,
+        "Đã hủy": 1,
+    }
+    assert layers[0]["encoding"]["x"]["title"] == "Số công việc"
+
+
+def test_progress_by_unit_means() -> None:
+    spec = progress_by_unit_chart(_tasks(), TODAY).to_dict()
+    rows = {r["unit_full"]: r for r in _values(spec, spec["layer"][0])}
+    assert rows["Phòng GDĐT"]["mean"] == 80.0
+    assert rows["Các trường"]["mean"] == 0.0  # the cancelled task is left out
+    assert rows["Các trường"]["count"] == 1
+    x = spec["layer"][0]["encoding"]["x"]
+    assert x["scale"]["domain"] == [0, 100]
+    assert x["title"] == "Tỷ lệ hoàn thành trung bình (%)"
+    assert spec["layer"][0]["mark"]["color"] == OKABE_ITO["blue"]
+
+
+def test_due_per_month() -> None:
+    spec = due_per_month_chart(_tasks(), TODAY).to_dict()
+    assert _mark(spec) == "bar"
+    rows = _values(spec, spec)
+    assert {r["month"] for r in rows} == {"02/2021", "05/2021", "11/2021"}
+    assert spec["encoding"]["x"]["sort"] == ["02/2021", "05/2021", "11/2021"]
+    assert spec["encoding"]["x"]["title"] == "Tháng"
+    assert "1 công việc chưa có hạn" in json.dumps(spec["title"], ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda ts: timeline_chart(ts, TODAY, 2021),
+        lambda ts: status_chart(ts, TODAY),
+        lambda ts: progress_by_unit_chart(ts, TODAY),
+        lambda ts: due_per_month_chart(ts, TODAY),
+    ],
+)
+def test_empty_state_is_a_message(build) -> None:
+    spec = build([]).to_dict()
+    assert _mark(spec) == "text"
+    assert _values(spec, spec)[0]["message"] == "Chưa có công việc nào để vẽ biểu đồ."
+
+
+def test_comparison_uses_blocks_when_last_year_had_no_tasks() -> None:
+    last = sample_plan()
+    now = accept_suggestions(last, suggest_tasks(last))
+    now = replace(now, meta=replace(now.meta, year=2021))
+    spec = comparison_chart(now, last).to_dict()
+    assert spec["title"]["text"] == "So sánh năm 2021 với năm 2020"
+    assert "Số nội dung" in spec["encoding"]["y"]["title"]
+    assert spec["encoding"]["xOffset"]["field"] == "year"
+    rows = _values(spec, spec)
+    assert {r["year"] for r in rows} == {"Năm 2020", "Năm 2021"}
+    assert {r["section"] for r in rows} == {
+        "I. Mục đích yêu cầu",
+        "II. Nội dung",
+        "III. Tổ chức thực hiện",
+    }
+
+
+def test_comparison_counts_tasks_when_both_have_them() -> None:
+    last = accept_suggestions(sample_plan(), suggest_tasks(sample_plan()))
+    now = replace(last, meta=replace(last.meta, year=2021), tasks=last.tasks[:1])
+    spec = comparison_chart(now, last).to_dict()
+    assert spec["encoding"]["y"]["title"] == "Số công việc"
+    rows = {(r["section"], r["year"]): r["count"] for r in _values(spec, spec)}
+    assert rows[("III. Tổ chức thực hiện", "Năm 2020")] == 4
+    assert rows[("III. Tổ chức thực hiện", "Năm 2021")] == 1
+
+
+def test_previous_plan_from_extra_and_all_charts() -> None:
+    last = sample_plan()
+    now = Plan(
+        meta=replace(last.meta, year=2021),
+        sections=last.sections,
+        tasks=tuple(_tasks()),
+        extra={"previous_plan": plan_to_dict(last)},
+    )
+    assert previous_plan(now) is not None
+    keys = [c.key for c in all_charts(now, TODAY)]
+    assert keys[-1] == "so-sanh-nam-truoc" and len(keys) == 5
+    assert [c.key for c in all_charts(sample_plan(), TODAY)] == [
+        "lich-thuc-hien",
+        "tinh-trang",
+        "tien-do-don-vi",
+        "den-han-theo-thang",
+    ]
+    assert previous_plan(Plan(extra={"previous_plan": {"bad": 1}})) is None
+
+
+def test_images_png_svg() -> None:
+    chart = status_chart(_tasks(), TODAY)
+    png = chart_png(chart, scale=2)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width = int.from_bytes(png[16:20], "big")
+    assert width >= 2 * 600  # scale 2: print resolution
+    svg = chart_svg(chart).decode("utf-8")
+    assert "<svg" in svg and "Tình trạng công việc" in svg
+
+
+def test_chart_images_for_the_document() -> None:
+    plan = Plan(meta=sample_plan().meta, tasks=tuple(_tasks()))
+    images = chart_images(plan, TODAY)
+    assert [c for c, _ in images] == [
+        "Lịch thực hiện công việc",
+        "Tình trạng công việc",
+        "Tiến độ theo đơn vị chủ trì",
+        "Số công việc đến hạn theo tháng",
+    ]
+    assert all(png[:4] == b"\x89PNG" for _, png in images)
+    # no tasks: nothing to put in the appendix
+    assert chart_images(sample_plan(), TODAY) == []
