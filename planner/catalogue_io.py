@@ -1,0 +1,502 @@
+"""Catalogue files: validation, reading CSV/XLSX in the forms offices have, column mapping, export.
+
+- `check_catalogue(rows, ...) -> list[Finding(row, column, message)]`: every problem, by row
+  (`row` is the line as a spreadsheet shows it: 1 is the header, 2 the first data row).
+- `read_table(data, name) -> Table`: CSV in UTF-8 with or without BOM, UTF-16 with tabs
+  (Excel's "Unicode Text"), `;` or tab separators, Windows-1258/1252 as a last resort (with a
+  note saying so), and XLSX. Oversized files or fields are refused in Vietnamese, naming the file.
+- `guess_mapping(headers)` and `apply_mapping(table, mapping)`: files with other column names
+  (Vietnamese headers such as "Số ký hiệu", "Ngày ban hành", "Trích yếu") are mapped, not refused.
+- `prepare_import(rows, catalogue)`: validation, duplicates and the rows ready to merge.
+- `export_csv(directives)` (UTF-8 with BOM, safe against formula injection), `export_xlsx`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from planner.catalogue import (
+    COLUMNS,
+    DOC_TYPES,
+    ISSUER_LEVEL_LABELS,
+    ISSUER_LEVELS,
+    MAX_FIELD,
+    STATUS_LABELS,
+    STATUSES,
+    Catalogue,
+    Directive,
+    directive_from_row,
+    parse_date,
+    split_list,
+)
+from planner.citation import party_form
+from planner.errors import InputFileError
+from planner.textfold import fold, norm_number, symbol_key, symbol_parts
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+MAX_XLSX_UNCOMPRESSED = 60 * 1024 * 1024
+_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: the spreadsheet row (1 = header), the column, a Vietnamese message."""
+
+    row: int
+    column: str
+    message: str
+
+    def text(self) -> str:
+        where = "tiêu đề" if self.row == 1 else f"dòng {self.row}"
+        column = f", cột {self.column}" if self.column else ""
+        return f"{where}{column}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A file read as text cells: its headers, its rows, and how it was read."""
+
+    name: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    encoding: str = ""
+    delimiter: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What an import would do: rows ready to merge, problems, and duplicates found."""
+
+    directives: tuple[Directive, ...]
+    findings: tuple[Finding, ...]
+    duplicates: tuple[tuple[int, str, str], ...] = field(default=())  # (row, new id, existing id)
+    rows_read: int = 0
+
+    @property
+    def blocked_rows(self) -> set[int]:
+        return {f.row for f in self.findings if f.row > 1}
+
+
+# ----------------------------------------------------------------------------- validation
+def check_catalogue(
+    rows: Sequence[Mapping[str, str]],
+    *,
+    columns: Sequence[str] | None = None,
+    known_ids: Iterable[str] = (),
+    require_id: bool = True,
+) -> list[Finding]:
+    """Every problem in catalogue rows (dicts of strings keyed by DESIGN.md's column names).
+
+    `columns` is the file's header (to report missing columns); `known_ids` are ids that
+    relations may point to besides the rows themselves (the catalogue an import joins).
+    """
+    findings: list[Finding] = []
+    if columns is not None:
+        needed = [c for c in COLUMNS if c != "id" or require_id]
+        missing = [c for c in needed if c not in columns]
+        if missing:
+            findings.append(Finding(1, ", ".join(missing), "thiếu cột"))
+    ids = {str(r.get("id") or "").strip() for r in rows} | set(known_ids)
+    seen_ids: dict[str, int] = {}
+    seen_keys: dict[tuple[str, str], int] = {}
+    for n, row in enumerate(rows, start=2):
+
+        def cell(name: str, _row: Mapping[str, str] = row) -> str:
+            value = _row.get(name)
+            return "" if value is None else str(value).strip()
+
+        def add(column: str, message: str, _n: int = n) -> None:
+            findings.append(Finding(_n, column, message))
+
+        for name in COLUMNS:
+            if len(cell(name)) > MAX_FIELD:
+                add(name, f"dài quá {MAX_FIELD} ký tự")
+        ident = cell("id")
+        if not ident:
+            if require_id:
+                add("id", "trống")
+        elif not _ID.fullmatch(ident):
+            add("id", f"“{ident}” chỉ nên gồm chữ thường không dấu, số và dấu gạch ngang")
+        elif ident in seen_ids:
+            add("id", f"“{ident}” trùng với dòng {seen_ids[ident]}")
+        else:
+            seen_ids[ident] = n
+        if not cell("doc_type"):
+            add("doc_type", "thiếu loại văn bản")
+        symbol, title = cell("symbol"), cell("title")
+        if not symbol and not title:
+            add("symbol", "thiếu cả số ký hiệu lẫn trích yếu")
+        issued: date | None = None
+        try:
+            issued = parse_date(cell("issued"))
+        except ValueError as err:
+            add("issued", str(err))
+        if symbol:
+            parts = symbol_parts(symbol)
+            if not parts or not parts[0][0].isdigit():
+                add("symbol", f"“{symbol}” không bắt đầu bằng số văn bản")
+            number = cell("number")
+            if number and parts and norm_number(fold(number)) != parts[0]:
+                add("number", f"số “{number}” không khớp với số ký hiệu “{symbol}”")
+            fixed = party_form(symbol)
+            if fixed:
+                add(
+                    "symbol",
+                    f"văn bản của Đảng phải ghi ký hiệu dạng “{fixed}”, không phải “{symbol}”",
+                )
+            if re.search(r"\s[/\-]|[/\-]\s", symbol):
+                add("symbol", f"số ký hiệu “{symbol}” có khoảng trắng thừa")
+            key = (symbol_key(symbol), issued.isoformat() if issued else cell("issued"))
+            if key in seen_keys:
+                add(
+                    "symbol",
+                    f"trùng số ký hiệu và ngày ban hành với dòng {seen_keys[key]}",
+                )
+            else:
+                seen_keys[key] = n
+        level = cell("issuer_level")
+        if level and level not in ISSUER_LEVELS:
+            add("issuer_level", f"“{level}” không hợp lệ (dùng: {', '.join(ISSUER_LEVELS)})")
+        status = cell("status")
+        if not status:
+            add("status", "trống (ghi unknown nếu chưa rõ hiệu lực)")
+        elif status not in STATUSES:
+            add("status", f"“{status}” không hợp lệ (dùng: {', '.join(STATUSES)})")
+        replaced_by = cell("replaced_by")
+        if replaced_by:
+            if replaced_by == ident:
+                add("replaced_by", "văn bản không thể thay thế chính nó")
+            elif replaced_by not in ids:
+                add("replaced_by", f"trỏ tới “{replaced_by}” không có trong danh mục")
+            if status == "in_force":
+                add("status", "còn hiệu lực nhưng lại có văn bản thay thế")
+        for target in split_list(cell("amends")):
+            if target == ident:
+                add("amends", "văn bản không thể sửa đổi chính nó")
+            elif target not in ids:
+                add("amends", f"trỏ tới “{target}” không có trong danh mục")
+    return findings
+
+
+# ----------------------------------------------------------------------------- reading
+def _refuse(name: str, message: str) -> InputFileError:
+    return InputFileError(f"Tệp “{name}”: {message}")
+
+
+def read_table(data: bytes, name: str) -> Table:
+    """Read an uploaded catalogue file (CSV in any of the usual forms, or XLSX)."""
+    if len(data) > MAX_FILE_BYTES:
+        raise _refuse(
+            name, f"quá lớn ({len(data) // 1024} KB; tối đa {MAX_FILE_BYTES // 1024 // 1024} MB)."
+        )
+    if not data.strip():
+        raise _refuse(name, "tệp trống.")
+    if data[:4] == b"PK\x03\x04":
+        return _read_xlsx(data, name)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise _refuse(
+            name, "định dạng Excel 97-2003 (.xls) chưa đọc được; hãy lưu lại thành .xlsx hoặc CSV."
+        )
+    text, encoding, note = _decode(data, name)
+    return _read_csv(text, name, encoding, note)
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str, str]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "UTF-16", ""
+        except UnicodeDecodeError:
+            raise _refuse(name, "tệp UTF-16 bị hỏng, không đọc được.") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data.decode("utf-8-sig"), "UTF-8 (có BOM)", ""
+        except UnicodeDecodeError:
+            raise _refuse(name, "tệp ghi là UTF-8 nhưng có byte không hợp lệ.") from None
+    try:
+        return data.decode("utf-8"), "UTF-8", ""
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data[:200]:
+        try:
+            return data.decode("utf-16-le"), "UTF-16", ""
+        except UnicodeDecodeError:
+            raise _refuse(name, "không nhận ra bảng mã của tệp.") from None
+    for encoding, label in (("cp1258", "Windows-1258"), ("cp1252", "Windows-1252")):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        note = (
+            f"Tệp “{name}” không phải UTF-8; đã đọc theo bảng mã {label}. Hãy kiểm tra dấu "
+            "tiếng Việt trong bản xem trước; nếu sai, lưu lại tệp dạng “CSV UTF-8” rồi tải lên."
+        )
+        return text, label, note
+    raise _refuse(name, "không nhận ra bảng mã; hãy lưu lại dạng “CSV UTF-8”.")
+
+
+def _clean_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date() if value.time() == datetime.min.time() else value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = unicodedata.normalize("NFC", str(value))
+    text = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff]", "", text)
+    return text.strip()
+
+
+def _finish(
+    name: str, raw_rows: Iterable[Sequence[object]], encoding: str, delimiter: str, note: str
+) -> Table:
+    rows: list[tuple[str, ...]] = []
+    headers: tuple[str, ...] | None = None
+    for raw in raw_rows:
+        cells = tuple(_clean_cell(v) for v in raw)
+        if not any(cells):
+            continue
+        for cell in cells:
+            if len(cell) > MAX_FIELD:
+                raise _refuse(name, f"có ô dài quá {MAX_FIELD} ký tự (dòng {len(rows) + 2}).")
+        if headers is None:
+            headers = cells
+            continue
+        rows.append(cells)
+        if len(rows) > MAX_ROWS:
+            raise _refuse(name, f"có quá {MAX_ROWS} dòng; hãy chia nhỏ tệp.")
+    if headers is None:
+        raise _refuse(name, "không có dòng tiêu đề cột nào.")
+    while headers and not headers[-1]:
+        headers = headers[:-1]
+    width = len(headers)
+    fitted = tuple((r + ("",) * width)[:width] for r in rows)
+    return Table(name, headers, fitted, encoding, delimiter, note)
+
+
+def _read_csv(text: str, name: str, encoding: str, note: str) -> Table:
+    text = text.lstrip("\ufeff")
+    first = text.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in ("\t", ";", ",")}
+    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    csv.field_size_limit(MAX_FIELD * 4)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        return _finish(name, reader, encoding, delimiter, note)
+    except csv.Error as err:
+        raise _refuse(name, f"không đọc được dạng CSV ({err}).") from None
+
+
+def _read_xlsx(data: bytes, name: str) -> Table:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(i.file_size for i in archive.infolist()) > MAX_XLSX_UNCOMPRESSED:
+                raise _refuse(name, "nội dung giải nén quá lớn; không mở tệp này.")
+            if "xl/workbook.xml" not in archive.namelist():
+                raise _refuse(name, "không phải tệp Excel .xlsx.")
+    except zipfile.BadZipFile:
+        raise _refuse(name, "tệp .xlsx bị hỏng, không mở được.") from None
+    import openpyxl  # local import: only needed for XLSX
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as err:  # openpyxl raises many kinds for broken files
+        raise _refuse(name, f"tệp .xlsx không mở được ({type(err).__name__}).") from None
+    try:
+        sheet = book.worksheets[0]
+        return _finish(name, sheet.iter_rows(values_only=True), "XLSX", "", "")
+    finally:
+        book.close()
+
+
+# ----------------------------------------------------------------------------- column mapping
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "ma", "ma van ban", "ma so"),
+    "doc_type": ("doc_type", "loai", "loai van ban", "the loai", "hinh thuc van ban", "type"),
+    "number": ("number", "so", "so van ban", "so hieu"),
+    "symbol": ("symbol", "so ky hieu", "ky hieu", "so/ky hieu", "so, ky hieu", "so va ky hieu"),
+    "aliases": ("aliases", "ten khac", "ky hieu khac", "cach ghi khac", "bi danh"),
+    "issued": ("issued", "ngay", "ngay ban hanh", "ngay ky", "ngay thang", "ngay van ban"),
+    "issuer": ("issuer", "co quan ban hanh", "noi ban hanh", "co quan", "don vi ban hanh"),
+    "issuer_level": ("issuer_level", "cap", "cap ban hanh", "cap co quan"),
+    "title": ("title", "trich yeu", "trich yeu noi dung", "ten van ban", "noi dung", "tieu de"),
+    "status": ("status", "tinh trang", "hieu luc", "tinh trang hieu luc", "trang thai"),
+    "replaced_by": ("replaced_by", "thay the boi", "duoc thay the boi", "van ban thay the"),
+    "amends": ("amends", "sua doi", "sua doi van ban", "van ban duoc sua doi"),
+    "topics": ("topics", "chu de", "linh vuc", "tu khoa"),
+    "source": ("source", "nguon", "nguon thong tin", "ghi chu nguon"),
+}
+
+
+def guess_mapping(headers: Sequence[str]) -> dict[str, str | None]:
+    """For each catalogue column, the file header that most likely holds it (or None)."""
+    folded = {h: fold(h).replace("_", "_").strip(" :") for h in headers if h}
+    mapping: dict[str, str | None] = {}
+    taken: set[str] = set()
+    for column, names in _SYNONYMS.items():  # exact names first
+        match = next((h for h, f in folded.items() if f in names and h not in taken), None)
+        mapping[column] = match
+        if match:
+            taken.add(match)
+    for column, names in _SYNONYMS.items():  # then headers that contain a known name
+        if mapping[column]:
+            continue
+        match = next(
+            (
+                h
+                for h, f in folded.items()
+                if h not in taken and any(len(n) > 3 and n in f for n in names)
+            ),
+            None,
+        )
+        mapping[column] = match
+        if match:
+            taken.add(match)
+    return mapping
+
+
+_STATUS_WORDS = {fold(label): key for key, label in STATUS_LABELS.items()} | {
+    "con hieu luc": "in_force",
+    "het hieu luc": "expired",
+    "bi thay the": "replaced",
+    "da bi thay the": "replaced",
+    "sua doi mot phan": "partly_amended",
+    "chua ro": "unknown",
+    "": "unknown",
+}
+_LEVEL_WORDS = {fold(label): key for key, label in ISSUER_LEVEL_LABELS.items()} | {
+    "tw": "central",
+    "trung uong": "central",
+    "tinh": "province",
+    "huyen": "district",
+    "thanh pho": "district",
+    "quan": "district",
+    "don vi": "unit",
+    "truong": "unit",
+}
+_TYPE_WORDS = {fold(name): name for name in DOC_TYPES} | {code: n for n, code in DOC_TYPES.items()}
+
+
+def normalise_row(row: Mapping[str, str]) -> dict[str, str]:
+    """Vietnamese labels of status, level and type turned into the catalogue's values;
+    dates written DD/MM/YYYY turned into ISO (impossible ones kept as written for the check)."""
+    out = {c: str(row.get(c) or "").strip() for c in COLUMNS}
+    status = fold(out["status"])
+    if out["status"] not in STATUSES and status in _STATUS_WORDS:
+        out["status"] = _STATUS_WORDS[status]
+    level = fold(out["issuer_level"])
+    if out["issuer_level"] and out["issuer_level"] not in ISSUER_LEVELS and level in _LEVEL_WORDS:
+        out["issuer_level"] = _LEVEL_WORDS[level]
+    doc_type = fold(out["doc_type"])
+    if doc_type in _TYPE_WORDS:
+        out["doc_type"] = _TYPE_WORDS[doc_type]
+    try:
+        issued = parse_date(out["issued"])
+        out["issued"] = issued.isoformat() if issued else ""
+    except ValueError:
+        pass
+    return out
+
+
+def apply_mapping(table: Table, mapping: Mapping[str, str | None]) -> list[dict[str, str]]:
+    """The table's rows as catalogue rows, using `mapping` (column -> header or None)."""
+    index = {h: i for i, h in enumerate(table.headers)}
+    rows = []
+    for raw in table.rows:
+        row = {c: (raw[index[h]] if h in index else "") for c, h in mapping.items() if h}
+        rows.append(normalise_row(row))
+    return rows
+
+
+def prepare_import(
+    rows: Sequence[Mapping[str, str]], catalogue: Catalogue, *, source: str = ""
+) -> ImportPreview:
+    """Validate rows against themselves and `catalogue`, build what can be merged, find
+    duplicates (same symbol + date, or same id, as a row already in the catalogue).
+
+    Rows without an id get one made from type, symbol and year; rows with findings are left
+    out of `directives` (the page shows why).
+    """
+    filled = []
+    for row in rows:
+        row = dict(row)
+        if not row.get("source") and source:
+            row["source"] = source
+        if not row.get("status"):
+            row["status"] = "unknown"
+        filled.append(row)
+    findings = check_catalogue(filled, known_ids=[d.id for d in catalogue], require_id=False)
+    blocked = {f.row for f in findings}
+    directives = []
+    duplicates = []
+    for n, row in enumerate(filled, start=2):
+        if n in blocked:
+            continue
+        try:
+            directive = directive_from_row(row)
+        except ValueError as err:
+            findings.append(Finding(n, "", str(err)))
+            continue
+        existing = catalogue.get(directive.id)
+        if existing is None and directive.symbol:
+            same = [
+                d for d in catalogue.by_symbol(directive.symbol) if d.issued == directive.issued
+            ]
+            existing = same[0] if same else None
+        if existing is not None:
+            duplicates.append((n, directive.id, existing.id))
+        directives.append(directive)
+    return ImportPreview(tuple(directives), tuple(findings), tuple(duplicates), len(rows))
+
+
+# ----------------------------------------------------------------------------- export
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: str) -> str:
+    """A cell that a spreadsheet will not run as a formula (prefixed with `'` when needed)."""
+    return "'" + value if value.startswith(_DANGEROUS) else value
+
+
+def export_csv(directives: Iterable[Directive]) -> bytes:
+    """The rows as CSV, UTF-8 with BOM (Excel shows Vietnamese right), formula-safe."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for d in directives:
+        row = d.to_row()
+        writer.writerow([safe_cell(row[c]) for c in COLUMNS])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def export_xlsx(directives: Iterable[Directive]) -> bytes:
+    """The rows as an XLSX workbook (one sheet, text cells, formula-safe)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Văn bản căn cứ"
+    sheet.append(list(COLUMNS))
+    for d in directives:
+        row = d.to_row()
+        sheet.append([safe_cell(row[c]) for c in COLUMNS])
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            cell.data_type = "s"
+    widths = {"title": 60, "issuer": 35, "source": 40, "symbol": 20, "id": 24}
+    for i, column in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[openpyxl.utils.get_column_letter(i)].width = widths.get(column, 14)
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
