@@ -144,9 +144,14 @@ class Finding:
         return {**out, **self.extra}
 
 
-def make_id(kind: str, path: Mapping[str, Any], text: str) -> str:
-    """A stable id from what and where: re-running a check gives the same id to the same spot."""
-    key = json.dumps([kind, dict(path), text], ensure_ascii=False, sort_keys=True)
+def make_id(kind: str, path: Mapping[str, Any], text: str, nth: int = 0) -> str:
+    """A stable id from what and where: re-running a check gives the same id to the same spot.
+
+    The character offset is left out (an edit earlier in the paragraph moves it); `nth` (which
+    occurrence of `text` in that field) tells repeated texts apart instead.
+    """
+    where = {k: v for k, v in path.items() if k != "start"}
+    key = json.dumps([kind, where, text, nth], ensure_ascii=False, sort_keys=True)
     return kind[:4] + "-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
 
 
@@ -158,10 +163,19 @@ def new_finding(
     suggestion: str = "",
     message: str = "",
     status: str = "open",
+    *,
+    nth: int = 0,
 ) -> Finding:
     """A finding with its stable id (`make_id`)."""
     return Finding(
-        make_id(kind, path, text), kind, place, dict(path), text, suggestion, message, status
+        make_id(kind, path, text, nth),
+        kind,
+        place,
+        dict(path),
+        text,
+        suggestion,
+        message,
+        status,
     )
 
 

@@ -1,0 +1,681 @@
+"""Rollover: last year's plan → next year's draft, with every stale line found.
+
+`rollover(plan, 2021, catalogue=..., today=...)` returns the draft and its findings:
+
+- done for the user (findings recorded as *applied*): `meta.year`, the number and date cleared
+  (the văn thư assigns them), the year in the trích yếu moved, every block marked *chưa rà
+  soát*, task dates moved by the year difference (29/02 → 28/02) and task status/progress reset;
+- left for the user to decide (findings *open*, with a suggestion when one is sure):
+  mentions of last year in the body (`year`), periods that have ended (`ended_period`; a period
+  still running such as `nhiệm kỳ 2020-2025` is left alone), Căn cứ and references to last
+  year's superior plans (`superior_plan`: a new plan with a new number comes each year),
+  directives expired or replaced (`replaced_directive`, with the catalogue's replacement),
+  events the text looked forward to that are now past, and dated deadlines of last year
+  (`past_event`).
+
+Years inside a citation (its symbol `30/2020/NĐ-CP`, its date `ngày 08/7/2020`, a law's name
+`Luật Giáo dục năm 2019`) are the citation's own facts and are never flagged as stale years.
+
+The function is pure: no clock, no files; the caller passes `today`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from planner.citation import (
+    CitationMention,
+    citation_date,
+    find_citations,
+    first_citation,
+    resolve,
+)
+from planner.errors import PlannerError
+from planner.findings import (
+    Finding,
+    new_finding,
+    place_label,
+    show_date,
+    task_value,
+)
+from planner.model import STATUS_LABELS, Plan, Section, Task, plan_to_dict, with_extra
+
+
+class RolloverError(PlannerError):
+    """The rollover cannot be made (bad target year, plan without a year)."""
+
+
+@dataclass(frozen=True)
+class RolloverResult:
+    """The new draft (findings already stored in it) and the same findings as a tuple."""
+
+    plan: Plan
+    findings: tuple[Finding, ...]
+
+    @property
+    def open_findings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.status == "open")
+
+    @property
+    def applied_findings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.status == "applied")
+
+
+def rollover(
+    plan: Plan,
+    year: int,
+    *,
+    catalogue: Any = None,
+    today: date,
+    previous_id: str | None = None,
+) -> RolloverResult:
+    """Make year `year`'s draft from `plan` (last year's) and find every stale line.
+
+    `catalogue` (a `planner.catalogue.Catalogue`, or None to skip directive checks) tells which
+    cited directives are expired or replaced and by what. `previous_id` is the store id of
+    `plan` when it came from the store (kept as `extra["previous_plan_id"]`); otherwise the
+    whole of last year's plan is kept as `extra["previous_plan"]` so the editor can show it
+    beside the draft. `today` is recorded with the rollover and used to warn when a suggested
+    replacement is dated after today.
+    """
+    old = plan.meta.year
+    if not old:
+        raise RolloverError(
+            "Kế hoạch năm trước chưa ghi năm (trường “năm của kế hoạch”): "
+            "hãy điền năm trước khi tạo kế hoạch năm mới."
+        )
+    if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 9999:
+        raise RolloverError(f"Năm mới “{year}” không hợp lệ (cần một năm, ví dụ {old + 1}).")
+    if year <= old:
+        raise RolloverError(
+            f"Năm mới ({year}) phải sau năm của kế hoạch cũ ({old}): hãy chọn năm {old + 1} trở đi."
+        )
+    ctx = Context(old=old, new=year, catalogue=catalogue, today=today)
+
+    # -- the header: year, number and date; the subject's year moved (applied findings)
+    applied: list[Finding] = []
+    subject = plan.meta.subject
+    subject_findings = [f for f in scan_text(subject, {"area": "meta", "field": "subject"}, ctx)]
+    moved = [f for f in subject_findings if f.kind == "year" and f.suggestion]
+    for f in sorted(moved, key=lambda f: -int(f.path["start"])):
+        s = int(f.path["start"])
+        subject = subject[:s] + f.suggestion + subject[s + len(f.text) :]
+    shift = 0
+    for f in sorted(moved, key=lambda f: int(f.path["start"])):
+        path = {**f.path, "start": int(f.path["start"]) + shift}
+        shift += len(f.suggestion) - len(f.text)
+        applied.append(
+            new_finding(
+                f.kind,
+                f.place,
+                path,
+                f.text,
+                f.suggestion,
+                f"Đã đổi năm trong trích yếu từ {old} sang {year}.",
+                status="applied",
+            )
+        )
+    others_in_subject = [f for f in subject_findings if f not in moved]
+    # offsets of the remaining subject findings move with the applied edits before them
+    adjusted_subject = []
+    for f in others_in_subject:
+        s = int(f.path["start"])
+        delta = sum(len(m.suggestion) - len(m.text) for m in moved if int(m.path["start"]) < s)
+        adjusted_subject.append(
+            new_finding(
+                f.kind, f.place, {**f.path, "start": s + delta}, f.text, f.suggestion, f.message
+            )
+        )
+    meta = replace(plan.meta, year=year, number="", issued=None, subject=subject)
+
+    # -- the body: every block starts "chưa rà soát"
+    sections = tuple(_unreviewed(s) for s in plan.sections)
+
+    # -- tasks: dates moved, status and progress reset (applied findings)
+    diff = year - old
+    tasks = []
+    for t in plan.tasks:
+        new_t, found = _roll_task(t, diff)
+        tasks.append(new_t)
+        applied.extend(found)
+
+    draft = replace(plan, meta=meta, sections=sections, tasks=tuple(tasks))
+    previous: dict[str, Any] = {"previous_plan_id": previous_id, "previous_plan": None}
+    if previous_id is None:
+        last = plan_to_dict(plan)
+        for key in ("previous_plan", "previous_plan_id", "findings", "rollover"):
+            last.pop(key, None)
+        previous["previous_plan"] = last
+    draft = with_extra(
+        draft,
+        findings=None,
+        rollover={"from_year": old, "to_year": year, "made_on": today.isoformat()},
+        **previous,
+    )
+
+    # -- open findings over every text of the draft (the subject's were scanned above)
+    found_open: list[Finding] = list(adjusted_subject)
+    for path, text in iter_texts(draft):
+        if path.get("area") == "meta":
+            continue
+        found_open.extend(scan_text(text, path, ctx))
+    findings = _dedupe([*applied, *found_open])
+    findings = sorted(findings, key=_order_key(draft))
+    draft = with_extra(draft, findings=[f.to_dict() for f in findings] or None)
+    return RolloverResult(draft, tuple(findings))
+
+
+def _unreviewed(s: Section) -> Section:
+    return replace(
+        s,
+        blocks=tuple(replace(b, reviewed=False) for b in s.blocks),
+        children=tuple(_unreviewed(c) for c in s.children),
+    )
+
+
+def move_date(d: date, years: int) -> date:
+    """`d` moved by whole years; 29/02 becomes 28/02 in a year that has none."""
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:
+        return d.replace(year=d.year + years, day=28)
+
+
+def _roll_task(t: Task, diff: int) -> tuple[Task, list[Finding]]:
+    found = []
+    new_t = t
+    for fieldname in ("start", "due"):
+        value = getattr(t, fieldname)
+        if value is None:
+            continue
+        moved = move_date(value, diff)
+        path = {"area": "task", "id": t.id, "field": fieldname}
+        note = (
+            " (năm mới không có ngày 29/02)"
+            if (value.month, value.day)
+            != (
+                moved.month,
+                moved.day,
+            )
+            else ""
+        )
+        found.append(
+            new_finding(
+                "task_date",
+                place_label(path),
+                path,
+                show_date(value),
+                show_date(moved),
+                f"Đã dời ngày sang năm mới{note}; hãy xem lại cho khớp lịch năm nay.",
+                status="applied",
+            )
+        )
+        new_t = replace(new_t, **{fieldname: moved})
+    if t.status != "planned":
+        path = {"area": "task", "id": t.id, "field": "status"}
+        found.append(
+            new_finding(
+                "task_status",
+                place_label(path),
+                path,
+                task_value(t, "status") or "",
+                STATUS_LABELS["planned"],
+                "Nhiệm vụ năm mới bắt đầu lại từ đầu.",
+                status="applied",
+            )
+        )
+        new_t = replace(new_t, status="planned")
+    if t.progress != 0:
+        path = {"area": "task", "id": t.id, "field": "progress"}
+        found.append(
+            new_finding(
+                "task_status",
+                place_label(path),
+                path,
+                str(t.progress),
+                "0",
+                "Tiến độ năm mới bắt đầu từ 0%.",
+                status="applied",
+            )
+        )
+        new_t = replace(new_t, progress=0)
+    return new_t, found
+
+
+# ---------------------------------------------------------------- walking the plan's texts
+
+
+def iter_texts(plan: Plan) -> Iterator[tuple[dict[str, Any], str]]:
+    """Every text of the plan with its path (without `start`), in document order."""
+    yield {"area": "meta", "field": "subject"}, plan.meta.subject
+    for i, b in enumerate(plan.bases):
+        yield {"area": "bases", "index": i}, b.text
+    for i, t in enumerate(plan.preamble):
+        yield {"area": "preamble", "index": i}, t
+    for spath, s in plan.iter_sections():
+        yield {"area": "section", "section": spath, "field": "title"}, s.title
+        for bi, b in enumerate(s.blocks):
+            if b.kind == "table":
+                for ri, row in enumerate(b.rows):
+                    for ci, cell in enumerate(row):
+                        yield (
+                            {
+                                "area": "section",
+                                "section": spath,
+                                "block": bi,
+                                "row": ri,
+                                "col": ci,
+                            },
+                            cell,
+                        )
+                if b.text:
+                    yield {"area": "section", "section": spath, "block": bi}, b.text
+            else:
+                yield {"area": "section", "section": spath, "block": bi}, b.text
+    for i, t in enumerate(plan.closing):
+        yield {"area": "closing", "index": i}, t
+    for i, t in enumerate(plan.recipients):
+        yield {"area": "recipients", "index": i}, t
+    for t in plan.tasks:
+        yield {"area": "task", "id": t.id, "field": "title"}, t.title
+
+
+def _order_key(plan: Plan) -> Any:
+    order: dict[str, int] = {}
+    for n, (path, _) in enumerate(iter_texts(plan)):
+        order[_field_id(path)] = n
+    task_order = {t.id: n for n, t in enumerate(plan.tasks)}
+    fields = {"title": 0, "start": 1, "due": 2, "status": 3, "progress": 4}
+
+    def key(f: Finding) -> tuple[int, int, int]:
+        p = f.path
+        if p.get("area") == "task" and p.get("field") != "title":
+            return (
+                len(order) + task_order.get(str(p.get("id")), 0),
+                fields.get(str(p.get("field")), 9),
+                0,
+            )
+        return (order.get(_field_id(p), len(order)), int(p.get("start", 0)), 0)
+
+    return key
+
+
+def _field_id(path: Mapping[str, Any]) -> str:
+    return repr(sorted((k, v) for k, v in path.items() if k != "start"))
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen: set[str] = set()
+    out = []
+    for f in findings:
+        fid = f.id
+        n = 2
+        while fid in seen:
+            fid = f"{f.id}-{n}"
+            n += 1
+        seen.add(fid)
+        out.append(f if fid == f.id else replace(f, id=fid))
+    return out
+
+
+# ---------------------------------------------------------------- scanning one text
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a scan needs: last year (`old`), the new year, the catalogue and today."""
+
+    old: int
+    new: int
+    catalogue: Any = None
+    today: date | None = None
+
+    @property
+    def diff(self) -> int:
+        return self.new - self.old
+
+
+_Y = r"(?:19|20)\d{2}"
+_PERIOD = re.compile(
+    r"(?:(?P<word>giai đoạn|nhiệm kỳ|thời kỳ|năm học|niên khóa|niên khoá)\s+)?"
+    r"(?:(?P<from>từ năm|từ)\s+)?"
+    rf"(?<![\d/.\-])(?P<a>{_Y})(?P<sep>\s*[-–—]\s*|\s+đến\s+(?:năm\s+)?)(?P<b>{_Y})(?![\d/])",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(rf"(?<![\d/.\-–—])(?:(?P<word>năm)\s+)?(?P<y>{_Y})(?![\d/])", re.IGNORECASE)
+_DATE_NUM = re.compile(
+    rf"(?<![\d/.])(?P<d>\d{{1,2}})(?P<s1>\s*[/.\-]\s*)(?P<m>\d{{1,2}})(?P<s2>\s*[/.\-]\s*)"
+    rf"(?P<y>{_Y})(?![\d/])"
+)
+_DATE_WORDS = re.compile(
+    rf"ngày\s+(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})\s+năm\s+(?P<y>{_Y})", re.IGNORECASE
+)
+_MONTH_YEAR = re.compile(
+    rf"tháng\s+(?P<m>\d{{1,2}})(?:\s*/\s*|\s+năm\s+)(?P<y>{_Y})(?![\d/])", re.IGNORECASE
+)
+_LAW_NAME = re.compile(rf"(?:Bộ luật|Luật|Hiến pháp)\b[^,;()\n]{{0,80}}?\bnăm\s+{_Y}")
+_DOC_WORDS = (
+    "Kế hoạch|Nghị quyết|Chỉ thị|Quyết định|Chương trình|Thông tư|Nghị định|Luật|Kết luận|"
+    "Công văn|Hướng dẫn|Quy định|Quy chế|Thông báo|Đề án|Công điện|Pháp lệnh"
+)
+_CLAUSE_END = re.compile(rf";|\.(?=\s|$)|\n|,\s+(?=(?:{_DOC_WORDS})\b)")
+_TRIGGER = (
+    r"(?P<trigger>(?:lập thành tích\s+)?"
+    r"(?:chào mừng(?:\s+thành công)?(?:\s+(?:của|các))?"
+    r"|hướng tới|hướng về|tiến tới|chuẩn bị(?:\s+tốt)?(?:\s+cho)?(?:\s+các)?"
+    r"|trong quá trình(?:\s+diễn ra)?|phục vụ))\s+"
+)
+_EVENT_ITEM = r"(?:Đại hội|bầu cử|kỷ niệm\s+\d+\s+năm)[^,;.:\n()“”\"]*"
+_FORWARD = re.compile(
+    _TRIGGER + rf"(?P<events>{_EVENT_ITEM}(?:\s*,\s*{_EVENT_ITEM})*)", re.IGNORECASE
+)
+_UPCOMING = re.compile(
+    r"(?P<events>Đại hội[^,;.:\n()“”\"]*?)\s+(?P<post>sắp tới|sắp diễn ra|sắp được tổ chức)",
+    re.IGNORECASE,
+)
+_PLAN_TYPES = {"Kế hoạch", "Kế hoạch phối hợp", "Chương trình", "Chương trình phối hợp"}
+_MAX_PERIOD = 30
+
+
+class _Spans:
+    """Character spans already explained (citations, periods, events): no year finding there."""
+
+    def __init__(self) -> None:
+        self.spans: list[tuple[int, int]] = []
+
+    def add(self, start: int, end: int) -> None:
+        self.spans.append((start, end))
+
+    def hit(self, start: int, end: int) -> bool:
+        return any(s < end and start < e for s, e in self.spans)
+
+
+def scan_text(text: str, path: Mapping[str, Any], ctx: Context) -> list[Finding]:
+    """Open findings for one text field at `path` (a path without `start`)."""
+    if not text or (not any(ch.isdigit() for ch in text) and "ại hội" not in text.lower()):
+        return []
+    out: list[Finding] = []
+    place = place_label(path)
+    seen_nth: dict[tuple[str, str], int] = {}
+
+    def add(kind: str, start: int, found: str, suggestion: str, message: str) -> None:
+        key = (kind, found)
+        nth = seen_nth.get(key, 0)
+        seen_nth[key] = nth + 1
+        out.append(
+            new_finding(kind, place, {**path, "start": start}, found, suggestion, message, nth=nth)
+        )
+
+    protected = _Spans()
+    mentions = find_citations(text) if any(ch.isdigit() for ch in text) else []
+    for m in mentions:
+        protected.add(m.start, m.end)
+    for m in _LAW_NAME.finditer(text):
+        protected.add(m.start(), m.end())
+
+    _scan_directives(text, mentions, ctx, add)
+    _scan_events(text, ctx, add, protected)
+    _scan_periods(text, ctx, add, protected)
+    _scan_dates(text, ctx, add, protected)
+    _scan_years(text, ctx, add, protected)
+    out.sort(key=lambda f: int(f.path["start"]))
+    return out
+
+
+def _scan_directives(text: str, mentions: list[CitationMention], ctx: Context, add: Any) -> None:
+    old, new = ctx.old, ctx.new
+    replaced_spans: list[tuple[int, int]] = []
+    suggested: set[str] = set()
+    for m in mentions:
+        d = resolve(m, ctx.catalogue) if ctx.catalogue is not None else None
+        issued_year = m.issued.year if m.issued else (d.issued.year if d and d.issued else None)
+        if m.doc_type in _PLAN_TYPES and (issued_year == old or f"/{old}/" in m.symbol):
+            add(
+                "superior_plan",
+                m.start,
+                m.raw,
+                _blank_plan(m, new),
+                f"{m.doc_type} số {m.symbol} là kế hoạch của năm {old}. Năm {new} sẽ có kế hoạch "
+                f"mới với số và ngày mới: hãy điền số, ngày của kế hoạch năm {new} vào chỗ “…” "
+                "(hoặc chọn văn bản trong danh mục).",
+            )
+            continue
+        if d is None or not d.is_outdated:
+            continue
+        if any(s <= m.start < e for s, e in replaced_spans):
+            continue  # a citation inside the clause of another: replaced with it
+        end = _clause_end(text, m.end)
+        clause = text[m.start : end].rstrip()
+        replaced_spans.append((m.start, m.start + len(clause)))
+        status = d.status_label.lower() if d.status in ("expired", "replaced") else "hết hiệu lực"
+        rep = ctx.catalogue.replacement_of(d) or ctx.catalogue.replaced_by(d)
+        what = f"{m.doc_type} số {m.symbol}" + (f" ngày {show_date(d.issued)}" if d.issued else "")
+        if rep is None:
+            add(
+                "replaced_directive",
+                m.start,
+                clause,
+                "",
+                f"{what} đã {status}; danh mục chưa có văn bản thay thế: hãy bỏ trích dẫn này "
+                "hoặc thay bằng văn bản đang có hiệu lực.",
+            )
+            continue
+        new_cite = first_citation(rep)
+        rep_what = f"{rep.doc_type} số {rep.symbol}" + (
+            f" ngày {citation_date(rep.issued)}" if rep.issued else ""
+        )
+        if rep.id in suggested:
+            add(
+                "replaced_directive",
+                m.start,
+                clause,
+                "",
+                f"{what} đã {status}, được thay bằng {rep_what} (đã đề xuất ở trích dẫn trước "
+                "trong cùng đoạn): hãy xóa trích dẫn này để khỏi nhắc lại.",
+            )
+            continue
+        suggested.add(rep.id)
+        note = ""
+        if ctx.today is not None and rep.issued is not None and rep.issued > ctx.today:
+            note = (
+                f" Lưu ý: văn bản thay thế ban hành ngày {citation_date(rep.issued)}, "
+                "sau ngày hôm nay."
+            )
+        add(
+            "replaced_directive",
+            m.start,
+            clause,
+            new_cite,
+            f"{what} đã {status}, được thay bằng {rep_what}.{note}",
+        )
+
+
+def _clause_end(text: str, pos: int) -> int:
+    m = _CLAUSE_END.search(text, pos)
+    return m.start() if m else len(text)
+
+
+def _blank_plan(m: CitationMention, new: int) -> str:
+    """The mention with its number blanked and its date's year moved: the text to fill in."""
+    raw = m.raw
+    lead = len(raw) - len(raw.lstrip())
+    head = re.search(r"\d{1,5}[a-zA-Z]?(?=[ \t]?[/\-])", raw[lead:])
+    if head:
+        s, e = head.start() + lead, head.end() + lead
+        raw = raw[:s] + "…" + raw[e:]
+    raw = re.sub(rf"/{_Y}/", f"/{new}/", raw, count=1)
+    raw = re.sub(
+        rf"(ngày\s+)\d{{1,2}}(\s*[/.\-]\s*)\d{{1,2}}(\s*[/.\-]\s*){_Y}",
+        lambda x: f"{x.group(1)}…{x.group(2)}…{x.group(3)}{new}",
+        raw,
+    )
+    raw = re.sub(
+        rf"(ngày\s+)\d{{1,2}}(\s+tháng\s+)\d{{1,2}}(\s+năm\s+){_Y}",
+        lambda x: f"{x.group(1)}…{x.group(2)}…{x.group(3)}{new}",
+        raw,
+    )
+    return raw
+
+
+def _scan_events(text: str, ctx: Context, add: Any, protected: _Spans) -> None:
+    for m in _FORWARD.finditer(text):
+        events = m.group("events").rstrip()
+        end = m.start("events") + len(events)
+        years = [int(y) for y in re.findall(_Y, events)]
+        when = min(years) if years else ctx.old
+        if when >= ctx.new:
+            continue
+        found = text[m.start() : end]
+        trigger = m.group("trigger")
+        items = re.split(r"\s*,\s*", events)
+        suggestion = ""
+        if all(i.lower().startswith("đại hội") for i in items):
+            t = trigger.lower()
+            if t.startswith("lập thành tích"):
+                suggestion = f"góp phần đưa Nghị quyết {events} vào cuộc sống"
+            elif t.startswith("trong quá trình"):
+                suggestion = f"trong quá trình triển khai thực hiện Nghị quyết {events}"
+            elif t.startswith("phục vụ"):
+                suggestion = f"phục vụ triển khai thực hiện Nghị quyết {events}"
+            else:
+                suggestion = f"thực hiện thắng lợi Nghị quyết {events}"
+            if trigger[:1].isupper():
+                suggestion = suggestion[:1].upper() + suggestion[1:]
+        said = f"năm {when}" if years else f"trong năm {ctx.old}"
+        add(
+            "past_event",
+            m.start(),
+            found,
+            suggestion,
+            f"Kế hoạch năm {ctx.old} nói đến “{_short(events)}” như sự kiện sắp diễn ra ({said}); "
+            f"đến năm {ctx.new} sự kiện đã qua: hãy viết lại cho phù hợp.",
+        )
+        protected.add(m.start(), end)
+    for m in _UPCOMING.finditer(text):
+        if protected.hit(m.start(), m.end()):
+            continue
+        years = [int(y) for y in re.findall(_Y, m.group("events"))]
+        if years and min(years) >= ctx.new:
+            continue
+        add(
+            "past_event",
+            m.start(),
+            m.group(0),
+            "",
+            f"“{_short(m.group('events'))}” được nói là {m.group('post')} trong kế hoạch năm "
+            f"{ctx.old}; đến năm {ctx.new} đã qua: hãy viết lại cho phù hợp.",
+        )
+        protected.add(m.start(), m.end())
+
+
+def _short(text: str, n: int = 80) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _scan_periods(text: str, ctx: Context, add: Any, protected: _Spans) -> None:
+    for m in _PERIOD.finditer(text):
+        a, b = int(m.group("a")), int(m.group("b"))
+        if b <= a or protected.hit(m.start("a"), m.end("b")):
+            continue
+        protected.add(m.start("a"), m.end("b"))
+        word = (m.group("word") or "").lower()
+        sep = m.group("sep")
+        head = text[m.start() : m.start("a")]
+        if word in ("năm học", "niên khóa", "niên khoá") and b - a == 1:
+            if a >= ctx.new:
+                continue
+            d = ctx.new - ctx.old if a >= ctx.old - 1 else ctx.new - a
+            add(
+                "year",
+                m.start(),
+                m.group(0),
+                f"{head}{a + d}{sep}{b + d}",
+                f"Năm học {a}{sep}{b} là của kế hoạch cũ; kế hoạch năm {ctx.new} có lẽ nói đến "
+                f"năm học {a + d}{sep}{b + d}.",
+            )
+            continue
+        if b >= ctx.new:
+            continue  # still running: left alone
+        if b - a > _MAX_PERIOD:
+            add(
+                "past_event",
+                m.start(),
+                m.group(0),
+                "",
+                f"Mốc {a}{sep}{b} đã qua so với năm {ctx.new}: hãy xem lại.",
+            )
+            continue
+        length = b - a
+        term = word == "nhiệm kỳ"
+        na, nb = (b, b + length) if term else (b + 1, b + 1 + length)
+        while nb < ctx.new:
+            na, nb = (nb, nb + length) if term else (nb + 1, nb + 1 + length)
+        label = word or "giai đoạn"
+        add(
+            "ended_period",
+            m.start(),
+            m.group(0),
+            f"{head}{na}{sep}{nb}",
+            f"{label[:1].upper() + label[1:]} {a}{sep}{b} đã kết thúc trước năm {ctx.new}; "
+            f"giai đoạn tiếp theo là {na}{sep}{nb} (hãy kiểm tra văn bản của giai đoạn mới).",
+        )
+
+
+def _scan_dates(text: str, ctx: Context, add: Any, protected: _Spans) -> None:
+    for rx in (_DATE_WORDS, _DATE_NUM, _MONTH_YEAR):
+        for m in rx.finditer(text):
+            if protected.hit(m.start(), m.end()):
+                continue
+            protected.add(m.start(), m.end())
+            y, mo = int(m.group("y")), int(m.group("m"))
+            day = int(m.group("d")) if "d" in m.groupdict() else 1
+            try:
+                when = date(y, mo, day)
+            except ValueError:
+                continue
+            if y >= ctx.new:
+                continue
+            suggestion = ""
+            if y >= ctx.old - 1:
+                moved = move_date(when, ctx.diff)
+                parts = [(m.start("y"), m.end("y"), str(moved.year))]
+                if "d" in m.groupdict() and moved.day != when.day:
+                    parts.append((m.start("d"), m.end("d"), f"{moved.day:0{len(m.group('d'))}d}"))
+                found = m.group(0)
+                base = m.start()
+                for s, e, value in sorted(parts, reverse=True):
+                    found = found[: s - base] + value + found[e - base :]
+                suggestion = found
+            add(
+                "past_event",
+                m.start(),
+                m.group(0),
+                suggestion,
+                f"Mốc thời gian “{m.group(0)}” đã qua so với năm {ctx.new}: hãy đặt lại mốc "
+                "của năm nay (hoặc bỏ nếu không còn phù hợp).",
+            )
+
+
+def _scan_years(text: str, ctx: Context, add: Any, protected: _Spans) -> None:
+    for m in _YEAR.finditer(text):
+        y = int(m.group("y"))
+        word = m.group("word")
+        if protected.hit(m.start("y"), m.end("y")):
+            continue
+        if y == ctx.old:
+            target = ctx.new
+            message = f"Năm {ctx.old} là năm của kế hoạch cũ; kế hoạch mới là năm {ctx.new}."
+        elif y == ctx.old - 1 and word:
+            target = ctx.new - 1
+            message = (
+                f"Năm {y} là năm trước của kế hoạch cũ; với kế hoạch năm {ctx.new}, năm trước "
+                f"là {target}."
+            )
+        else:
+            continue
+        found = m.group(0)
+        add("year", m.start(), found, found[: m.start("y") - m.start()] + str(target), message)
