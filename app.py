@@ -6,6 +6,7 @@ import streamlit as st
 
 from components import state
 from components.plan_picker import sidebar_plan_picker
+from components.style import apply_global_style
 
 st.set_page_config(
     page_title="Soạn Kế hoạch",
@@ -18,6 +19,7 @@ PAGES = [
     st.Page("pages/home.py", title="Trang chủ", icon=":material/home:", default=True),
 ]
 
+apply_global_style()
 nav = st.navigation(PAGES)
 state.open_sample_on_first_run()
 

@@ -56,13 +56,13 @@ if not plans:
 current = state.current_plan_id()
 for p in plans:
     with st.container(border=True):
-        info, actions = st.columns([3, 2], vertical_alignment="center")
+        info, actions = st.columns([5, 4], vertical_alignment="center")
         mark = " · **đang mở**" if p.id == current else ""
         info.markdown(
             f"**{p.title}**  \nNăm {p.year} · sửa lần cuối {p.updated_at:%d/%m/%Y %H:%M} · "
             f"phiên bản {p.version}{mark}"
         )
-        b_open, b_dup, b_json, b_del = actions.columns(4)
+        b_open, b_dup, b_json, b_del = actions.columns([2, 3, 3, 2])
         if b_open.button("Mở", key=f"open.{p.id}", disabled=p.id == current):
             state.open_plan(p.id)
             st.rerun()
