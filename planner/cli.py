@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from planner.errors import PlannerError, os_error_text
 
-COMMAND_MODULES: tuple[str, ...] = ("planner.cli_plan",)
+COMMAND_MODULES: tuple[str, ...] = ("planner.cli_plan", "planner.cli_catalogue")
 
 
 class _Parser(argparse.ArgumentParser):
