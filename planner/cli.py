@@ -14,7 +14,11 @@ from collections.abc import Sequence
 
 from planner.errors import PlannerError, os_error_text
 
-COMMAND_MODULES: tuple[str, ...] = ("planner.cli_plan", "planner.cli_catalogue")
+COMMAND_MODULES: tuple[str, ...] = (
+    "planner.cli_plan",
+    "planner.cli_catalogue",
+    "planner.cli_rollover",
+)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,0 +1,145 @@
+"""Rollover and citation commands.
+
+- `rollover PLAN.json --year Y -o NEW.json [--json]`: next year's draft and its findings (exit 0);
+- `check-citations PLAN.json [--json]`: every citation linked or flagged (0 clean, 1 findings).
+
+Both read the shipped catalogue `data/directives.csv` (or `--catalogue CSV`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from planner.catalogue import Catalogue
+from planner.catalogue_store import SHIPPED_CSV
+from planner.citation_check import check_citations
+from planner.errors import InputFileError
+from planner.findings import KIND_LABELS, Finding
+from planner.model import load_plan, save_plan
+from planner.rollover import rollover
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "rollover",
+        help="tạo bản nháp kế hoạch năm mới từ kế hoạch năm trước, kèm các điểm cần rà soát",
+    )
+    p.add_argument("plan", metavar="KẾ_HOẠCH.json")
+    p.add_argument("--year", type=int, required=True, metavar="NĂM", help="năm của kế hoạch mới")
+    p.add_argument("-o", "--output", required=True, metavar="MỚI.json")
+    p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    p.add_argument("--catalogue", metavar="DANH_MỤC.csv", help="mặc định: data/directives.csv")
+    p.add_argument(
+        "--today", metavar="YYYY-MM-DD", help="ngày hôm nay (mặc định: PLANNER_TODAY hoặc ngày máy)"
+    )
+    p.set_defaults(func=run_rollover)
+
+    c = sub.add_parser(
+        "check-citations",
+        help="kiểm tra mọi trích dẫn văn bản trong kế hoạch với danh mục văn bản",
+    )
+    c.add_argument("plan", metavar="KẾ_HOẠCH.json")
+    c.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    c.add_argument("--catalogue", metavar="DANH_MỤC.csv", help="mặc định: data/directives.csv")
+    c.set_defaults(func=run_check)
+
+
+def _catalogue(args: argparse.Namespace) -> Catalogue:
+    return Catalogue.from_csv(Path(args.catalogue) if args.catalogue else SHIPPED_CSV)
+
+
+def _today(value: str | None) -> date:
+    text = value or os.environ.get("PLANNER_TODAY", "")
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputFileError(f"Ngày hôm nay “{text}” không hợp lệ (cần dạng YYYY-MM-DD).") from None
+
+
+def _dump(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _line(f: Finding) -> str:
+    arrow = f" → “{f.suggestion}”" if f.suggestion else ""
+    return f"  [{f.status_label}] {f.place}: {KIND_LABELS.get(f.kind, f.kind)}: “{f.text}”{arrow}"
+
+
+def run_rollover(args: argparse.Namespace) -> int:
+    plan = load_plan(args.plan)
+    result = rollover(plan, args.year, catalogue=_catalogue(args), today=_today(args.today))
+    save_plan(result.plan, args.output)
+    counts = Counter(f.kind for f in result.findings)
+    if args.json:
+        _dump(
+            {
+                "output": str(args.output),
+                "from_year": plan.meta.year,
+                "year": args.year,
+                "open": len(result.open_findings),
+                "applied": len(result.applied_findings),
+                "counts": dict(counts),
+                "findings": [f.to_dict() for f in result.findings],
+            }
+        )
+        return 0
+    out = sys.stdout
+    out.write(
+        f"Đã tạo bản nháp kế hoạch năm {args.year} từ kế hoạch năm {plan.meta.year}: "
+        f"{args.output}\n"
+        f"Đã tự sửa {len(result.applied_findings)} điểm; còn {len(result.open_findings)} "
+        "điểm cần rà soát.\n"
+    )
+    for f in result.findings:
+        out.write(_line(f) + "\n")
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    plan = load_plan(args.plan)
+    report = check_citations(plan, _catalogue(args))
+    if args.json:
+        _dump(
+            {
+                "mentions": [
+                    {
+                        "place": m.place,
+                        "path": dict(m.path),
+                        "raw": m.raw,
+                        "symbol": m.symbol,
+                        "issued": m.issued.isoformat() if m.issued else None,
+                        "directive_id": m.directive_id,
+                    }
+                    for m in report.mentions
+                ],
+                "symbols": len(report.symbols),
+                "documents": len(report.documents),
+                "linked": report.linked,
+                "findings": [f.to_dict() for f in report.findings],
+            }
+        )
+    else:
+        out = sys.stdout
+        out.write(
+            f"Tìm thấy {len(report.mentions)} trích dẫn ({len(report.symbols)} số ký hiệu, "
+            f"{len(report.documents)} văn bản); {report.linked} trích dẫn khớp danh mục.\n"
+        )
+        for m in report.mentions:
+            mark = m.directive_id or "chưa có trong danh mục"
+            out.write(f"  {m.place}: {m.raw} [{mark}]\n")
+        if report.findings:
+            out.write(f"{len(report.findings)} điểm cần xem:\n")
+            for f in report.findings:
+                out.write(_line(f) + "\n")
+        else:
+            out.write("Không có vấn đề nào.\n")
+    return 0 if report.clean else 1
