@@ -1,0 +1,606 @@
+"""Write a plan as a Word document that follows Nghị định 30/2020/NĐ-CP (Phụ lục I).
+
+`export_docx(plan, today=...)` takes its look from `templates/nd30-ke-hoach.docx` (or a
+user's template with the same style names, see `planner/nd30_styles.py`) and writes:
+
+- A4 portrait, margins 20/20/30/15 mm (a user template's margins are kept when inside ND30's
+  ranges), Times New Roman in every font slot, page number (PAGE field) centred in the page
+  header from page 2 on (different first page);
+- a borderless two-column header table (6.75 cm + 10 cm, reaching 0.25 cm into the left
+  margin): cơ quan chủ quản / cơ quan ban hành with a rule under it (40 % of its length) and
+  `Số:` on the left; Quốc hiệu / Tiêu ngữ with a rule as long as the line and the date line on
+  the right; rules are bottom borders of short paragraphs whose indents give their length;
+- `KẾ HOẠCH` and the trích yếu with a rule under it (40 % of its line), the Căn cứ lines in
+  italics (one a paragraph, `;` at the end of each and `.` after the last: only the final
+  punctuation is fixed), the body (justified, first line 1.27 cm, 6 pt after, 1.15 lines),
+  headings with their labels as text (`I.` + UPPER title, `1.`, `a)`), `- `/`+ ` items,
+  tables, an optional *Tiến độ thực hiện* table, the closing;
+- the Nơi nhận + signature table (prefix such as `KT.` over the position, the deputy position,
+  room to sign, the name); recipients each `- …;`, the last `- Lưu: VT….` (added if missing);
+- optional charts in a *Phụ lục* after the signature.
+
+Text is cleaned (`planner.text`) and written as text by python-docx, so `&`, `<` and quotes stay
+what they are. The output depends only on the plan, `today` and the options: core properties
+take their dates from `today` and the zip entries are stamped with it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Twips
+
+from planner.docx_xml import (
+    A4_W,
+    MARGIN_LEFT,
+    MARGIN_RIGHT,
+    add_page_field,
+    clamp_margins,
+    deterministic_zip,
+    setup_section,
+)
+from planner.errors import ExportError, InputFileError
+from planner.model import Block, Plan, Section
+from planner.nd30_metrics import text_width_cm
+from planner.nd30_styles import REQUIRED_STYLES, STYLE
+from planner.text import clean_line, clean_text
+
+TEMPLATE_PATH = Path(__file__).resolve().parent.parent / "templates" / "nd30-ke-hoach.docx"
+
+NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+SCHEDULE_TITLE = "TIẾN ĐỘ THỰC HIỆN"
+SCHEDULE_HEADER = ("Thời gian", "Nội dung công việc", "Đơn vị chủ trì", "Đơn vị phối hợp")
+BLANK = "      "  # the blank left for the number, day and month of a draft
+
+# Geometry (twips; 567 twips = 1 cm).
+LEFT_COL = 3827  # 6.75 cm
+RIGHT_COL = 5670  # 10 cm
+TEXT_WIDTH = A4_W - MARGIN_LEFT - MARGIN_RIGHT  # 9355 = 16.5 cm
+HEADER_INDENT = TEXT_WIDTH - LEFT_COL - RIGHT_COL  # -142: 0.25 cm into the left margin
+SIGN_LEFT = 4535  # 8 cm
+SIGN_RIGHT = TEXT_WIDTH - SIGN_LEFT
+RULE_SHARE = 0.4  # short rules: 40 % of the text above (ND30: 1/3 to 1/2)
+MAX_CHART_WIDTH_CM = 16.0
+FIT_MARGIN = 0.98  # estimates are a little short of real widths: keep 2 % spare
+
+# Sizes used for length estimates; they match the template's styles.
+SIZE_AUTHORITY = 12
+SIZE_MOTTO = 14
+SIZE_SUBJECT = 14
+
+_PLACE_WORDS = ("THÀNH PHỐ", "TỈNH", "QUẬN", "HUYỆN", "THỊ XÃ", "THỊ TRẤN", "PHƯỜNG", "XÃ")
+_ROMAN = re.compile(r"[IVXLCDM]+")
+_LEAD_MARK = re.compile(r"^\s*[-–—+•*]\s*")
+
+
+# ---------------------------------------------------------------- formatting rules
+
+
+def pad_day(day: int) -> str:
+    """ND30: a day below 10 takes a leading zero."""
+    return f"{day:02d}"
+
+
+def pad_month(month: int) -> str:
+    """ND30: months 1 and 2 take a leading zero, months 3-12 never do."""
+    return f"{month:02d}" if month <= 2 else str(month)
+
+
+def number_line(number: str, symbol: str) -> str:
+    """`Số: 932/KH-PGDĐT`; numbers below 10 padded; a draft leaves the number blank."""
+    num = clean_line(number).replace(" ", "")
+    sym = clean_line(symbol).replace(" ", "")
+    if num.isdigit() and int(num) < 10:
+        num = f"{int(num):02d}"
+    if not num:
+        num = BLANK
+    return f"Số: {num}/{sym}" if sym else f"Số: {num}"
+
+
+def date_line(place: str, issued: date | None, year: int) -> str:
+    """`Thủ Dầu Một, ngày 14 tháng 7 năm 2020`, or the blank draft form."""
+    where = clean_line(place)
+    if issued is not None:
+        when = f"ngày {pad_day(issued.day)} tháng {pad_month(issued.month)} năm {issued.year}"
+    else:
+        when = f"ngày{BLANK}tháng{BLANK}năm {year}" if year else f"ngày{BLANK}tháng{BLANK}năm"
+    return f"{where}, {when}" if where else when[0].upper() + when[1:]
+
+
+def basis_lines(texts: Sequence[str]) -> list[str]:
+    """Căn cứ lines: `;` after each, `.` after the last (only final punctuation changes)."""
+    lines = [clean_line(t) for t in texts]
+    lines = [t for t in lines if t]
+    out = []
+    for i, t in enumerate(lines):
+        last = i == len(lines) - 1
+        if last and t[-1] in ".,":
+            out.append(t)
+            continue
+        core = t.rstrip(" ;:,.")
+        out.append(core + ("." if last else ";"))
+    return out
+
+
+def recipient_lines(recipients: Sequence[str]) -> list[str]:
+    """`- X;` for each recipient; the last is `- Lưu: VT….` (added when missing)."""
+    items = []
+    for r in recipients:
+        t = _LEAD_MARK.sub("", clean_line(r)).rstrip(" ;:,.")
+        t = re.sub(r"\s+([,;:.])", r"\1", t)
+        if t:
+            items.append(t)
+    if not items or not items[-1].casefold().startswith("lưu"):
+        items.append("Lưu: VT")
+    return [f"- {t}{'.' if i == len(items) - 1 else ';'}" for i, t in enumerate(items)]
+
+
+def heading_label(number: str) -> str:
+    """The visible label: `I.`, `1.`, `a)` (a number already punctuated is kept)."""
+    n = clean_line(number)
+    if not n:
+        return ""
+    if n[-1] in ".)":
+        return n
+    if re.fullmatch(r"[a-zđ]+", n):
+        return f"{n})"
+    return f"{n}."
+
+
+def heading_level(number: str, depth: int) -> int:
+    """1 for Roman labels, 2 for digits, 3 for letters; by depth otherwise."""
+    n = clean_line(number).rstrip(".)")
+    if _ROMAN.fullmatch(n):
+        return 1
+    if n.isdigit():
+        return 2
+    if re.fullmatch(r"[a-zđ]+", n):
+        return 3
+    return min(depth, 3)
+
+
+def to_roman(n: int) -> str:
+    out = ""
+    for value, letters in (
+        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    ):  # fmt: skip
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def from_roman(s: str) -> int:
+    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+    total = 0
+    for i, ch in enumerate(s):
+        v = values[ch]
+        total += -v if i + 1 < len(s) and values[s[i + 1]] > v else v
+    return total
+
+
+def split_agency(text: str, width_cm: float, size: float, *, bold: bool) -> list[str]:
+    """An agency name as printed lines: one if it fits, else broken before its place name."""
+    width_cm *= FIT_MARGIN
+    if text_width_cm(text, size, bold=bold) <= width_cm:
+        return [text]
+    upper = text.upper()
+    best: list[str] | None = None
+    for word in _PLACE_WORDS:
+        for m in re.finditer(rf"(?<=\s){re.escape(word)}\b", upper):
+            head, tail = text[: m.start()].rstrip(), text[m.start() :]
+            if (
+                head
+                and text_width_cm(head, size, bold=bold) <= width_cm
+                and text_width_cm(tail, size, bold=bold) <= width_cm
+            ):
+                best = best or [head, tail]
+    return best or [text]
+
+
+# ---------------------------------------------------------------- template
+
+
+def _open(data: bytes, name: str) -> Any:
+    from planner.docx_safety import open_docx
+
+    try:
+        return open_docx(data, name)
+    except InputFileError as e:
+        raise ExportError(f"Không dùng được tệp mẫu: {e}") from None
+
+
+def missing_styles(doc: Any) -> list[str]:
+    """Style names the exporter needs that `doc` lacks (or has with another type)."""
+    kinds = {}
+    for s in doc.styles.element.findall(qn("w:style")):
+        name_el = s.find(qn("w:name"))
+        if name_el is not None:
+            kinds[name_el.get(qn("w:val"))] = s.get(qn("w:type"))
+    return [name for name, kind in REQUIRED_STYLES if kinds.get(name) != kind]
+
+
+def check_template(data: bytes, name: str = "mẫu.docx") -> list[str]:
+    """Names of the styles a user's template lacks (empty: the template is usable)."""
+    return missing_styles(_open(data, name))
+
+
+def _load_template(template: bytes | None) -> Any:
+    if template is None:
+        try:
+            data = TEMPLATE_PATH.read_bytes()
+        except OSError:
+            raise ExportError(
+                f"Không tìm thấy tệp mẫu {TEMPLATE_PATH.name} trong thư mục templates."
+            ) from None
+        return _open(data, TEMPLATE_PATH.name)
+    doc = _open(template, "mẫu.docx")
+    missing = missing_styles(doc)
+    if missing:
+        raise ExportError(
+            "Tệp mẫu Word thiếu các kiểu (style) cần cho văn bản theo Nghị định 30: "
+            + ", ".join(missing)
+            + ". Hãy dùng tệp mẫu của chương trình hoặc thêm các kiểu này vào tệp mẫu."
+        )
+    return doc
+
+
+# ---------------------------------------------------------------- writer
+
+
+class _Writer:
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+        self.styles = {key: doc.styles[name] for key, name in STYLE.items()}
+
+    # -- paragraphs
+
+    def para(self, container: Any, key: str, text: str = "") -> Any:
+        p = container.add_paragraph(style=self.styles[key])
+        if text:
+            p.add_run(text)
+        return p
+
+    def first_para(self, cell: Any, key: str, text: str = "") -> Any:
+        """The cell's own blank first paragraph if still untouched, else a new one."""
+        paras = cell.paragraphs
+        p = paras[0]
+        if len(paras) > 1 or p._p.pPr is not None or p.runs:
+            return self.para(cell, key, text)
+        p.style = self.styles[key]
+        if text:
+            p.add_run(text)
+        return p
+
+    def lines_para(self, container: Any, key: str, lines: Sequence[str], first: bool) -> Any:
+        p = self.first_para(container, key) if first else self.para(container, key)
+        for i, line in enumerate(lines):
+            run = p.add_run(line)
+            if i < len(lines) - 1:
+                run.add_break()
+        return p
+
+    def rule(self, container: Any, width_twips: int, length_cm: float) -> Any:
+        """A solid rule of `length_cm`, centred in a box `width_twips` wide."""
+        length = min(round(length_cm * 567), width_twips)
+        side = max(0, (width_twips - length) // 2)
+        p = self.para(container, "rule")
+        p.paragraph_format.left_indent = Twips(side)
+        p.paragraph_format.right_indent = Twips(side)
+        return p
+
+    # -- tables
+
+    def table(self, widths: Sequence[int], rows: int, *, borders: bool, indent: int = 0) -> Any:
+        t = self.doc.add_table(rows=rows, cols=len(widths))
+        t.alignment = WD_TABLE_ALIGNMENT.LEFT
+        t.autofit = False
+        tbl_pr = t._tbl.tblPr
+        tbl_w = tbl_pr.find(qn("w:tblW"))
+        if tbl_w is None:
+            tbl_w = OxmlElement("w:tblW")
+            tbl_pr.append(tbl_w)
+        tbl_w.set(qn("w:w"), str(sum(widths)))
+        tbl_w.set(qn("w:type"), "dxa")
+        _set_tbl_child(tbl_pr, _table_borders("single" if borders else "nil"))
+        layout = OxmlElement("w:tblLayout")
+        layout.set(qn("w:type"), "fixed")
+        _set_tbl_child(tbl_pr, layout)
+        if indent:
+            ind = OxmlElement("w:tblInd")
+            ind.set(qn("w:w"), str(indent))
+            ind.set(qn("w:type"), "dxa")
+            _set_tbl_child(tbl_pr, ind)
+        if not borders:
+            mar = OxmlElement("w:tblCellMar")
+            for side in ("left", "right"):
+                el = OxmlElement(f"w:{side}")
+                el.set(qn("w:w"), "0")
+                el.set(qn("w:type"), "dxa")
+                mar.append(el)
+            _set_tbl_child(tbl_pr, mar)
+        for col, w in zip(t.columns, widths, strict=True):
+            col.width = Twips(w)
+        for row in t.rows:
+            for cell, w in zip(row.cells, widths, strict=True):
+                cell.width = Twips(w)
+        return t
+
+
+_TBL_PR_ORDER = (
+    "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc "
+    "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook"
+).split()
+
+
+def _set_tbl_child(tbl_pr: Any, child: Any) -> None:
+    name = str(child.tag).rsplit("}", 1)[-1]
+    for old in tbl_pr.findall(child.tag):
+        tbl_pr.remove(old)
+    rank = _TBL_PR_ORDER.index(name)
+    for i, el in enumerate(tbl_pr):
+        other = str(el.tag).rsplit("}", 1)[-1]
+        if other in _TBL_PR_ORDER and _TBL_PR_ORDER.index(other) > rank:
+            tbl_pr.insert(i, child)
+            return
+    tbl_pr.append(child)
+
+
+def _table_borders(val: str) -> Any:
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:val"), val)
+        if val != "nil":
+            el.set(qn("w:sz"), "4")
+            el.set(qn("w:space"), "0")
+            el.set(qn("w:color"), "000000")
+        borders.append(el)
+    return borders
+
+
+def _cant_split(row: Any) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+
+
+def _repeat_header(row: Any) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:tblHeader"))
+
+
+# ---------------------------------------------------------------- document parts
+
+
+def _header_block(w: _Writer, plan: Plan) -> None:
+    m = plan.meta
+    t = w.table((LEFT_COL, RIGHT_COL), 2, borders=False, indent=HEADER_INDENT)
+    left, right = t.rows[0].cells
+    width_cm = LEFT_COL / 567
+    parent = clean_line(m.parent_authority).upper()
+    authority = clean_line(m.authority).upper()
+    first = True
+    if parent:
+        lines = split_agency(parent, width_cm, SIZE_AUTHORITY, bold=False)
+        w.lines_para(left, "parent_authority", lines, first)
+        first = False
+    lines = split_agency(authority, width_cm, SIZE_AUTHORITY, bold=True)
+    w.lines_para(left, "authority", lines, first)
+    longest = max(text_width_cm(x, SIZE_AUTHORITY, bold=True) for x in lines) if authority else 3
+    w.rule(left, LEFT_COL, max(longest * RULE_SHARE, 1.2))
+    w.first_para(right, "national_title", NATIONAL_TITLE)
+    w.para(right, "motto", MOTTO)
+    w.rule(right, RIGHT_COL, text_width_cm(MOTTO, SIZE_MOTTO, bold=True))
+    left2, right2 = t.rows[1].cells
+    w.first_para(left2, "number", number_line(m.number, m.symbol))
+    w.first_para(right2, "place_date", date_line(m.place, m.issued, m.year))
+    for row in t.rows:
+        _cant_split(row)
+
+
+def _title(w: _Writer, plan: Plan) -> None:
+    body = w.doc
+    w.para(body, "doc_type", clean_line(plan.meta.doc_type).upper() or "KẾ HOẠCH")
+    subject = clean_line(plan.meta.subject)
+    if subject:
+        w.para(body, "subject", subject)
+        line = min(text_width_cm(subject, SIZE_SUBJECT, bold=True), TEXT_WIDTH / 567)
+        rule = w.rule(body, TEXT_WIDTH, max(line * RULE_SHARE, 1.5))
+        rule.paragraph_format.space_after = Twips(240)
+
+
+def _body_lines(text: str) -> list[str]:
+    return [x.strip() for x in clean_text(text).split("\n") if x.strip()]
+
+
+def _block(w: _Writer, block: Block) -> None:
+    doc = w.doc
+    if block.kind == "table":
+        for line in _body_lines(block.text):
+            w.para(doc, "body", line)
+        _data_table(w, [list(r) for r in block.rows], None)
+        return
+    lines = _body_lines(block.text)
+    if block.kind in ("dash", "plus"):
+        mark = "- " if block.kind == "dash" else "+ "
+        for i, line in enumerate(lines):
+            if i == 0:
+                w.para(doc, block.kind, mark + _LEAD_MARK.sub("", line))
+            else:
+                w.para(doc, "body", line)
+        return
+    for line in lines:
+        w.para(doc, "body", line)
+
+
+def _data_table(w: _Writer, rows: list[list[str]], widths: Sequence[int] | None) -> None:
+    rows = [[clean_text(c).strip() for c in r] for r in rows if r]
+    if not rows:
+        return
+    ncols = max(len(r) for r in rows)
+    if widths is None:
+        base = TEXT_WIDTH // ncols
+        widths = [base] * (ncols - 1) + [TEXT_WIDTH - base * (ncols - 1)]
+    t = w.table(widths, len(rows), borders=True)
+    for i, (row, values) in enumerate(zip(t.rows, rows, strict=True)):
+        if i == 0:
+            _repeat_header(row)
+        for j, cell in enumerate(row.cells):
+            text = values[j] if j < len(values) else ""
+            parts = [x.strip() for x in text.split("\n")] or [""]
+            key = "table_heading" if i == 0 else "table_text"
+            w.first_para(cell, key, parts[0])
+            for part in parts[1:]:
+                w.para(cell, key, part)
+
+
+def _section(w: _Writer, s: Section, depth: int) -> None:
+    level = heading_level(s.number, depth)
+    label = heading_label(s.number)
+    title = clean_line(s.title)
+    if level == 1:
+        title = title.upper()
+    text = f"{label} {title}".strip() if label else title
+    if text:
+        w.para(w.doc, f"heading{level}", text)
+    for b in s.blocks:
+        _block(w, b)
+    for c in s.children:
+        _section(w, c, depth + 1)
+
+
+def _schedule(w: _Writer, plan: Plan, rows: Sequence[tuple[str, str, str, str]]) -> None:
+    numbers = [clean_line(s.number).rstrip(".") for s in plan.sections]
+    label = ""
+    if numbers and all(_ROMAN.fullmatch(n) for n in numbers):
+        label = to_roman(max(from_roman(n) for n in numbers) + 1) + ". "
+    w.para(w.doc, "heading1", label + SCHEDULE_TITLE)
+    widths = (1701, 3969, 1843, TEXT_WIDTH - 1701 - 3969 - 1843)
+    _data_table(w, [list(SCHEDULE_HEADER), *[list(r) for r in rows]], widths)
+
+
+def _signature(w: _Writer, plan: Plan) -> None:
+    t = w.table((SIGN_LEFT, SIGN_RIGHT), 1, borders=False)
+    _cant_split(t.rows[0])
+    left, right = t.rows[0].cells
+    w.first_para(left, "recipients_label", "Nơi nhận:")
+    for line in recipient_lines(plan.recipients):
+        w.para(left, "recipient", line)
+    s = plan.signer
+    position = clean_line(s.position).upper()
+    head = f"{clean_line(s.prefix).upper()} {position}".strip()
+    lines = [x for x in (head, clean_line(s.deputy_position).upper()) if x]
+    first = True
+    for line in lines:
+        if first:
+            w.first_para(right, "signer_position", line)
+            first = False
+        else:
+            w.para(right, "signer_position", line)
+    name = clean_line(s.name)
+    if first:
+        w.first_para(right, "signer_name", name)
+    else:
+        w.para(right, "signer_name", name)
+
+
+def _appendix(w: _Writer, plan: Plan, charts: Sequence[tuple[str, bytes]]) -> None:
+    doc = w.doc
+    w.para(doc, "appendix_title", "PHỤ LỤC")
+    subject = clean_line(plan.meta.subject)
+    w.para(
+        doc, "subject", "Biểu đồ tiến độ thực hiện" + (f" Kế hoạch {subject}" if subject else "")
+    )
+    for i, (title, png) in enumerate(charts, start=1):
+        if not isinstance(png, bytes | bytearray) or not bytes(png).startswith(b"\x89PNG"):
+            raise ExportError(
+                f"Biểu đồ “{clean_line(title)}” không phải ảnh PNG, không đưa vào được."
+            )
+        p = w.para(doc, "figure")
+        try:
+            p.add_run().add_picture(io.BytesIO(bytes(png)), width=Cm(MAX_CHART_WIDTH_CM))
+        except Exception:
+            raise ExportError(
+                f"Biểu đồ “{clean_line(title)}” không đọc được như ảnh PNG."
+            ) from None
+        w.para(doc, "caption", f"Hình {i}. {clean_line(title)}")
+
+
+def _page_header(w: _Writer) -> None:
+    header = w.doc.sections[-1].header
+    header.is_linked_to_previous = False
+    hdr = header._element
+    for el in list(hdr):
+        hdr.remove(el)
+    p = header.add_paragraph(style=w.styles["page_header"])
+    add_page_field(p, w.styles["page_number"])
+
+
+def _core_properties(doc: Any, plan: Plan, today: date) -> None:
+    stamp = datetime(today.year, today.month, today.day)
+    props = doc.core_properties
+    props.title = clean_line(f"{plan.meta.doc_type} {plan.meta.subject}")[:255]
+    props.subject = clean_line(plan.meta.subject)[:255]
+    props.author = clean_line(plan.meta.authority)[:255] or "Soạn Kế hoạch"
+    props.last_modified_by = "Soạn Kế hoạch"
+    props.comments = ""
+    props.keywords = ""
+    props.category = clean_line(plan.meta.doc_type)[:255]
+    props.revision = 1
+    props.created = stamp
+    props.modified = stamp
+    props.last_printed = stamp
+
+
+def export_docx(
+    plan: Plan,
+    *,
+    today: date,
+    template: bytes | None = None,
+    schedule_rows: Sequence[tuple[str, str, str, str]] = (),
+    charts: Sequence[tuple[str, bytes]] = (),
+) -> bytes:
+    """The plan as .docx bytes following ND30; equal inputs give equal bytes."""
+    doc = _load_template(template)
+    body = doc.element.body
+    for el in list(body):
+        if el.tag != qn("w:sectPr"):
+            body.remove(el)
+    section = doc.sections[-1]
+    if template is None:
+        setup_section(section)
+    else:
+        clamp_margins(section)
+    w = _Writer(doc)
+    _page_header(w)
+    _header_block(w, plan)
+    _title(w, plan)
+    for line in basis_lines([b.text for b in plan.bases]):
+        w.para(doc, "basis", line)
+    for text in plan.preamble:
+        for line in _body_lines(text):
+            w.para(doc, "body", line)
+    for s in plan.sections:
+        _section(w, s, 1)
+    if schedule_rows:
+        _schedule(w, plan, schedule_rows)
+    for text in plan.closing:
+        for line in _body_lines(text):
+            w.para(doc, "body", line)
+    _signature(w, plan)
+    if charts:
+        _appendix(w, plan, charts)
+    _core_properties(doc, plan, today)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return deterministic_zip(buf.getvalue(), today)
