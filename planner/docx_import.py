@@ -1,0 +1,1033 @@
+"""Last year's plan from Word: a .docx as staff really make it → plan format v1.
+
+The file is first checked by `planner.docx_safety` (nothing hostile reaches a parser), then
+opened with python-docx only to reach its parts. The body is read from the XML directly:
+python-docx's `.text` skips text inside smart tags, content controls, tracked insertions,
+hyperlinks and simple fields, and knows nothing of Word's automatic numbering, so this module
+walks every `w:t` itself and computes list labels from numbering.xml the way Word counts them.
+
+The reader is a small state machine over the body's paragraphs and tables:
+header → `KẾ HOẠCH` + trích yếu → Căn cứ → preamble → sections → closing → Nơi nhận + signer.
+It never drops text: whatever it does not recognise lands as a paragraph in the nearest
+section (or the preamble) and is reported in `ImportResult.warnings`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from planner.docx_safety import open_docx
+from planner.model import MAX_SECTION_DEPTH, Base, Block, Meta, Plan, Section, Signer
+from planner.text import clean_line, clean_text
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+
+def _w(tag: str) -> str:
+    return f"{{{W_NS}}}{tag}"
+
+
+W_VAL = _w("val")
+T_P, T_TBL, T_TR, T_TC, T_SDT, T_SDT_CONTENT, T_CUSTOM_XML = (
+    _w("p"),
+    _w("tbl"),
+    _w("tr"),
+    _w("tc"),
+    _w("sdt"),
+    _w("sdtContent"),
+    _w("customXml"),
+)
+T_T, T_TAB, T_BR, T_CR, T_NBH, T_SH, T_SYM, T_R = (
+    _w("t"),
+    _w("tab"),
+    _w("br"),
+    _w("cr"),
+    _w("noBreakHyphen"),
+    _w("softHyphen"),
+    _w("sym"),
+    _w("r"),
+)
+_TEXT_TAGS = (T_T, T_TAB, T_BR, T_CR, T_NBH, T_SH, T_SYM, T_P)
+_FALSE = ("0", "false", "off", "none")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    plan: Plan
+    warnings: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------- styles
+
+
+@dataclass
+class _Style:
+    based_on: str | None = None
+    bold: bool | None = None
+    center: bool | None = None
+    num: tuple[str, str | None] | None = None  # (numId, ilvl or None)
+    heading: int | None = None  # 1-based outline level
+
+
+class _Styles:
+    def __init__(self, root: Any) -> None:
+        self.by_id: dict[str, _Style] = {}
+        self.default_para: str | None = None
+        self.default_bold = False
+        if root is None:
+            return
+        for b in root.iterfind(f"{_w('docDefaults')}/{_w('rPrDefault')}/{_w('rPr')}/{_w('b')}"):
+            self.default_bold = b.get(W_VAL, "1").lower() not in _FALSE
+        for st in root.iterfind(_w("style")):
+            sid = st.get(_w("styleId"))
+            if not sid:
+                continue
+            s = _Style()
+            el = st.find(_w("basedOn"))
+            if el is not None:
+                s.based_on = el.get(W_VAL)
+            b = st.find(f"{_w('rPr')}/{_w('b')}")
+            if b is not None:
+                s.bold = b.get(W_VAL, "1").lower() not in _FALSE
+            ppr = st.find(_w("pPr"))
+            if ppr is not None:
+                jc = ppr.find(_w("jc"))
+                if jc is not None:
+                    s.center = jc.get(W_VAL) == "center"
+                npr = ppr.find(_w("numPr"))
+                if npr is not None:
+                    nid = npr.find(_w("numId"))
+                    ilvl = npr.find(_w("ilvl"))
+                    if nid is not None:
+                        s.num = (nid.get(W_VAL, "0"), None if ilvl is None else ilvl.get(W_VAL))
+                ol = ppr.find(_w("outlineLvl"))
+                if ol is not None and (ol.get(W_VAL) or "").isdigit() and int(ol.get(W_VAL)) < 9:
+                    s.heading = int(ol.get(W_VAL)) + 1
+            name_el = st.find(_w("name"))
+            name = (name_el.get(W_VAL, "") if name_el is not None else "").lower()
+            m = re.fullmatch(r"heading\s*([1-9])", name)
+            if m:
+                s.heading = int(m.group(1))
+            self.by_id[sid] = s
+            if st.get(_w("type")) == "paragraph" and st.get(_w("default")) in ("1", "true"):
+                self.default_para = sid
+
+    def _chain(self, sid: str | None) -> Iterator[_Style]:
+        seen: set[str] = set()
+        while sid and sid not in seen and sid in self.by_id:
+            seen.add(sid)
+            s = self.by_id[sid]
+            yield s
+            sid = s.based_on
+
+    def get(self, sid: str | None, attr: str) -> Any:
+        for s in self._chain(sid):
+            v = getattr(s, attr)
+            if v is not None:
+                return v
+        return None
+
+
+# ---------------------------------------------------------------- numbering
+
+
+@dataclass
+class _Level:
+    start: int = 1
+    fmt: str = "decimal"
+    text: str = "%1."
+    legal: bool = False
+    restart: int | None = None
+    pstyle: str | None = None
+
+
+def _roman(n: int) -> str:
+    out = []
+    for value, sym in (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
+        while n >= value:
+            out.append(sym)
+            n -= value
+    return "".join(out)
+
+
+def _letters(n: int) -> str:
+    # Word: a..z, then aa..zz, aaa..
+    n = max(n, 1)
+    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+
+
+def _format(n: int, fmt: str) -> str:
+    if fmt == "upperRoman":
+        return _roman(n)
+    if fmt == "lowerRoman":
+        return _roman(n).lower()
+    if fmt == "upperLetter":
+        return _letters(n).upper()
+    if fmt == "lowerLetter":
+        return _letters(n)
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    if fmt in ("none", "bullet"):
+        return ""
+    return str(n)
+
+
+class _Numbering:
+    """List labels computed like Word: one counter set per abstract list, levels restart."""
+
+    def __init__(self, root: Any, styles: _Styles) -> None:
+        self.styles = styles
+        self.abstracts: dict[str, dict[int, _Level]] = {}
+        self.style_links: dict[str, str] = {}  # abstractId -> numbering style id
+        self.nums: dict[str, tuple[str, dict[int, int]]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        self.started: set[str] = set()
+        if root is None:
+            return
+        link_of_style: dict[str, str] = {}
+        for an in root.iterfind(_w("abstractNum")):
+            aid = an.get(_w("abstractNumId"), "")
+            levels: dict[int, _Level] = {}
+            for lvl in an.iterfind(_w("lvl")):
+                ilvl = int(lvl.get(_w("ilvl"), "0") or 0)
+                lv = _Level()
+                for tag, setter in (
+                    ("start", lambda v, lv=lv: setattr(lv, "start", int(v))),
+                    ("numFmt", lambda v, lv=lv: setattr(lv, "fmt", v)),
+                    ("lvlText", lambda v, lv=lv: setattr(lv, "text", v)),
+                    ("lvlRestart", lambda v, lv=lv: setattr(lv, "restart", int(v))),
+                    ("pStyle", lambda v, lv=lv: setattr(lv, "pstyle", v)),
+                ):
+                    el = lvl.find(_w(tag))
+                    if el is not None and el.get(W_VAL) is not None:
+                        try:
+                            setter(el.get(W_VAL))
+                        except ValueError:
+                            pass
+                legal = lvl.find(_w("isLgl"))
+                lv.legal = legal is not None and legal.get(W_VAL, "1").lower() not in _FALSE
+                levels[ilvl] = lv
+            self.abstracts[aid] = levels
+            nsl = an.find(_w("numStyleLink"))
+            if nsl is not None:
+                self.style_links[aid] = nsl.get(W_VAL, "")
+            sl = an.find(_w("styleLink"))
+            if sl is not None:
+                link_of_style[sl.get(W_VAL, "")] = aid
+        for num in root.iterfind(_w("num")):
+            nid = num.get(_w("numId"), "")
+            an = num.find(_w("abstractNumId"))
+            aid = an.get(W_VAL, "") if an is not None else ""
+            overrides: dict[int, int] = {}
+            for ov in num.iterfind(_w("lvlOverride")):
+                so = ov.find(_w("startOverride"))
+                if so is not None:
+                    try:
+                        overrides[int(ov.get(_w("ilvl"), "0"))] = int(so.get(W_VAL, "1"))
+                    except ValueError:
+                        pass
+            self.nums[nid] = (aid, overrides)
+        # numStyleLink: the abstract list is defined by the one whose styleLink names the style
+        for aid, sid in self.style_links.items():
+            target = link_of_style.get(sid)
+            if target is None:
+                num = self.styles.get(sid, "num")
+                if num and num[0] in self.nums:
+                    target = self.nums[num[0]][0]
+            if target and target != aid and not self.abstracts[aid]:
+                self.abstracts[aid] = self.abstracts.get(target, {})
+            if target and target != aid:
+                self.style_links[aid] = target
+
+    def _abstract(self, nid: str) -> str | None:
+        if nid not in self.nums:
+            return None
+        aid = self.nums[nid][0]
+        target = self.style_links.get(aid)
+        if target in self.abstracts:
+            return target
+        return aid if aid in self.abstracts else None
+
+    def level_for_style(self, nid: str, style_id: str | None) -> int:
+        aid = self._abstract(nid)
+        if aid is not None and style_id:
+            for i, lv in self.abstracts[aid].items():
+                if lv.pstyle == style_id:
+                    return i
+        return 0
+
+    def label(self, nid: str, ilvl: int) -> tuple[str, str] | None:
+        """(label text, numFmt) for the next paragraph of list `nid` at level `ilvl`."""
+        if nid in ("", "0"):
+            return None
+        aid = self._abstract(nid)
+        if aid is None:
+            return None
+        levels = self.abstracts[aid]
+        lv = levels.get(ilvl)
+        if lv is None:
+            return None
+        counters = self.counters.setdefault(aid, {})
+        overrides = self.nums[nid][1]
+        if nid not in self.started:
+            self.started.add(nid)
+            for i, start in overrides.items():
+                counters[i] = start - 1
+        counters[ilvl] = counters.get(ilvl, lv.start - 1) + 1
+        for deeper in list(counters):
+            if deeper > ilvl:
+                restart = levels.get(deeper, _Level()).restart
+                if restart is None or restart == 0 or restart - 1 >= ilvl:
+                    if restart != 0:
+                        del counters[deeper]
+        if lv.fmt == "bullet":
+            return lv.text, "bullet"
+
+        def sub(m: re.Match[str]) -> str:
+            i = int(m.group(1)) - 1
+            olv = levels.get(i, _Level())
+            n = counters.get(i, olv.start)
+            return _format(n, "decimal" if lv.legal and i != ilvl else olv.fmt)
+
+        return re.sub(r"%([1-9])", sub, lv.text), lv.fmt
+
+
+# ---------------------------------------------------------------- reading the body
+
+
+@dataclass
+class _Para:
+    text: str
+    bold: bool = False
+    center: bool = False
+    heading: int | None = None  # outline level from a Heading style / outlineLvl
+    auto: bool = False  # the label comes from Word's numbering
+
+
+@dataclass
+class _Table:
+    cells: list[list[list[_Para]]]  # rows → cells → paragraphs
+
+    def rows(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(tuple("\n".join(p.text for p in cell) for cell in row) for row in self.cells)
+
+
+_Item = _Para | _Table
+
+
+class _BodyReader:
+    def __init__(self, doc: Any) -> None:
+        part = doc.part
+        styles_el = None
+        try:
+            styles_el = part.styles.element
+        except (AttributeError, KeyError, NotImplementedError):
+            styles_el = None
+        self.styles = _Styles(styles_el)
+        numbering_el = None
+        try:
+            numbering_el = part.numbering_part.element
+        except (AttributeError, KeyError, NotImplementedError):
+            numbering_el = None
+        self.numbering = _Numbering(numbering_el, self.styles)
+        self.body = doc.element.body
+        # Alternate renderings hold a second copy of the same text; deleted/moved-away text
+        # is not part of the document any more.
+        for tag in (f"{{{MC_NS}}}Fallback", _w("del"), _w("moveFrom")):
+            for el in list(self.body.iter(tag)):
+                parent = el.getparent()
+                if parent is not None:
+                    parent.remove(el)
+
+    def items(self) -> list[_Item]:
+        return list(self._blocks(self.body))
+
+    def _blocks(self, parent: Any) -> Iterator[_Item]:
+        for child in parent:
+            tag = child.tag
+            if tag == T_P:
+                yield self._para(child)
+            elif tag == T_TBL:
+                yield self._table(child)
+            elif tag in (T_SDT, T_CUSTOM_XML, T_SDT_CONTENT, _w("ins"), _w("moveTo")):
+                yield from self._blocks(child if tag != T_SDT else _content(child))
+
+    def _table(self, tbl: Any) -> _Table:
+        rows = []
+        for tr in tbl.iter(T_TR):
+            if _ancestor_table(tr) is not tbl:
+                continue
+            row = []
+            for tc in tr.iter(T_TC):
+                if _ancestor_row(tc) is not tr:
+                    continue
+                paras: list[_Para] = []
+                for item in self._blocks(tc):
+                    if isinstance(item, _Para):
+                        paras.append(item)
+                    else:  # nested table: its text, one cell a line
+                        for r in item.cells:
+                            for c in r:
+                                paras.extend(c)
+                row.append([p for p in paras if p.text.strip()])
+            rows.append(row)
+        return _Table(rows)
+
+    def _para(self, p: Any) -> _Para:
+        ppr = p.find(_w("pPr"))
+        sid = None
+        num: tuple[str, str | None] | None = None
+        jc = None
+        outline = None
+        if ppr is not None:
+            ps = ppr.find(_w("pStyle"))
+            if ps is not None:
+                sid = ps.get(W_VAL)
+            npr = ppr.find(_w("numPr"))
+            if npr is not None:
+                nid = npr.find(_w("numId"))
+                ilvl = npr.find(_w("ilvl"))
+                num = (
+                    nid.get(W_VAL, "0") if nid is not None else "",
+                    ilvl.get(W_VAL) if ilvl is not None else None,
+                )
+            jel = ppr.find(_w("jc"))
+            if jel is not None:
+                jc = jel.get(W_VAL)
+            ol = ppr.find(_w("outlineLvl"))
+            if ol is not None and (ol.get(W_VAL) or "").isdigit():
+                outline = int(ol.get(W_VAL)) + 1 if int(ol.get(W_VAL)) < 9 else 0
+        sid = sid or self.styles.default_para
+        text = _para_text(p)
+        bold = self._bold(p, sid)
+        center = (jc == "center") if jc is not None else bool(self.styles.get(sid, "center"))
+        heading = self.styles.get(sid, "heading") if outline is None else (outline or None)
+        para = _Para(clean_text(text).strip(), bold, center, heading)
+        # numbering: direct numPr (numId may be missing → the style's), else the style's
+        style_num = self.styles.get(sid, "num")
+        nid, ilvl_s = None, None
+        if num is not None:
+            nid = num[0] or (style_num[0] if style_num else None)
+            ilvl_s = num[1]
+        elif style_num is not None:
+            nid, ilvl_s = style_num
+        if nid and nid != "0":
+            if ilvl_s is None and style_num is not None:
+                ilvl_s = style_num[1]
+            ilvl = (
+                int(ilvl_s)
+                if ilvl_s and ilvl_s.isdigit()
+                else self.numbering.level_for_style(nid, sid)
+            )
+            label = self.numbering.label(nid, min(ilvl, 8))
+            if label is not None and para.text:
+                para = _apply_label(para, *label, ilvl)
+        return para
+
+    def _bold(self, p: Any, sid: str | None) -> bool:
+        para_bold = self.styles.get(sid, "bold")
+        if para_bold is None:
+            para_bold = self.styles.default_bold
+        seen_text = False
+        for r in p.iter(T_R):
+            t = "".join(x.text or "" for x in r.iter(T_T))
+            if not t.strip():
+                continue
+            seen_text = True
+            rpr = r.find(_w("rPr"))
+            b = None
+            if rpr is not None:
+                bel = rpr.find(_w("b"))
+                if bel is not None:
+                    b = bel.get(W_VAL, "1").lower() not in _FALSE
+                elif (rs := rpr.find(_w("rStyle"))) is not None:
+                    b = self.styles.get(rs.get(W_VAL), "bold")
+            if b is None:
+                b = para_bold
+            if not b:
+                return False
+        return seen_text
+
+
+def _content(sdt: Any) -> Any:
+    c = sdt.find(T_SDT_CONTENT)
+    return c if c is not None else []
+
+
+def _ancestor_table(el: Any) -> Any:
+    for a in el.iterancestors(T_TBL):
+        return a
+    return None
+
+
+def _ancestor_row(el: Any) -> Any:
+    for a in el.iterancestors(T_TR):
+        return a
+    return None
+
+
+def _para_text(p: Any) -> str:
+    out: list[str] = []
+    for el in p.iter(*_TEXT_TAGS):
+        tag = el.tag
+        if tag == T_T:
+            out.append(el.text or "")
+        elif tag == T_TAB:
+            if el.getparent().tag == T_R:  # not a tab stop definition in pPr
+                out.append("\t")
+        elif tag in (T_BR, T_CR):
+            out.append("\n")
+        elif tag == T_NBH:
+            out.append("-")
+        elif tag == T_SYM:
+            try:
+                code = int(el.get(_w("char"), ""), 16)
+            except ValueError:
+                continue
+            out.append(chr(code - 0xF000 if code >= 0xF000 else code))
+        elif tag == T_P and el is not p:  # a paragraph in a text box
+            out.append("\n")
+    return "".join(out)
+
+
+def _apply_label(para: _Para, label: str, fmt: str, ilvl: int) -> _Para:
+    if fmt == "bullet":
+        mark = "+" if label.strip() == "+" else "-"
+        if label.strip() not in ("+", "-", "–", "—") and ilvl >= 1:
+            mark = "+"
+        return replace(para, text=f"{mark} {para.text}", auto=True)
+    label = label.strip()
+    if not label:
+        return para
+    return replace(para, text=f"{label} {para.text}", auto=True)
+
+
+# ---------------------------------------------------------------- recognising lines
+
+_ROMAN = r"(?:X{0,3})(?:IX|IV|V?I{0,3})"
+_RE_ROMAN = re.compile(rf"^({_ROMAN})\s*[./)]\s*(\S.*)$", re.S)
+_RE_MULTI = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,5})(?:\.\s*|\s+(?=[^\W\d_a-zđ]))(\S.*)$", re.S)
+_RE_DECIMAL = re.compile(r"^(\d{1,2})\s*(?:\.(?!\d)|\)|/(?!\d))\s*(\S.*)$", re.S)
+_RE_LETTER = re.compile(r"^([a-zđ])(?:\)|\.\s)\s*(\S.*)$", re.S)
+_RE_DASH = re.compile(r"^[-–—•·∙▪◦●■□❖➢►✓]\s*(\S.*)$", re.S)
+_RE_PLUS = re.compile(r"^\+\s*(\S.*)$", re.S)
+_RE_NUMBER = re.compile(r"^Số\s*:?\s*([0-9]*)\s*[./…_ ]*\s*/\s*(.*)$", re.I)
+_RE_NUMBER_ONLY = re.compile(r"^Số\s*:\s*(.*)$", re.I)
+_RE_DATE = re.compile(
+    r"^(?P<place>[^,]*?)\s*,\s*ngày\s*(?P<d>\d{1,2})?[\s.…_]*tháng\s*(?P<m>\d{1,2})?[\s.…_]*"
+    r"năm\s*(?P<y>\d{4})\s*\.?$",
+    re.I,
+)
+_RE_RULE = re.compile(r"^[\s\-_–—=*.~]+$")
+_RE_PREFIX = re.compile(r"^(KT|TM|TL|TUQ|Q)\s*\.\s*(.*)$")
+_RE_PLACEHOLDER = re.compile(r"^\(.*\)$|^đã\s+ký\.?$|^\[.*\]$", re.I | re.S)
+_RE_YEAR = re.compile(r"năm\s+(?:học\s+)?((?:19|20)\d{2})", re.I)
+_RE_ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def _fold(s: str) -> str:
+    s = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
+    s = "".join(c for c in s if unicodedata.category(c) != "Mn")
+    return re.sub(r"\s+", " ", s).strip().upper()
+
+
+def _is_upper(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _is_quoc_hieu(s: str) -> bool:
+    return _fold(s).startswith("CONG HOA XA HOI CHU NGHIA")
+
+
+def _is_tieu_ngu(s: str) -> bool:
+    f = _fold(s).replace(" ", "")
+    return f.startswith("DOCLAP-TUDO-HANHPHUC") or f.startswith("DOCLAP-TUDO")
+
+
+def _is_title(s: str) -> bool:
+    f = re.sub(r"\s+", " ", s).strip().rstrip(":").strip()
+    return _is_upper(f) and _fold(f).startswith("KE HOACH") and len(f) <= 60
+
+
+def _is_base(s: str) -> bool:
+    f = _fold(re.sub(r"^[-–•+]\s*", "", s))
+    return f.startswith("CAN CU") or f.startswith("THUC HIEN")
+
+
+def _is_recipients_label(s: str) -> bool:
+    return _fold(s).startswith("NOI NHAN")
+
+
+def _is_closing_start(s: str) -> bool:
+    return _fold(s).startswith("TREN DAY LA")
+
+
+def _heading(text: str) -> tuple[str, str, str] | None:
+    """(style key, number, title) when `text` opens with a typed section label."""
+    first = text.strip()
+    m = _RE_ROMAN.match(first)
+    if m and m.group(1):
+        return "roman", m.group(1), m.group(2)
+    m = _RE_MULTI.match(first)
+    if m:
+        depth = m.group(1).count(".") + 1
+        return f"decimal{depth}", m.group(1), m.group(2)
+    m = _RE_DECIMAL.match(first)
+    if m:
+        return "decimal", m.group(1), m.group(2)
+    m = _RE_LETTER.match(first)
+    if m:
+        return "letter", m.group(1), m.group(2)
+    return None
+
+
+def _split_marked_lines(text: str) -> list[str]:
+    """Split a paragraph at manual line breaks that open a new item (`- `, `+ `, `1.`)."""
+    if "\n" not in text:
+        return [text]
+    out: list[str] = []
+    for line in text.split("\n"):
+        s = line.strip()
+        if out and s and (_RE_DASH.match(s) or _RE_PLUS.match(s) or _heading(s)):
+            out.append(line)
+        elif out:
+            out[-1] = f"{out[-1]}\n{line}"
+        else:
+            out.append(line)
+    return [x.strip() for x in out if x.strip()]
+
+
+def _lines(text: str) -> list[str]:
+    """Header/closing lines: manual breaks and tab-separated columns apart."""
+    out = []
+    for line in text.split("\n"):
+        for part in re.split(r"\t+", line):
+            part = part.strip()
+            if part:
+                out.append(part)
+    return out
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", clean_line(text)).strip()
+
+
+# ---------------------------------------------------------------- building the plan
+
+
+@dataclass
+class _SecBuilder:
+    key: str
+    number: str
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+    children: list[_SecBuilder] = field(default_factory=list)
+
+    def build(self) -> Section:
+        return Section(
+            number=self.number,
+            title=self.title,
+            blocks=tuple(self.blocks),
+            children=tuple(c.build() for c in self.children),
+        )
+
+
+_GENERATED_FORMATS = ("upperRoman", "decimal", "lowerLetter", "decimal", "decimal", "decimal")
+
+
+class _Builder:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.warnings: list[str] = []
+        self.parent_lines: list[tuple[str, bool]] = []
+        self.number = ""
+        self.symbol = ""
+        self.place = ""
+        self.issued: date | None = None
+        self.date_year = 0
+        self.doc_type = "KẾ HOẠCH"
+        self.subject: list[str] = []
+        self.bases: list[str] = []
+        self.preamble: list[str] = []
+        self.roots: list[_SecBuilder] = []
+        self.stack: list[_SecBuilder] = []
+        self.closing: list[str] = []
+        self.recipients: list[str] = []
+        self.signer_lines: list[str] = []
+
+    def warn(self, text: str) -> None:
+        self.warnings.append(text)
+
+    # -- header
+    def header_line(self, line: str, bold: bool) -> None:
+        if _RE_RULE.match(line) or _is_quoc_hieu(line) or _is_tieu_ngu(line):
+            return
+        m = _RE_NUMBER.match(line)
+        if m:
+            self.number = m.group(1)
+            self.symbol = re.sub(r"\s+", "", m.group(2))
+            return
+        m = _RE_NUMBER_ONLY.match(line)
+        if m:
+            self.symbol = re.sub(r"\s+", "", m.group(1))
+            return
+        m = _RE_DATE.match(line)
+        if m:
+            self.place = _one_line(m.group("place"))
+            y = int(m.group("y"))
+            self.date_year = y
+            if m.group("d") and m.group("m"):
+                try:
+                    self.issued = date(y, int(m.group("m")), int(m.group("d")))
+                except ValueError:
+                    self.warn(f"Ngày ban hành “{line}” không hợp lệ; đã để trống ngày.")
+            return
+        if _is_upper(line) and len(line) <= 120:
+            self.parent_lines.append((line, bold))
+            return
+        self.warn(f"Dòng “{line}” ở phần đầu văn bản không nhận ra; đã đưa vào lời mở đầu.")
+        self.preamble.append(line)
+
+    def authorities(self) -> tuple[str, str]:
+        lines = self.parent_lines
+        if not lines:
+            return "", ""
+        bold = [t for t, b in lines if b]
+        plain = [t for t, b in lines if not b]
+        if bold and plain and lines[-1][1]:
+            return _one_line(" ".join(plain)), _one_line(" ".join(bold))
+        if len(lines) == 1:
+            return "", lines[0][0]
+        return _one_line(" ".join(t for t, _ in lines[:-1])), lines[-1][0]
+
+    # -- sections
+    def add_heading(self, key: str, number: str, title: str) -> bool:
+        """Open a section; False when it would be nested too deep."""
+        keys = [s.key for s in self.stack]
+        if key in keys:
+            depth = keys.index(key)
+        else:
+            depth = len(self.stack)
+        if depth >= MAX_SECTION_DEPTH:
+            return False
+        del self.stack[depth:]
+        if not number:
+            siblings = self.stack[-1].children if self.stack else self.roots
+            number = _format(len(siblings) + 1, _GENERATED_FORMATS[depth])
+        sec = _SecBuilder(key, number, _one_line(title))
+        (self.stack[-1].children if self.stack else self.roots).append(sec)
+        self.stack.append(sec)
+        return True
+
+    def add_block(self, block: Block) -> None:
+        if self.stack:
+            self.stack[-1].blocks.append(block)
+        elif block.kind == "table":
+            self.preamble.extend(" | ".join(r) for r in block.rows)
+        else:
+            prefix = {"dash": "- ", "plus": "+ "}.get(block.kind, "")
+            self.preamble.append(prefix + block.text)
+
+    def body_text(self, text: str) -> None:
+        for chunk in _split_marked_lines(text):
+            m = _RE_PLUS.match(chunk)
+            if m:
+                self.add_block(Block("plus", m.group(1).strip()))
+                continue
+            m = _RE_DASH.match(chunk)
+            if m:
+                self.add_block(Block("dash", m.group(1).strip()))
+                continue
+            self.add_block(Block("paragraph", chunk))
+
+    # -- signer
+    def signer(self) -> Signer:
+        lines = []
+        for line in self.signer_lines:
+            if _RE_PLACEHOLDER.match(line):
+                self.warn(f"Bỏ qua dòng “{line}” ở chỗ ký (không phải nội dung kế hoạch).")
+                continue
+            lines.append(line)
+        if not lines:
+            return Signer()
+        prefix, position = "", ""
+        m = _RE_PREFIX.match(lines[0])
+        if m:
+            prefix, position = f"{m.group(1)}.", m.group(2).strip()
+            lines = lines[1:]
+            if not position and lines and _is_upper(lines[0]):
+                position = lines.pop(0)
+        uppers: list[str] = []
+        while lines and _is_upper(lines[0]):
+            uppers.append(lines.pop(0))
+        if not position and uppers:
+            position = uppers.pop(0)
+        name = ""
+        if lines:
+            name = lines.pop(0)
+        elif uppers and (len(uppers) >= 2 or not prefix):
+            name = uppers.pop()
+        deputy = " ".join(uppers)
+        for extra in lines:
+            self.warn(f"Dòng “{extra}” ở chỗ ký không nhận ra; đã đưa vào phần kết.")
+            self.closing.append(extra)
+        return Signer(prefix=prefix, position=position, deputy_position=deputy, name=name)
+
+    def plan(self) -> Plan:
+        parent, authority = self.authorities()
+        subject = _one_line(" ".join(self.subject))
+        year = 0
+        m = _RE_YEAR.search(subject) or _RE_ANY_YEAR.search(subject)
+        if m:
+            year = int(m.group(1))
+        elif self.issued:
+            year = self.issued.year
+        elif self.date_year:
+            year = self.date_year
+        else:
+            self.warn("Không tìm thấy năm của kế hoạch (trong trích yếu hoặc ngày ban hành).")
+        signer = self.signer()
+        return Plan(
+            meta=Meta(
+                parent_authority=parent,
+                authority=authority,
+                number=self.number,
+                symbol=self.symbol,
+                place=self.place,
+                issued=self.issued,
+                year=year,
+                doc_type=self.doc_type,
+                subject=subject,
+            ),
+            bases=tuple(Base(b) for b in self.bases),
+            preamble=tuple(self.preamble),
+            sections=tuple(s.build() for s in self.roots),
+            closing=tuple(self.closing),
+            recipients=tuple(self.recipients),
+            signer=signer,
+        )
+
+
+def _read(items: list[_Item], name: str) -> _Builder:
+    b = _Builder(name)
+    # 1. header: everything before the `KẾ HOẠCH` line
+    title_at = None
+    for i, item in enumerate(items[:80]):
+        if isinstance(item, _Para) and item.text and _is_title(item.text.split("\n")[0]):
+            title_at = i
+            break
+    pos = 0
+    if title_at is None:
+        b.warn(
+            f"Không tìm thấy dòng tiêu đề “KẾ HOẠCH” trong tệp “{name}”; "
+            "hãy kiểm tra lại phần đầu và trích yếu."
+        )
+        while pos < len(items) and _looks_like_header(items[pos]):
+            _header_item(b, items[pos])
+            pos += 1
+    else:
+        for item in items[:title_at]:
+            _header_item(b, item)
+        title = items[title_at]
+        assert isinstance(title, _Para)
+        first, *rest = [x.strip() for x in title.text.split("\n") if x.strip()]
+        b.doc_type = _one_line(first).rstrip(":").strip()
+        b.subject.extend(rest)
+        pos = title_at + 1
+        # 2. trích yếu: the next paragraph, then bold or centred continuation lines
+        while pos < len(items):
+            item = items[pos]
+            if isinstance(item, _Table):
+                break
+            t = item.text
+            if not t:
+                pos += 1
+                continue
+            if _RE_RULE.match(t):
+                pos += 1
+                if b.subject:
+                    break
+                continue
+            if _heading(t) or _is_recipients_label(t) or _is_closing_start(t):
+                break
+            emphasised = item.bold or item.center
+            if (b.subject and (not emphasised or _is_base(t))) or (_is_base(t) and not emphasised):
+                break
+            b.subject.append(t)
+            pos += 1
+    # 3. the rest
+    phase = "bases"
+    for item in items[pos:]:
+        if isinstance(item, _Table):
+            phase = _table_item(b, item, phase)
+            continue
+        text = item.text
+        if not text or (_RE_RULE.match(text) and phase in ("bases", "preamble")):
+            continue
+        phase = _para_item(b, item, phase)
+    return b
+
+
+def _looks_like_header(item: _Item) -> bool:
+    if isinstance(item, _Table):
+        text = "\n".join(p.text for row in item.cells for c in row for p in c)
+        return _is_quoc_hieu(text) or any(_RE_NUMBER.match(x) for x in _lines(text))
+    if not item.text:
+        return True
+    return all(
+        _is_quoc_hieu(x)
+        or _is_tieu_ngu(x)
+        or _RE_RULE.match(x)
+        or _RE_NUMBER.match(x)
+        or _RE_DATE.match(x)
+        or (_is_upper(x) and len(x) <= 120 and not _heading(x))
+        for x in _lines(item.text)
+    )
+
+
+def _header_item(b: _Builder, item: _Item) -> None:
+    paras = (
+        [p for row in item.cells for cell in row for p in cell]
+        if isinstance(item, _Table)
+        else [item]
+    )
+    for p in paras:
+        for line in _lines(p.text):
+            b.header_line(line, p.bold)
+
+
+def _para_item(b: _Builder, item: _Para, phase: str) -> str:
+    text = item.text
+    if phase in ("recipients", "signer"):
+        _closing_lines(b, text)
+        return phase
+    if _is_recipients_label(text):
+        _closing_lines(b, text)
+        return "recipients"
+    if phase == "closing":
+        if _RE_PREFIX.match(text) or (_is_upper(text) and len(text) <= 60 and item.bold):
+            b.signer_lines.extend(_lines(text))
+            return "signer"
+        b.closing.append(text)
+        return phase
+    if _is_closing_start(text):
+        b.closing.append(text)
+        return "closing"
+    if phase == "bases":
+        if _is_base(text):
+            b.bases.append(text)
+            return phase
+        phase = "preamble"
+    heading = _heading(text)
+    if heading is None and item.heading:
+        heading = (f"h{item.heading}", "", text)
+    if heading is not None:
+        key, number, title = heading
+        title_line, _, rest = title.partition("\n")
+        if b.add_heading(key, number, title_line):
+            if rest.strip():
+                b.body_text(rest.strip())
+            return "sections"
+        b.warn(
+            f"Mục “{_short(text)}” lồng sâu hơn {MAX_SECTION_DEPTH} cấp; "
+            "đã giữ thành một đoạn văn của mục bên trên."
+        )
+        b.add_block(Block("paragraph", text))
+        return phase
+    if phase == "preamble":
+        b.preamble.append(text)
+        return phase
+    b.body_text(text)
+    return phase
+
+
+def _closing_lines(b: _Builder, text: str) -> None:
+    """A paragraph of the Nơi nhận list, perhaps with the signer block after tabs."""
+    for raw_line in text.split("\n"):
+        line = raw_line.strip()
+        if not line:
+            continue
+        m = re.match(r"^([-–•+])\s*", line)
+        marker = bool(m)
+        if m:
+            line = line[m.end() :]
+        parts = [x.strip() for x in re.split(r"\t+", line) if x.strip()]
+        if not parts:
+            continue
+        left, right = parts[0], parts[1:]
+        if _is_recipients_label(left):
+            rest = re.sub(r"^\s*N\S*i\s+nh\S*n\s*:?\s*", "", left, flags=re.I).strip()
+            if rest:
+                b.recipients.append(re.sub(r"^[-–•+]\s*", "", rest))
+        elif (
+            marker
+            or _fold(left).startswith("LUU")
+            or (
+                b.recipients
+                and not b.signer_lines
+                and not _is_upper(left)
+                and left.endswith((";", ".", ","))
+            )
+        ):
+            b.recipients.append(left)
+        else:
+            b.signer_lines.append(left)
+        b.signer_lines.extend(right)
+
+
+def _table_item(b: _Builder, item: _Table, phase: str) -> str:
+    signature = any(_is_recipients_label(p.text) for row in item.cells if row for p in row[0][:1])
+    if signature or phase in ("closing", "recipients", "signer"):
+        for row in item.cells:
+            for ci, cell in enumerate(row):
+                for p in cell:
+                    if ci == 0 and (
+                        _is_recipients_label(p.text) or b.recipients or p.text.startswith("-")
+                    ):
+                        _closing_lines(b, p.text)
+                    else:
+                        b.signer_lines.extend(_lines(p.text))
+        return "signer"
+    rows = item.rows()
+    if not any(any(c.strip() for c in r) for r in rows):
+        return phase
+    if not b.stack:
+        b.warn("Có một bảng trước mục đầu tiên; đã đưa nội dung bảng vào lời mở đầu.")
+        phase = "preamble"
+    b.add_block(Block("table", "", rows))
+    return phase
+
+
+def _short(text: str, n: int = 60) -> str:
+    t = _one_line(text)
+    return t if len(t) <= n else t[: n - 1] + "…"
+
+
+def import_docx(data: bytes, name: str) -> ImportResult:
+    """Read a plan from Word bytes; raises InputFileError for unusable or hostile files."""
+    doc = open_docx(data, name)
+    items = _BodyReader(doc).items()
+    builder = _read(items, name)
+    plan = builder.plan()
+    return ImportResult(plan, tuple(builder.warnings))
