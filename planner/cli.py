@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "planner.cli_plan",
     "planner.cli_catalogue",
     "planner.cli_rollover",
+    "planner.cli_import",
 )
 
 
