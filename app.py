@@ -17,6 +17,10 @@ st.set_page_config(
 
 PAGES = [
     st.Page("pages/home.py", title="Trang chủ", icon=":material/home:", default=True),
+    st.Page("pages/progress.py", title="Tiến độ", url_path="tien-do", icon=":material/timeline:"),
+    st.Page(
+        "pages/meeting.py", title="Trình chiếu", url_path="trinh-chieu", icon=":material/slideshow:"
+    ),
 ]
 
 apply_global_style()

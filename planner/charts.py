@@ -544,12 +544,16 @@ def all_charts(plan: Plan, today: date, previous: Plan | None = None) -> list[Na
     return out
 
 
+def _spec(chart: Any) -> dict[str, Any]:
+    return chart if isinstance(chart, dict) else chart.to_dict()
+
+
 def chart_png(chart: Any, *, scale: float = 2) -> bytes:
-    """PNG bytes of a chart (scale 2 or more for print)."""
+    """PNG bytes of a chart or its Vega-Lite dict (scale 2 or more for print)."""
     import vl_convert as vlc
 
     try:
-        return vlc.vegalite_to_png(chart.to_dict(), scale=scale)
+        return vlc.vegalite_to_png(_spec(chart), scale=scale)
     except Exception as e:  # vl-convert raises plain ValueError/RuntimeError
         raise ChartError(f"Không vẽ được biểu đồ thành ảnh PNG: {e}") from None
 
@@ -559,7 +563,7 @@ def chart_svg(chart: Any) -> bytes:
     import vl_convert as vlc
 
     try:
-        return vlc.vegalite_to_svg(chart.to_dict()).encode("utf-8")
+        return vlc.vegalite_to_svg(_spec(chart)).encode("utf-8")
     except Exception as e:
         raise ChartError(f"Không vẽ được biểu đồ thành ảnh SVG: {e}") from None
 

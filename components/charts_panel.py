@@ -1,0 +1,101 @@
+"""The progress charts on screen, each with PNG and SVG downloads.
+
+Chart specs are built once per plan content and day (cached), so a rerun of the page does not
+rebuild them; images are rendered only when a download button is pressed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from planner.charts import all_charts, chart_png, chart_svg
+from planner.errors import PlannerError
+from planner.model import Plan, plan_from_json, plan_to_json
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    key: str
+    title: str
+    spec: dict[str, Any]
+    empty: bool
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _specs(plan_json: str, today_iso: str, previous_json: str | None) -> list[ChartSpec]:
+    plan = plan_from_json(plan_json)
+    previous = plan_from_json(previous_json) if previous_json else None
+    charts = all_charts(plan, date.fromisoformat(today_iso), previous)
+    return [ChartSpec(c.key, c.title, c.chart.to_dict(), c.empty) for c in charts]
+
+
+def chart_specs(plan: Plan, today: date, previous: Plan | None = None) -> list[ChartSpec]:
+    """The plan's charts as Vega-Lite dicts (cached on the plan's content and `today`)."""
+    prev = plan_to_json(previous) if previous is not None else None
+    return _specs(plan_to_json(plan), today.isoformat(), prev)
+
+
+def show_chart(spec: ChartSpec, *, stretch: bool = False) -> None:
+    st.vega_lite_chart(
+        spec.spec,
+        theme=None,  # keep the charts' own large fonts and colour-blind-safe colours
+        width="stretch" if stretch else "content",
+    )
+
+
+def _png(spec: dict[str, Any]) -> bytes:
+    try:
+        return chart_png(spec, scale=2)
+    except PlannerError as e:
+        st.error(str(e))
+        return b""
+
+
+def charts_panel(
+    plan: Plan, today: date, previous: Plan | None = None, *, key: str = "charts"
+) -> None:
+    """Every chart, one under the other, with its download buttons."""
+    specs = chart_specs(plan, today, previous)
+    stem = f"bieu-do-{plan.meta.year}"
+    for spec in specs:
+        with st.container(border=True):
+            show_chart(spec)
+            if spec.empty:
+                continue
+            png, svg, _ = st.columns([2, 2, 6])
+            png.download_button(
+                "Tải ảnh PNG",
+                data=lambda s=spec.spec: _png(s),
+                file_name=f"{stem}-{spec.key}.png",
+                mime="image/png",
+                key=f"{key}.png.{spec.key}",
+                icon=":material/image:",
+                on_click="ignore",
+            )
+            svg.download_button(
+                "Tải ảnh SVG",
+                data=lambda s=spec.spec: chart_svg(s),
+                file_name=f"{stem}-{spec.key}.svg",
+                mime="image/svg+xml",
+                key=f"{key}.svg.{spec.key}",
+                icon=":material/draw:",
+                on_click="ignore",
+            )
+
+
+def previous_for(plan: Plan) -> Plan | None:
+    """Last year's plan when this one was rolled over from a stored plan (else None; a plan
+    dict kept in `extra["previous_plan"]` is read by planner.charts itself)."""
+    from components import state
+
+    prev_id = plan.extra.get("previous_plan_id")
+    if not isinstance(prev_id, str) or not prev_id:
+        return None
+    try:
+        return state.get_store().open(prev_id).plan
+    except PlannerError:
+        return None
