@@ -169,6 +169,33 @@ def rollover(
     return RolloverResult(draft, tuple(findings))
 
 
+def recheck(plan: Plan, *, catalogue: Any = None, today: date) -> list[Finding]:
+    """The open rollover findings of a draft as it is now (for “Rà soát lại”).
+
+    Last year is read from `extra["rollover"]["from_year"]` (set by `rollover`), else from
+    `extra["previous_plan"]`, else taken as the plan's year minus one. Store the result with
+    `findings.merge_findings(plan, found, kinds=ROLLOVER_TEXT_KINDS)` so that what the user
+    already applied or dismissed stays as it is.
+    """
+    new = plan.meta.year
+    info = plan.extra.get("rollover")
+    old = info.get("from_year") if isinstance(info, Mapping) else None
+    if not isinstance(old, int):
+        prev = plan.extra.get("previous_plan")
+        meta = prev.get("meta") if isinstance(prev, Mapping) else None
+        old = meta.get("year") if isinstance(meta, Mapping) else None
+    if not isinstance(old, int) or isinstance(old, bool) or not 0 < old < new:
+        old = new - 1
+    ctx = Context(old=old, new=new, catalogue=catalogue, today=today)
+    found: list[Finding] = []
+    for path, text in iter_texts(plan):
+        found.extend(scan_text(text, path, ctx))
+    return _dedupe(sorted(found, key=_order_key(plan)))
+
+
+ROLLOVER_TEXT_KINDS = ("year", "ended_period", "superior_plan", "replaced_directive", "past_event")
+
+
 def _unreviewed(s: Section) -> Section:
     return replace(
         s,
