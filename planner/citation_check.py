@@ -43,6 +43,8 @@ from planner.model import Plan
 from planner.rollover import _clause_end, iter_texts
 from planner.textfold import symbol_key
 
+_HAS_DIGIT = re.compile(r"\d")
+
 
 @dataclass(frozen=True)
 class LinkedMention:
@@ -102,7 +104,7 @@ def check_citations(plan: Plan, catalogue: Catalogue) -> CitationReport:
     """Find, link and check every citation of `plan` against `catalogue` (see module doc)."""
     found: list[_Found] = []
     for path, text in iter_texts(plan):
-        if not text or not any(ch.isdigit() for ch in text):
+        if not text or _HAS_DIGIT.search(text) is None:
             continue
         for m in find_citations(text):
             found.append(_Found(m, path, text, resolve(m, catalogue)))
