@@ -1,0 +1,579 @@
+"""The Word importer on fixtures built in code (tests/docx_builders.py)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import sys
+import unicodedata
+from dataclasses import replace
+from datetime import date
+
+import docx
+import pytest
+from lxml import etree
+
+from planner.docx_import import import_docx
+from planner.errors import InputFileError
+from planner.model import MAX_SECTION_DEPTH, Plan, Signer, plan_to_dict, section_depth
+from tests import docx_builders as B
+from tests.docx_builders import NSDECL, W_NS, par, raw_body, raw_par, run_xml
+
+W = f"{{{W_NS}}}"
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _collapse(s: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", s)).strip()
+
+
+def plan_text(plan: Plan) -> str:
+    """Every string the plan holds, one big text."""
+    d = plan_to_dict(plan)
+    out: list[str] = []
+
+    def walk(v):
+        if isinstance(v, str):
+            out.append(v)
+        elif isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+
+    walk(d)
+    return _collapse("\n".join(out))
+
+
+def docx_paragraph_texts(data: bytes) -> list[str]:
+    """Each top-level paragraph's text straight from document.xml (all w:t, any wrapper)."""
+    root = etree.fromstring(B.read_part(data, "word/document.xml"))
+    texts = []
+    for p in root.iter(f"{W}p"):
+        if any(a.tag == f"{W}p" for a in p.iterancestors()):
+            continue
+        parts = []
+        for el in p.iter(f"{W}t", f"{W}tab", f"{W}br"):
+            parts.append(
+                el.text or "" if el.tag == f"{W}t" else "\t" if el.tag == f"{W}tab" else "\n"
+            )
+        texts.append("".join(parts))
+    return texts
+
+
+_SKIP = re.compile(
+    r"^(CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập - Tự do - Hạnh phúc|Số\s*:.*|"
+    r".*, ngày .* năm \d{4}\.?|[-_\s]+|Nơi nhận:?|\(Đã ký\)|KẾ HOẠCH)$"
+)
+_LABEL = re.compile(r"^(?:[IVX]+\.|\d+(?:\.\d+)*\.?|[a-zđ]\)|[-+•])\s*")
+
+
+def assert_full_coverage(data: bytes, plan: Plan) -> None:
+    """Every non-empty paragraph (each tab/line part) is somewhere in the plan."""
+    whole = plan_text(plan)
+    missing = []
+    for text in docx_paragraph_texts(data):
+        for part in re.split(r"[\t\n]+", unicodedata.normalize("NFC", text)):
+            part = _collapse(part)
+            if not part or _SKIP.match(part):
+                continue
+            part = _LABEL.sub("", part, count=1)
+            if part and part not in whole:
+                missing.append(part)
+    assert not missing, missing
+
+
+def same_plan(got: Plan, expected: Plan) -> None:
+    g, e = plan_to_dict(got), plan_to_dict(expected)
+    for key in ("meta", "bases", "preamble", "sections", "closing", "recipients", "signer"):
+        assert g[key] == e[key], key
+
+
+@pytest.fixture(scope="module")
+def sample() -> Plan:
+    return B.sample_plan()
+
+
+# ---------------------------------------------------------------- the seed plan
+
+
+SEED_VARIANTS = [
+    {},
+    {"header": "paragraphs", "closing": "paragraphs"},
+    {"numbering": "auto"},
+    {"numbering": "auto", "headings": "styles"},
+    {"headings": "styles"},
+    {"subject_lines": 2},
+    {"header": "paragraphs", "numbering": "auto", "closing": "paragraphs"},
+]
+
+
+@pytest.mark.parametrize("variant", SEED_VARIANTS, ids=lambda v: "-".join(map(str, v.values())) or "plain")
+def test_seed_docx_imports_to_the_sample_plan(variant, sample):
+    data = B.seed_docx(**variant)
+    result = import_docx(data, "ke-hoach-932.docx")
+    same_plan(result.plan, sample)
+    assert_full_coverage(data, result.plan)
+
+
+def test_seed_header_fields(sample):
+    plan = import_docx(B.seed_docx(), "seed.docx").plan
+    m = plan.meta
+    assert m.parent_authority == "UBND THÀNH PHỐ THỦ DẦU MỘT"
+    assert m.authority == "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO"
+    assert (m.number, m.symbol) == ("932", "KH-PGDĐT")  # "932 /KH-PGDĐT": stray space gone
+    assert (m.place, m.issued, m.year) == ("Thủ Dầu Một", date(2020, 7, 14), 2020)
+    assert m.subject == "Thực hiện công tác dân vận chính quyền năm 2020"
+    assert [p for p, _ in plan.iter_sections()] == [
+        "I", "II", "II.1", "II.2", "II.3", "III", "III.1", "III.2",
+    ]  # fmt: skip
+
+
+def test_only_warning_on_the_seed_is_the_signature_placeholder():
+    warnings = import_docx(B.seed_docx(), "seed.docx").warnings
+    assert len(warnings) == 1 and "(Đã ký)" in warnings[0]
+
+
+# ---------------------------------------------------------------- drafts and signers
+
+
+def test_draft_with_blank_number_and_date(sample):
+    meta = replace(sample.meta, number="", issued=None, subject="Công tác dân vận năm 2021")
+    data = B.plan_docx(replace(sample, meta=meta))
+    assert "Số:       /KH-PGDĐT" in "\n".join(docx_paragraph_texts(data))
+    m = import_docx(data, "du-thao.docx").plan.meta
+    assert (m.number, m.symbol, m.issued, m.place) == ("", "KH-PGDĐT", None, "Thủ Dầu Một")
+    assert m.year == 2021
+
+
+def test_year_falls_back_to_the_date_line(sample):
+    meta = replace(sample.meta, subject="Thực hiện công tác dân vận chính quyền", issued=None)
+    m = import_docx(B.plan_docx(replace(sample, meta=meta)), "a.docx").plan.meta
+    assert m.year == 2020 and m.issued is None
+
+
+@pytest.mark.parametrize("closing", ["table", "paragraphs"])
+def test_signer_with_prefix_and_deputy(closing, sample):
+    signer = Signer("KT.", "TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "Trần Thị Bích")
+    data = B.plan_docx(replace(sample, signer=signer), closing=closing)
+    plan = import_docx(data, "kt.docx").plan
+    assert plan.signer == signer
+    assert plan.recipients == sample.recipients
+
+
+def test_signer_tm_prefix(sample):
+    signer = Signer("TM.", "ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Lê Văn Cường")
+    plan = import_docx(B.plan_docx(replace(sample, signer=signer)), "tm.docx").plan
+    assert plan.signer == signer
+
+
+# ---------------------------------------------------------------- the hard parts of real files
+
+
+def _front(doc, subject="Tổ chức hoạt động năm 2021") -> None:
+    B.add_header_table(
+        doc,
+        "UBND HUYỆN DẦU TIẾNG",
+        "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO",
+        "Số: 15/KH-PGDĐT",
+        "Dầu Tiếng, ngày 05 tháng 01 năm 2021",
+    )
+    par(doc, "KẾ HOẠCH", bold=True, center=True)
+    par(doc, subject, bold=True, center=True)
+
+
+def _messy_docx() -> bytes:
+    doc = B.new_document()
+    _front(doc)
+    par(doc, "Căn cứ Kế hoạch số 10/KH-UBND ngày 02/01/2021 của UBND huyện;", italic=True)
+    par(doc, "Thực hiện Công văn số 5/SGDĐT ngày 03/01/2021 của Sở GDĐT,", italic=True)
+    par(doc, "Phòng GDĐT xây dựng kế hoạch như sau:")
+    par(doc, "")
+    par(doc, "   ")
+    par(doc, ["I. MỤC ", "ĐÍ", "CH YÊU CẦU"], bold=True)  # runs split inside a word
+    par(doc, unicodedata.normalize("NFD", "Nâng cao chất lượng giáo dục toàn diện."))
+    raw_par(
+        doc,
+        run_xml("Tổ chức tại thành phố ")
+        + '<w:smartTag w:uri="urn:schemas-microsoft-com:office:smarttags" w:element="place">'
+        + run_xml("Thủ Dầu Một")
+        + "</w:smartTag>"
+        + run_xml(" và huyện ")
+        + '<w:ins w:id="1" w:author="A" w:date="2021-01-01T00:00:00Z">'
+        + run_xml("Dầu Tiếng")
+        + "</w:ins>"
+        + '<w:del w:id="2" w:author="A" w:date="2021-01-01T00:00:00Z"><w:r>'
+        + "<w:delText>CHỮ ĐÃ XÓA</w:delText></w:r></w:del>"
+        + '<w:hyperlink r:id="" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        + run_xml(", xem cổng thông tin")
+        + "</w:hyperlink>"
+        + '<w:fldSimple w:instr=" PAGE ">'
+        + run_xml(" (trang 1)")
+        + "</w:fldSimple>"
+        + run_xml("."),
+    )
+    raw_body(
+        doc,
+        f"<w:sdt {NSDECL}><w:sdtPr/><w:sdtContent><w:p>"
+        + run_xml("Nội dung trong ô nhập liệu của Word.")
+        + "</w:p></w:sdtContent></w:sdt>",
+    )
+    par(doc, ["II. NỘI DUNG"], bold=True)
+    par(doc, ["1. Công tác ", "tuyên truyền"], bold=True)
+    par(doc, "- Dòng thứ nhất;\n- Dòng thứ hai;")  # manual line breaks, two items
+    par(doc, "Một câu bị ngắt dòng\nbằng tay giữa chừng.")
+    par(doc, "+ Ý nhỏ của dòng thứ hai.")
+    par(doc, "a) Ở cấp mầm non")
+    par(doc, "Nội dung mục a.")
+    table = doc.add_table(rows=2, cols=3)
+    for r, row in enumerate((("STT", "Nội dung", "Thời gian"), ("1", "Kiểm tra", "Tháng 3"))):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    par(doc, "b) Ở cấp tiểu học")
+    par(doc, "2. Công tác kiểm tra", bold=True)
+    par(doc, "Kiểm tra định kỳ.")
+    par(doc, "III. TỔ CHỨC THỰC HIỆN", bold=True)
+    par(doc, "Các trường triển khai thực hiện.")
+    par(doc, "Trên đây là Kế hoạch năm 2021 của Phòng GDĐT./.")
+    B.add_closing_table(
+        doc,
+        ["Các trường;", "Lưu: VT."],
+        ["KT. TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "", "Nguyễn Văn A"],
+    )
+    return B.to_bytes(doc)
+
+
+@pytest.fixture(scope="module")
+def messy() -> tuple[bytes, Plan, tuple[str, ...]]:
+    data = _messy_docx()
+    result = import_docx(data, "messy.docx")
+    return data, result.plan, result.warnings
+
+
+def test_messy_header_and_front(messy):
+    _, plan, warnings = messy
+    m = plan.meta
+    assert (m.parent_authority, m.authority) == (
+        "UBND HUYỆN DẦU TIẾNG",
+        "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO",
+    )
+    assert (m.number, m.symbol, m.place) == ("15", "KH-PGDĐT", "Dầu Tiếng")
+    assert m.issued == date(2021, 1, 5) and m.year == 2021
+    assert [b.text[:9] for b in plan.bases] == ["Căn cứ Kế", "Thực hiện"]
+    assert plan.preamble == ("Phòng GDĐT xây dựng kế hoạch như sau:",)
+    assert warnings == ()
+
+
+def test_messy_section_tree(messy):
+    _, plan, _ = messy
+    assert [(p, s.title) for p, s in plan.iter_sections()] == [
+        ("I", "MỤC ĐÍCH YÊU CẦU"),
+        ("II", "NỘI DUNG"),
+        ("II.1", "Công tác tuyên truyền"),
+        ("II.1.a", "Ở cấp mầm non"),
+        ("II.1.b", "Ở cấp tiểu học"),
+        ("II.2", "Công tác kiểm tra"),
+        ("III", "TỔ CHỨC THỰC HIỆN"),
+    ]
+
+
+def test_messy_texts_nfc_wrappers_and_breaks(messy):
+    _, plan, _ = messy
+    first = plan.find_section("I")
+    assert first.blocks[0].text == "Nâng cao chất lượng giáo dục toàn diện."
+    assert unicodedata.is_normalized("NFC", first.blocks[0].text)
+    assert first.blocks[1].text == (
+        "Tổ chức tại thành phố Thủ Dầu Một và huyện Dầu Tiếng, xem cổng thông tin (trang 1)."
+    )
+    assert first.blocks[2].text == "Nội dung trong ô nhập liệu của Word."
+    kinds = [(b.kind, b.text) for b in plan.find_section("II.1").blocks]
+    assert kinds == [
+        ("dash", "Dòng thứ nhất;"),
+        ("dash", "Dòng thứ hai;"),
+        ("paragraph", "Một câu bị ngắt dòng\nbằng tay giữa chừng."),
+        ("plus", "Ý nhỏ của dòng thứ hai."),
+    ]
+    assert "CHỮ ĐÃ XÓA" not in plan_text(plan)
+
+
+def test_python_docx_text_misses_what_we_read(messy):
+    data, _, _ = messy
+    seen = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+    assert "Thủ Dầu Một và" not in seen  # the smart tag's text is skipped by python-docx
+
+
+def test_messy_body_table_and_closing(messy):
+    _, plan, _ = messy
+    a = plan.find_section("II.1.a")
+    assert a.blocks[0].text == "Nội dung mục a."
+    assert a.blocks[1].kind == "table"
+    assert a.blocks[1].rows == (("STT", "Nội dung", "Thời gian"), ("1", "Kiểm tra", "Tháng 3"))
+    assert plan.closing == ("Trên đây là Kế hoạch năm 2021 của Phòng GDĐT./.",)
+    assert plan.recipients == ("Các trường;", "Lưu: VT.")
+    assert plan.signer == Signer("KT.", "TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "Nguyễn Văn A")
+
+
+def test_messy_full_coverage(messy):
+    data, plan, _ = messy
+    assert_full_coverage(data, plan)
+
+
+# ---------------------------------------------------------------- Word's numbering
+
+
+def _numbered_doc(build) -> Plan:
+    doc = B.new_document()
+    _front(doc)
+    build(doc)
+    return import_docx(B.to_bytes(doc), "so-tu-dong.docx").plan
+
+
+def test_outline_numbering_counts_like_word():
+    def build(doc):
+        nid = B.add_numbering(doc, "outline")
+        for text, lvl in [
+            ("MỤC ĐÍCH", 0),
+            ("Mục một", 1),
+            ("Mục hai", 1),
+            ("Ý a", 2),
+            ("Ý b", 2),
+            ("NỘI DUNG", 0),
+            ("Mục một của II", 1),
+        ]:
+            B.numbered(doc, text, nid, lvl, bold=lvl < 2)
+            par(doc, f"Nội dung của {text}.")
+
+    plan = _numbered_doc(build)
+    assert [p for p, _ in plan.iter_sections()] == [
+        "I",
+        "I.1",
+        "I.2",
+        "I.2.a",
+        "I.2.b",
+        "II",
+        "II.1",
+    ]
+    assert plan.find_section("I.2.b").title == "Ý b"
+    assert plan.find_section("II.1").blocks[0].text == "Nội dung của Mục một của II."
+
+
+def test_numbering_continues_across_num_instances_and_restarts_on_override():
+    def build(doc):
+        nid = B.add_numbering(doc, "outline")
+        B.numbered(doc, "MỘT", nid, 0)
+        B.numbered(doc, "HAI", nid, 0)
+        again = B.restart_num(doc, nid, start=4)
+        B.numbered(doc, "BỐN", again, 0)
+        B.numbered(doc, "NĂM", again, 0)
+
+    plan = _numbered_doc(build)
+    assert [(s.number, s.title) for s in plan.sections] == [
+        ("I", "MỘT"), ("II", "HAI"), ("IV", "BỐN"), ("V", "NĂM"),
+    ]  # fmt: skip
+
+
+def test_legal_numbering_nests():
+    def build(doc):
+        nid = B.add_numbering(doc, "legal")
+        B.numbered(doc, "Mục tiêu", nid, 0)
+        B.numbered(doc, "Mục tiêu chung", nid, 1)
+        B.numbered(doc, "Chi tiết", nid, 2)
+        B.numbered(doc, "Mục tiêu riêng", nid, 1)
+        B.numbered(doc, "Giải pháp", nid, 0)
+        B.numbered(doc, "Giải pháp một", nid, 1)
+
+    plan = _numbered_doc(build)
+    assert [(s.number, s.title) for _, s in plan.iter_sections()] == [
+        ("1", "Mục tiêu"),
+        ("1.1", "Mục tiêu chung"),
+        ("1.1.1", "Chi tiết"),
+        ("1.2", "Mục tiêu riêng"),
+        ("2", "Giải pháp"),
+        ("2.1", "Giải pháp một"),
+    ]
+    assert [len(s.children) for s in plan.sections] == [2, 1]
+
+
+def test_bullets_become_dash_and_plus_items():
+    def build(doc):
+        par(doc, "I. NỘI DUNG", bold=True)
+        dash = B.add_numbering(doc, "dash")
+        B.numbered(doc, "Việc một", dash, 0)
+        B.numbered(doc, "Ý nhỏ", dash, 1)
+        bullet = B.add_numbering(doc, "bullet")
+        B.numbered(doc, "Chấm tròn", bullet, 0)
+        B.numbered(doc, "Chấm con", bullet, 1)
+        par(doc, "Danh sách kiểu có sẵn", style="List Bullet")  # style-linked bullet
+
+    blocks = _numbered_doc(build).sections[0].blocks
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("dash", "Việc một"),
+        ("plus", "Ý nhỏ"),
+        ("dash", "Chấm tròn"),
+        ("plus", "Chấm con"),
+        ("dash", "Danh sách kiểu có sẵn"),
+    ]
+
+
+def test_heading_styles_with_linked_numbering_and_without_labels():
+    def build(doc):
+        B.add_numbering(doc, "outline", style_links=("Heading1", "Heading2"))
+        par(doc, "MỤC ĐÍCH", style="Heading 1")
+        par(doc, "Mục con", style="Heading 2")
+        par(doc, "Nội dung.")
+        par(doc, "NỘI DUNG", style="Heading 1")
+        par(doc, "Không có số", style="Heading 3")  # no list: number made up
+
+    plan = _numbered_doc(build)
+    assert [(p, s.title) for p, s in plan.iter_sections()] == [
+        ("I", "MỤC ĐÍCH"),
+        ("I.1", "Mục con"),
+        ("II", "NỘI DUNG"),
+        ("II.1", "Không có số"),
+    ]
+
+
+def test_num_style_link_is_followed():
+    def build(doc):
+        numbering = doc.part.numbering_part.element
+        numbering.insert(
+            0,
+            etree.fromstring(
+                f'<w:abstractNum {NSDECL} w:abstractNumId="90"><w:styleLink w:val="KHList"/>'
+                '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/>'
+                '<w:lvlText w:val="%1."/></w:lvl></w:abstractNum>'
+            ),
+        )
+        numbering.insert(
+            1,
+            etree.fromstring(
+                f'<w:abstractNum {NSDECL} w:abstractNumId="91">'
+                '<w:numStyleLink w:val="KHList"/></w:abstractNum>'
+            ),
+        )
+        numbering.append(
+            etree.fromstring(f'<w:num {NSDECL} w:numId="90"><w:abstractNumId w:val="90"/></w:num>')
+        )
+        numbering.append(
+            etree.fromstring(f'<w:num {NSDECL} w:numId="91"><w:abstractNumId w:val="91"/></w:num>')
+        )
+        doc.styles.element.append(
+            etree.fromstring(
+                f'<w:style {NSDECL} w:type="numbering" w:styleId="KHList">'
+                '<w:name w:val="KH List"/><w:pPr><w:numPr><w:numId w:val="90"/></w:numPr>'
+                "</w:pPr></w:style>"
+            )
+        )
+        B.numbered(doc, "MỤC ĐÍCH", "91", 0)
+        B.numbered(doc, "NỘI DUNG", "91", 0)
+
+    plan = _numbered_doc(build)
+    assert [(s.number, s.title) for s in plan.sections] == [("I", "MỤC ĐÍCH"), ("II", "NỘI DUNG")]
+
+
+# ---------------------------------------------------------------- never drops text
+
+
+def test_too_deep_sections_stay_as_paragraphs_with_a_warning():
+    doc = B.new_document()
+    _front(doc)
+    par(doc, "I. MỘT", bold=True)
+    labels = ["1.", "1.1.", "1.1.1.", "1.1.1.1.", "1.1.1.1.1.", "1.1.1.1.1.1."]
+    for label in labels:
+        par(doc, f"{label} Mục {label}", bold=True)
+    data = B.to_bytes(doc)
+    result = import_docx(data, "sau.docx")
+    assert section_depth(result.plan.sections) == MAX_SECTION_DEPTH
+    assert any("lồng sâu" in w for w in result.warnings)
+    assert_full_coverage(data, result.plan)
+
+
+def test_unrecognised_header_text_lands_in_the_preamble_with_a_warning():
+    doc = B.new_document()
+    par(doc, "Một dòng chữ thường lạ ở đầu văn bản")
+    _front(doc)
+    par(doc, "I. MỤC ĐÍCH", bold=True)
+    data = B.to_bytes(doc)
+    result = import_docx(data, "la.docx")
+    assert "Một dòng chữ thường lạ ở đầu văn bản" in result.plan.preamble
+    assert any("không nhận ra" in w for w in result.warnings)
+    assert_full_coverage(data, result.plan)
+
+
+def test_document_without_title_keeps_everything():
+    doc = B.new_document()
+    par(doc, "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO", bold=True)
+    par(doc, "Số: 7/KH-PGDĐT")
+    par(doc, "Tổng hợp ý kiến các trường năm 2022.")
+    par(doc, "1. Việc thứ nhất", bold=True)
+    par(doc, "- làm ngay;")
+    data = B.to_bytes(doc)
+    result = import_docx(data, "khong-tieu-de.docx")
+    assert any("KẾ HOẠCH" in w for w in result.warnings)
+    assert result.plan.meta.symbol == "KH-PGDĐT"
+    assert_full_coverage(data, result.plan)
+
+
+def test_table_before_any_section_goes_to_the_preamble():
+    doc = B.new_document()
+    _front(doc)
+    t = doc.add_table(rows=1, cols=2)
+    t.cell(0, 0).text, t.cell(0, 1).text = "Chỉ tiêu", "95%"
+    par(doc, "I. MỤC ĐÍCH", bold=True)
+    data = B.to_bytes(doc)
+    result = import_docx(data, "bang.docx")
+    assert "Chỉ tiêu | 95%" in result.plan.preamble
+    assert result.warnings
+    assert_full_coverage(data, result.plan)
+
+
+def test_large_generated_plan_round_trips_structure():
+    plan = B.large_plan(40)
+    data = B.plan_docx(plan)
+    result = import_docx(data, "lon.docx")
+    same_plan(result.plan, plan)
+
+
+# ---------------------------------------------------------------- refusals through the importer
+
+
+def test_import_refuses_before_parsing():
+    with pytest.raises(InputFileError, match="là tệp Word cũ"):
+        import_docx(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "cu.doc")
+    with pytest.raises(InputFileError, match="DOCTYPE/ENTITY"):
+        import_docx(B.entity_bomb_docx(), "bom.docx")
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "planner", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_cli_import_docx(tmp_path, sample):
+    src = tmp_path / "ke-hoach.docx"
+    src.write_bytes(B.seed_docx())
+    out = tmp_path / "ke-hoach.json"
+    proc = _cli("import-docx", str(src), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["meta"]["number"] == "932"
+    assert data["sections"] == plan_to_dict(sample)["sections"]
+
+
+def test_cli_bad_input_exits_2_with_one_line(tmp_path):
+    src = tmp_path / "cu.doc"
+    src.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    proc = _cli("import-docx", str(src), "-o", str(tmp_path / "x.json"))
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "cu.doc" in lines[0] and "lưu lại dưới dạng .docx" in lines[0]
+    assert not (tmp_path / "x.json").exists()

@@ -1,0 +1,95 @@
+"""Export → import gives the same plan back (meta, structure, every text).
+
+The exporter fixes two things on purpose (ND30): the last Căn cứ ends with `.` and the
+recipients are written `- X;` with a final `- Lưu: VT….`. The expected plan applies the
+exporter's own rules for those, nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from planner.docx_export import basis_lines, export_docx, recipient_lines
+from planner.docx_import import import_docx
+from planner.model import Base, Block, Plan, Section, Signer, plan_to_dict
+from tests import docx_builders as B
+
+TODAY = date(2021, 3, 15)
+
+
+def as_exported(plan: Plan) -> Plan:
+    bases = tuple(
+        replace(b, text=t)
+        for b, t in zip(plan.bases, basis_lines([b.text for b in plan.bases]), strict=True)
+    )
+    recipients = tuple(r[2:] for r in recipient_lines(plan.recipients))
+    return replace(plan, bases=bases, recipients=recipients)
+
+
+def assert_same(got: Plan, expected: Plan) -> None:
+    g, e = plan_to_dict(got), plan_to_dict(expected)
+    for key in ("meta", "bases", "preamble", "sections", "closing", "recipients", "signer"):
+        assert g[key] == e[key], key
+
+
+def roundtrip(plan: Plan) -> tuple[Plan, tuple[str, ...]]:
+    result = import_docx(export_docx(plan, today=TODAY), "xuat.docx")
+    return result.plan, result.warnings
+
+
+def test_sample_roundtrip():
+    plan = B.sample_plan()
+    got, warnings = roundtrip(plan)
+    assert warnings == ()
+    assert_same(got, as_exported(plan))
+
+
+def test_roundtrip_is_a_fixed_point():
+    once, _ = roundtrip(B.sample_plan())
+    twice, _ = roundtrip(once)
+    assert_same(twice, once)
+
+
+def test_draft_with_deputy_signer_and_table_roundtrip():
+    plan = B.sample_plan()
+    meta = replace(
+        plan.meta, number="", issued=None, year=2021, subject="Công tác dân vận năm 2021"
+    )
+    table = Block(
+        "table", "", (("STT", "Nội dung", "Thời gian"), ("1", "Kiểm tra", "Tháng 3/2021"))
+    )
+    first = plan.sections[0]
+    sections = (replace(first, blocks=(*first.blocks, table)), *plan.sections[1:])
+    plan = replace(
+        plan,
+        meta=meta,
+        sections=sections,
+        signer=Signer("KT.", "TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "Trần Thị Bích"),
+        bases=(*plan.bases, Base("Thực hiện Công văn số 5/SGDĐT của Sở GDĐT;")),
+    )
+    got, _ = roundtrip(plan)
+    assert got.meta.number == "" and got.meta.issued is None and got.meta.year == 2021
+    assert_same(got, as_exported(plan))
+
+
+@pytest.mark.parametrize("n", [40, 200])
+def test_large_plan_roundtrip(n):
+    plan = B.large_plan(n)
+    got, _ = roundtrip(plan)
+    assert_same(got, as_exported(plan))
+
+
+def test_letter_sections_roundtrip():
+    plan = B.sample_plan()
+    sub = Section("a", "Ở cấp mầm non", (Block("dash", "Tổ chức tuyên truyền."),))
+    sub2 = Section("b", "Ở cấp tiểu học", (Block("plus", "Kiểm tra cuối năm."),))
+    s = plan.sections[1].children[0]
+    children = (replace(s, children=(sub, sub2)), *plan.sections[1].children[1:])
+    sections = (plan.sections[0], replace(plan.sections[1], children=children), plan.sections[2])
+    plan = replace(plan, sections=sections)
+    got, _ = roundtrip(plan)
+    assert got.find_section("II.1.b") is not None
+    assert_same(got, as_exported(plan))
