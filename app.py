@@ -17,6 +17,12 @@ st.set_page_config(
 
 PAGES = [
     st.Page("pages/home.py", title="Trang chủ", icon=":material/home:", default=True),
+    st.Page(
+        "pages/editor.py",
+        title="Soạn kế hoạch",
+        url_path="soan-ke-hoach",
+        icon=":material/edit_note:",
+    ),
     st.Page("pages/progress.py", title="Tiến độ", url_path="tien-do", icon=":material/timeline:"),
     st.Page(
         "pages/meeting.py", title="Trình chiếu", url_path="trinh-chieu", icon=":material/slideshow:"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
+from components.new_year import new_year_form
 from planner.errors import PlannerError
 from planner.model import plan_from_json, plan_to_json
 from planner.sample import sample_plan
@@ -47,6 +48,11 @@ with upload:
         else:
             state.open_plan(new_id)
             st.rerun()
+
+with st.expander(
+    "Tạo kế hoạch năm mới từ kế hoạch năm trước", icon=":material/event_repeat:", expanded=True
+):
+    new_year_form()
 
 st.divider()
 st.subheader("Kế hoạch đã lưu")

@@ -844,3 +844,34 @@ def all_texts(plan: Plan) -> list[str]:
         out.append(s.title)
         out += [b.text for b in s.blocks]
     return out
+
+
+def change_kind(plan: Plan, ref: SectionRef, i: int, kind: str) -> Plan:
+    """Change a block's kind without losing text: to a table, the text becomes its one cell;
+    from a table, the cells become the text (one row a line, cells joined by ` | `)."""
+    _check_kind(kind)
+    idx, s = _block_check(plan, ref, i)
+    b = s.blocks[i]
+    if kind == b.kind:
+        return plan
+    if kind == "table":
+        new = replace(b, kind=kind, rows=b.rows or ((b.text,),), text="" if not b.rows else b.text)
+    elif b.kind == "table":
+        cells = "\n".join(" | ".join(r) for r in b.rows)
+        text = "\n".join(x for x in (b.text, cells) if x)
+        new = replace(b, kind=kind, rows=(), text=text)
+    else:
+        new = replace(b, kind=kind)
+    blocks = list(s.blocks)
+    blocks[i] = new
+    return _edit_section(plan, idx, lambda x: replace(x, blocks=tuple(blocks)))
+
+
+def plan_text(plan: Plan) -> str:
+    """The whole plan as plain text (header, bases, body, closing), for a version diff."""
+    lines = [plan.meta.subject, *(b.text for b in plan.bases), *plan.preamble]
+    lines += [section_text(s) for _, s in plan.iter_sections()]
+    lines += [*plan.closing, *plan.recipients]
+    lines += [plan.signer.prefix, plan.signer.position, plan.signer.deputy_position]
+    lines.append(plan.signer.name)
+    return "\n".join(x for x in lines if x)

@@ -286,3 +286,15 @@ def test_meta_issued_type_checked(sample):
     assert pe.set_meta(sample, issued=date(2021, 1, 5)).meta.issued == date(2021, 1, 5)
     with pytest.raises(pe.PlanEditError, match="Ngày ban hành"):
         pe.set_meta(sample, issued="2021-01-05")
+
+
+def test_change_kind_keeps_text(sample):
+    text = pe.section_at(sample, "I").blocks[0].text
+    p = pe.change_kind(sample, "I", 0, "table")
+    b = pe.section_at(p, "I").blocks[0]
+    assert b.kind == "table" and b.rows == ((text,),)
+    p = pe.set_block(p, "I", 0, rows=(("A", "B"), ("1", "2")))
+    p = pe.change_kind(p, "I", 0, "dash")
+    b = pe.section_at(p, "I").blocks[0]
+    assert b.kind == "dash" and b.text == "A | B\n1 | 2" and b.rows == ()
+    assert pe.change_kind(p, "I", 0, "dash") is p

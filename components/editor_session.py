@@ -1,0 +1,208 @@
+"""The editor's working copy: which version this session edits, and autosave of each change.
+
+Every edit goes through `edit(fn, *args)`: `fn` is a pure `planner.plan_edit`-style function
+taking the plan first. The result is saved at once as a new version (`state.save_current`),
+so a change is stored within the rerun that follows the keystroke's commit (blur / Ctrl+Enter).
+A refused edit (PlannerError) is kept and shown on the next run in Vietnamese.
+
+Widget keys: `key(...)` mixes the lead's `state.widget_epoch()` (a restore or another plan)
+with this module's structure counter, bumped whenever blocks or sections move, appear or
+disappear, or their text is changed by something else than the widget itself (a finding
+applied, a copy): no widget ever shows or writes back text that belongs to another block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from components import state
+from planner.errors import PlannerError
+from planner.model import Plan, plan_to_dict
+from planner.storage import StoredPlan
+
+_PREFIX = "editor."
+_STRUCT = "editor.struct"  # bumped on structural edits (widget keys change)
+_ERRORS = "editor.errors"  # messages from callbacks, shown on the next run
+_NOTICE = "editor.notice"  # a short success message from a callback
+
+
+def key(*parts: object) -> str:
+    """A widget key that changes when the plan's content is replaced or restructured."""
+    return ".".join(
+        [
+            "ed",
+            str(state.widget_epoch()),
+            str(st.session_state.get(_STRUCT, 0)),
+            *(str(p) for p in parts),
+        ]
+    )
+
+
+def bump_structure() -> None:
+    st.session_state[_STRUCT] = int(st.session_state.get(_STRUCT, 0)) + 1
+
+
+def working_plan() -> Plan | None:
+    """The plan as this session sees it: the version it loaded or last saved.
+
+    Usually the newest; after someone else saved, still this session's version until the
+    conflict is resolved, so edits never silently mix in text the user has not seen.
+    """
+    stored = state.load_current()
+    if stored is None:
+        return None
+    version = state.loaded_version()
+    if version is None or version == stored.version:
+        return stored.plan
+    cached = st.session_state.get(_PREFIX + "cache")
+    if cached and cached[0] == (stored.id, version):
+        return cached[1]
+    try:
+        plan = state.get_store().open_version(stored.id, version)
+    except PlannerError:
+        return stored.plan
+    st.session_state[_PREFIX + "cache"] = ((stored.id, version), plan)
+    return plan
+
+
+def same(a: Plan, b: Plan) -> bool:
+    """True when two plans hold the same content (findings and other extras included)."""
+    return a is b or plan_to_dict(a) == plan_to_dict(b)
+
+
+def save(new: Plan, old: Plan, *, note: str = "", structural: bool = False) -> bool:
+    """Store `new` as a version when it differs from `old`; True when saved or unchanged."""
+    if same(new, old):
+        return True
+    ok = state.save_current(new, note=note)
+    if structural or not ok:
+        bump_structure()
+    return ok
+
+
+def edit(fn: Callable[..., Plan], *args: Any, note: str = "", structural: bool = False,
+         notice: str = "", **kwargs: Any) -> None:  # fmt: skip
+    """Apply `fn(plan, *args, **kwargs)` to the working plan and save it (a widget callback)."""
+    plan = working_plan()
+    if plan is None:
+        return
+    try:
+        new = fn(plan, *args, **kwargs)
+    except PlannerError as e:
+        fail(str(e))
+        bump_structure()  # widgets go back to the stored text
+        return
+    if save(new, plan, note=note, structural=structural) and notice:
+        st.session_state[_NOTICE] = notice
+
+
+def fail(message: str) -> None:
+    st.session_state.setdefault(_ERRORS, []).append(message)
+
+
+def show_messages() -> None:
+    """Errors and notices from the last callbacks (shown once)."""
+    for message in st.session_state.pop(_ERRORS, []):
+        st.error(message)
+    notice = st.session_state.pop(_NOTICE, None)
+    if notice:
+        st.toast(notice, icon=":material/check_circle:")
+
+
+def seed(widget_key: str, value: Any) -> None:
+    """Give a widget its starting value (once): the value lives in session state, so the
+    widget's identity never depends on the text and typing is never reset."""
+    if widget_key not in st.session_state:
+        st.session_state[widget_key] = value
+
+
+def saved_status(stored: StoredPlan) -> str:
+    """“Đã lưu lúc hh:mm” for this session's last save, else the stored plan's last change."""
+    at = state.last_saved_at()
+    version = state.loaded_version()
+    tail = f" · phiên bản {version}" if version else ""
+    if at is not None:
+        return f"Đã lưu lúc {at:%H:%M}{tail}"
+    return f"Đã lưu lúc {stored.updated_at:%H:%M} ngày {stored.updated_at:%d/%m/%Y}{tail}"
+
+
+# ---------------------------------------------------------------- version history
+
+
+def _restore(version: int) -> None:
+    try:
+        state.restore_version(version)
+    except PlannerError as e:
+        fail(str(e))
+        return
+    bump_structure()
+    st.session_state[_NOTICE] = f"Đã khôi phục phiên bản {version} (lưu thành phiên bản mới)."
+
+
+def version_history(plan_id: str, current: Plan) -> None:
+    """Every stored version (newest first); preview one against the current text, restore it."""
+    try:
+        versions = state.get_store().versions(plan_id)
+    except PlannerError as e:
+        st.error(str(e))
+        return
+    rows = [
+        {
+            "Phiên bản": v.version,
+            "Lưu lúc": f"{v.saved_at:%d/%m/%Y %H:%M:%S}",
+            "Ghi chú": v.note or "",
+            "Xung đột": "có" if v.conflict else "",
+        }
+        for v in versions
+    ]
+    st.dataframe(
+        rows,
+        hide_index=True,
+        width="stretch",
+        height=min(35 * 8 + 38, 35 * len(rows) + 38),
+    )
+    numbers = [v.version for v in versions]
+    k = "editor.history.pick"
+    if st.session_state.get(k) not in numbers:
+        st.session_state.pop(k, None)
+    picked = st.selectbox(
+        "Xem trước phiên bản",
+        numbers,
+        index=None,
+        key=k,
+        placeholder="Chọn một phiên bản để xem trước",
+        format_func=lambda n: f"Phiên bản {n}",
+    )
+    if picked is None:
+        return
+    try:
+        old = state.get_store().open_version(plan_id, picked)
+    except PlannerError as e:
+        st.error(str(e))
+        return
+    from components.section_editor import diff_html
+    from planner.plan_edit import plan_text, word_diff
+
+    segments = word_diff(plan_text(current), plan_text(old))
+    removed = sum(len(s.text.split()) for s in segments if s.op == "delete")
+    added = sum(len(s.text.split()) for s in segments if s.op == "insert")
+    if not removed and not added:
+        st.caption("Nội dung phiên bản này giống bản hiện tại.")
+    else:
+        st.caption(
+            f"So với bản hiện tại, phiên bản {picked} bỏ {removed} từ và có thêm {added} từ "
+            "(đỏ: chỉ có ở bản hiện tại, xanh: chỉ có ở phiên bản cũ)."
+        )
+        with st.container(height=320):
+            st.markdown(diff_html(segments), unsafe_allow_html=True)
+    st.button(
+        f"Khôi phục phiên bản {picked}",
+        key=key("restore", picked),
+        icon=":material/history:",
+        type="primary",
+        on_click=_restore,
+        args=(picked,),
+    )

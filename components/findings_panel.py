@@ -1,0 +1,182 @@
+"""The findings panel: what the rollover and the citation check ask the user to look at.
+
+Findings are grouped by kind, each with its place, the text found, the suggested replacement
+and *Áp dụng* / *Bỏ qua*; the review progress (*Đã rà soát x/y đoạn*) sits on top. Every
+action is saved as a version at once.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+
+import streamlit as st
+
+from components import editor_session as es
+from components import state
+from planner.errors import PlannerError
+from planner.findings import (
+    CITATION_KINDS,
+    KIND_LABELS,
+    Finding,
+    apply_finding,
+    dismiss_finding,
+    findings_of,
+    merge_findings,
+    reopen_finding,
+    review_progress,
+)
+from planner.model import Plan
+
+_SHOW_DONE = "editor.findings.show_done"
+
+
+def review_bar(plan: Plan) -> None:
+    """“Đã rà soát x/y đoạn” with a progress bar (nothing when no block is tracked)."""
+    done, total = review_progress(plan)
+    if total == 0:
+        return
+    st.progress(done / total, text=f"Đã rà soát {done}/{total} đoạn")
+
+
+def _counts(findings: list[Finding]) -> Counter[str]:
+    return Counter(f.status for f in findings)
+
+
+def findings_summary(plan: Plan) -> str:
+    """A one-line count for a tab title: “Phát hiện (5 cần xem)”."""
+    try:
+        c = _counts(findings_of(plan))
+    except PlannerError:
+        return "Phát hiện"
+    return f"Phát hiện ({c['open']} cần xem)" if c["open"] else "Phát hiện"
+
+
+# ---------------------------------------------------------------- callbacks
+
+
+def _apply(fid: str, place: str) -> None:
+    es.edit(
+        apply_finding, fid, note=f"Áp dụng đề xuất ở {place}", structural=True,
+        notice=f"Đã áp dụng đề xuất ở {place}.",
+    )  # fmt: skip
+
+
+def _dismiss(fid: str, place: str) -> None:
+    es.edit(dismiss_finding, fid, note=f"Bỏ qua phát hiện ở {place}")
+
+
+def _reopen(fid: str, place: str) -> None:
+    es.edit(reopen_finding, fid, note=f"Mở lại phát hiện ở {place}")
+
+
+def _recheck_rollover(plan: Plan) -> Plan:
+    from planner.rollover import ROLLOVER_TEXT_KINDS, recheck
+
+    found = recheck(plan, catalogue=_catalogue(), today=state.today())
+    return merge_findings(plan, found, kinds=ROLLOVER_TEXT_KINDS)
+
+
+def _check_citations(plan: Plan) -> Plan:
+    from planner.citation_check import check_citations
+
+    report = check_citations(plan, _catalogue())
+    return merge_findings(plan, report.findings, kinds=CITATION_KINDS)
+
+
+def _catalogue():  # type: ignore[no-untyped-def]
+    from components.header_form import _catalogue as get
+
+    return get()
+
+
+# ---------------------------------------------------------------- the panel
+
+
+def findings_panel(plan: Plan) -> None:
+    """Review progress, counts, re-check buttons and every finding grouped by kind."""
+    review_bar(plan)
+    try:
+        findings = findings_of(plan)
+    except PlannerError as e:
+        st.error(str(e))
+        return
+    c = _counts(findings)
+    a, b, d = st.columns(3)
+    a.metric("Cần xem", c["open"])
+    b.metric("Đã áp dụng", c["applied"])
+    d.metric("Đã bỏ qua", c["dismissed"])
+    recheck, cite, show = st.columns([2, 2, 3], vertical_alignment="center")
+    recheck.button(
+        "Rà soát lại năm cũ", key=es.key("f.recheck"), icon=":material/refresh:",
+        help="Tìm lại các chỗ còn ghi năm cũ, giai đoạn đã kết thúc, sự kiện đã qua…",
+        on_click=es.edit, args=(_recheck_rollover,),
+        kwargs={"note": "Rà soát lại", "notice": "Đã rà soát lại kế hoạch."},
+    )  # fmt: skip
+    cite.button(
+        "Kiểm tra trích dẫn", key=es.key("f.cite"), icon=":material/fact_check:",
+        help="Đối chiếu mọi văn bản được trích dẫn với danh mục văn bản",
+        on_click=es.edit, args=(_check_citations,),
+        kwargs={"note": "Kiểm tra trích dẫn", "notice": "Đã kiểm tra trích dẫn."},
+    )  # fmt: skip
+    show_done = show.toggle("Hiện cả phát hiện đã xử lý", key=_SHOW_DONE)
+    if not findings:
+        st.info(
+            "Chưa có phát hiện nào. Kế hoạch tạo từ kế hoạch năm trước sẽ có danh sách các chỗ "
+            "cần xem; bấm “Kiểm tra trích dẫn” để đối chiếu các văn bản được trích dẫn."
+        )
+        return
+    if not c["open"] and not show_done:
+        st.success("Đã xử lý hết các phát hiện.")
+    order = {k: i for i, k in enumerate(KIND_LABELS)}
+    kinds = sorted({f.kind for f in findings}, key=lambda k: order.get(k, len(order)))
+    for kind in kinds:
+        group = [f for f in findings if f.kind == kind]
+        shown = [f for f in group if show_done or f.status == "open"]
+        if not shown:
+            continue
+        n_open = sum(f.status == "open" for f in group)
+        label = KIND_LABELS.get(kind, kind)
+        with st.expander(f"{label}: {n_open} cần xem / {len(group)}", expanded=n_open > 0):
+            for f in shown:
+                _finding(f)
+
+
+def _finding(f: Finding) -> None:
+    with st.container(border=True):
+        info, actions = st.columns([5, 2], vertical_alignment="center")
+        with info:
+            st.markdown(
+                f"**{html.escape(f.place)}** · {f.status_label}  \n"
+                + _change_html(f)
+                + (f"  \n<small>{html.escape(f.message)}</small>" if f.message else ""),
+                unsafe_allow_html=True,
+            )
+        with actions:
+            if f.status == "open":
+                if f.suggestion:
+                    st.button(
+                        "Áp dụng", key=es.key("f.apply", f.id), type="primary",
+                        icon=":material/done:", on_click=_apply, args=(f.id, f.place),
+                        width="stretch",
+                    )  # fmt: skip
+                st.button(
+                    "Bỏ qua", key=es.key("f.dismiss", f.id), icon=":material/close:",
+                    on_click=_dismiss, args=(f.id, f.place), width="stretch",
+                )  # fmt: skip
+            elif f.status == "dismissed":
+                st.button(
+                    "Xem lại", key=es.key("f.reopen", f.id), icon=":material/undo:",
+                    on_click=_reopen, args=(f.id, f.place), width="stretch",
+                )  # fmt: skip
+
+
+def _change_html(f: Finding) -> str:
+    old = html.escape(f.text)
+    if f.suggestion:
+        new = html.escape(f.suggestion)
+        return (
+            f'<span style="background:#fde2e2;color:#9b1c1c">{old}</span> → '
+            f'<span style="background:#dcfce7;color:#14532d">{new}</span>'
+        )
+    return f'<span style="background:#fef3c7;color:#78350f">{old}</span>'

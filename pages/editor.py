@@ -1,0 +1,57 @@
+"""Soạn kế hoạch: the header, the Căn cứ, the section tree beside last year's, the findings.
+
+Every change is saved as a version at once (autosave); the version history restores any one.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import editor_session as es
+from components import state
+from components.findings_panel import findings_panel, review_bar
+from components.header_form import bases_editor, closing_form, header_form, paragraphs_editor
+from components.section_editor import section_editor
+
+VIEWS = {
+    "content": "Nội dung các mục",
+    "header": "Phần đầu và căn cứ",
+    "closing": "Phần kết, nơi nhận, chữ ký",
+    "findings": "Phát hiện cần xem",
+}
+
+st.title("Soạn kế hoạch")
+state.show_conflict()
+stored = state.require_plan()
+es.show_messages()
+plan = es.working_plan() or stored.plan
+
+head, saved = st.columns([3, 2], vertical_alignment="bottom")
+head.markdown(f"**{stored.title}** · năm {plan.meta.year or '(chưa ghi năm)'}")
+saved.caption(f":material/cloud_done: {es.saved_status(stored)}")
+review_bar(plan)
+
+view = st.radio(
+    "Phần đang soạn",
+    list(VIEWS),
+    format_func=VIEWS.__getitem__,
+    horizontal=True,
+    key="editor.view",
+    label_visibility="collapsed",
+)
+if view == "content":
+    section_editor(plan)
+elif view == "header":
+    st.subheader("Phần đầu văn bản")
+    header_form(plan)
+    st.subheader("Căn cứ")
+    bases_editor(plan)
+    paragraphs_editor(plan, "preamble")
+elif view == "closing":
+    paragraphs_editor(plan, "closing")
+    closing_form(plan)
+else:
+    findings_panel(plan)
+
+with st.expander("Lịch sử phiên bản", icon=":material/history:"):
+    es.version_history(stored.id, plan)
