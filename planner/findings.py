@@ -331,7 +331,11 @@ def apply_finding(plan: Plan, finding_id: str) -> Plan:
         if g.status != "open" or _field_key(g.path) != here or g.start is None:
             continue
         gs, ge = g.start, g.start + len(g.text)
-        if gs >= end:
+        if (gs, ge) == (start, end) and g.suggestion == f.suggestion:
+            findings[j] = replace(g, status="applied", path={**g.path, "start": start})
+        elif (gs, ge) == (start, end):
+            findings[j] = _closed(g, f)
+        elif gs >= end:
             findings[j] = replace(g, path={**g.path, "start": gs + delta})
         elif ge <= start:
             continue
@@ -339,13 +343,14 @@ def apply_finding(plan: Plan, finding_id: str) -> Plan:
             inner = g.text[: start - gs] + f.suggestion + g.text[end - gs :]
             findings[j] = replace(g, text=inner)
         else:
-            findings[j] = replace(
-                g,
-                status="dismissed",
-                message=(g.message + " " if g.message else "")
-                + f"(Đã đóng khi áp dụng sửa đổi “{f.suggestion}”.)",
-            )
+            findings[j] = _closed(g, f)
     return store_findings(new_plan, findings)
+
+
+def _closed(g: Finding, by: Finding) -> Finding:
+    """`g` dismissed because applying `by` rewrote its text."""
+    note = f"(Đã đóng khi áp dụng sửa đổi “{_short(by.suggestion)}”.)"
+    return replace(g, status="dismissed", message=f"{g.message} {note}".strip())
 
 
 def _locate(current: str, f: Finding) -> int:

@@ -125,11 +125,7 @@ def rollover(
     for f in others_in_subject:
         s = int(f.path["start"])
         delta = sum(len(m.suggestion) - len(m.text) for m in moved if int(m.path["start"]) < s)
-        adjusted_subject.append(
-            new_finding(
-                f.kind, f.place, {**f.path, "start": s + delta}, f.text, f.suggestion, f.message
-            )
-        )
+        adjusted_subject.append(replace(f, path={**f.path, "start": s + delta}))
     meta = replace(plan.meta, year=year, number="", issued=None, subject=subject)
 
     # -- the body: every block starts "chưa rà soát"

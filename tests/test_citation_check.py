@@ -177,3 +177,29 @@ def test_cli_check_citations_exit_codes_and_json(tmp_path, capsys):
     assert "Không có vấn đề nào" in out and "nq-25-tw-2013" in out
     assert main(["check-citations", str(tmp_path / "khong-co.json")]) == 2
     assert "Không tìm thấy tệp" in capsys.readouterr().err
+
+
+def test_rollover_and_citation_findings_on_the_same_clause_close_together(sample, catalogue):
+    from datetime import date
+
+    from planner.rollover import rollover
+
+    draft = rollover(sample, 2021, catalogue=catalogue, today=date(2021, 9, 1)).plan
+    report = check_citations(draft, catalogue)
+    plan = merge_findings(draft, report.findings, kinds=CITATION_KINDS)
+    rolled = next(f for f in findings_of(plan) if f.kind == "replaced_directive")
+    cited = next(f for f in findings_of(plan) if f.kind == "not_in_force")
+    assert (rolled.path, rolled.text) == (cited.path, cited.text)
+    plan = apply_finding(plan, rolled.id)
+    status = {f.id: f.status for f in findings_of(plan)}
+    assert status[rolled.id] == status[cited.id] == "applied"
+    # the mismatch inside the superior plan's mention is closed when that mention is rewritten
+    sup = next(
+        f
+        for f in findings_of(plan)
+        if f.kind == "superior_plan" and f.text.startswith("Kế hoạch số 28-KH/")
+    )
+    mismatch = next(f for f in findings_of(plan) if f.kind == "citation_mismatch")
+    plan = apply_finding(plan, sup.id)
+    closed = next(f for f in findings_of(plan) if f.id == mismatch.id)
+    assert closed.status == "dismissed" and "Đã đóng khi áp dụng" in closed.message
