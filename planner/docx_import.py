@@ -545,7 +545,9 @@ _RE_YEAR = re.compile(r"năm\s+(?:học\s+)?((?:19|20)\d{2})", re.I)
 _RE_ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
-def _fold(s: str) -> str:
+def _fold(s: str, limit: int = 60) -> str:
+    """Upper case without diacritics, spaces collapsed; only the first `limit` characters."""
+    s = s[:limit]
     s = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
     s = "".join(c for c in s if unicodedata.category(c) != "Mn")
     return re.sub(r"\s+", " ", s).strip().upper()
