@@ -101,9 +101,8 @@ def number_line(number: str, symbol: str) -> str:
     sym = clean_line(symbol).replace(" ", "")
     if num.isdigit() and int(num) < 10:
         num = f"{int(num):02d}"
-    if not num:
-        num = BLANK
-    return f"Số: {num}/{sym}" if sym else f"Số: {num}"
+    head = f"Số: {num}" if num else f"Số:{BLANK}"
+    return f"{head}/{sym}" if sym else head
 
 
 def date_line(place: str, issued: date | None, year: int) -> str:

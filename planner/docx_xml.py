@@ -16,7 +16,7 @@ from docx.shared import Twips
 A4_W, A4_H = 11906, 16838
 MARGIN_TOP = MARGIN_BOTTOM = 1134  # 20 mm (20-25 mm allowed)
 MARGIN_LEFT = 1701  # 30 mm (30-35 mm)
-MARGIN_RIGHT = 850  # 15 mm (15-20 mm)
+MARGIN_RIGHT = 851  # 15 mm (15-20 mm); 850 twips would be 14.99 mm
 HEADER_DISTANCE = 567  # 10 mm: the page number sits in the top margin
 MARGIN_RANGES = {  # twips, inclusive, with ~0.2 mm slack for rounding
     "top": (1122, 1430),
