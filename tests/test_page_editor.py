@@ -1,0 +1,325 @@
+"""AppTest flows of the Soạn kế hoạch page and the new-year flow on Trang chủ (from app.py)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from planner.findings import findings_of, review_progress
+from planner.model import plan_to_dict
+from planner.storage import PlanStore
+from tests.conftest import make_app
+
+EDITOR = "pages/editor.py"
+
+
+def widget(items, name):
+    """The widget whose key, without the editor's epoch prefix, is `name`."""
+    found = [w for w in items if w.key and (w.key == name or w.key.split(".", 3)[-1] == name)]
+    assert found, f"no widget {name}: {[w.key for w in items][:30]}"
+    return found[0]
+
+
+def plan_id_of(at) -> str:
+    value = at.query_params["plan"]
+    return value[0] if isinstance(value, list) else value
+
+
+def ok(at) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def create_2021(source: str = "sample"):
+    at = make_app().run()
+    at.radio(key="newyear.source").set_value(source).run()
+    ok(at)
+    at.button(key="newyear.create").click().run()
+    ok(at)
+    return at, plan_id_of(at)
+
+
+def test_create_2021_from_the_sample_opens_the_editor_beside_last_year(app_env):
+    at, pid = create_2021()
+    assert at.title[0].value == "Soạn kế hoạch"
+    store = PlanStore(app_env)
+    new = store.open(pid).plan
+    assert new.meta.year == 2021 and new.meta.number == "" and new.meta.issued is None
+    assert new.meta.subject.endswith("năm 2021")
+    # Last year's plan is stored too, and the draft points at it.
+    prev_id = new.extra["previous_plan_id"]
+    assert store.open(prev_id).plan.meta.year == 2020
+    assert len(store.list_plans()) == 2
+    assert any("Năm trước (2020)" in m.value for m in at.markdown)
+    assert any("Đã rà soát 0/" in p["text"] for p in _progress(at))
+
+
+def _progress(at):
+    return [{"text": el.proto.text} for el in at.get("progress")]
+
+
+def test_target_year_defaults_to_the_next_one_and_a_past_year_is_refused(app_env):
+    at = make_app().run()
+    at.radio(key="newyear.source").set_value("sample").run()
+    year = next(n for n in at.number_input if n.key.startswith("newyear.year"))
+    assert year.value == 2021
+    year.set_value(2019).run()
+    at.button(key="newyear.create").click().run()
+    ok(at)
+    assert any("phải sau năm của kế hoạch cũ" in e.value for e in at.error)
+    assert PlanStore(app_env).list_plans() == []  # nothing half-saved
+
+
+def test_edit_a_paragraph_stores_a_version_and_shows_saved(app_env):
+    at, pid = create_2021()
+    store = PlanStore(app_env)
+    assert [v.version for v in store.versions(pid)] == [1]
+    widget(at.text_area, "b.text.0.1").input("Đoạn văn viết lại cho năm 2021.").run()
+    ok(at)
+    versions = store.versions(pid)
+    assert versions[0].version == 2 and versions[0].note == "Sửa mục I, đoạn 2"
+    assert store.open(pid).plan.sections[0].blocks[1].text == "Đoạn văn viết lại cho năm 2021."
+    assert any("Đã lưu lúc" in c.value for c in at.caption)
+    # The same text again is not a new version.
+    at.run()
+    assert len(store.versions(pid)) == 2
+
+
+def test_header_fields_and_signer_autosave(app_env):
+    at, pid = create_2021()
+    at.radio(key="editor.view").set_value("header").run()
+    widget(at.text_input, "meta.subject").input("Công tác dân vận chính quyền năm 2021").run()
+    ok(at)
+    store = PlanStore(app_env)
+    assert store.open(pid).plan.meta.subject == "Công tác dân vận chính quyền năm 2021"
+    at.radio(key="editor.view").set_value("closing").run()
+    assert not [t for t in at.text_input if t.key.endswith("signer.deputy_position")]
+    widget(at.selectbox, "signer.prefix").set_value("KT.").run()
+    widget(at.text_input, "signer.deputy_position").input("PHÓ TRƯỞNG PHÒNG").run()
+    widget(at.text_area, "recipients").input("Các trường;\n\nLưu: VT.").run()
+    ok(at)
+    plan = store.open(pid).plan
+    assert plan.signer.prefix == "KT." and plan.signer.deputy_position == "PHÓ TRƯỞNG PHÒNG"
+    assert plan.recipients == ("Các trường;", "Lưu: VT.")
+
+
+def test_bases_reorder_remove_and_add_typed(app_env):
+    at, pid = create_2021()
+    store = PlanStore(app_env)
+    before = store.open(pid).plan.bases
+    at.radio(key="editor.view").set_value("header").run()
+    widget(at.button, "base.down.0").click().run()
+    ok(at)
+    assert store.open(pid).plan.bases == (before[1], before[0])
+    widget(at.button, "base.del.0").click().run()
+    assert store.open(pid).plan.bases == (before[0],)
+    widget(at.text_area, "base.new").input("Căn cứ Kế hoạch số 5/KH-UBND ngày 05/01/2021;")
+    widget(at.button, "base.new.add").click().run()
+    ok(at)
+    assert store.open(pid).plan.bases[-1].text.startswith("Căn cứ Kế hoạch số 5/KH-UBND")
+
+
+def test_copy_a_section_and_a_block_from_last_year(app_env):
+    at, pid = create_2021()
+    store = PlanStore(app_env)
+    # Delete section I this year, then copy it back from last year.
+    widget(at.button, "s.del.0").click().run()
+    ok(at)
+    plan = store.open(pid).plan
+    assert [s.number for s in plan.sections] == ["I", "II"]
+    assert plan.sections[0].title == "NỘI DUNG"
+    widget(at.selectbox, "prev.pick.0").set_value((0,)).run()
+    widget(at.button, "prev.copy.0").click().run()
+    ok(at)
+    plan = store.open(pid).plan
+    assert [(s.number, s.title) for s in plan.sections][:2] == [
+        ("I", "MỤC ĐÍCH YÊU CẦU"),
+        ("II", "NỘI DUNG"),
+    ]
+    assert all(b.reviewed is False for b in plan.sections[0].blocks)
+    # One block of last year's section I copied into this year's section I.
+    n = len(plan.sections[0].blocks)
+    widget(at.button, "prev.copyb.0.2").click().run()
+    ok(at)
+    plan = store.open(pid).plan
+    assert len(plan.sections[0].blocks) == n + 1
+    assert plan.sections[0].blocks[-1].text == plan.sections[0].blocks[2].text
+    assert store.versions(pid)[0].note == "Chép đoạn từ năm trước"
+
+
+def test_section_structure_edits(app_env):
+    at, pid = create_2021()
+    store = PlanStore(app_env)
+    widget(at.button, "top.add").click().run()
+    ok(at)
+    plan = store.open(pid).plan
+    assert [s.number for s in plan.sections] == ["I", "II", "III", "IV"]
+    # The new section is selected; rename it and add a paragraph.
+    widget(at.text_input, "title.3").input("KINH PHÍ THỰC HIỆN").run()
+    widget(at.button, "b.add.3").click().run()
+    widget(at.text_area, "b.text.3.0").input("Kinh phí từ nguồn chi thường xuyên.").run()
+    widget(at.button, "s.up.3").click().run()
+    ok(at)
+    plan = store.open(pid).plan
+    assert [s.title for s in plan.sections][2:] == ["KINH PHÍ THỰC HIỆN", "TỔ CHỨC THỰC HIỆN"]
+    assert plan.sections[2].number == "III" and plan.sections[3].number == "IV"
+    assert plan.sections[2].blocks[0].text == "Kinh phí từ nguồn chi thường xuyên."
+
+
+def test_apply_and_dismiss_findings(app_env):
+    at, pid = create_2021()
+    store = PlanStore(app_env)
+    at.radio(key="editor.view").set_value("findings").run()
+    ok(at)
+    applied_before = int(next(m for m in at.metric if m.label == "Đã áp dụng").value)
+    plan = store.open(pid).plan
+    targets = [
+        f
+        for f in findings_of(plan)
+        if f.status == "open" and f.suggestion and f.path.get("area") == "section"
+    ]
+    f = targets[0]
+    widget(at.button, f"f.apply.{f.id}").click().run()
+    ok(at)
+    plan = store.open(pid).plan
+    [after] = [g for g in findings_of(plan) if g.id == f.id]
+    assert after.status == "applied"
+    section = plan.find_section(f.path["section"])
+    assert f.suggestion in section.blocks[f.path["block"]].text
+    assert int(next(m for m in at.metric if m.label == "Đã áp dụng").value) == applied_before + 1
+    other = next(g for g in findings_of(plan) if g.status == "open")
+    widget(at.button, f"f.dismiss.{other.id}").click().run()
+    ok(at)
+    [gone] = [g for g in findings_of(store.open(pid).plan) if g.id == other.id]
+    assert gone.status == "dismissed"
+    assert not [b for b in at.button if b.key and b.key.endswith(f"f.dismiss.{other.id}")]
+
+
+def test_mark_a_block_reviewed_changes_the_progress(app_env):
+    at, pid = create_2021()
+    store = PlanStore(app_env)
+    done, total = review_progress(store.open(pid).plan)
+    assert done == 0 and total > 0
+    widget(at.checkbox, "b.rev.0.0").check().run()
+    ok(at)
+    assert review_progress(store.open(pid).plan) == (1, total)
+    assert any(f"Đã rà soát 1/{total} đoạn" in p["text"] for p in _progress(at))
+
+
+def test_restore_an_earlier_version(app_env):
+    at, pid = create_2021()
+    store = PlanStore(app_env)
+    original = store.open(pid).plan.sections[0].blocks[0].text
+    widget(at.text_area, "b.text.0.0").input("Bản nháp sẽ bị thay.").run()
+    assert store.open(pid).plan.sections[0].blocks[0].text == "Bản nháp sẽ bị thay."
+    at.selectbox(key="editor.history.pick").set_value(1).run()
+    ok(at)
+    widget(at.button, "restore.1").click().run()
+    ok(at)
+    assert store.open(pid).plan.sections[0].blocks[0].text == original
+    assert store.versions(pid)[0].note == "Khôi phục phiên bản 1"
+    assert widget(at.text_area, "b.text.0.0").value == original  # no stale widget text
+
+
+def test_two_sessions_on_one_plan_conflict_and_keep_both(app_env):
+    first, pid = create_2021()
+    second = make_app()
+    second.query_params["plan"] = pid
+    second.run()
+    second.switch_page(EDITOR).run()
+    ok(second)
+    widget(first.text_area, "b.text.0.0").input("Bản của người thứ nhất.").run()
+    widget(second.text_area, "b.text.0.1").input("Bản của người thứ hai.").run()
+    ok(second)
+    assert any("vừa được lưu ở nơi khác" in e.value for e in second.error)
+    store = PlanStore(app_env)
+    versions = store.versions(pid)
+    assert [v.conflict for v in versions][:2] == [True, False]
+    mine = store.open_version(pid, versions[0].version)
+    assert mine.sections[0].blocks[1].text == "Bản của người thứ hai."
+    assert store.open(pid).plan.sections[0].blocks[0].text == "Bản của người thứ nhất."
+    # Keeping mine makes it the newest; nothing of the first person's save is deleted.
+    second.button(key="conflict.mine").click().run()
+    ok(second)
+    assert store.open(pid).plan.sections[0].blocks[1].text == "Bản của người thứ hai."
+    assert any(v.version == 2 for v in store.versions(pid))
+
+
+def test_reopen_after_a_restart_finds_the_edit(app_env):
+    at, pid = create_2021()
+    widget(at.text_area, "b.text.0.2").input("Sửa đổi phải còn sau khi khởi động lại.").run()
+    ok(at)
+    again = make_app()  # a new server process: a fresh session, same PLANNER_DB
+    again.query_params["plan"] = pid
+    again.run()
+    again.switch_page(EDITOR).run()
+    ok(again)
+    assert widget(again.text_area, "b.text.0.2").value == "Sửa đổi phải còn sau khi khởi động lại."
+
+
+def test_create_from_a_saved_plan_and_from_a_docx(app_env):
+    from tests.docx_builders import seed_docx
+
+    at = make_app().run()
+    at.radio(key="newyear.source").set_value("docx").run()
+    at.file_uploader(key="newyear.docx").set_value(
+        ("ke-hoach-2020.docx", seed_docx(), "application/octet-stream")
+    ).run()
+    ok(at)
+    assert any("Đã đọc “ke-hoach-2020.docx”" in s.value for s in at.success)
+    at.button(key="newyear.create").click().run()
+    ok(at)
+    store = PlanStore(app_env)
+    pid = plan_id_of(at)
+    plan = store.open(pid).plan
+    assert plan.meta.year == 2021
+    assert store.open(plan.extra["previous_plan_id"]).plan.meta.year == 2020
+    # From the saved 2021 plan: 2022.
+    home = make_app().run()
+    home.radio(key="newyear.source").set_value("saved").run()
+    home.selectbox(key="newyear.saved").set_value(pid).run()
+    home.button(key="newyear.create").click().run()
+    ok(home)
+    newest = store.open(plan_id_of(home)).plan
+    assert newest.meta.year == 2022 and newest.extra["previous_plan_id"] == pid
+    assert len(store.list_plans()) == 3
+
+
+def test_a_bad_docx_gives_a_vietnamese_error_and_saves_nothing(app_env):
+    at = make_app().run()
+    at.radio(key="newyear.source").set_value("docx").run()
+    at.file_uploader(key="newyear.docx").set_value(
+        ("cu.docx", b"\xd0\xcf\x11\xe0 old word file", "application/octet-stream")
+    ).run()
+    ok(at)
+    assert at.error and ".docx" in at.error[0].value
+    assert not [b for b in at.button if b.key == "newyear.create"]
+    assert PlanStore(app_env).list_plans() == []
+
+
+@pytest.mark.parametrize("sections", [100])
+def test_a_large_plan_stays_usable(app_env, sample, sections):
+    """A 100-section plan opens and saves an edit; one level-1 section is shown at a time."""
+    from dataclasses import replace
+
+    big = replace(
+        sample,
+        sections=tuple(
+            replace(sample.sections[i % 3], number=str(i + 1), title=f"MỤC {i + 1}")
+            for i in range(sections)
+        ),
+    )
+    store = PlanStore(app_env)
+    pid = store.create(big, now=__import__("datetime").datetime(2021, 3, 15, 8))
+    at = make_app()
+    at.query_params["plan"] = pid
+    at.run()
+    at.switch_page(EDITOR).run()
+    ok(at)
+    start = time.perf_counter()
+    widget(at.text_area, "b.text.0.0").input("Sửa trong kế hoạch lớn.").run()
+    elapsed = time.perf_counter() - start
+    ok(at)
+    assert store.open(pid).plan.sections[0].blocks[0].text == "Sửa trong kế hoạch lớn."
+    assert plan_to_dict(store.open(pid).plan)["sections"][99]["title"] == "MỤC 100"
+    print(f"rerun with a {sections}-section plan: {elapsed * 1000:.0f} ms")
