@@ -17,20 +17,18 @@ of title, issuer and topics; a matching date or year lifts a row, a different on
 
 from __future__ import annotations
 
-import bisect
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from rapidfuzz.distance import OSA
-
+from planner.catalogue_index import SearchIndex, parse_query
 from planner.errors import CatalogueError
 from planner.text import clean_line
-from planner.textfold import fold, norm_number, symbol_key, symbol_parts, tokens
+from planner.textfold import fold, symbol_key, symbol_parts, tokens
 
 COLUMNS = (
     "id",
@@ -88,31 +86,18 @@ DOC_TYPES = {
     "Pháp lệnh": "pl",
 }
 # Extra abbreviations and the type codes they stand for.
-_ABBREVIATIONS = {
-    "khph": ("kh", "khph"),
-    "ctph": ("ctr", "ctph"),
-    "ctr": ("ctr",),
+_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "khph": ("kh",),
+    "ctph": ("ctr",),
+    "ctr": (),
     "l": ("luat",),
-    "ql": (),
 }
 _TYPE_BY_FOLDED_NAME = {fold(name): code for name, code in DOC_TYPES.items()}
-_TYPE_CODES = set(DOC_TYPES.values()) | set(_ABBREVIATIONS)
-# Words a query carries that say nothing about which document is meant.
-_FILLER = frozenset({"so", "ngay", "thang", "nam", "cua", "ve", "viec", "va", "cac", "ky", "hieu"})
-_DATE = re.compile(r"(?<![\d/])(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?![\d/])")
-_DATE_WORDS = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
-_ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
-_CHUNK = re.compile(r"[a-z0-9]+(?:[/\-][a-z0-9]+)+")
-_SEPARATOR_SPACES = re.compile(r"\s*([/\-])\s*")
-_NUMBER = re.compile(r"\d+[a-z]?")
-_YEAR = re.compile(r"(19|20)\d\d")
+# Every code or abbreviation a query or symbol may hold -> the type codes it stands for.
+_TYPE_CODES: dict[str, tuple[str, ...]] = {code: (code,) for code in DOC_TYPES.values()} | {
+    abbr: (abbr, *codes) for abbr, codes in _ABBREVIATIONS.items()
+}
 MAX_FIELD = 4000
-
-TIER_EXACT_SYMBOL = 1000.0
-TIER_LOOSE_SYMBOL = 900.0
-TIER_NUMBER_TYPE = 600.0
-TIER_NUMBER = 300.0
-WORDS_WEIGHT = 100.0
 
 
 @dataclass(frozen=True)
@@ -265,18 +250,6 @@ def cell_raw(row: Mapping[str, object], name: str) -> str:
     return "" if value is None else str(value)
 
 
-@dataclass(frozen=True)
-class _Query:
-    words: tuple[str, ...]
-    numbers: tuple[str, ...]
-    types: frozenset[str]
-    symbol_keys: tuple[str, ...]
-    loose_keys: tuple[str, ...]
-    dates: tuple[date, ...]
-    years: tuple[int, ...]
-    last_is_prefix: bool
-
-
 class Catalogue:
     """An immutable set of directives with an index for search and relation lookups."""
 
@@ -286,7 +259,14 @@ class Catalogue:
             rows[d.id] = d  # a later row with the same id wins (the user's edit of a row)
         self._rows: tuple[Directive, ...] = tuple(rows.values())
         self._by_id = {d.id: i for i, d in enumerate(self._rows)}
-        self._build_index()
+        self._index = SearchIndex(self._rows, _TYPE_BY_FOLDED_NAME, _TYPE_CODES)
+        self._replaces: dict[str, list[int]] = {}
+        self._amended_by: dict[str, list[int]] = {}
+        for i, d in enumerate(self._rows):
+            if d.replaced_by:
+                self._replaces.setdefault(d.replaced_by, []).append(i)
+            for target in d.amends:
+                self._amended_by.setdefault(target, []).append(i)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -339,7 +319,7 @@ class Catalogue:
 
     def by_symbol(self, symbol: str, issued: date | None = None) -> list[Directive]:
         """Rows whose symbol or alias is `symbol` in any spelling; same date first if given."""
-        found = [self._rows[i] for i in self._symbol_index.get(symbol_key(symbol), ())]
+        found = [self._rows[i] for i in self._index.symbol_index.get(symbol_key(symbol), ())]
         if issued is not None:
             found.sort(key=lambda d: d.issued != issued)
         return found
@@ -372,82 +352,6 @@ class Catalogue:
         """Rows whose `amends` names `directive`."""
         return [self._rows[i] for i in self._amended_by.get(directive.id, ())]
 
-    # ------------------------------------------------------------------ index
-    def _build_index(self) -> None:
-        symbol_index: dict[str, list[int]] = {}
-        loose_index: dict[str, list[int]] = {}
-        number_index: dict[str, list[int]] = {}
-        postings: dict[str, list[int]] = {}
-        types: list[frozenset[str]] = []
-        years: list[int] = []
-        symbol_years: list[frozenset[int]] = []
-        titles: list[str] = []
-        replaces: dict[str, list[int]] = {}
-        amended_by: dict[str, list[int]] = {}
-        for i, d in enumerate(self._rows):
-            symbol_toks: set[str] = set()
-            for sym in (d.symbol, *d.aliases):
-                if not sym:
-                    continue
-                parts = symbol_parts(sym)
-                symbol_index.setdefault(" ".join(parts), []).append(i)
-                loose_index.setdefault(" ".join(sorted(parts)), []).append(i)
-                symbol_toks.update(parts)
-            number = norm_number(fold(d.number).replace(" ", "")) if d.number else ""
-            if number:
-                number_index.setdefault(number, []).append(i)
-            codes = set()
-            type_code = _TYPE_BY_FOLDED_NAME.get(fold(d.doc_type))
-            if type_code:
-                codes.add(type_code)
-            for part in symbol_toks:
-                if part in _TYPE_CODES:
-                    codes.add(part)
-                    codes.update(_ABBREVIATIONS.get(part, ()))
-            types.append(frozenset(codes))
-            years.append(d.issued.year if d.issued else 0)
-            symbol_years.append(frozenset(int(p) for p in symbol_toks if _YEAR.fullmatch(p)))
-            folded_title = fold(d.title)
-            titles.append(folded_title)
-            words = set(tokens(f"{d.doc_type} {d.title} {d.issuer} {' '.join(d.topics)}"))
-            words.update(symbol_toks)
-            words.update(codes)
-            if number:
-                words.add(number)
-            for word in words:
-                postings.setdefault(word, []).append(i)
-            if d.replaced_by:
-                replaces.setdefault(d.replaced_by, []).append(i)
-            for target in d.amends:
-                amended_by.setdefault(target, []).append(i)
-        self._symbol_index = symbol_index
-        self._loose_index = loose_index
-        self._number_index = number_index
-        self._postings = {w: frozenset(p) for w, p in postings.items()}
-        self._types = types
-        self._years = years
-        self._symbol_years = symbol_years
-        self._titles = titles
-        self._replaces = replaces
-        self._amended_by = amended_by
-        self._vocab = sorted(self._postings)
-        # SymSpell-style index: every vocabulary word with one letter deleted -> the words.
-        deletes: dict[str, list[str]] = {}
-        for word in self._vocab:
-            if len(word) >= 3 and not word[0].isdigit():
-                for k in range(len(word)):
-                    deletes.setdefault(word[:k] + word[k + 1 :], []).append(word)
-        self._deletes = deletes
-        # Newest first, then by id: the order of ties and of a browse without a query.
-        order = sorted(
-            range(len(self._rows)),
-            key=lambda i: (-(self._rows[i].issued or date.min).toordinal(), self._rows[i].id),
-        )
-        self._rank = [0] * len(order)
-        for position, i in enumerate(order):
-            self._rank[i] = position
-        self._order = order
-
     # ------------------------------------------------------------------ search
     def search(
         self,
@@ -465,244 +369,45 @@ class Catalogue:
         Filters: `doc_type` (a name such as "Nghị quyết" or a code such as "NQ"),
         `issuer_level` (central/province/district/unit), `year_from`/`year_to` (issue year,
         inclusive; rows without a date are left out when a year filter is set), `status`.
-        An empty query lists the rows passing the filters, newest first.
+        An empty query lists the rows passing the filters, newest first (score 0).
         """
         if limit <= 0:
             return []
         accept = self._filter(doc_type, issuer_level, year_from, year_to, status)
-        parsed = _parse_query(query)
-        if not (parsed.words or parsed.numbers or parsed.symbol_keys or parsed.years):
-            if not query.strip() or parsed.dates:
-                rows = (i for i in self._order if accept(i))
-                if parsed.dates:
-                    rows = (i for i in rows if self._rows[i].issued in parsed.dates)
-                picked = []
-                for i in rows:
+        parsed = parse_query(query, _TYPE_BY_FOLDED_NAME, _TYPE_CODES)
+        if parsed.empty:
+            picked = []
+            for i in self._index.order:
+                if accept(i):
                     picked.append(Hit(self._rows[i], 0.0))
                     if len(picked) >= limit:
                         break
-                return picked
-        scores: dict[int, float] = {}
+            return picked
+        found = self._index.search(parsed, accept, limit)
+        return [Hit(self._rows[i], round(score, 2)) for score, i in found]
 
-        def lift(indexes: Iterable[int], amount: float) -> None:
-            for i in indexes:
-                if scores.get(i, -1.0) < amount:
-                    scores[i] = amount
-
-        for key in parsed.symbol_keys:
-            lift(self._symbol_index.get(key, ()), TIER_EXACT_SYMBOL)
-        for key in parsed.loose_keys:
-            lift(self._loose_index.get(key, ()), TIER_LOOSE_SYMBOL)
-        for number in parsed.numbers:
-            matches = self._number_index.get(number, ())
-            if parsed.types:
-                lift((i for i in matches if self._types[i] & parsed.types), TIER_NUMBER_TYPE)
-            lift(matches, TIER_NUMBER)
-        word_scores = self._word_scores(parsed, limit, set(scores))
-        for i, value in word_scores.items():
-            scores[i] = scores.get(i, 0.0) + value
-        if not scores and parsed.years and not parsed.words:
-            # Only a year: rows of that year, newest first.
-            wanted = set(parsed.years)
-            scores = {i: 0.0 for i in range(len(self._rows)) if self._years[i] in wanted}
-        phrase = " ".join(parsed.words)
-        hits = []
-        for i, base in scores.items():
-            if not accept(i):
-                continue
-            score = base + self._date_adjust(i, parsed)
-            if len(parsed.words) > 1 and phrase in self._titles[i]:
-                score += 20.0
-            if score > 0 or base == 0.0:
-                hits.append((score, i))
-        hits.sort(key=lambda h: (-h[0], self._rank[h[1]]))
-        return [Hit(self._rows[i], round(s, 2)) for s, i in hits[:limit]]
-
-    def _filter(self, doc_type, issuer_level, year_from, year_to, status):
-        code = None
+    def _filter(
+        self,
+        doc_type: str | None,
+        issuer_level: str | None,
+        year_from: int | None,
+        year_to: int | None,
+        status: str | None,
+    ) -> Callable[[int], bool]:
+        rows, index = self._rows, self._index
+        checks: list[Callable[[int], bool]] = []
         if doc_type:
             folded = fold(doc_type)
             code = _TYPE_BY_FOLDED_NAME.get(folded) or folded.replace(" ", "")
-        checks = []
-        if code:
-            types = self._types
-            rows = self._rows
-            checks.append(lambda i: code in types[i] or fold(rows[i].doc_type) == fold(doc_type))
+            checks.append(lambda i: code in index.types[i] or fold(rows[i].doc_type) == folded)
         if issuer_level:
-            checks.append(lambda i: self._rows[i].issuer_level == issuer_level)
+            checks.append(lambda i: rows[i].issuer_level == issuer_level)
         if status:
-            checks.append(lambda i: self._rows[i].status == status)
+            checks.append(lambda i: rows[i].status == status)
         if year_from is not None:
-            checks.append(lambda i: self._years[i] and self._years[i] >= year_from)
+            checks.append(lambda i: bool(index.years[i]) and index.years[i] >= year_from)
         if year_to is not None:
-            checks.append(lambda i: self._years[i] and self._years[i] <= year_to)
+            checks.append(lambda i: bool(index.years[i]) and index.years[i] <= year_to)
         if not checks:
             return lambda i: True
         return lambda i: all(check(i) for check in checks)
-
-    def _date_adjust(self, i: int, parsed: _Query) -> float:
-        if not (parsed.dates or parsed.years):
-            return 0.0
-        issued = self._rows[i].issued
-        if issued is None:
-            return -50.0
-        if parsed.dates:
-            return 150.0 if issued in parsed.dates else -150.0
-        if issued.year in parsed.years or any(y in self._symbol_years[i] for y in parsed.years):
-            return 100.0
-        return -100.0
-
-    def _newest(self, rows: set[int], count: int) -> set[int]:
-        """The `count` newest of `rows` (ties by id), without sorting all of them."""
-        if len(rows) < 5000:
-            return set(sorted(rows, key=self._rank.__getitem__)[:count])
-        picked: set[int] = set()
-        for i in self._order:
-            if i in rows:
-                picked.add(i)
-                if len(picked) >= count:
-                    break
-        return picked
-
-    def _expand(self, word: str, prefix: bool) -> list[tuple[frozenset[int], float]]:
-        """Posting sets a query word stands for, each with its weight (exact 1, else less)."""
-        found = []
-        exact = self._postings.get(word)
-        if exact is not None:
-            found.append((exact, 1.0))
-        if prefix and len(word) >= 2 and exact is None:
-            start = bisect.bisect_left(self._vocab, word)
-            for candidate in self._vocab[start : start + 40]:
-                if not candidate.startswith(word):
-                    break
-                found.append((self._postings[candidate], 0.85))
-        if exact is None and len(word) >= 3 and not word[0].isdigit():
-            for candidate in self._near(word):
-                found.append((self._postings[candidate], 0.7))
-        return found
-
-    def _near(self, word: str) -> set[str]:
-        """Vocabulary words one edit (missing, extra, wrong or swapped letter) from `word`."""
-        candidates = set(self._deletes.get(word, ()))
-        for k in range(len(word)):
-            shorter = word[:k] + word[k + 1 :]
-            if shorter in self._postings:
-                candidates.add(shorter)
-            candidates.update(self._deletes.get(shorter, ()))
-        return {c for c in candidates if OSA.distance(word, c, score_cutoff=1) <= 1}
-
-    def _word_scores(self, parsed: _Query, limit: int, already: set[int]) -> dict[int, float]:
-        """Scores for the words of the query: rows holding all (or most) of them."""
-        words = list(dict.fromkeys(parsed.words))
-        meaningful = [w for w in words if w not in _FILLER] or words
-        if not meaningful:
-            return {}
-        groups = []
-        for n, word in enumerate(meaningful):
-            prefix = parsed.last_is_prefix and n == len(meaningful) - 1
-            expansions = self._expand(word, prefix)
-            if not expansions:
-                continue
-            union: set[int] = set()
-            best: dict[int, float] = {}
-            for posting, weight in sorted(expansions, key=lambda e: -e[1]):
-                if weight == 1.0 and len(expansions) == 1:
-                    union = posting  # type: ignore[assignment]
-                    break
-                new = posting - union
-                if weight < 1.0:
-                    for i in new:
-                        best[i] = weight
-                union = union | new
-            groups.append((union, best))
-        if not groups:
-            return {}
-        total = len(meaningful)
-        groups.sort(key=lambda g: len(g[0]))
-        matched = groups[0][0]
-        used = [groups[0]]
-        for group in groups[1:]:
-            narrowed = matched & group[0]
-            if narrowed:
-                matched = narrowed
-                used.append(group)
-        candidates = set(matched)
-        if len(candidates) > 400:
-            candidates = self._newest(candidates, 400) | (candidates & already)
-        result: dict[int, float] = {}
-        for i in candidates:
-            weight = 0.0
-            for union, best in used:
-                weight += best.get(i, 1.0) if i in union else 0.0
-            result[i] = WORDS_WEIGHT * weight / total
-        # Rows that matched the symbol or number but not every word still get their share.
-        for i in already:
-            if i not in result:
-                weight = sum(best.get(i, 1.0) for union, best in groups if i in union)
-                result[i] = WORDS_WEIGHT * weight / total
-        # Too few rows hold every word: add rows holding fewer of them.
-        if len(result) < limit and len(groups) > 1:
-            for union, _best in groups:
-                if len(union) > 5000:
-                    continue
-                for i in union:
-                    if i not in result:
-                        weight = sum(b.get(i, 1.0) for u, b in groups if i in u)
-                        result[i] = WORDS_WEIGHT * weight / total
-        return result
-
-
-def _parse_query(query: str) -> _Query:
-    text = fold(query)
-    dates: list[date] = []
-
-    def take_date(match: re.Match[str], order: str) -> str:
-        groups = [int(g) for g in match.groups()]
-        y, m, d = groups if order == "ymd" else groups[::-1]
-        try:
-            dates.append(date(y, m, d))
-        except ValueError:
-            return match.group(0)
-        return " "
-
-    text = _DATE_WORDS.sub(lambda m: take_date(m, "dmy"), text)
-    text = _ISO_DATE.sub(lambda m: take_date(m, "ymd"), text)
-    text = _DATE.sub(lambda m: take_date(m, "dmy"), text)
-    last_is_prefix = bool(text.strip()) and text[-1:].isalnum() and not query[-1:].isspace()
-    joined = _SEPARATOR_SPACES.sub(r"\1", text)
-    symbol_keys: list[str] = []
-    loose_keys: list[str] = []
-    for chunk in _CHUNK.findall(joined):
-        parts = symbol_parts(chunk)
-        symbol_keys.append(" ".join(parts))
-        loose_keys.append(" ".join(sorted(parts)))
-    words: list[str] = []
-    numbers: list[str] = []
-    years: list[int] = []
-    types: set[str] = set()
-    for name, code in _TYPE_BY_FOLDED_NAME.items():
-        if re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", text):
-            types.add(code)
-    raw_tokens = tokens(text)
-    for token in raw_tokens:
-        if token in _TYPE_CODES:
-            types.add(token)
-            types.update(_ABBREVIATIONS.get(token, ()))
-        if token.isdigit() and len(token) == 4 and _YEAR.fullmatch(token):
-            years.append(int(token))
-            continue
-        if _NUMBER.fullmatch(token):
-            numbers.append(norm_number(token))
-            words.append(norm_number(token))
-            continue
-        words.append(token)
-    return _Query(
-        words=tuple(words),
-        numbers=tuple(dict.fromkeys(numbers)),
-        types=frozenset(types),
-        symbol_keys=tuple(dict.fromkeys(symbol_keys)),
-        loose_keys=tuple(dict.fromkeys(loose_keys)),
-        dates=tuple(dates),
-        years=tuple(years),
-        last_is_prefix=last_is_prefix,
-    )
