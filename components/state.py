@@ -12,6 +12,8 @@ from datetime import date, datetime
 
 import streamlit as st
 
+from planner.catalogue import Catalogue
+from planner.catalogue_store import catalogue_stamp, load_catalogue
 from planner.errors import ConflictError, NotFoundError, PlannerError
 from planner.model import Plan
 from planner.sample import sample_plan
@@ -32,6 +34,23 @@ def _store_for(path: str) -> PlanStore:
 def get_store() -> PlanStore:
     """The store at `PLANNER_DB` (or `.data/planner.db`), opened once per path."""
     return _store_for(str(default_db_path().resolve()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _catalogue_for(path: str, stamp: str) -> Catalogue:
+    return load_catalogue(_store_for(path))
+
+
+def get_catalogue() -> Catalogue:
+    """The shipped catalogue merged with the user's rows in storage; cached, and rebuilt
+    whenever the user's rows change (the key includes their count and last update)."""
+    store = get_store()
+    return _catalogue_for(str(store.path), catalogue_stamp(store))
+
+
+def invalidate_catalogue() -> None:
+    """Drop the cached catalogue (call after writing the user's rows)."""
+    _catalogue_for.clear()
 
 
 def today() -> date:
