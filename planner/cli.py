@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "planner.cli_catalogue",
     "planner.cli_rollover",
     "planner.cli_import",
+    "planner.cli_export",
 )
 
 
