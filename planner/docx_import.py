@@ -540,7 +540,7 @@ _RE_DATE = re.compile(
 )
 _RE_RULE = re.compile(r"^[\s\-_–—=*.~]+$")
 _RE_PREFIX = re.compile(r"^(KT|TM|TL|TUQ|Q)\s*\.\s*(.*)$")
-_RE_PLACEHOLDER = re.compile(r"^\(.*\)$|^đã\s+ký\.?$|^\[.*\]$", re.I | re.S)
+_RE_PLACEHOLDER = re.compile(r"^\((?=.*\bký\b).*\)$|^\(?\s*đã\s+ký\.?\s*\)?$", re.I | re.S)
 _RE_YEAR = re.compile(r"năm\s+(?:học\s+)?((?:19|20)\d{2})", re.I)
 _RE_ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
@@ -921,6 +921,9 @@ def _header_item(b: _Builder, item: _Item) -> None:
 
 def _para_item(b: _Builder, item: _Para, phase: str) -> str:
     text = item.text
+    if phase == "after":
+        _after_signature(b, [text])
+        return phase
     if phase in ("recipients", "signer"):
         _closing_lines(b, text)
         return phase
@@ -998,7 +1001,20 @@ def _closing_lines(b: _Builder, text: str) -> None:
         b.signer_lines.extend(right)
 
 
+def _after_signature(b: _Builder, texts: list[str]) -> None:
+    """Text after the signature table (an appendix...): kept in the closing, with a warning."""
+    if not any(w.startswith("Phần sau chỗ ký") for w in b.warnings):
+        b.warn(
+            "Phần sau chỗ ký (ví dụ phụ lục) không thuộc cấu trúc kế hoạch; "
+            "đã đưa nội dung vào phần kết để không mất chữ."
+        )
+    b.closing.extend(texts)
+
+
 def _table_item(b: _Builder, item: _Table, phase: str) -> str:
+    if phase == "after":
+        _after_signature(b, [" | ".join(r) for r in item.rows() if any(c.strip() for c in r)])
+        return phase
     signature = any(_is_recipients_label(p.text) for row in item.cells if row for p in row[0][:1])
     if signature or phase in ("closing", "recipients", "signer"):
         for row in item.cells:
@@ -1010,7 +1026,7 @@ def _table_item(b: _Builder, item: _Table, phase: str) -> str:
                         _closing_lines(b, p.text)
                     else:
                         b.signer_lines.extend(_lines(p.text))
-        return "signer"
+        return "after"
     rows = item.rows()
     if not any(any(c.strip() for c in r) for r in rows):
         return phase

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
 import subprocess
 import sys
 import unicodedata
@@ -13,6 +14,8 @@ from datetime import date
 
 import docx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from planner.docx_import import import_docx
@@ -69,7 +72,7 @@ def docx_paragraph_texts(data: bytes) -> list[str]:
 _SKIP = re.compile(
     r"^(CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập - Tự do - Hạnh phúc|Số\s*:.*|"
     r".*, ngày .* năm \d{4}\.?|[-_\s]+|Nơi nhận:?|\(Đã ký\)|KẾ HOẠCH)$"
-)
+)  # Quốc hiệu, Tiêu ngữ, rules and labels; number, date and title are checked as fields
 _LABEL = re.compile(r"^(?:[IVX]+\.|\d+(?:\.\d+)*\.?|[a-zđ]\)|[-+•])\s*")
 
 
@@ -113,7 +116,9 @@ SEED_VARIANTS = [
 ]
 
 
-@pytest.mark.parametrize("variant", SEED_VARIANTS, ids=lambda v: "-".join(map(str, v.values())) or "plain")
+@pytest.mark.parametrize(
+    "variant", SEED_VARIANTS, ids=lambda v: "-".join(map(str, v.values())) or "plain"
+)
 def test_seed_docx_imports_to_the_sample_plan(variant, sample):
     data = B.seed_docx(**variant)
     result = import_docx(data, "ke-hoach-932.docx")
@@ -577,3 +582,58 @@ def test_cli_bad_input_exits_2_with_one_line(tmp_path):
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "cu.doc" in lines[0] and "lưu lại dưới dạng .docx" in lines[0]
     assert not (tmp_path / "x.json").exists()
+
+
+# ---------------------------------------------------------------- another producer, random files
+
+_SOFFICE = shutil.which("soffice")
+
+
+@pytest.mark.soffice
+@pytest.mark.skipif(_SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_docx_rewritten_by_libreoffice_imports_the_same(tmp_path, sample):
+    # .docx → .odt → .docx: LibreOffice writes its own numbering.xml, styles and tables
+    src = tmp_path / "seed.docx"
+    src.write_bytes(
+        B.seed_docx(numbering="auto", headings="styles", header="paragraphs", closing="paragraphs")
+    )
+    profile = f"-env:UserInstallation=file://{tmp_path / 'profile'}"
+    for fmt, path, out in (
+        ("odt", src, tmp_path / "odt"),
+        ("docx", tmp_path / "odt" / "seed.odt", tmp_path / "back"),
+    ):
+        subprocess.run(
+            [_SOFFICE, profile, "--headless", "--convert-to", fmt, "--outdir", str(out), str(path)],
+            capture_output=True,
+            timeout=180,
+            check=True,
+        )
+    data = (tmp_path / "back" / "seed.docx").read_bytes()
+    same_plan(import_docx(data, "seed.docx").plan, sample)
+
+
+_WORDS = (
+    "Nội dung năm 2020 KẾ HOẠCH Căn cứ Thực hiện Trên đây là Nơi nhận: KT. TM. TRƯỞNG PHÒNG "
+    "(Đã ký) I. II. 1. 2. 1.1. a) b) - + • Số: /KH-PGDĐT ngày tháng Thủ Dầu Một, ; . ___ "
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Lưu: VT. Nguyễn Văn A"
+).split(" ")
+_TOKENS = st.sampled_from([*_WORDS, "\t", "\n", " ", unicodedata.normalize("NFD", "Tiếng Việt")])
+_PARAGRAPHS = st.lists(
+    st.tuples(st.lists(_TOKENS, max_size=12).map(" ".join), st.booleans(), st.booleans()),
+    min_size=1,
+    max_size=30,
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(paragraphs=_PARAGRAPHS, header=st.booleans())
+def test_never_drops_text(paragraphs, header):
+    doc = B.new_document()
+    if header:
+        _front(doc)
+    for text, bold, center in paragraphs:
+        par(doc, text, bold=bold, center=center)
+    data = B.to_bytes(doc)
+    result = import_docx(data, "ngau-nhien.docx")
+    assert_full_coverage(data, result.plan)
+    assert section_depth(result.plan.sections) <= MAX_SECTION_DEPTH
