@@ -23,9 +23,21 @@ PAGES = [
         url_path="soan-ke-hoach",
         icon=":material/edit_note:",
     ),
+    st.Page(
+        "pages/catalogue.py",
+        title="Văn bản căn cứ",
+        url_path="van-ban-can-cu",
+        icon=":material/menu_book:",
+    ),
     st.Page("pages/progress.py", title="Tiến độ", url_path="tien-do", icon=":material/timeline:"),
     st.Page(
         "pages/meeting.py", title="Trình chiếu", url_path="trinh-chieu", icon=":material/slideshow:"
+    ),
+    st.Page(
+        "pages/export.py",
+        title="Xuất văn bản",
+        url_path="xuat-van-ban",
+        icon=":material/file_download:",
     ),
 ]
 

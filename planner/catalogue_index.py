@@ -333,19 +333,25 @@ class SearchIndex:
 
         ordered = sorted(groups, key=lambda g: len(g[3]))
         matched: frozenset[int] = ordered[0][3]
+        full = len(groups) == total  # every word of the query is held by the matched rows
         for group in ordered[1:]:
             narrowed = matched & group[3]
             if narrowed:
                 matched = narrowed
+            else:
+                full = False
         candidates: set[int] = set(matched)
         if len(candidates) > MAX_SCORED:
             candidates = self.newest(candidates, MAX_SCORED) | (candidates & already)
         candidates |= already
         result = {i: weigh(i) for i in candidates}
         if len(result) < limit and len(groups) > 1:
-            # Too few rows hold every word: add the newest rows holding some of them.
+            # Too few rows hold every word: add rows holding most of them (newest first).
+            floor = WORDS_WEIGHT * (0.74 if full else 0.5)
             for group in ordered:
-                extra = group[3] - result.keys()
-                for i in self.newest(set(extra), limit * 4):
-                    result[i] = weigh(i)
+                extra = set(group[3]).difference(result)
+                for i in self.newest(extra, limit * 4):
+                    value = weigh(i)
+                    if value >= floor:
+                        result[i] = value
         return result
