@@ -22,6 +22,7 @@ from planner.findings import (
     apply_finding,
     dismiss_finding,
     findings_of,
+    get_text,
     merge_findings,
     reopen_finding,
     review_progress,
@@ -94,8 +95,8 @@ def _catalogue():  # type: ignore[no-untyped-def]
 
 
 def findings_panel(plan: Plan) -> None:
-    """Review progress, counts, re-check buttons and every finding grouped by kind."""
-    review_bar(plan)
+    """Counts, re-check buttons and every finding grouped by kind (the page shows the
+    review progress above it)."""
     try:
         findings = findings_of(plan)
     except PlannerError as e:
@@ -139,16 +140,16 @@ def findings_panel(plan: Plan) -> None:
         label = KIND_LABELS.get(kind, kind)
         with st.expander(f"{label}: {n_open} cần xem / {len(group)}", expanded=n_open > 0):
             for f in shown:
-                _finding(f)
+                _finding(f, plan)
 
 
-def _finding(f: Finding) -> None:
+def _finding(f: Finding, plan: Plan) -> None:
     with st.container(border=True):
         info, actions = st.columns([5, 2], vertical_alignment="center")
         with info:
             st.markdown(
                 f"**{html.escape(f.place)}** · {f.status_label}  \n"
-                + _change_html(f)
+                + _change_html(f, plan)
                 + (f"  \n<small>{html.escape(f.message)}</small>" if f.message else ""),
                 unsafe_allow_html=True,
             )
@@ -171,12 +172,24 @@ def _finding(f: Finding) -> None:
                 )  # fmt: skip
 
 
-def _change_html(f: Finding) -> str:
-    old = html.escape(f.text)
-    if f.suggestion:
+def _change_html(f: Finding, plan: Plan) -> str:
+    """The found text in its sentence (up to ~70 characters each side), with the suggestion."""
+    old = f'<span style="background:#fde2e2;color:#9b1c1c">{html.escape(f.text)}</span>'
+    if f.status == "applied":
+        old = f'<span style="background:#dcfce7;color:#14532d">{html.escape(f.suggestion)}</span>'
+    elif not f.suggestion:
+        old = f'<span style="background:#fef3c7;color:#78350f">{html.escape(f.text)}</span>'
+    current = get_text(plan, f.path) if f.status != "applied" else None
+    start = f.start
+    if current and start is not None and current[start : start + len(f.text)] == f.text:
+        before = current[max(0, start - 70) : start]
+        after = current[start + len(f.text) : start + len(f.text) + 70]
+        lead = "…" if start > 70 else ""
+        tail = "…" if start + len(f.text) + 70 < len(current) else ""
+        quote = f"{lead}{html.escape(before)}{old}{html.escape(after)}{tail}"
+    else:
+        quote = old
+    if f.suggestion and f.status == "open":
         new = html.escape(f.suggestion)
-        return (
-            f'<span style="background:#fde2e2;color:#9b1c1c">{old}</span> → '
-            f'<span style="background:#dcfce7;color:#14532d">{new}</span>'
-        )
-    return f'<span style="background:#fef3c7;color:#78350f">{old}</span>'
+        return f'{quote}  \nĐề xuất: <span style="background:#dcfce7;color:#14532d">{new}</span>'
+    return quote

@@ -26,7 +26,7 @@ PREFIX_LABELS = {
 META_LABELS = {
     "parent_authority": ("Cơ quan chủ quản", "Ví dụ: UBND THÀNH PHỐ THỦ DẦU MỘT"),
     "authority": ("Cơ quan ban hành", "Ví dụ: PHÒNG GIÁO DỤC VÀ ĐÀO TẠO"),
-    "number": ("Số", "Để trống khi là dự thảo (văn thư cấp số)"),
+    "number": ("Số", "(dự thảo)"),
     "symbol": ("Ký hiệu", "Ví dụ: KH-PGDĐT"),
     "place": ("Địa danh", "Ví dụ: Thủ Dầu Một"),
     "subject": ("Trích yếu", "Ví dụ: Thực hiện công tác dân vận chính quyền năm 2021"),
@@ -122,7 +122,12 @@ def _meta_input(field: str, value: str) -> None:
     label, placeholder = META_LABELS[field]
     k = es.key("meta", field)
     es.seed(k, value)
-    st.text_input(label, key=k, placeholder=placeholder, on_change=_on_meta, args=(field, k))
+    help_text = (
+        "Để trống khi là dự thảo: văn thư cấp số khi ban hành." if field == "number" else None
+    )
+    st.text_input(
+        label, key=k, placeholder=placeholder, help=help_text, on_change=_on_meta, args=(field, k)
+    )
 
 
 # ---------------------------------------------------------------- Căn cứ
@@ -178,21 +183,10 @@ def bases_editor(plan: Plan) -> None:
 
 
 def _catalogue():  # type: ignore[no-untyped-def]
-    """The catalogue (the lead's cached getter when present, else loaded here once)."""
+    """The catalogue (shipped rows and the user's), cached by components.state."""
     from components import state
 
-    getter = getattr(state, "get_catalogue", None)
-    if getter is not None:
-        return getter()
-    return _load_catalogue(str(state.get_store().path))
-
-
-@st.cache_resource(show_spinner=False)
-def _load_catalogue(_db: str):  # type: ignore[no-untyped-def]
-    from components import state
-    from planner.catalogue_store import load_catalogue
-
-    return load_catalogue(state.get_store())
+    return state.get_catalogue()
 
 
 def _add_from_catalogue(plan: Plan) -> None:
@@ -229,7 +223,7 @@ def _pick(catalogue):  # type: ignore[no-untyped-def]
     picker = getattr(citation_picker, "citation_picker", None) if citation_picker else None
     if picker is not None:
         try:
-            return picker(catalogue, key=es.key("base.picker"))
+            return picker(catalogue, key="editor.base.picker")
         except TypeError:
             pass
     query = st.text_input(
@@ -297,14 +291,16 @@ def closing_form(plan: Plan) -> None:
             on_change=_on_signer,
             args=("prefix", k),
         )
-        _signer_input("position", s.position)
+        _signer_input("position", s.position, head=s.prefix == "KT.")
         if s.prefix == "KT.":
             _signer_input("deputy_position", s.deputy_position)
         _signer_input("name", s.name)
 
 
-def _signer_input(field: str, value: str) -> None:
+def _signer_input(field: str, value: str, *, head: bool = False) -> None:
     label, placeholder = SIGNER_LABELS[field]
+    if head:
+        label = "Chức vụ người đứng đầu (dòng KT.)"
     k = es.key("signer", field)
     es.seed(k, value)
     st.text_input(label, key=k, placeholder=placeholder, on_change=_on_signer, args=(field, k))

@@ -121,13 +121,9 @@ def _copy_section(previous: Plan, src: pe.Index, parent: pe.Index | None, at: in
         st.session_state[_TOP] = at
 
 
-def _copy_block(previous: Plan, src: pe.Index, i: int, target_key: str) -> None:
-    target = st.session_state.get(target_key)
-    if target is None:
-        es.fail("Hãy chọn mục của năm nay để chép đoạn vào.")
-        return
+def _copy_block(previous: Plan, src: pe.Index, i: int, target: pe.Index) -> None:
     es.edit(
-        pe.copy_block_from, previous, src, i, tuple(target), note="Chép đoạn từ năm trước",
+        pe.copy_block_from, previous, src, i, target, note="Chép đoạn từ năm trước",
         structural=True, notice="Đã chép đoạn từ kế hoạch năm trước.",
     )  # fmt: skip
 
@@ -370,26 +366,16 @@ def _previous_column(plan: Plan, previous: Plan, top: int) -> None:
     k = es.key("prev.pick", top)
     es.seed(k, default if default in options else options[0])
     chosen = st.selectbox("Mục năm trước", options, key=k, format_func=labels.__getitem__)
-    targets = [(idx, p, s) for idx, p, s in pe.iter_indexed(plan.sections) if idx[0] == top]
-    tk = es.key("prev.target", top)
-    es.seed(tk, targets[0][0] if targets else None)
-    if targets:
-        st.selectbox(
-            "Chép đoạn vào mục (năm nay)",
-            [idx for idx, _, _ in targets],
-            key=tk,
-            format_func=lambda i: pe.section_path(plan, i) + ". " + pe.section_at(plan, i).title,
-        )
     with st.container(height=720, border=False):
-        _previous_section(plan, previous, chosen, tk)
+        _previous_section(plan, previous, chosen, top)
 
 
-def _previous_section(plan: Plan, previous: Plan, idx: pe.Index, target_key: str) -> None:
+def _previous_section(plan: Plan, previous: Plan, idx: pe.Index, top: int) -> None:
     s = pe.section_at(previous, idx)
     path = pe.section_path(previous, idx)
     rk = _ref_key(idx)
     with st.container(border=True):
-        head, copy = st.columns([5, 2], vertical_alignment="center")
+        head, copy = st.columns([3, 2], vertical_alignment="center")
         head.markdown(f"**{html.escape(_top_label(s))}**")
         parent, at = _copy_target(plan, previous, idx)
         copy.button(
@@ -397,16 +383,27 @@ def _previous_section(plan: Plan, previous: Plan, idx: pe.Index, target_key: str
             help=f"Chép mục {path} (cả các mục con) sang năm nay",
             on_click=_copy_section, args=(previous, idx, parent, at),
         )  # fmt: skip
+        target = _block_target(plan, path, top)
+        where = pe.section_path(plan, target) if target else ""
         for i, b in enumerate(s.blocks):
             text, btn = st.columns([6, 1], vertical_alignment="top")
             text.markdown(_block_md(b))
             btn.button(
                 "", key=es.key("prev.copyb", rk, i), icon=":material/content_copy:",
-                help="Chép đoạn này vào mục đã chọn của năm nay",
-                on_click=_copy_block, args=(previous, idx, i, target_key),
+                help=f"Chép đoạn này vào cuối mục {where} của năm nay",
+                disabled=target is None, on_click=_copy_block, args=(previous, idx, i, target),
             )  # fmt: skip
         for c in range(len(s.children)):
-            _previous_section(plan, previous, (*idx, c), target_key)
+            _previous_section(plan, previous, (*idx, c), top)
+
+
+def _block_target(plan: Plan, path: str, top: int) -> pe.Index | None:
+    """This year's section a block of last year's section `path` is copied into: the one
+    with the same path, else the level-1 section being edited."""
+    try:
+        return pe.section_index(plan, path)
+    except PlannerError:
+        return (top,) if top < len(plan.sections) else None
 
 
 def _copy_target(plan: Plan, previous: Plan, idx: pe.Index) -> tuple[pe.Index | None, int | None]:
