@@ -496,3 +496,12 @@ def _patch_sizes(data: bytearray, cd: int, claimed: int) -> None:
         struct.pack_into("<Q", data, extra_at + 4, claimed)
     else:
         struct.pack_into("<I", data, cd + 24, claimed)
+
+
+def declared_bomb_docx(claimed: int = 150 * 1024 * 1024) -> bytes:
+    """A small member whose central directory entry claims `claimed` unpacked bytes."""
+    data = bytearray(replace_part(minimal_docx(), "word/media/big.bin", b"\0" * 1024))
+    name = b"word/media/big.bin"
+    cd = data.rfind(b"PK\x01\x02", 0, data.rfind(name))
+    _patch_sizes(data, cd, claimed)
+    return bytes(data)
