@@ -37,9 +37,12 @@ from planner.citation import (
 from planner.errors import PlannerError
 from planner.findings import (
     Finding,
+    apply_finding,
+    findings_of,
     new_finding,
     place_label,
     show_date,
+    store_findings,
     task_value,
 )
 from planner.model import STATUS_LABELS, Plan, Section, Task, plan_to_dict, with_extra
@@ -96,37 +99,25 @@ def rollover(
         )
     ctx = Context(old=old, new=year, catalogue=catalogue, today=today)
 
-    # -- the header: year, number and date; the subject's year moved (applied findings)
+    # -- the header: year, number and date; the subject's year moved (applied findings),
+    # through apply_finding so that other findings of the subject stay in step
+    meta = replace(plan.meta, year=year, number="", issued=None)
+    head = store_findings(
+        replace(plan, meta=meta, extra={}),
+        scan_text(plan.meta.subject, {"area": "meta", "field": "subject"}, ctx),
+    )
+    for f in findings_of(head):
+        if f.kind == "year" and f.suggestion and f.status == "open":
+            head = apply_finding(head, f.id)
     applied: list[Finding] = []
-    subject = plan.meta.subject
-    subject_findings = [f for f in scan_text(subject, {"area": "meta", "field": "subject"}, ctx)]
-    moved = [f for f in subject_findings if f.kind == "year" and f.suggestion]
-    for f in sorted(moved, key=lambda f: -int(f.path["start"])):
-        s = int(f.path["start"])
-        subject = subject[:s] + f.suggestion + subject[s + len(f.text) :]
-    shift = 0
-    for f in sorted(moved, key=lambda f: int(f.path["start"])):
-        path = {**f.path, "start": int(f.path["start"]) + shift}
-        shift += len(f.suggestion) - len(f.text)
-        applied.append(
-            new_finding(
-                f.kind,
-                f.place,
-                path,
-                f.text,
-                f.suggestion,
-                f"Đã đổi năm trong trích yếu từ {old} sang {year}.",
-                status="applied",
-            )
-        )
-    others_in_subject = [f for f in subject_findings if f not in moved]
-    # offsets of the remaining subject findings move with the applied edits before them
-    adjusted_subject = []
-    for f in others_in_subject:
-        s = int(f.path["start"])
-        delta = sum(len(m.suggestion) - len(m.text) for m in moved if int(m.path["start"]) < s)
-        adjusted_subject.append(replace(f, path={**f.path, "start": s + delta}))
-    meta = replace(plan.meta, year=year, number="", issued=None, subject=subject)
+    adjusted_subject: list[Finding] = []
+    for f in findings_of(head):
+        if f.status == "applied":
+            note = f"Đã đổi năm trong trích yếu từ {old} sang {year}."
+            applied.append(replace(f, message=note))
+        elif f.status == "open":
+            adjusted_subject.append(f)
+    meta = head.meta
 
     # -- the body: every block starts "chưa rà soát"
     sections = tuple(_unreviewed(s) for s in plan.sections)
@@ -381,6 +372,10 @@ _MONTH_YEAR = re.compile(
     rf"tháng\s+(?P<m>\d{{1,2}})(?:\s*/\s*|\s+năm\s+)(?P<y>{_Y})(?![\d/])", re.IGNORECASE
 )
 _LAW_NAME = re.compile(rf"(?:Bộ luật|Luật|Hiến pháp)\b[^,;()\n]{{0,80}}?\bnăm\s+{_Y}")
+# "Nghị quyết Đại hội … năm 2020": the congress's own date, a fact like a citation's date.
+_RESOLUTION_OF_CONGRESS = re.compile(
+    r"Nghị quyết\s+(?:của\s+)?Đại hội[^,;.:\n()“”\"]*", re.IGNORECASE
+)
 _DOC_WORDS = (
     "Kế hoạch|Nghị quyết|Chỉ thị|Quyết định|Chương trình|Thông tư|Nghị định|Luật|Kết luận|"
     "Công văn|Hướng dẫn|Quy định|Quy chế|Thông báo|Đề án|Công điện|Pháp lệnh"
@@ -392,7 +387,15 @@ _TRIGGER = (
     r"|hướng tới|hướng về|tiến tới|chuẩn bị(?:\s+tốt)?(?:\s+cho)?(?:\s+các)?"
     r"|trong quá trình(?:\s+diễn ra)?|phục vụ))\s+"
 )
-_EVENT_ITEM = r"(?:Đại hội|bầu cử|kỷ niệm\s+\d+\s+năm)[^,;.:\n()“”\"]*"
+# Words that start another phrase: an event's name stops before them.
+_STOP_WORDS = (
+    "lập thành tích|chào mừng|hướng tới|hướng về|tiến tới|chuẩn bị|trong quá trình|phục vụ|"
+    "sắp tới|sắp diễn ra|sắp được tổ chức"
+)
+_EVENT_ITEM = (
+    r"(?:Đại hội|bầu cử|kỷ niệm\s+\d+\s+năm)"
+    rf"(?:(?!(?:{_DOC_WORDS}|{_STOP_WORDS})\b)[^,;.:\n()“”\"])*"
+)
 _FORWARD = re.compile(
     _TRIGGER + rf"(?P<events>{_EVENT_ITEM}(?:\s*,\s*{_EVENT_ITEM})*)", re.IGNORECASE
 )
@@ -439,8 +442,9 @@ def scan_text(text: str, path: Mapping[str, Any], ctx: Context) -> list[Finding]
     mentions = find_citations(text) if has_digit else []
     for m in mentions:
         protected.add(m.start, m.end)
-    for m in _LAW_NAME.finditer(text):
-        protected.add(m.start(), m.end())
+    for rx in (_LAW_NAME, _RESOLUTION_OF_CONGRESS):
+        for m in rx.finditer(text):
+            protected.add(m.start(), m.end())
 
     _scan_directives(text, mentions, ctx, add)
     _scan_events(text, ctx, add, protected)

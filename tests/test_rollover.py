@@ -335,6 +335,33 @@ def test_a_replaced_directive_in_a_list_keeps_its_neighbours(catalogue):
     assert f.text == "Nghị quyết số 30c/NQ-CP ngày 08/11/2011 của Chính phủ"
 
 
+def test_an_events_name_stops_at_a_citation_or_another_phrase():
+    found = [
+        f.text
+        for f in _scan(
+            "chào mừng Đại hội Đảng các cấp Kế hoạch số 12/KH-UBND ngày 08/7/2020 "
+            "chào mừng Đại hội Công đoàn"
+        )
+        if f.kind == "past_event"
+    ]
+    assert found == ["chào mừng Đại hội Đảng các cấp", "chào mừng Đại hội Công đoàn"]
+
+
+def test_the_year_of_a_congress_resolution_is_a_fact():
+    assert _scan("Thực hiện Nghị quyết Đại hội Đảng các cấp năm 2020.") == []
+
+
+def test_the_subjects_other_findings_follow_the_moved_year(catalogue):
+    subject = "Nghị quyết số 30c/NQ-CP ngày 08/11/2011 của Chính phủ năm 2020"
+    r = rollover(
+        Plan(meta=Meta(year=2020, subject=subject)), 2021, catalogue=catalogue, today=TODAY
+    )
+    assert r.plan.meta.subject.endswith("năm 2021")
+    (f,) = r.open_findings
+    assert f.kind == "replaced_directive" and f.text == r.plan.meta.subject
+    assert apply_finding(r.plan, f.id).meta.subject.startswith("Nghị quyết số 76/NQ-CP")
+
+
 # ---------------------------------------------------------------- apply, then look again
 
 
