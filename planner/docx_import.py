@@ -541,6 +541,29 @@ _RE_DATE = re.compile(
 _RE_RULE = re.compile(r"^[\s\-_–—=*.~]+$")
 _RE_PREFIX = re.compile(r"^(KT|TM|TL|TUQ|Q)\s*\.\s*(.*)$")
 _RE_PLACEHOLDER = re.compile(r"^\((?=.*\bký\b).*\)$|^\(?\s*đã\s+ký\.?\s*\)?$", re.I | re.S)
+_AGENCY_HEADS = (
+    "UBND",
+    "UY BAN",
+    "SO ",
+    "PHONG ",
+    "TRUONG ",
+    "BO ",
+    "TRUNG TAM",
+    "BAN ",
+    "HOI DONG",
+    "DANG UY",
+    "CONG DOAN",
+    "DOAN ",
+    "CHI BO",
+    "THANH UY",
+    "TINH UY",
+    "HUYEN UY",
+    "CUC ",
+    "VIEN ",
+    "VAN PHONG",
+    "HDND",
+    "HOI ",
+)
 _RE_YEAR = re.compile(r"năm\s+(?:học\s+)?((?:19|20)\d{2})", re.I)
 _RE_ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
@@ -712,6 +735,13 @@ class _Builder:
         self.preamble.append(line)
 
     def authorities(self) -> tuple[str, str]:
+        """(cơ quan chủ quản, cơ quan ban hành) from the header's upper-case lines.
+
+        ND30 sets the issuing body in bold and its parent upright: when the lines say so,
+        that decides. Otherwise a line that opens with an agency word (UBND, SỞ, PHÒNG,
+        TRƯỜNG...) starts a new agency, other lines continue the one above (a long name on
+        two lines); the last agency is the issuing one.
+        """
         lines = self.parent_lines
         if not lines:
             return "", ""
@@ -719,9 +749,15 @@ class _Builder:
         plain = [t for t, b in lines if not b]
         if bold and plain and lines[-1][1]:
             return _one_line(" ".join(plain)), _one_line(" ".join(bold))
-        if len(lines) == 1:
-            return "", lines[0][0]
-        return _one_line(" ".join(t for t, _ in lines[:-1])), lines[-1][0]
+        groups: list[list[str]] = []
+        for text, _ in lines:
+            if not groups or _fold(text).startswith(_AGENCY_HEADS):
+                groups.append([text])
+            else:
+                groups[-1].append(text)
+        authority = _one_line(" ".join(groups[-1]))
+        parent = _one_line(" ".join(" ".join(g) for g in groups[:-1]))
+        return parent, authority
 
     # -- sections
     def add_heading(self, key: str, number: str, title: str) -> bool:

@@ -637,3 +637,38 @@ def test_never_drops_text(paragraphs, header):
     result = import_docx(data, "ngau-nhien.docx")
     assert_full_coverage(data, result.plan)
     assert section_depth(result.plan.sections) <= MAX_SECTION_DEPTH
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # bold tells the issuing body (ND30)
+        ([("ỦY BAN NHÂN DÂN", False), ("THÀNH PHỐ THỦ DẦU MỘT", False),
+          ("PHÒNG GIÁO DỤC", True), ("VÀ ĐÀO TẠO", True)],
+         ("ỦY BAN NHÂN DÂN THÀNH PHỐ THỦ DẦU MỘT", "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO")),
+        # all bold: agency words start a new body, other lines continue one
+        ([("SỞ GIÁO DỤC VÀ ĐÀO TẠO", True), ("TỈNH BÌNH DƯƠNG", True)],
+         ("", "SỞ GIÁO DỤC VÀ ĐÀO TẠO TỈNH BÌNH DƯƠNG")),
+        ([("UBND TỈNH BÌNH DƯƠNG", True), ("SỞ GIÁO DỤC VÀ ĐÀO TẠO", True)],
+         ("UBND TỈNH BÌNH DƯƠNG", "SỞ GIÁO DỤC VÀ ĐÀO TẠO")),
+        # one paragraph with a manual line break, no bold at all
+        ([("UBND THÀNH PHỐ THỦ DẦU MỘT\nPHÒNG GIÁO DỤC VÀ ĐÀO TẠO", False)],
+         ("UBND THÀNH PHỐ THỦ DẦU MỘT", "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO")),
+    ],
+)  # fmt: skip
+def test_agency_lines(lines, expected):
+    doc = B.new_document()
+    for text, bold in lines:
+        par(doc, text, bold=bold, center=True)
+    par(doc, "Số: 03/KH-SGDĐT")
+    par(doc, "Bình Dương, ngày 05 tháng 01 năm 2021", italic=True)
+    par(doc, "KẾ HOẠCH", bold=True, center=True)
+    par(doc, "Công tác năm 2021", bold=True, center=True)
+    m = import_docx(B.to_bytes(doc), "co-quan.docx").plan.meta
+    assert (m.parent_authority, m.authority) == expected
+    assert (m.number, m.symbol, m.place, m.issued) == (
+        "03",
+        "KH-SGDĐT",
+        "Bình Dương",
+        date(2021, 1, 5),
+    )

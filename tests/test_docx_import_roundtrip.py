@@ -93,3 +93,17 @@ def test_letter_sections_roundtrip():
     got, _ = roundtrip(plan)
     assert got.find_section("II.1.b") is not None
     assert_same(got, as_exported(plan))
+
+
+@pytest.mark.parametrize(
+    ("parent", "authority"),
+    [
+        ("PHÒNG GIÁO DỤC VÀ ĐÀO TẠO THÀNH PHỐ THỦ DẦU MỘT", "TRƯỜNG TRUNG HỌC CƠ SỞ NGUYỄN VĂN CỪ"),
+        ("", "SỞ GIÁO DỤC VÀ ĐÀO TẠO TỈNH BÌNH DƯƠNG"),
+    ],
+)
+def test_long_agency_names_roundtrip(parent, authority):
+    plan = B.sample_plan()
+    plan = replace(plan, meta=replace(plan.meta, parent_authority=parent, authority=authority))
+    got, _ = roundtrip(plan)
+    assert (got.meta.parent_authority, got.meta.authority) == (parent, authority)
