@@ -15,9 +15,10 @@ _SLIDE = "meeting.slide"
 st.html(
     """
 <style>
-/* projector: big type, no chrome */
-[data-testid="stMainBlockContainer"] { padding-top: 1.5rem; max-width: 100%; }
-[data-testid="stMetricValue"] { font-size: 4.2rem !important; line-height: 1.1; }
+/* projector: big type, no chrome, no sidebar (the exit link leads back) */
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
+[data-testid="stMainBlockContainer"] { padding-top: 3.5rem; max-width: 100%; }
+[data-testid="stMetricValue"] { font-size: 3.6rem !important; line-height: 1.1; }
 [data-testid="stMetricLabel"] p { font-size: 1.6rem !important; }
 .meeting-title { font-size: 2.6rem; font-weight: 700; line-height: 1.25; margin: 0 0 .4rem 0; }
 .meeting-sub { font-size: 1.5rem; color: #333; margin-bottom: 1.2rem; }
@@ -32,23 +33,35 @@ today = state.today()
 summary = summarize(plan.tasks, today)
 charts = [c for c in chart_specs(plan, today, previous_for(plan)) if not c.empty]
 slides = ["figures", *(c.key for c in charts)]
-index = min(int(st.session_state.get(_SLIDE, 0)), len(slides) - 1)
 
-prev_col, page_col, next_col = st.columns([2, 6, 2], vertical_alignment="center")
-if prev_col.button(
-    "Trang trước", icon=":material/arrow_back:", disabled=index == 0, width="stretch"
-):
-    index -= 1
-if next_col.button(
+
+def _move(step: int) -> None:
+    st.session_state[_SLIDE] = int(st.session_state.get(_SLIDE, 0)) + step
+
+
+index = max(0, min(int(st.session_state.get(_SLIDE, 0)), len(slides) - 1))
+st.session_state[_SLIDE] = index
+
+exit_col, prev_col, page_col, next_col = st.columns([2, 2, 4, 2], vertical_alignment="center")
+exit_col.page_link("pages/progress.py", label="Thoát trình chiếu", icon=":material/close:")
+prev_col.button(
+    "Trang trước",
+    icon=":material/arrow_back:",
+    disabled=index == 0,
+    width="stretch",
+    on_click=_move,
+    args=(-1,),
+)
+page_col.html(f'<div class="meeting-page">Trang {index + 1}/{len(slides)}</div>')
+next_col.button(
     "Trang sau",
     icon=":material/arrow_forward:",
     icon_position="right",
     disabled=index >= len(slides) - 1,
     width="stretch",
-):
-    index += 1
-st.session_state[_SLIDE] = index
-page_col.html(f'<div class="meeting-page">Trang {index + 1}/{len(slides)}</div>')
+    on_click=_move,
+    args=(1,),
+)
 
 if slides[index] == "figures":
     authority = escape(plan.meta.authority.upper())
@@ -70,4 +83,4 @@ if slides[index] == "figures":
     row2[2].metric("Tiến độ trung bình", f"{summary.mean_progress:.0f}%", border=True)
 else:
     chart = charts[index - 1]
-    show_chart(chart, stretch=True)
+    show_chart(chart)

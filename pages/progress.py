@@ -152,7 +152,7 @@ with tab_tasks:
     columns = ["id", "title", "lead", "support", "start", "due", "status", "progress", "overdue"]
     df = pd.DataFrame(rows, columns=columns)
     for c in ("start", "due"):
-        df[c] = pd.to_datetime(df[c]).dt.date if len(df) else df[c]
+        df[c] = pd.to_datetime(df[c])  # NaT shows as an empty cell
     df["progress"] = df["progress"].astype("Int64")
     df["overdue"] = df["overdue"].astype("boolean")
     filter_key = abs(hash((tuple(units), tuple(labels), overdue_only))) % 10**8
@@ -162,6 +162,7 @@ with tab_tasks:
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
+        placeholder="—",
         disabled=["id", "overdue"],
         column_config={
             "id": st.column_config.TextColumn("Mã", width="small"),
