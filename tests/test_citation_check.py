@@ -203,3 +203,53 @@ def test_rollover_and_citation_findings_on_the_same_clause_close_together(sample
     plan = apply_finding(plan, sup.id)
     closed = next(f for f in findings_of(plan) if f.id == mismatch.id)
     assert closed.status == "dismissed" and "Đã đóng khi áp dụng" in closed.message
+
+
+_PIECES = [
+    "Nghị quyết số 25/NQ-TW ngày 03/6/2013",
+    "Nghị quyết số 25-NQ/TW",
+    "Chỉ thị số 16/CT-TTg ngày 16/6/2016",
+    "Kế hoạch số 28-KH/BDV-PGDĐT, ngày 10/6/2020",
+    "Kế hoạch số 28-KHPH/BDV-PGDĐT, ngày 10/6/2020",
+    "Nghị quyết số 30c/NQ-CP ngày 08/11/2011 của Chính phủ",
+    "Công văn số 77/PGDĐT ngày 01/02/2021",
+    "Nghị quyết số 76/NQ-CP",
+    "và",
+    "học sinh",
+]
+
+
+def _random_texts():  # type: ignore[no-untyped-def]
+    from hypothesis import strategies as st
+
+    piece = st.one_of(st.sampled_from(_PIECES), st.text(max_size=6))
+    return st.lists(st.lists(piece, max_size=5).map("; ".join), min_size=1, max_size=4)
+
+
+def _property(catalogue, texts, pick):  # type: ignore[no-untyped-def]
+    plan = _plan(*texts)
+    report = check_citations(plan, catalogue)
+    for m in report.mentions:
+        assert get_text(plan, m.path)[m.path["start"] :].startswith(m.raw)
+    usable = [f for f in report.findings if f.can_apply]
+    if not usable:
+        return
+    f = usable[pick % len(usable)]
+    fixed = apply_finding(merge_findings(plan, report.findings, kinds=CITATION_KINDS), f.id)
+    s = f.path["start"]
+    where = {k: v for k, v in f.path.items() if k != "start"}
+    for g in check_citations(fixed, catalogue).findings:
+        if g.kind == f.kind and {k: v for k, v in g.path.items() if k != "start"} == where:
+            assert not s <= g.path["start"] < s + len(f.suggestion), (f, g)
+
+
+def test_property_every_mention_is_where_it_says_and_a_fix_holds(catalogue):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    run = settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))(
+        given(texts=_random_texts(), pick=st.integers(0, 1000))(
+            lambda texts, pick: _property(catalogue, texts, pick)
+        )
+    )
+    run()
