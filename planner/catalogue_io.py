@@ -428,8 +428,8 @@ def prepare_import(
     out of `directives` (the page shows why).
     """
     filled = []
-    for row in rows:
-        row = dict(row)
+    for raw in rows:
+        row = normalise_row(raw)
         if not row.get("source") and source:
             row["source"] = source
         if not row.get("status"):
