@@ -643,11 +643,32 @@ def _split_marked_lines(text: str) -> list[str]:
     return [x.strip() for x in out if x.strip()]
 
 
+_RE_BLANK_BEFORE = re.compile(r"(Số\s*:?|ngày|tháng)$", re.I)
+_RE_BLANK_AFTER = re.compile(r"^(/|tháng|năm)", re.I)
+
+
+def _columns(line: str) -> list[str]:
+    """A line's columns: apart at tabs or at 3+ spaces, except a draft's blanks.
+
+    `Số:      /KH-PGDĐT` and `ngày      tháng      năm 2021` keep their blanks.
+    """
+    parts: list[str] = []
+    for part in re.split(r"\t+|\s{3,}", line):
+        part = part.strip()
+        if not part:
+            continue
+        if parts and (_RE_BLANK_BEFORE.search(parts[-1]) or _RE_BLANK_AFTER.match(part)):
+            parts[-1] = f"{parts[-1]}      {part}"
+        else:
+            parts.append(part)
+    return parts
+
+
 def _lines(text: str) -> list[str]:
-    """Header/closing lines: manual breaks and tab-separated columns apart."""
+    """Header/closing lines: manual breaks and side-by-side columns apart."""
     out = []
     for line in text.split("\n"):
-        for part in re.split(r"\t+", line):
+        for part in _columns(line):
             part = part.strip()
             if part:
                 out.append(part)
@@ -1013,7 +1034,7 @@ def _closing_lines(b: _Builder, text: str) -> None:
         marker = bool(m)
         if m:
             line = line[m.end() :]
-        parts = [x.strip() for x in re.split(r"\t+", line) if x.strip()]
+        parts = _columns(line)
         if not parts:
             continue
         left, right = parts[0], parts[1:]

@@ -257,12 +257,14 @@ def add_header_table(doc, parent: str, authority: str, number: str, date_text: s
     cell_lines(table.rows[1].cells[1], [(date_text, {"italic": True, "center": True})])
 
 
-def add_header_paragraphs(doc, parent: str, authority: str, number: str, date_text: str) -> None:
-    """The header typed as paragraphs, the two columns kept apart by tabs."""
-    par(doc, f"{parent}\t{QUOC_HIEU}" if parent else QUOC_HIEU)
-    par(doc, [authority, f"\t{TIEU_NGU}"], bold=True)
-    par(doc, "\t-----------------------")
-    par(doc, [number, "\t", date_text])
+def add_header_paragraphs(
+    doc, parent: str, authority: str, number: str, date_text: str, *, gap: str = "\t"
+) -> None:
+    """The header typed as paragraphs, the two columns kept apart by tabs (or spaces)."""
+    par(doc, f"{parent}{gap}{QUOC_HIEU}" if parent else QUOC_HIEU)
+    par(doc, [authority, f"{gap}{TIEU_NGU}"], bold=True)
+    par(doc, f"{gap}-----------------------")
+    par(doc, [number, gap, date_text])
 
 
 def signer_lines(plan: Plan) -> list[str]:
@@ -321,7 +323,8 @@ def plan_docx(
     if header == "table":
         add_header_table(doc, m.parent_authority, m.authority, num, dl)
     else:
-        add_header_paragraphs(doc, m.parent_authority, m.authority, num, dl)
+        gap = " " * 12 if header == "spaces" else "\t"
+        add_header_paragraphs(doc, m.parent_authority, m.authority, num, dl, gap=gap)
     par(doc, "")
     par(doc, m.doc_type, bold=True, center=True)
     words = m.subject.split(" ")

@@ -81,7 +81,7 @@ def assert_full_coverage(data: bytes, plan: Plan) -> None:
     whole = plan_text(plan)
     missing = []
     for text in docx_paragraph_texts(data):
-        for part in re.split(r"[\t\n]+", unicodedata.normalize("NFC", text)):
+        for part in re.split(r"[\t\n]+|\s{3,}", unicodedata.normalize("NFC", text)):
             part = _collapse(part)
             if not part or _SKIP.match(part):
                 continue
@@ -113,6 +113,7 @@ SEED_VARIANTS = [
     {"headings": "styles"},
     {"subject_lines": 2},
     {"header": "paragraphs", "numbering": "auto", "closing": "paragraphs"},
+    {"header": "spaces"},
 ]
 
 
@@ -154,6 +155,19 @@ def test_draft_with_blank_number_and_date(sample):
     m = import_docx(data, "du-thao.docx").plan.meta
     assert (m.number, m.symbol, m.issued, m.place) == ("", "KH-PGDĐT", None, "Thủ Dầu Một")
     assert m.year == 2021
+
+
+@pytest.mark.parametrize("header", ["table", "paragraphs", "spaces"])
+def test_draft_header_variants(header, sample):
+    meta = replace(sample.meta, number="", issued=None)
+    m = import_docx(B.plan_docx(replace(sample, meta=meta), header=header), "d.docx").plan.meta
+    assert (m.parent_authority, m.authority) == (
+        sample.meta.parent_authority,
+        sample.meta.authority,
+    )
+    assert (m.number, m.symbol, m.place, m.issued, m.year) == (
+        "", "KH-PGDĐT", "Thủ Dầu Một", None, 2020,
+    )  # fmt: skip
 
 
 def test_year_falls_back_to_the_date_line(sample):
