@@ -67,6 +67,7 @@ LEVEL_TEXT = {"": "—", **ISSUER_LEVEL_LABELS}
 
 def _select(directive_id: str) -> None:
     st.session_state[SELECTED] = directive_id
+    st.session_state[K + "keep"] = True
     st.session_state[SECTION] = "search"
 
 
@@ -130,6 +131,11 @@ def search_section(catalogue: Catalogue, stored) -> None:  # type: ignore[no-unt
         "năm ban hành; không cần gõ dấu.",
     )
     filters = _filters(catalogue)
+    keep = st.session_state.pop(K + "keep", False)  # a link or the URL chose the row
+    if st.session_state.get(K + "last_query") != (query, filters):
+        if not keep:
+            st.session_state.pop(SELECTED, None)  # a new search shows its own top hit
+        st.session_state[K + "last_query"] = (query, filters)
     hits = catalogue.search(query or "", limit=50, **filters)  # type: ignore[arg-type]
     if not hits:
         st.info("Không tìm thấy văn bản phù hợp. Hãy thử số ký hiệu hoặc vài từ trong tên.")

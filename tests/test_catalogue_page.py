@@ -1,0 +1,159 @@
+"""AppTest of the Văn bản căn cứ page: search without diacritics, add to the open plan's Căn cứ,
+the replacement offered for an expired directive, add/paste/import rows kept in storage."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+from planner.catalogue_store import user_directives
+from planner.sample import sample_plan
+from planner.storage import PlanStore
+from tests.conftest import make_app
+
+PAGE = "pages/catalogue.py"
+
+
+def _open(app_env, *, with_plan: bool = True):  # type: ignore[no-untyped-def]
+    store = PlanStore(app_env)
+    plan_id = store.create(sample_plan(), now=datetime(2021, 3, 15, 9)) if with_plan else None
+    at = make_app()
+    if plan_id:
+        at.query_params["plan"] = plan_id
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at, store, plan_id
+
+
+def _button(at, start: str):  # type: ignore[no-untyped-def]
+    return next(b for b in at.button if b.label.startswith(start))
+
+
+def test_search_without_diacritics_and_add_to_the_open_plan(app_env) -> None:  # type: ignore[no-untyped-def]
+    at, store, plan_id = _open(app_env)
+    assert at.title[0].value == "Văn bản căn cứ"
+    at.text_input(key="catalogue.query").input("nghi quyet 25").run()
+    assert not at.exception
+    assert at.subheader[0].value == "Nghị quyết số 25-NQ/TW"
+    codes = [c.value for c in at.code]
+    assert codes[0].startswith("Nghị quyết số 25-NQ/TW ngày 03/6/2013 của Ban Chấp hành")
+    assert codes[1] == "Nghị quyết số 25-NQ/TW"
+    before = len(store.open(plan_id).plan.bases)
+    _button(at, "Thêm vào Căn cứ").click().run()
+    assert not at.exception
+    plan = store.open(plan_id).plan
+    assert len(plan.bases) == before + 1
+    assert plan.bases[-1].directive_id == "nq-25-tw-2013"
+    assert plan.bases[-1].text.startswith("Căn cứ Nghị quyết số 25-NQ/TW ngày 03/6/2013")
+    assert any("Đã thêm Nghị quyết số 25-NQ/TW" in s.value for s in at.success)
+    assert not any(b.label.startswith("Thêm vào Căn cứ") for b in at.button)
+
+
+def test_expired_directive_warns_and_offers_its_replacement(app_env) -> None:  # type: ignore[no-untyped-def]
+    at, store, plan_id = _open(app_env)
+    at.text_input(key="catalogue.query").input("30c").run()
+    assert at.subheader[0].value == "Nghị quyết số 30c/NQ-CP"
+    warning = at.warning[0].value
+    assert "đã hết hiệu lực" in warning and "76/NQ-CP ngày 15/7/2021" in warning
+    # The relation is a link to the other row.
+    _button(at, "Nghị quyết số 76/NQ-CP ngày 15/7/2021").click().run()
+    assert at.subheader[0].value == "Nghị quyết số 76/NQ-CP"
+    at.text_input(key="catalogue.query").input("30c/NQ-CP").run()
+    _button(at, "Thêm văn bản thay thế").click().run()
+    assert not at.exception
+    assert store.open(plan_id).plan.bases[-1].directive_id == "nq-76-cp-2021"
+
+
+def test_without_an_open_plan_the_page_says_how(app_env) -> None:  # type: ignore[no-untyped-def]
+    at, _store, _ = _open(app_env, with_plan=False)
+    at.text_input(key="catalogue.query").input("CT 16").run()
+    assert at.subheader[0].value == "Chỉ thị số 16/CT-TTg"
+    assert any("Mở một kế hoạch" in i.value for i in at.info)
+
+
+def test_filters_and_no_result(app_env) -> None:  # type: ignore[no-untyped-def]
+    at, _store, _ = _open(app_env, with_plan=False)
+    at.selectbox(key="catalogue.f.status").set_value("expired").run()
+    table = at.dataframe[0].value
+    assert set(table["Số ký hiệu"]) == {"30c/NQ-CP", "76/NQ-CP"}
+    at.text_input(key="catalogue.query").input("zzqqxx").run()
+    assert any("Không tìm thấy" in i.value for i in at.info)
+
+
+def test_paste_a_citation_then_save_it(app_env) -> None:  # type: ignore[no-untyped-def]
+    at, store, _ = _open(app_env, with_plan=False)
+    at.session_state["catalogue.section"] = "paste"
+    at.run()
+    at.text_area(key="catalogue.paste.text").input(
+        "Căn cứ Kế hoạch số 15/KH-UBND ngày 05/01/2021 của UBND thành phố Thủ Dầu Một về công "
+        "tác dân vận năm 2021;"
+    ).run()
+    _button(at, "Phân tích trích dẫn").click().run()
+    assert not at.exception
+    symbol = next(t for t in at.text_input if t.label.startswith("Số ký hiệu"))
+    assert symbol.value == "15/KH-UBND"
+    source = next(t for t in at.text_input if t.label.startswith("Nguồn thông tin"))
+    assert "trích dẫn" in source.value  # the pasted sentence is the row's source
+    _button(at, "Lưu văn bản").click().run()
+    assert not at.exception
+    saved = user_directives(store)
+    assert [d.symbol for d in saved] == ["15/KH-UBND"]
+    assert saved[0].issuer == "UBND thành phố Thủ Dầu Một"
+    assert at.subheader[0].value == "Kế hoạch số 15/KH-UBND"
+    # Pasting a citation already in the catalogue points to it instead.
+    at.session_state["catalogue.section"] = "paste"
+    at.run()
+    at.text_area(key="catalogue.paste.text").input("Chỉ thị số 16/CT-TTg ngày 16/5/2016").run()
+    _button(at, "Phân tích trích dẫn").click().run()
+    assert any("đã có trong danh mục" in i.value for i in at.info)
+
+
+def test_a_known_citation_is_not_added_twice(app_env) -> None:  # type: ignore[no-untyped-def]
+    at, store, _ = _open(app_env, with_plan=False)
+    at.session_state["catalogue.section"] = "edit"
+    at.run()
+    symbol = next(t for t in at.text_input if t.label.startswith("Số ký hiệu"))
+    symbol.input("25-NQ/TW")
+    at.date_input[0].set_value(datetime(2013, 6, 3).date())
+    next(t for t in at.text_input if t.label.startswith("Nguồn")).input("thử")
+    _button(at, "Lưu văn bản").click().run()
+    assert any("Đã có văn bản cùng số ký hiệu" in e.value for e in at.error)
+    assert user_directives(store) == []
+
+
+def test_a_row_needs_its_source(app_env) -> None:  # type: ignore[no-untyped-def]
+    at, store, _ = _open(app_env, with_plan=False)
+    at.session_state["catalogue.section"] = "edit"
+    at.run()
+    next(t for t in at.text_input if t.label.startswith("Số ký hiệu")).input("3/KH-UBND")
+    _button(at, "Lưu văn bản").click().run()
+    assert any("nguồn thông tin" in e.value for e in at.error)
+    assert user_directives(store) == []
+
+
+def test_export_offers_csv_and_xlsx(app_env) -> None:  # type: ignore[no-untyped-def]
+    at, _store, _ = _open(app_env, with_plan=False)
+    at.session_state["catalogue.section"] = "export"
+    at.run()
+    assert not at.exception
+    assert any("UTF-8 có BOM" in c.value for c in at.caption)
+
+
+def test_import_section_reads_a_file(app_env) -> None:  # type: ignore[no-untyped-def]
+    from planner.catalogue_io import apply_mapping, guess_mapping, prepare_import, read_table
+    from planner.catalogue_store import load_catalogue
+
+    # The upload widget cannot be driven by AppTest; the page's steps are the functions below.
+    data = io.StringIO()
+    data.write("Số ký hiệu;Ngày ban hành;Trích yếu;Loại văn bản\n")
+    data.write("15/KH-UBND;05/01/2021;về dân vận;Kế hoạch\n")
+    table = read_table(data.getvalue().encode("utf-8"), "a.csv")
+    rows = apply_mapping(table, guess_mapping(table.headers))
+    preview = prepare_import(rows, load_catalogue(PlanStore(app_env)), source="Nhập từ tệp a.csv")
+    assert [d.id for d in preview.directives] == ["kh-15-ubnd-2021"]
+    at, _store, _ = _open(app_env, with_plan=False)
+    at.session_state["catalogue.section"] = "import"
+    at.run()
+    assert not at.exception
+    assert any("Unicode Text" in c.value for c in at.caption)
