@@ -184,6 +184,10 @@ def _change_html(f: Finding, plan: Plan) -> str:
     if current and start is not None and current[start : start + len(f.text)] == f.text:
         before = current[max(0, start - 70) : start]
         after = current[start + len(f.text) : start + len(f.text) + 70]
+        if start > 70 and " " in before:
+            before = before[before.index(" ") + 1 :]  # start on a whole word
+        if start + len(f.text) + 70 < len(current) and " " in after:
+            after = after[: after.rindex(" ")]
         lead = "…" if start > 70 else ""
         tail = "…" if start + len(f.text) + 70 < len(current) else ""
         quote = f"{lead}{html.escape(before)}{old}{html.escape(after)}{tail}"

@@ -10,6 +10,7 @@ A bad file gives a Vietnamese message and nothing is saved.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 import streamlit as st
 
@@ -128,8 +129,20 @@ def new_year_form() -> None:
         title = f"{source.title} (kế hoạch mẫu)"
         st.caption("Kế hoạch số 932/KH-PGDĐT ngày 14/7/2020 về công tác dân vận chính quyền.")
     assert source is not None
-    base_year = source.meta.year or state.today().year
-    year = st.number_input(
+    if not source.meta.year:
+        st.warning("Không đọc được năm của kế hoạch năm trước: hãy cho biết năm của nó.")
+        old_year = st.number_input(
+            "Năm của kế hoạch năm trước",
+            min_value=1900,
+            max_value=9999,
+            value=state.today().year - 1,
+            step=1,
+            key=f"newyear.oldyear.{choice}",
+        )
+        source = replace(source, meta=replace(source.meta, year=int(old_year)))
+    base_year = source.meta.year
+    year_col, button_col = st.columns([1, 2], vertical_alignment="bottom")
+    year = year_col.number_input(
         "Năm của kế hoạch mới",
         min_value=1900,
         max_value=9999,
@@ -137,16 +150,11 @@ def new_year_form() -> None:
         step=1,
         key=f"newyear.year.{choice}.{base_year}",
     )
-    if not source.meta.year:
-        st.warning(
-            "Kế hoạch năm trước chưa ghi năm. Hãy mở và điền năm của nó trước khi tạo năm mới."
-        )
-    if st.button(
+    if button_col.button(
         f"Tạo kế hoạch năm {int(year)}",
         type="primary",
         icon=":material/event_repeat:",
         key="newyear.create",
-        disabled=not source.meta.year,
     ):
         try:
             with st.spinner("Đang tạo kế hoạch năm mới và rà soát các chỗ cần sửa…"):

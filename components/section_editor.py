@@ -387,7 +387,7 @@ def _previous_section(plan: Plan, previous: Plan, idx: pe.Index, top: int) -> No
         where = pe.section_path(plan, target) if target else ""
         for i, b in enumerate(s.blocks):
             text, btn = st.columns([6, 1], vertical_alignment="top")
-            text.markdown(_block_md(b))
+            text.markdown(_block_html(b), unsafe_allow_html=True)
             btn.button(
                 "", key=es.key("prev.copyb", rk, i), icon=":material/content_copy:",
                 help=f"Chép đoạn này vào cuối mục {where} của năm nay",
@@ -420,18 +420,14 @@ def _copy_target(plan: Plan, previous: Plan, idx: pe.Index) -> tuple[pe.Index | 
     return parent, min(idx[-1], len(kids))
 
 
-def _block_md(b: Block) -> str:
+def _block_html(b: Block) -> str:
+    """Last year's block, read-only, a little smaller than the editor's text."""
+    style = "font-size:0.9rem;line-height:1.5;margin-bottom:0.4rem"
     if b.kind == "table":
-        if not b.rows:
-            return _escape_md(b.text)
-        lines = ["| " + " | ".join(_escape_md(c) for c in row) + " |" for row in b.rows]
-        lines.insert(1, "|" + "---|" * len(b.rows[0]))
-        return "\n".join(lines)
-    mark = {"dash": "\\- ", "plus": "\\+ "}.get(b.kind, "")
-    return mark + _escape_md(b.text)
-
-
-def _escape_md(text: str) -> str:
-    for ch in "\\`*_{}[]<>#|~$":
-        text = text.replace(ch, "\\" + ch)
-    return text.replace("\n", "  \n")
+        cells = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in b.rows
+        )
+        return f'<table style="{style}">{cells}</table>' if b.rows else ""
+    mark = {"dash": "- ", "plus": "+ "}.get(b.kind, "")
+    text = html.escape(mark + b.text).replace("\n", "<br>")
+    return f'<div style="{style}">{text}</div>'
