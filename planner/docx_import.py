@@ -22,6 +22,7 @@ from datetime import date
 from typing import Any
 
 from planner.docx_safety import open_docx
+from planner.errors import DocxImportError
 from planner.model import MAX_SECTION_DEPTH, Base, Block, Meta, Plan, Section, Signer
 from planner.text import clean_line, clean_text
 
@@ -55,6 +56,7 @@ T_T, T_TAB, T_BR, T_CR, T_NBH, T_SH, T_SYM, T_R = (
 )
 _TEXT_TAGS = (T_T, T_TAB, T_BR, T_CR, T_NBH, T_SH, T_SYM, T_P)
 _FALSE = ("0", "false", "off", "none")
+MAX_LIST_VALUE = 32767  # Word's own limit for a list number
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ class _Styles:
                     if nid is not None:
                         s.num = (nid.get(W_VAL, "0"), None if ilvl is None else ilvl.get(W_VAL))
                 ol = ppr.find(_w("outlineLvl"))
-                if ol is not None and (ol.get(W_VAL) or "").isdigit() and int(ol.get(W_VAL)) < 9:
+                if ol is not None and (ol.get(W_VAL) or "").isdecimal() and int(ol.get(W_VAL)) < 9:
                     s.heading = int(ol.get(W_VAL)) + 1
             name_el = st.find(_w("name"))
             name = (name_el.get(W_VAL, "") if name_el is not None else "").lower()
@@ -177,6 +179,7 @@ def _letters(n: int) -> str:
 
 
 def _format(n: int, fmt: str) -> str:
+    n = max(0, min(n, MAX_LIST_VALUE))  # a hostile start value cannot blow a label up
     if fmt == "upperRoman":
         return _roman(n)
     if fmt == "lowerRoman":
@@ -209,7 +212,10 @@ class _Numbering:
             aid = an.get(_w("abstractNumId"), "")
             levels: dict[int, _Level] = {}
             for lvl in an.iterfind(_w("lvl")):
-                ilvl = int(lvl.get(_w("ilvl"), "0") or 0)
+                try:
+                    ilvl = int(lvl.get(_w("ilvl"), "0") or 0)
+                except ValueError:
+                    continue
                 lv = _Level()
                 for tag, setter in (
                     ("start", lambda v, lv=lv: setattr(lv, "start", int(v))),
@@ -415,7 +421,7 @@ class _BodyReader:
             if jel is not None:
                 jc = jel.get(W_VAL)
             ol = ppr.find(_w("outlineLvl"))
-            if ol is not None and (ol.get(W_VAL) or "").isdigit():
+            if ol is not None and (ol.get(W_VAL) or "").isdecimal():
                 outline = int(ol.get(W_VAL)) + 1 if int(ol.get(W_VAL)) < 9 else 0
         sid = sid or self.styles.default_para
         text = _para_text(p)
@@ -436,7 +442,7 @@ class _BodyReader:
                 ilvl_s = style_num[1]
             ilvl = (
                 int(ilvl_s)
-                if ilvl_s and ilvl_s.isdigit()
+                if ilvl_s and ilvl_s.isdecimal()
                 else self.numbering.level_for_style(nid, sid)
             )
             label = self.numbering.label(nid, min(ilvl, 8))
@@ -1102,7 +1108,14 @@ def _short(text: str, n: int = 60) -> str:
 def import_docx(data: bytes, name: str) -> ImportResult:
     """Read a plan from Word bytes; raises InputFileError for unusable or hostile files."""
     doc = open_docx(data, name)
-    items = _BodyReader(doc).items()
-    builder = _read(items, name)
-    plan = builder.plan()
+    try:
+        items = _BodyReader(doc).items()
+        builder = _read(items, name)
+        plan = builder.plan()
+    except (ValueError, IndexError, KeyError, AttributeError, TypeError, RecursionError):
+        # a structure this reader did not foresee: a clear message, never a traceback
+        raise DocxImportError(
+            f"Không đọc được nội dung tệp “{name}” thành kế hoạch (cấu trúc văn bản lạ). "
+            "Hãy mở bằng Word, lưu lại dưới dạng .docx rồi thử lại."
+        ) from None
     return ImportResult(plan, tuple(builder.warnings))

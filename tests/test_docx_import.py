@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from planner.docx_import import import_docx
-from planner.errors import InputFileError
+from planner.errors import InputFileError, PlannerError
 from planner.model import MAX_SECTION_DEPTH, Plan, Signer, plan_to_dict, section_depth
 from tests import docx_builders as B
 from tests.docx_builders import NSDECL, W_NS, par, raw_body, raw_par, run_xml
@@ -686,3 +686,49 @@ def test_agency_lines(lines, expected):
         "Bình Dương",
         date(2021, 1, 5),
     )
+
+
+_ATTR = st.sampled_from(["0", "1", "3", "-1", "8", "9", "99", "abc", "", "10000000000000", "²"])
+_FMT = st.sampled_from(
+    ["decimal", "upperRoman", "lowerLetter", "bullet", "none", "decimalZero", "chineseCounting"]
+)
+_LVL_TEXT = st.sampled_from(["%1.", "%1.%2.", "%3)", "-", "+", "", "%9", "%1%1%1"])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    levels=st.lists(st.tuples(_ATTR, _ATTR, _FMT, _LVL_TEXT), min_size=1, max_size=4),
+    uses=st.lists(st.tuples(_ATTR, _ATTR), min_size=1, max_size=8),
+)
+def test_odd_numbering_never_crashes(levels, uses):
+    """Whatever numbering.xml holds, the import gives a plan or a PlannerError."""
+    doc = B.new_document()
+    _front(doc)
+    numbering = doc.part.numbering_part.element
+    lvls = "".join(
+        f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/>'
+        f'<w:lvlText w:val="{text}"/></w:lvl>'
+        for ilvl, start, fmt, text in levels
+    )
+    numbering.insert(
+        0, etree.fromstring(f'<w:abstractNum {NSDECL} w:abstractNumId="77">{lvls}</w:abstractNum>')
+    )
+    numbering.append(
+        etree.fromstring(f'<w:num {NSDECL} w:numId="77"><w:abstractNumId w:val="77"/></w:num>')
+    )
+    for i, (nid, ilvl) in enumerate(uses):
+        p = par(doc, f"Đoạn số {i}")
+        p._p.get_or_add_pPr().insert(
+            0,
+            etree.fromstring(
+                f'<w:numPr {NSDECL}><w:ilvl w:val="{ilvl}"/>'
+                f'<w:numId w:val="{77 if nid == "1" else nid}"/></w:numPr>'
+            ),
+        )
+    data = B.to_bytes(doc)
+    try:
+        result = import_docx(data, "la.docx")
+    except PlannerError:
+        return
+    assert_full_coverage(data, result.plan)
+    assert len(plan_text(result.plan)) < 10_000
