@@ -323,15 +323,18 @@ def progress_by_unit_chart(tasks: Sequence[Task], today: date) -> Any:
 # ---------------------------------------------------------------- due per month
 
 
-def due_per_month_chart(tasks: Sequence[Task], today: date) -> Any:
-    """Số công việc đến hạn theo tháng, stacked by state (overdue shown apart)."""
+def due_per_month_chart(tasks: Sequence[Task], today: date, year: int = 0) -> Any:
+    """Số công việc đến hạn theo tháng, stacked by state (overdue shown apart).
+
+    With the plan's `year`, all twelve months of that year are shown (empty ones too).
+    """
     title = "Số công việc đến hạn theo tháng"
     dated = [t for t in tasks if t.due]
     if not dated:
         msg = EMPTY_MESSAGE if not tasks else "Chưa có công việc nào có hạn hoàn thành."
         return empty_chart(title, msg)
     counts = Counter((t.due.year, t.due.month, task_state(t, today)) for t in dated if t.due)
-    months = sorted({(y, m) for y, m, _ in counts})
+    months = sorted({(y, m) for y, m, _ in counts} | {(year, m) for m in range(1, 13) if year})
     labels = [f"{m:02d}/{y}" for y, m in months]
     rows = [
         {"month": f"{m:02d}/{y}", "state": s, "count": n, "order": STATE_ORDER.index(s)}
@@ -346,9 +349,15 @@ def due_per_month_chart(tasks: Sequence[Task], today: date) -> Any:
     data = alt.Data(values=rows)
     chart = (
         alt.Chart(data)
-        .mark_bar()
+        .mark_bar(width=alt.RelativeBandSize(0.7))
         .encode(
-            x=alt.X("month:O", sort=labels, title="Tháng", axis=alt.Axis(labelAngle=-35)),
+            x=alt.X(
+                "month:O",
+                sort=labels,
+                scale=alt.Scale(domain=labels),
+                title="Tháng",
+                axis=alt.Axis(labelAngle=-35),
+            ),
             y=alt.Y("sum(count):Q", title="Số công việc", axis=_count_axis(top)),
             color=alt.Color("state:N", title="Tình trạng", scale=_state_scale()),
             order=alt.Order("order:Q"),
@@ -360,7 +369,7 @@ def due_per_month_chart(tasks: Sequence[Task], today: date) -> Any:
         )
         .properties(
             title=_title(title, subtitle),
-            width=min(WIDTH, max(320, 60 * len(labels))),
+            width=WIDTH - 120,
             height=380,
         )
     )
@@ -528,7 +537,7 @@ def all_charts(plan: Plan, today: date, previous: Plan | None = None) -> list[Na
         NamedChart(
             "den-han-theo-thang",
             "Số công việc đến hạn theo tháng",
-            due_per_month_chart(tasks, today),
+            due_per_month_chart(tasks, today, plan.meta.year),
             not any(t.due for t in tasks),
         ),
     ]

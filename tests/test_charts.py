@@ -245,3 +245,10 @@ def test_chart_images_for_the_document() -> None:
     assert all(png[:4] == b"\x89PNG" for _, png in images)
     # no tasks: nothing to put in the appendix
     assert chart_images(sample_plan(), TODAY) == []
+
+
+def test_due_per_month_shows_the_whole_plan_year() -> None:
+    spec = due_per_month_chart(_tasks(), TODAY, 2021).to_dict()
+    months = spec["encoding"]["x"]["scale"]["domain"]
+    assert months == [f"{m:02d}/2021" for m in range(1, 13)]
+    assert spec["encoding"]["y"]["axis"]["values"] == [0, 1]  # whole tasks, no 0.5
