@@ -601,6 +601,22 @@ def _is_title(s: str) -> bool:
     return _is_upper(f) and _fold(f).startswith("KE HOACH") and len(f) <= 60
 
 
+def _title_parts(line: str) -> tuple[str, str] | None:
+    """(`KẾ HOẠCH`, subject on the same line or "") when `line` is the title line."""
+    if _is_title(line):
+        return line, ""
+    words = line.split()
+    if (
+        len(words) > 2
+        and _fold(" ".join(words[:2])) == "KE HOACH"
+        and _is_upper(" ".join(words[:2]))
+    ):
+        rest = " ".join(words[2:]).lstrip(":-– ").strip()
+        if rest and not _is_upper(rest):
+            return " ".join(words[:2]), rest
+    return None
+
+
 def _is_base(s: str) -> bool:
     f = _fold(re.sub(r"^[-–•+]\s*", "", s))
     return f.startswith("CAN CU") or f.startswith("THUC HIEN")
@@ -899,7 +915,7 @@ def _read(items: list[_Item], name: str) -> _Builder:
     # 1. header: everything before the `KẾ HOẠCH` line
     title_at = None
     for i, item in enumerate(items[:80]):
-        if isinstance(item, _Para) and item.text and _is_title(item.text.split("\n")[0]):
+        if isinstance(item, _Para) and item.text and _title_parts(item.text.split("\n")[0]):
             title_at = i
             break
     pos = 0
@@ -917,8 +933,9 @@ def _read(items: list[_Item], name: str) -> _Builder:
         title = items[title_at]
         assert isinstance(title, _Para)
         first, *rest = [x.strip() for x in title.text.split("\n") if x.strip()]
-        b.doc_type = _one_line(first).rstrip(":").strip()
-        b.subject.extend(rest)
+        doc_type, inline = _title_parts(first) or (first, "")
+        b.doc_type = _one_line(doc_type).rstrip(":").strip()
+        b.subject.extend([inline, *rest] if inline else rest)
         pos = title_at + 1
         # 2. trích yếu: the next paragraph, then bold or centred continuation lines
         while pos < len(items):

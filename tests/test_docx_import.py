@@ -732,3 +732,18 @@ def test_odd_numbering_never_crashes(levels, uses):
         return
     assert_full_coverage(data, result.plan)
     assert len(plan_text(result.plan)) < 10_000
+
+
+def test_title_and_subject_on_one_line():
+    doc = B.new_document()
+    B.add_header_table(
+        doc, "", "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO", "Số: 5/KH-PGDĐT", "A, ngày 10 tháng 3 năm 2022"
+    )
+    par(doc, "KẾ HOẠCH Tổ chức hội thi giáo viên dạy giỏi năm 2022", bold=True, center=True)
+    par(doc, "Căn cứ Kế hoạch số 1/KH-SGDĐT;", italic=True)
+    par(doc, "I. MỤC ĐÍCH", bold=True)
+    plan = import_docx(B.to_bytes(doc), "mot-dong.docx").plan
+    assert plan.meta.doc_type == "KẾ HOẠCH"
+    assert plan.meta.subject == "Tổ chức hội thi giáo viên dạy giỏi năm 2022"
+    assert plan.meta.year == 2022 and plan.meta.issued == date(2022, 3, 10)
+    assert [b.text for b in plan.bases] == ["Căn cứ Kế hoạch số 1/KH-SGDĐT;"]
