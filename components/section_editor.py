@@ -379,7 +379,7 @@ def _previous_section(plan: Plan, previous: Plan, idx: pe.Index, top: int) -> No
         head.markdown(f"**{html.escape(_top_label(s))}**")
         parent, at = _copy_target(plan, previous, idx)
         copy.button(
-            "Chép mục", key=es.key("prev.copy", rk), icon=":material/content_copy:",
+            "Chép", key=es.key("prev.copy", rk), icon=":material/content_copy:",
             help=f"Chép mục {path} (cả các mục con) sang năm nay",
             on_click=_copy_section, args=(previous, idx, parent, at),
         )  # fmt: skip
