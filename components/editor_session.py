@@ -55,6 +55,11 @@ def working_plan() -> Plan | None:
     if stored is None:
         return None
     version = state.loaded_version()
+    conflict = state.pending_conflict()
+    if conflict is not None:
+        # The user's own text, kept as a conflict version: further edits build on it, so
+        # choosing "Giữ bản của tôi" later keeps all of them.
+        version = conflict[1]
     if version is None or version == stored.version:
         return stored.plan
     cached = st.session_state.get(_PREFIX + "cache")

@@ -194,6 +194,15 @@ def last_saved_at() -> datetime | None:
     return st.session_state.get(_SAVED_AT)
 
 
+def pending_conflict() -> tuple[int, int] | None:
+    """(theirs_version, mine_version) while this session's last save of the open plan is an
+    unresolved conflict, else None (the editor keeps working on "mine" meanwhile)."""
+    conflict = st.session_state.get(_CONFLICT)
+    if not conflict or conflict[0] != current_plan_id():
+        return None
+    return conflict[1], conflict[2]
+
+
 def show_conflict() -> None:
     """If this session's last save conflicted, explain and let the user choose a version."""
     conflict = st.session_state.get(_CONFLICT)

@@ -238,10 +238,15 @@ def test_two_sessions_on_one_plan_conflict_and_keep_both(app_env):
     mine = store.open_version(pid, versions[0].version)
     assert mine.sections[0].blocks[1].text == "Bản của người thứ hai."
     assert store.open(pid).plan.sections[0].blocks[0].text == "Bản của người thứ nhất."
+    # The second person keeps typing before choosing: the screen keeps their text and the
+    # next edit builds on it.
+    assert widget(second.text_area, "b.text.0.1").value == "Bản của người thứ hai."
+    widget(second.text_area, "b.text.0.2").input("Thêm một sửa đổi nữa.").run()
     # Keeping mine makes it the newest; nothing of the first person's save is deleted.
     second.button(key="conflict.mine").click().run()
     ok(second)
-    assert store.open(pid).plan.sections[0].blocks[1].text == "Bản của người thứ hai."
+    kept = store.open(pid).plan.sections[0].blocks
+    assert kept[1].text == "Bản của người thứ hai." and kept[2].text == "Thêm một sửa đổi nữa."
     assert any(v.version == 2 for v in store.versions(pid))
 
 
