@@ -743,6 +743,7 @@ class _Builder:
         self.closing: list[str] = []
         self.recipients: list[str] = []
         self.signer_lines: list[str] = []
+        self.recipients_open = False  # just after `Nơi nhận:` in paragraphs
 
     def warn(self, text: str) -> None:
         self.warnings.append(text)
@@ -1047,8 +1048,13 @@ def _para_item(b: _Builder, item: _Para, phase: str) -> str:
     return phase
 
 
-def _closing_lines(b: _Builder, text: str) -> None:
-    """A paragraph of the Nơi nhận list, perhaps with the signer block after tabs."""
+def _closing_lines(b: _Builder, text: str, *, left_column: bool = False) -> None:
+    """A paragraph of the Nơi nhận list, perhaps with the signer block after tabs.
+
+    In the signature table's left column every line is a recipient; in paragraphs a line is
+    one when it has a `- ` mark, is the `Lưu` line, or follows the label and ends like a list
+    item (`;`, `.`, `,`). Anything else belongs to the signer.
+    """
     for raw_line in text.split("\n"):
         line = raw_line.strip()
         if not line:
@@ -1063,21 +1069,21 @@ def _closing_lines(b: _Builder, text: str) -> None:
         left, right = parts[0], parts[1:]
         if _is_recipients_label(left):
             rest = re.sub(r"^\s*N\S*i\s+nh\S*n\s*:?\s*", "", left, flags=re.I).strip()
+            b.recipients_open = True
             if rest:
                 b.recipients.append(re.sub(r"^[-–•+]\s*", "", rest))
         elif (
-            marker
+            left_column
+            or marker
             or _fold(left).startswith("LUU")
-            or (
-                b.recipients
-                and not b.signer_lines
-                and not _is_upper(left)
-                and left.endswith((";", ".", ","))
-            )
+            or (b.recipients_open and not _is_upper(left) and left.endswith((";", ".", ",")))
         ):
             b.recipients.append(left)
+            if _fold(left).startswith("LUU") and not left_column:
+                b.recipients_open = False
         else:
             b.signer_lines.append(left)
+            b.recipients_open = False
         b.signer_lines.extend(right)
 
 
@@ -1100,10 +1106,8 @@ def _table_item(b: _Builder, item: _Table, phase: str) -> str:
         for row in item.cells:
             for ci, cell in enumerate(row):
                 for p in cell:
-                    if ci == 0 and (
-                        _is_recipients_label(p.text) or b.recipients or p.text.startswith("-")
-                    ):
-                        _closing_lines(b, p.text)
+                    if ci == 0:
+                        _closing_lines(b, p.text, left_column=True)
                     else:
                         b.signer_lines.extend(_lines(p.text))
         return "after"

@@ -747,3 +747,28 @@ def test_title_and_subject_on_one_line():
     assert plan.meta.subject == "Tổ chức hội thi giáo viên dạy giỏi năm 2022"
     assert plan.meta.year == 2022 and plan.meta.issued == date(2022, 3, 10)
     assert [b.text for b in plan.bases] == ["Căn cứ Kế hoạch số 1/KH-SGDĐT;"]
+
+
+@pytest.mark.parametrize("closing", ["table", "paragraphs"])
+def test_recipients_without_dashes(closing):
+    doc = B.new_document()
+    _front(doc)
+    par(doc, "I. MỤC ĐÍCH", bold=True)
+    par(doc, "Trên đây là kế hoạch./.")
+    recipients = ["Như trên;", "Sở GDĐT (để báo cáo);", "Lưu: VT."]
+    if closing == "table":
+        table = doc.add_table(rows=1, cols=2)
+        B.cell_lines(
+            table.cell(0, 0), [("Nơi nhận:", {"bold": True})] + [(r, {}) for r in recipients]
+        )
+        B.cell_lines(
+            table.cell(0, 1), [("TRƯỞNG PHÒNG", {"bold": True}), ("Lê Thị Hoa", {"bold": True})]
+        )
+    else:
+        par(doc, "Nơi nhận:\t\tTRƯỞNG PHÒNG", bold=True)
+        for r in recipients:
+            par(doc, r)
+        par(doc, "Lê Thị Hoa", bold=True, center=True)
+    plan = import_docx(B.to_bytes(doc), "noi-nhan.docx").plan
+    assert plan.recipients == tuple(recipients)
+    assert plan.signer == Signer("", "TRƯỞNG PHÒNG", "", "Lê Thị Hoa")
