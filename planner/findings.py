@@ -464,7 +464,8 @@ def set_text(plan: Plan, path: Mapping[str, Any], text: str) -> Plan:
     """A copy of the plan with the field at `path` set to `text` (not for task fields)."""
     area = path.get("area")
     if area == "meta":
-        return replace(plan, meta=replace(plan.meta, **{str(path["field"]): text}))
+        meta_change: dict[str, Any] = {str(path["field"]): text}
+        return replace(plan, meta=replace(plan.meta, **meta_change))
     if area == "bases":
         i = int(path["index"])
         bases = list(plan.bases)
@@ -474,7 +475,8 @@ def set_text(plan: Plan, path: Mapping[str, Any], text: str) -> Plan:
         i = int(path["index"])
         items = list(getattr(plan, area))
         items[i] = text
-        return replace(plan, **{area: tuple(items)})
+        plan_change: dict[str, Any] = {str(area): tuple(items)}
+        return replace(plan, **plan_change)
     if area == "section":
         target = str(path.get("section"))
 
@@ -560,7 +562,8 @@ def _apply_task(plan: Plan, f: Finding) -> Plan:
                 f"“{f.place}” đã thay đổi (không còn là “{f.text}”); hãy sửa trực tiếp."
             )
         if fieldname in ("start", "due"):
-            t = replace(t, **{fieldname: parse_shown_date(f.suggestion)})
+            date_change: dict[str, Any] = {fieldname: parse_shown_date(f.suggestion)}
+            t = replace(t, **date_change)
             if t.start and t.due and t.due < t.start:
                 raise FindingError(f"Không áp dụng được “{f.place}”: hạn sẽ trước ngày bắt đầu.")
         elif fieldname == "status":

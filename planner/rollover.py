@@ -228,7 +228,8 @@ def _roll_task(t: Task, diff: int) -> tuple[Task, list[Finding]]:
                 status="applied",
             )
         )
-        new_t = replace(new_t, **{fieldname: moved})
+        change: dict[str, Any] = {fieldname: moved}
+        new_t = replace(new_t, **change)
     if t.status != "planned":
         path = {"area": "task", "id": t.id, "field": "status"}
         found.append(
@@ -266,10 +267,10 @@ def _roll_task(t: Task, diff: int) -> tuple[Task, list[Finding]]:
 def iter_texts(plan: Plan) -> Iterator[tuple[dict[str, Any], str]]:
     """Every text of the plan with its path (without `start`), in document order."""
     yield {"area": "meta", "field": "subject"}, plan.meta.subject
-    for i, b in enumerate(plan.bases):
-        yield {"area": "bases", "index": i}, b.text
-    for i, t in enumerate(plan.preamble):
-        yield {"area": "preamble", "index": i}, t
+    for i, base in enumerate(plan.bases):
+        yield {"area": "bases", "index": i}, base.text
+    for i, para in enumerate(plan.preamble):
+        yield {"area": "preamble", "index": i}, para
     for spath, s in plan.iter_sections():
         yield {"area": "section", "section": spath, "field": "title"}, s.title
         for bi, b in enumerate(s.blocks):
@@ -290,12 +291,12 @@ def iter_texts(plan: Plan) -> Iterator[tuple[dict[str, Any], str]]:
                     yield {"area": "section", "section": spath, "block": bi}, b.text
             else:
                 yield {"area": "section", "section": spath, "block": bi}, b.text
-    for i, t in enumerate(plan.closing):
-        yield {"area": "closing", "index": i}, t
-    for i, t in enumerate(plan.recipients):
-        yield {"area": "recipients", "index": i}, t
-    for t in plan.tasks:
-        yield {"area": "task", "id": t.id, "field": "title"}, t.title
+    for i, para in enumerate(plan.closing):
+        yield {"area": "closing", "index": i}, para
+    for i, line in enumerate(plan.recipients):
+        yield {"area": "recipients", "index": i}, line
+    for task in plan.tasks:
+        yield {"area": "task", "id": task.id, "field": "title"}, task.title
 
 
 def _order_key(plan: Plan) -> Any:
@@ -443,8 +444,8 @@ def scan_text(text: str, path: Mapping[str, Any], ctx: Context) -> list[Finding]
     for m in mentions:
         protected.add(m.start, m.end)
     for rx in (_LAW_NAME, _RESOLUTION_OF_CONGRESS):
-        for m in rx.finditer(text):
-            protected.add(m.start(), m.end())
+        for hit in rx.finditer(text):
+            protected.add(hit.start(), hit.end())
 
     _scan_directives(text, mentions, ctx, add)
     _scan_events(text, ctx, add, protected)
