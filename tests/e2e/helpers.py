@@ -1,0 +1,68 @@
+"""Small Playwright helpers for driving a Streamlit app the way a user does."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-dev-shm-usage",
+]
+VIEWPORT = {"width": 1400, "height": 900}
+NO_CHROMIUM = f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)"
+# Every browser test module starts with `pytestmark = E2E`: `make e2e` selects them by the
+# marker, `make test` runs them too, and without chromium they are skipped with the reason.
+E2E = [pytest.mark.e2e, pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)]
+
+
+def settle(page, *, quiet: float = 0.6, timeout: float = 90.0) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the script has finished running and nothing is still loading.
+
+    Streamlit marks the app `data-test-script-state="running"` during a run and shows
+    skeletons for elements not yet drawn; both must be gone for `quiet` seconds.
+    """
+    deadline = time.monotonic() + timeout
+    calm_since: float | None = None
+    app = page.locator("[data-testid='stApp']")
+    app.wait_for(timeout=timeout * 1000)
+    state = None
+    while time.monotonic() < deadline:
+        state = app.get_attribute("data-test-script-state")
+        busy = state in (None, "initial", "running") or (
+            page.locator("[data-testid='stSkeleton']").count() > 0
+        )
+        if busy:
+            calm_since = None
+        elif calm_since is None:
+            calm_since = time.monotonic()
+        elif time.monotonic() - calm_since >= quiet:
+            return
+        time.sleep(0.1)
+    raise TimeoutError(f"the app was still running after {timeout:.0f} s (state: {state})")
+
+
+def plan_id_of(page) -> str | None:  # type: ignore[no-untyped-def]
+    values = parse_qs(urlparse(page.url).query).get("plan")
+    return values[0] if values else None
+
+
+def go_to(page, title: str) -> None:  # type: ignore[no-untyped-def]
+    """Open a page from the sidebar's navigation menu, as a user does."""
+    nav = page.locator("[data-testid='stSidebarNav']")
+    nav.get_by_text(title, exact=True).click()
+    settle(page)
+
+
+def main_area(page):  # type: ignore[no-untyped-def]
+    return page.locator("[data-testid='stMain']")
+
+
+def exceptions_on(page) -> list[str]:  # type: ignore[no-untyped-def]
+    return page.locator("[data-testid='stException']").all_inner_texts()

@@ -1,0 +1,159 @@
+"""The main flow in a real browser, as a user does it, against `streamlit run app.py`.
+
+Open the sample → create the 2021 plan from it on Trang chủ → apply a rollover finding →
+search the catalogue without diacritics and add a hit to the Căn cứ → edit a paragraph →
+reload the browser and find the edit kept → see the charts on Tiến độ → download the .docx
+and check it against Nghị định 30. Each step is also checked in the store the server writes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from planner.storage import PlanStore
+from tests.e2e.helpers import E2E, exceptions_on, go_to, main_area, plan_id_of, settle
+
+pytestmark = [*E2E, pytest.mark.timeout(600)]
+
+SAMPLE_SUBJECT = "Thực hiện công tác dân vận chính quyền năm 2020"
+NEW_SUBJECT = "Thực hiện công tác dân vận chính quyền năm 2021"
+FIRST_PARAGRAPH = "Tiếp tục đẩy mạnh công tác dân vận khéo của hệ thống chính trị"
+ADDED_SENTENCE = " Tổ chức hội nghị sơ kết công tác dân vận chính quyền sáu tháng đầu năm 2021."
+
+
+class Flow:
+    """Names the current step (for the failure screenshot) and saves README screenshots."""
+
+    def __init__(self, node: pytest.Item, page, shots: Path | None) -> None:  # type: ignore[no-untyped-def]
+        self.node = node
+        self.page = page
+        self.shots = shots
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        self.node.e2e_step = name  # type: ignore[attr-defined]
+        yield
+        errors = exceptions_on(self.page)
+        assert not errors, f"step {name!r} shows an exception: {errors}"
+
+    def shot(self, name: str) -> None:
+        if self.shots is not None:
+            self.page.screenshot(path=str(self.shots / f"{name}.png"))
+
+
+def test_main_flow(server, page, request, readme_shots, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    flow = Flow(request.node, page, readme_shots)
+    store = PlanStore(server.db_path)
+    main = main_area(page)
+
+    with flow.step("open-sample"):
+        page.goto(server.url)
+        settle(page)
+        main.get_by_role("button", name="Mở kế hoạch mẫu 2020").click()
+        settle(page)
+        main.get_by_text(f"Đang mở: {SAMPLE_SUBJECT}").wait_for()
+        sample_id = plan_id_of(page)
+        assert sample_id, page.url
+        assert store.open(sample_id).plan.meta.year == 2020
+        flow.shot("trang-chu")
+
+    with flow.step("create-2021"):
+        # Trang chủ → Tạo kế hoạch năm mới, from the saved plan that is open (the sample).
+        assert main.get_by_text("Tạo kế hoạch năm mới từ kế hoạch năm trước").is_visible()
+        main.get_by_role("button", name="Tạo kế hoạch năm 2021").click()
+        settle(page)
+        page.wait_for_url(re.compile(r"/soan-ke-hoach\?plan="))
+        main.get_by_role("heading", name="Soạn kế hoạch").wait_for()
+        plan_id = plan_id_of(page)
+        assert plan_id and plan_id != sample_id
+        draft = store.open(plan_id).plan
+        assert draft.meta.year == 2021
+        assert draft.meta.subject == NEW_SUBJECT
+        assert draft.extra.get("findings"), "the rollover must leave findings to review"
+        flow.shot("soan-ke-hoach")
+
+    with flow.step("apply-finding"):
+        main.get_by_text("Phát hiện cần xem", exact=True).click()
+        settle(page)
+        before = store.open(plan_id)
+        assert "năm 2020" in before.plan.preamble[0]
+        # The finding's card: its text and its buttons side by side (the innermost row).
+        card = main.locator("[data-testid='stHorizontalBlock']").filter(
+            has_text="Phần mở đầu, đoạn 1"
+        )
+        card.last.get_by_role("button", name="Áp dụng").click()
+        settle(page)
+        after = store.open(plan_id)
+        assert after.version > before.version
+        assert "năm 2020" not in after.plan.preamble[0]
+        assert "năm 2021" in after.plan.preamble[0]
+        applied = [f for f in after.plan.extra["findings"] if f.get("status") == "applied"]
+        assert len(applied) > sum(
+            1 for f in before.plan.extra["findings"] if f.get("status") == "applied"
+        )
+        flow.shot("phat-hien")
+
+    with flow.step("catalogue-search-add"):
+        go_to(page, "Văn bản căn cứ")
+        box = main.get_by_role("searchbox", name="Tìm văn bản")
+        box.fill("nghi quyet 25")
+        box.press("Enter")
+        settle(page)
+        main.get_by_text("1 văn bản.").wait_for()  # one hit, shown in detail below the table
+        main.get_by_role("heading", name="Nghị quyết số 25-NQ/TW").wait_for()
+        before = store.open(plan_id)
+        assert not any(b.directive_id == "nq-25-tw-2013" for b in before.plan.bases)
+        main.get_by_role("button", name="Thêm vào Căn cứ của kế hoạch đang mở").click()
+        settle(page)
+        after = store.open(plan_id)
+        added = [b for b in after.plan.bases if b.directive_id == "nq-25-tw-2013"]
+        assert len(added) == 1, [b.text for b in after.plan.bases]
+        assert "25-NQ/TW" in added[0].text
+        assert plan_id_of(page) == plan_id
+        flow.shot("van-ban-can-cu")
+
+    with flow.step("edit-paragraph"):
+        go_to(page, "Soạn kế hoạch")
+        main.get_by_text("Nội dung các mục", exact=True).click()
+        settle(page)
+        boxes = main.locator("textarea")
+        values = boxes.evaluate_all("els => els.map(e => e.value)")
+        index = next(i for i, v in enumerate(values) if v.startswith(FIRST_PARAGRAPH))
+        original = values[index]
+        before = store.open(plan_id).version
+        boxes.nth(index).fill(original + ADDED_SENTENCE)
+        boxes.nth(index).press("Tab")  # leaving the box commits it; the editor autosaves
+        settle(page)
+        saved = store.open(plan_id)
+        assert saved.version > before
+        section = saved.plan.find_section("I")
+        assert section is not None
+        assert any(b.text == original + ADDED_SENTENCE for b in section.blocks)
+
+    with flow.step("reload-keeps-edit"):
+        page.reload()
+        settle(page)
+        assert plan_id_of(page) == plan_id
+        values = main.locator("textarea").evaluate_all("els => els.map(e => e.value)")
+        assert any(v == original + ADDED_SENTENCE for v in values), "the edit was lost"
+
+    with flow.step("progress-charts"):
+        go_to(page, "Tiến độ")
+        accept = main.get_by_role("button", name=re.compile(r"^Thêm \d+ công việc đã chọn$"))
+        if accept.count():
+            accept.click()
+            settle(page)
+            assert store.open(plan_id).plan.tasks, "accepting the suggestions adds tasks"
+        main.get_by_role("tab", name="Biểu đồ").click()
+        settle(page)
+        charts = main.locator("[data-testid='stVegaLiteChart']")
+        charts.first.wait_for()
+        assert charts.count() >= 1
+        # Vega draws into a canvas or an svg once the chart has rendered.
+        charts.first.locator("canvas, svg").first.wait_for()
+        flow.shot("tien-do")
