@@ -45,13 +45,15 @@ def bump_structure() -> None:
     st.session_state[_STRUCT] = int(st.session_state.get(_STRUCT, 0)) + 1
 
 
-def working_plan() -> Plan | None:
+def working_plan(stored: StoredPlan | None = None) -> Plan | None:
     """The plan as this session sees it: the version it loaded or last saved.
 
     Usually the newest; after someone else saved, still this session's version until the
     conflict is resolved, so edits never silently mix in text the user has not seen.
+    `stored` is the newest version when the caller has just loaded it (saves a re-read).
     """
-    stored = state.load_current()
+    if stored is None:
+        stored = state.load_current()
     if stored is None:
         return None
     version = state.loaded_version()
@@ -120,7 +122,11 @@ def show_messages() -> None:
 def seed(widget_key: str, value: Any) -> None:
     """Give a widget its starting value (once): the value lives in session state, so the
     widget's identity never depends on the text and typing is never reset."""
-    if widget_key not in st.session_state:
+    # `key in st.session_state` walks the whole state (Streamlit's proxy has no __contains__),
+    # which made a long section quadratic; a lookup is constant time.
+    try:
+        st.session_state[widget_key]
+    except KeyError:
         st.session_state[widget_key] = value
 
 

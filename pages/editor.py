@@ -24,7 +24,7 @@ st.title("Soạn kế hoạch")
 state.show_conflict()
 stored = state.require_plan()
 es.show_messages()
-plan = es.working_plan() or stored.plan
+plan = es.working_plan(stored) or stored.plan
 
 head, saved = st.columns([3, 2], vertical_alignment="bottom")
 head.markdown(f"**{stored.title}** · năm {plan.meta.year or '(chưa ghi năm)'}")
