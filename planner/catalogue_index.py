@@ -34,6 +34,7 @@ MAX_SCORED = 400  # rows matching every word that are scored in full (newest fir
 _TOKEN = re.compile(r"[a-z0-9]+")
 _NUMBER = re.compile(r"\d+[a-z]?")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_DIGIT_TOKEN = re.compile(r"(?<![a-z0-9])\d[a-z0-9]*")
 _YEAR_IN = re.compile(r"(?<![a-z0-9])(?:19|20)\d\d(?![a-z0-9])")
 _DATE = re.compile(r"(?<![\d/])(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?![\d/])")
 _DATE_WORDS = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
@@ -135,54 +136,50 @@ class SearchIndex:
         symbol_texts = strip_number_zeros(
             "\x00".join(fold_many(["\x02".join((d.symbol, *d.aliases)) for d in rows]))
         ).split("\x00")
-        word_texts = fold_many(
-            [f"{d.doc_type} {d.title} {d.issuer} {' '.join(d.topics)}" for d in rows]
-        )
         self.titles = fold_many([d.title for d in rows])
         symbol_index: defaultdict[str, list[int]] = defaultdict(list)
         loose_index: defaultdict[str, list[int]] = defaultdict(list)
         number_index: defaultdict[str, list[int]] = defaultdict(list)
         postings: defaultdict[str, list[int]] = defaultdict(list)
-        type_of_name: dict[str, frozenset[str]] = {}
-        code_cache: dict[tuple[str, frozenset[str]], frozenset[str]] = {}
-        known_codes = frozenset(type_codes)
+        # Type, issuer, topics and the letters of the symbol repeat across rows: their words
+        # are computed once per distinct combination and added to the postings in bulk.
+        groups: dict[tuple[str, str, tuple[str, ...], str], tuple[frozenset[str], list[int]]] = {}
+        group_words: dict[tuple[str, str, tuple[str, ...], str], frozenset[str]] = {}
         self.types: list[frozenset[str]] = [frozenset()] * n
         self.years = [0] * n
         symbol_years: dict[int, set[int]] = {}
         for i, d in enumerate(rows):
-            symbol_tokens: set[str] = set()
-            for symbol in symbol_texts[i].split("\x02"):
+            text = symbol_texts[i]
+            for symbol in text.split("\x02") if "\x02" in text else (text,):
                 parts = _TOKEN.findall(symbol)
                 if parts:
                     symbol_index[" ".join(parts)].append(i)
                     loose_index[" ".join(sorted(parts))].append(i)
-                    symbol_tokens.update(parts)
-                    for year in _YEAR_IN.findall(symbol):
-                        symbol_years.setdefault(i, set()).add(int(year))
+            for year in _YEAR_IN.findall(text):
+                symbol_years.setdefault(i, set()).add(int(year))
             number = d.number.strip().lower() if d.number.isascii() else fold(d.number)
             number = norm_number(number.replace(" ", "")) if number else ""
             if number:
                 number_index[number].append(i)
-            codes = type_of_name.get(d.doc_type)
-            if codes is None:
-                code = type_names.get(fold(d.doc_type))
-                codes = type_of_name[d.doc_type] = frozenset((code,) if code else ())
-            found = symbol_tokens & known_codes
-            if found:
-                key = (d.doc_type, frozenset(found))
-                cached = code_cache.get(key)
-                if cached is None:
-                    cached = code_cache[key] = codes.union(*(type_codes[f] for f in found))
-                codes = cached
-            self.types[i] = codes
+            key = (d.doc_type, d.issuer, d.topics, _DIGIT_TOKEN.sub("", text))
+            group = groups.get(key)
+            if group is None:
+                codes, words = self._group_words(key)
+                group = groups[key] = (codes, [])
+                group_words[key] = words
+            group[1].append(i)
+            self.types[i] = group[0]
             if d.issued:
                 self.years[i] = d.issued.year
-            words = set(_TOKEN.findall(word_texts[i]))
-            words.update(symbol_tokens, codes)
+            words = set(_TOKEN.findall(self.titles[i]))
+            words.update(_DIGIT_TOKEN.findall(text))
             if number:
                 words.add(number)
             for word in words:
                 postings[word].append(i)
+        for key, (_codes, members) in groups.items():
+            for word in group_words[key]:
+                postings[word].extend(members)
         self.symbol_years = symbol_years
         self.symbol_index = dict(symbol_index)
         self.loose_index = dict(loose_index)
@@ -201,6 +198,20 @@ class SearchIndex:
         self.rank = [0] * n
         for position, i in enumerate(self.order):
             self.rank[i] = position
+
+    def _group_words(
+        self, key: tuple[str, str, tuple[str, ...], str]
+    ) -> tuple[frozenset[str], frozenset[str]]:
+        """(type codes, words) shared by rows of one type, issuer, topics and symbol letters."""
+        doc_type, issuer, topics, letters = key
+        code = self.type_names.get(fold(doc_type))
+        codes = {code} if code else set()
+        letter_parts = set(_TOKEN.findall(letters))
+        for part in letter_parts & self.type_codes.keys():
+            codes.update(self.type_codes[part])
+        words = set(_TOKEN.findall(fold(f"{doc_type} {issuer} {' '.join(topics)}")))
+        words |= letter_parts | codes
+        return frozenset(codes), frozenset(words)
 
     # ------------------------------------------------------------------ helpers
     def posting(self, word: str) -> frozenset[int] | None:
