@@ -603,3 +603,42 @@ def export_docx(
     buf = io.BytesIO()
     doc.save(buf)
     return deterministic_zip(buf.getvalue(), today)
+
+
+# ---------------------------------------------------------------- PDF through LibreOffice
+
+
+def soffice_path() -> str | None:
+    """LibreOffice's command when installed (`soffice` or `libreoffice`), else None."""
+    import shutil
+
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def docx_to_pdf(data: bytes, *, timeout: float = 180) -> bytes:
+    """Convert .docx bytes to PDF with LibreOffice headless (a private profile per call)."""
+    import subprocess
+    import tempfile
+
+    exe = soffice_path()
+    if exe is None:
+        raise ExportError("Máy này chưa cài LibreOffice nên chưa tạo được tệp PDF.")
+    with tempfile.TemporaryDirectory(prefix="nd30-pdf-") as tmp:
+        src = Path(tmp) / "ke-hoach.docx"
+        src.write_bytes(data)
+        cmd = [
+            exe, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp}/profile",
+            "--convert-to", "pdf", "--outdir", tmp, str(src),
+        ]  # fmt: skip
+        try:
+            subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise ExportError(
+                "LibreOffice chuyển sang PDF quá lâu nên đã dừng; hãy thử lại."
+            ) from None
+        except OSError as e:
+            raise ExportError(f"Không chạy được LibreOffice để tạo PDF ({e.strerror}).") from None
+        pdf = Path(tmp) / "ke-hoach.pdf"
+        if not pdf.exists():
+            raise ExportError("LibreOffice không tạo được tệp PDF từ văn bản này.")
+        return pdf.read_bytes()

@@ -1,0 +1,224 @@
+"""Xuất văn bản: preview, build and download the ND30 document; check any .docx's thể thức."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+import pandas as pd
+import streamlit as st
+
+from components import state
+from components.charts_panel import previous_for
+from planner.docx_export import (
+    TEMPLATE_PATH,
+    check_template,
+    docx_to_pdf,
+    export_docx,
+    soffice_path,
+)
+from planner.errors import PlannerError
+from planner.model import Plan, plan_to_json
+from planner.nd30 import Finding, check_docx
+from planner.preview import preview_html
+
+_BUILT = "export.built"  # {"key", "docx", "findings", "pdf"} of the last document built
+_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _file_stem(plan: Plan) -> str:
+    """An ASCII file name: ke-hoach-932-2020, or ke-hoach-du-thao-2021 for a draft."""
+    m = plan.meta
+    number = re.sub(r"[^0-9A-Za-z]+", "", m.number) or "du-thao"
+    folded = unicodedata.normalize("NFKD", m.doc_type.replace("Đ", "D").replace("đ", "d"))
+    kind = re.sub(r"[^a-z]+", "-", folded.encode("ascii", "ignore").decode().lower()).strip("-")
+    return f"{kind or 'van-ban'}-{number}-{m.year or ''}".rstrip("-")
+
+
+def show_findings(findings: list[Finding]) -> None:
+    if not findings:
+        st.success(
+            "Đúng thể thức theo Nghị định 30/2020: không có lỗi nào.",
+            icon=":material/check_circle:",
+        )
+        return
+    st.warning(f"Có {len(findings)} lỗi thể thức cần sửa.", icon=":material/warning:")
+    table = pd.DataFrame(
+        [(f.message, f.where, f.rule) for f in findings],
+        columns=["Lỗi", "Vị trí", "Quy định"],
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+st.title("Xuất văn bản")
+state.show_conflict()
+stored = state.require_plan()
+plan: Plan = stored.plan
+today = state.today()
+st.caption(
+    f"{stored.title} · văn bản Word theo thể thức Nghị định 30/2020/NĐ-CP, "
+    "kiểm tra trước khi tải về"
+)
+
+# ---------------------------------------------------------------- options
+
+with st.container(border=True):
+    st.markdown("**Tùy chọn**")
+    c1, c2 = st.columns([1, 1])
+    with c1:
+        has_tasks = bool(plan.tasks)
+        include_schedule = st.checkbox(
+            "Thêm bảng *Tiến độ thực hiện*",
+            key="export.schedule",
+            disabled=not has_tasks,
+            help="Bảng Thời gian | Nội dung công việc | Đơn vị chủ trì | Đơn vị phối hợp, "
+            "lấy từ danh sách công việc ở trang Tiến độ.",
+        )
+        include_charts = st.checkbox(
+            "Thêm biểu đồ tiến độ vào *Phụ lục*",
+            key="export.charts",
+            disabled=not has_tasks,
+        )
+        if not has_tasks:
+            st.caption(
+                "Kế hoạch chưa có công việc nào (trang Tiến độ), nên chưa có bảng và biểu đồ."
+            )
+    with c2:
+        upload = st.file_uploader(
+            "Tệp mẫu Word riêng (không bắt buộc)",
+            type=["docx"],
+            key="export.template",
+            help="Một tệp .docx có đủ các kiểu (style) ND30 của chương trình; "
+            "tải tệp mẫu của chương trình về để sửa.",
+        )
+        template: bytes | None = None
+        if upload is not None:
+            data = upload.getvalue()
+            try:
+                missing = check_template(data, upload.name)
+            except PlannerError as err:
+                st.error(str(err))
+            else:
+                if missing:
+                    st.error(
+                        f"Tệp mẫu “{upload.name}” thiếu các kiểu: {', '.join(missing)}. "
+                        "Văn bản sẽ dùng tệp mẫu của chương trình."
+                    )
+                else:
+                    template = data
+                    st.success(f"Dùng tệp mẫu “{upload.name}”.")
+        st.download_button(
+            "Tải tệp mẫu ND30 của chương trình",
+            TEMPLATE_PATH.read_bytes(),
+            file_name="mau-ke-hoach-nd30.docx",
+            mime=_DOCX,
+            icon=":material/description:",
+        )
+
+rows: list[tuple[str, str, str, str]] = []
+if include_schedule and plan.tasks:
+    from planner.tasks import schedule_rows
+
+    rows = schedule_rows(plan)
+
+key = (
+    stored.id,
+    stored.version,
+    bool(include_schedule),
+    bool(include_charts),
+    hashlib.sha256(template).hexdigest() if template else "",
+    today.isoformat(),
+)
+
+left, right = st.columns([3, 2], gap="large")
+
+# ---------------------------------------------------------------- download
+
+with right:
+    st.subheader("Tải về")
+    if st.button("Tạo tệp Word", type="primary", key="export.build", icon=":material/build:"):
+        try:
+            with st.spinner("Đang tạo văn bản…"):
+                charts: list[tuple[str, bytes]] = []
+                if include_charts and plan.tasks:
+                    from planner.charts import chart_images, previous_plan
+
+                    previous = previous_for(plan) or previous_plan(plan)
+                    charts = chart_images(plan, today, previous)
+                data = export_docx(
+                    plan, today=today, template=template, schedule_rows=rows, charts=charts
+                )
+                findings = check_docx(data, f"{_file_stem(plan)}.docx")
+            st.session_state[_BUILT] = {
+                "key": key,
+                "docx": data,
+                "findings": findings,
+                "pdf": None,
+            }
+        except PlannerError as err:
+            st.error(str(err))
+    built = st.session_state.get(_BUILT)
+    if built and built["key"] == key:
+        stem = _file_stem(plan)
+        st.download_button(
+            "Tải văn bản Word (.docx)",
+            built["docx"],
+            file_name=f"{stem}.docx",
+            mime=_DOCX,
+            type="primary",
+            icon=":material/download:",
+            key="export.download_docx",
+        )
+        st.markdown("**Kiểm tra thể thức của tệp vừa tạo**")
+        show_findings(built["findings"])
+        if soffice_path():
+            if built["pdf"] is None and st.button("Tạo tệp PDF", key="export.pdf"):
+                try:
+                    with st.spinner("LibreOffice đang chuyển sang PDF…"):
+                        built["pdf"] = docx_to_pdf(built["docx"])
+                except PlannerError as err:
+                    st.error(str(err))
+            if built["pdf"] is not None:
+                st.download_button(
+                    "Tải bản PDF",
+                    built["pdf"],
+                    file_name=f"{stem}.pdf",
+                    mime="application/pdf",
+                    icon=":material/picture_as_pdf:",
+                    key="export.download_pdf",
+                )
+        else:
+            st.info(
+                "Máy chủ chưa cài LibreOffice nên chưa tạo được bản PDF. Hãy tải tệp Word, "
+                "mở bằng Word rồi chọn Lưu thành PDF."
+            )
+    elif built:
+        st.caption("Kế hoạch hoặc tùy chọn đã thay đổi: bấm “Tạo tệp Word” để tạo lại.")
+    else:
+        st.caption("Bấm “Tạo tệp Word” để tạo văn bản và kiểm tra thể thức trước khi tải về.")
+    st.divider()
+    st.download_button(
+        "Tải kế hoạch (.json)",
+        plan_to_json(plan).encode("utf-8"),
+        file_name=f"{_file_stem(plan)}.json",
+        mime="application/json",
+        icon=":material/data_object:",
+        key="export.download_json",
+        help="Tệp dữ liệu của kế hoạch: mở lại được trong chương trình.",
+    )
+
+    st.subheader("Kiểm tra thể thức")
+    st.caption("Kiểm tra một văn bản Word bất kỳ theo Nghị định 30/2020.")
+    other = st.file_uploader("Văn bản cần kiểm tra (.docx)", type=["docx"], key="export.check")
+    if other is not None:
+        try:
+            show_findings(check_docx(other.getvalue(), other.name))
+        except PlannerError as err:
+            st.error(str(err))
+
+# ---------------------------------------------------------------- preview
+
+with left:
+    st.subheader("Xem trước")
+    st.html(preview_html(plan, schedule_rows=rows))
