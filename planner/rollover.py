@@ -366,6 +366,10 @@ _DATE_NUM = re.compile(
     rf"(?<![\d/.])(?P<d>\d{{1,2}})(?P<s1>\s*[/.\-]\s*)(?P<m>\d{{1,2}})(?P<s2>\s*[/.\-]\s*)"
     rf"(?P<y>{_Y})(?![\d/])"
 )
+_DATE_RANGE = re.compile(
+    rf"(?<![\d/.])\d{{1,2}}\s*/\s*\d{{1,2}}\s*/\s*(?P<a>{_Y})\s*[-–—]\s*"
+    rf"\d{{1,2}}\s*/\s*\d{{1,2}}\s*/\s*(?P<b>{_Y})(?![\d/])"
+)
 _DATE_WORDS = re.compile(
     rf"ngày\s+(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})\s+năm\s+(?P<y>{_Y})", re.IGNORECASE
 )
@@ -394,9 +398,11 @@ _STOP_WORDS = (
     "sắp tới|sắp diễn ra|sắp được tổ chức"
 )
 _EVENT_ITEM = (
-    r"(?:Đại hội|bầu cử|kỷ niệm\s+\d+\s+năm)"
+    r"(?:Đại hội|bầu cử)"
     rf"(?:(?!(?:{_DOC_WORDS}|{_STOP_WORDS})\b)[^,;.:\n()“”\"])*"
 )
+_ANNIVERSARY = re.compile(r"kỷ niệm\s+(?P<n>\d{1,3})\s+năm", re.IGNORECASE)
+_SPAN_START = re.compile(rf"\(\s*(?:\d{{1,2}}\s*/\s*\d{{1,2}}\s*/\s*)?(?P<a>{_Y})\s*[-–—]")
 _FORWARD = re.compile(
     _TRIGGER + rf"(?P<events>{_EVENT_ITEM}(?:\s*,\s*{_EVENT_ITEM})*)", re.IGNORECASE
 )
@@ -449,6 +455,7 @@ def scan_text(text: str, path: Mapping[str, Any], ctx: Context) -> list[Finding]
 
     _scan_directives(text, mentions, ctx, add)
     _scan_events(text, ctx, add, protected)
+    _scan_anniversaries(text, ctx, add)
     _scan_periods(text, ctx, add, protected)
     _scan_dates(text, ctx, add, protected)
     _scan_years(text, ctx, add, protected)
@@ -602,6 +609,29 @@ def _scan_events(text: str, ctx: Context, add: Any, protected: _Spans) -> None:
         protected.add(m.start(), m.end())
 
 
+def _scan_anniversaries(text: str, ctx: Context, add: Any) -> None:
+    """`kỷ niệm 90 năm … (1930 - 2020)`: the count that the new year makes 91."""
+    for m in _ANNIVERSARY.finditer(text):
+        stop = _CLAUSE_END.search(text, m.end())
+        window = text[m.end() : min(stop.start() if stop else len(text), m.end() + 160)]
+        span = _SPAN_START.search(window)
+        if span is None:
+            continue  # no founding year written: the count cannot be checked
+        n, expected = int(m.group("n")), ctx.new - int(span.group("a"))
+        if n == expected or expected <= 0:
+            continue
+        add(
+            "past_event",
+            m.start(),
+            m.group(0),
+            m.group(0)[: m.start("n") - m.start()]
+            + str(expected)
+            + m.group(0)[m.end("n") - m.start() :],
+            f"Năm {ctx.new} là kỷ niệm {expected} năm (từ năm {span.group('a')}), "
+            f"không phải {n} năm.",
+        )
+
+
 def _short(text: str, n: int = 80) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
@@ -630,13 +660,17 @@ def _scan_periods(text: str, ctx: Context, add: Any, protected: _Spans) -> None:
             continue
         if b >= ctx.new:
             continue  # still running: left alone
-        if b - a > _MAX_PERIOD:
+        if b - a > _MAX_PERIOD:  # an anniversary's span (1930 - 2020), not a period
+            moved = b >= ctx.old - 1
             add(
                 "past_event",
                 m.start(),
                 m.group(0),
-                "",
-                f"Mốc {a}{sep}{b} đã qua so với năm {ctx.new}: hãy xem lại.",
+                f"{head}{a}{sep}{b + ctx.diff}" if moved else "",
+                f"Mốc kỷ niệm {a}{sep}{b} là của năm {b}; năm {ctx.new} là {a}{sep}"
+                f"{b + ctx.diff}: hãy xem lại số năm kỷ niệm."
+                if moved
+                else f"Mốc {a}{sep}{b} đã qua so với năm {ctx.new}: hãy xem lại.",
             )
             continue
         length = b - a
@@ -656,6 +690,20 @@ def _scan_periods(text: str, ctx: Context, add: Any, protected: _Spans) -> None:
 
 
 def _scan_dates(text: str, ctx: Context, add: Any, protected: _Spans) -> None:
+    for m in _DATE_RANGE.finditer(text):  # an anniversary's span: 03/02/1930 - 03/02/2020
+        a, b = int(m.group("a")), int(m.group("b"))
+        if b - a <= _MAX_PERIOD or protected.hit(m.start(), m.end()):
+            continue
+        protected.add(m.start(), m.end())
+        if not ctx.old - 1 <= b < ctx.new:
+            continue  # still current, or long past: the start date is history either way
+        add(
+            "past_event",
+            m.start(),
+            m.group(0),
+            m.group(0)[: m.start("b") - m.start()] + str(b + ctx.diff),
+            f"Mốc kỷ niệm “{m.group(0)}” là của năm {b}; năm {ctx.new} hãy xem lại số năm kỷ niệm.",
+        )
     for rx in (_DATE_WORDS, _DATE_NUM, _MONTH_YEAR):
         for m in rx.finditer(text):
             if protected.hit(m.start(), m.end()):

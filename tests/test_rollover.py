@@ -362,6 +362,20 @@ def test_the_subjects_other_findings_follow_the_moved_year(catalogue):
     assert apply_finding(r.plan, f.id).meta.subject.startswith("Nghị quyết số 76/NQ-CP")
 
 
+def test_anniversaries_count_from_their_founding_year():
+    text = (
+        "Chào mừng kỷ niệm 90 năm Ngày thành lập Đảng (03/02/1930 - 03/02/2020), "
+        "75 năm Cách mạng Tháng Tám (1945 - 2020); kỷ niệm 65 năm ngày thành lập ngành."
+    )
+    found = [(f.text, f.suggestion) for f in _scan(text)]
+    assert found == [
+        ("kỷ niệm 90 năm", "kỷ niệm 91 năm"),
+        ("03/02/1930 - 03/02/2020", "03/02/1930 - 03/02/2021"),
+        ("1945 - 2020", "1945 - 2021"),
+    ]  # without a founding year the count is left alone
+    assert _scan("kỷ niệm 91 năm Ngày thành lập Đảng (03/02/1930 - 03/02/2021)") == []
+
+
 # ---------------------------------------------------------------- apply, then look again
 
 
@@ -405,6 +419,9 @@ _FRAGMENTS = st.sampled_from(
         "ạ",
         "—",
         "…",
+        "kỷ niệm 90 năm ngày thành lập Đảng (03/02/1930 - 03/02/2020)",
+        "(1945 - 2020)",
+        "Nghị quyết Đại hội Đảng các cấp năm 2020",
     ]
 )
 _TEXTS = st.lists(st.one_of(_FRAGMENTS, st.text(max_size=8)), max_size=7).flatmap(
