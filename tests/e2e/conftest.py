@@ -14,10 +14,8 @@ from pathlib import Path
 import pytest
 
 from bench._server import StreamlitServer
-from tests.conftest import ROOT, TEST_TODAY
-from tests.e2e.helpers import CHROMIUM, CHROMIUM_ARGS, VIEWPORT
-
-ARTIFACTS = ROOT / "tests" / "artifacts"
+from tests.conftest import ROOT
+from tests.e2e.helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, VIEWPORT, server_env
 
 
 @pytest.hookimpl(wrapper=True)
@@ -25,14 +23,6 @@ def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
-
-
-def server_env(tmp: Path) -> dict[str, str]:
-    return {
-        "PLANNER_DB": str(tmp / "planner.db"),
-        "PLANNER_TODAY": TEST_TODAY,
-        "PLANNER_NO_SAMPLE": "1",
-    }
 
 
 @pytest.fixture(scope="session")

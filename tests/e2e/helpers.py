@@ -8,6 +8,9 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+TEST_TODAY = "2021-03-15"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -20,6 +23,15 @@ NO_CHROMIUM = f"browser tests need Debian's chromium at {CHROMIUM} (apt-get inst
 # Every browser test module starts with `pytestmark = E2E`: `make e2e` selects them by the
 # marker, `make test` runs them too, and without chromium they are skipped with the reason.
 E2E = [pytest.mark.e2e, pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)]
+
+
+def server_env(tmp: Path) -> dict[str, str]:
+    """A server's own database in `tmp`, a fixed today, and no sample opened by itself."""
+    return {
+        "PLANNER_DB": str(tmp / "planner.db"),
+        "PLANNER_TODAY": TEST_TODAY,
+        "PLANNER_NO_SAMPLE": "1",
+    }
 
 
 def settle(page, *, quiet: float = 0.6, timeout: float = 90.0) -> None:  # type: ignore[no-untyped-def]
@@ -66,3 +78,20 @@ def main_area(page):  # type: ignore[no-untyped-def]
 
 def exceptions_on(page) -> list[str]:  # type: ignore[no-untyped-def]
     return page.locator("[data-testid='stException']").all_inner_texts()
+
+
+def textarea_values(page) -> list[str]:  # type: ignore[no-untyped-def]
+    return main_area(page).locator("textarea").evaluate_all("els => els.map(e => e.value)")
+
+
+def edit_textarea(page, starts_with: str, new_text: str) -> str:  # type: ignore[no-untyped-def]
+    """Replace the text of the first box whose text starts with `starts_with`, then leave the
+    box (which commits it, as a user's click elsewhere does). Returns the old text."""
+    boxes = main_area(page).locator("textarea")
+    values = textarea_values(page)
+    index = next((i for i, v in enumerate(values) if v.startswith(starts_with)), None)
+    assert index is not None, f"no text box starts with {starts_with!r}"
+    boxes.nth(index).fill(new_text)
+    boxes.nth(index).press("Tab")
+    settle(page)
+    return values[index]

@@ -16,7 +16,16 @@ from pathlib import Path
 import pytest
 
 from planner.storage import PlanStore
-from tests.e2e.helpers import E2E, exceptions_on, go_to, main_area, plan_id_of, settle
+from tests.e2e.helpers import (
+    E2E,
+    edit_textarea,
+    exceptions_on,
+    go_to,
+    main_area,
+    plan_id_of,
+    settle,
+    textarea_values,
+)
 
 pytestmark = [*E2E, pytest.mark.timeout(600)]
 
@@ -121,14 +130,10 @@ def test_main_flow(server, page, request, readme_shots, tmp_path: Path) -> None:
         go_to(page, "Soạn kế hoạch")
         main.get_by_text("Nội dung các mục", exact=True).click()
         settle(page)
-        boxes = main.locator("textarea")
-        values = boxes.evaluate_all("els => els.map(e => e.value)")
-        index = next(i for i, v in enumerate(values) if v.startswith(FIRST_PARAGRAPH))
-        original = values[index]
         before = store.open(plan_id).version
-        boxes.nth(index).fill(original + ADDED_SENTENCE)
-        boxes.nth(index).press("Tab")  # leaving the box commits it; the editor autosaves
-        settle(page)
+        original = store.open(plan_id).plan.sections[0].blocks[0].text
+        assert original.startswith(FIRST_PARAGRAPH)
+        edit_textarea(page, FIRST_PARAGRAPH, original + ADDED_SENTENCE)
         saved = store.open(plan_id)
         assert saved.version > before
         section = saved.plan.find_section("I")
@@ -139,8 +144,7 @@ def test_main_flow(server, page, request, readme_shots, tmp_path: Path) -> None:
         page.reload()
         settle(page)
         assert plan_id_of(page) == plan_id
-        values = main.locator("textarea").evaluate_all("els => els.map(e => e.value)")
-        assert any(v == original + ADDED_SENTENCE for v in values), "the edit was lost"
+        assert original + ADDED_SENTENCE in textarea_values(page), "the edit was lost"
 
     with flow.step("progress-charts"):
         go_to(page, "Tiến độ")
