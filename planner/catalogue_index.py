@@ -9,6 +9,7 @@ Folding is done in bulk (`fold_many`) so 100,000 rows index in about a second or
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -233,11 +234,11 @@ class SearchIndex:
             candidates.update(self.deletes.get(shorter, ()))
         return {c for c in candidates if OSA.distance(word, c, score_cutoff=1) <= 1}
 
-    def _expand(self, word: str, prefix: bool) -> tuple[frozenset[int], frozenset[int], float]:
-        """(rows with the word itself, rows with a near or longer word, the latter's weight)."""
+    def _expand(self, word: str, prefix: bool) -> _WordRows | None:
+        """The rows a query word stands for: its own, or those of longer or near words."""
         exact = self.posting(word)
         if exact is not None:
-            return exact, frozenset(), 0.0
+            return _WordRows(exact, [], 1.0)
         approx: list[frozenset[int]] = []
         weight = 0.7
         if prefix and len(word) >= 2:
@@ -250,9 +251,7 @@ class SearchIndex:
                 weight = 0.85
         if len(word) >= 3 and not word[0].isdigit():
             approx.extend(self.posting(c) or frozenset() for c in self.near(word))
-        if not approx:
-            return frozenset(), frozenset(), 0.0
-        return frozenset(), frozenset().union(*approx), weight
+        return _WordRows(None, approx, weight) if approx else None
 
     def newest(self, rows: set[int] | frozenset[int], count: int) -> set[int]:
         """The `count` newest of `rows` without sorting all of them."""
@@ -302,8 +301,8 @@ class SearchIndex:
                 score += PHRASE_BONUS
             if score > 0 or base == 0.0:
                 hits.append((score, i))
-        hits.sort(key=lambda h: (-h[0], self.rank[h[1]]))
-        return hits[:limit]
+        rank = self.rank
+        return heapq.nsmallest(limit, hits, key=lambda h: (-h[0], rank[h[1]]))
 
     def _date_adjust(self, i: int, q: Query) -> float:
         if not (q.dates or q.years):
@@ -323,30 +322,20 @@ class SearchIndex:
         meaningful = [w for w in words if w not in FILLER] or words
         if not meaningful:
             return {}
-        groups = []  # (exact rows, approximate rows, weight of approximate, all rows)
+        groups = []
         for n, word in enumerate(meaningful):
             prefix = q.last_is_prefix and n == len(meaningful) - 1
-            exact, approx, weight = self._expand(word, prefix)
-            if exact or approx:
-                groups.append((exact, approx, weight, exact or approx))
+            found = self._expand(word, prefix)
+            if found is not None:
+                groups.append(found)
         if not groups:
             return {}
         total = len(meaningful)
-
-        def weigh(i: int) -> float:
-            value = 0.0
-            for exact, approx, weight, _all in groups:
-                if i in exact:
-                    value += 1.0
-                elif i in approx:
-                    value += weight
-            return WORDS_WEIGHT * value / total
-
-        ordered = sorted(groups, key=lambda g: len(g[3]))
-        matched: frozenset[int] = ordered[0][3]
+        ordered = sorted(groups, key=lambda g: g.size)
+        matched: frozenset[int] | set[int] = ordered[0].rows()
         full = len(groups) == total  # every word of the query is held by the matched rows
         for group in ordered[1:]:
-            narrowed = matched & group[3]
+            narrowed = group.within(matched)
             if narrowed:
                 matched = narrowed
             else:
@@ -355,14 +344,57 @@ class SearchIndex:
         if len(candidates) > MAX_SCORED:
             candidates = self.newest(candidates, MAX_SCORED) | (candidates & already)
         candidates |= already
-        result = {i: weigh(i) for i in candidates}
+
+        def weigh_all(rows: set[int]) -> dict[int, float]:
+            values = dict.fromkeys(rows, 0.0)
+            for group in groups:
+                for i in group.within(rows):
+                    values[i] += group.weight_of(i)
+            return {i: WORDS_WEIGHT * v / total for i, v in values.items()}
+
+        result = weigh_all(candidates)
         if len(result) < limit and len(groups) > 1:
             # Too few rows hold every word: add rows holding most of them (newest first).
             floor = WORDS_WEIGHT * (0.74 if full else 0.5)
+            extra: set[int] = set()
             for group in ordered:
-                extra = set(group[3]).difference(result)
-                for i in self.newest(extra, limit * 4):
-                    value = weigh(i)
-                    if value >= floor:
-                        result[i] = value
+                extra |= self.newest(set(group.rows()).difference(result), limit * 4)
+            for i, value in weigh_all(extra).items():
+                if value >= floor:
+                    result[i] = value
         return result
+
+
+class _WordRows:
+    """The rows holding one query word: exactly (weight 1) or through longer or near words
+    (their posting sets kept apart, so that narrowing never builds a large union)."""
+
+    __slots__ = ("_union", "approx", "exact", "size", "weight")
+
+    def __init__(
+        self, exact: frozenset[int] | None, approx: list[frozenset[int]], weight: float
+    ) -> None:
+        self.exact = exact
+        self.approx = approx
+        self.weight = weight
+        self.size = len(exact) if exact is not None else sum(len(p) for p in approx)
+        self._union: frozenset[int] | None = exact
+
+    def rows(self) -> frozenset[int]:
+        if self._union is None:
+            self._union = frozenset().union(*self.approx)
+        return self._union
+
+    def within(self, rows: set[int] | frozenset[int]) -> set[int]:
+        """The rows of `rows` that hold the word."""
+        if self.exact is not None:
+            return set(self.exact & rows)
+        if self._union is not None or len(rows) * 4 > self.size:
+            return set(self.rows() & rows)
+        found: set[int] = set()
+        for posting in self.approx:
+            found |= posting & rows
+        return found
+
+    def weight_of(self, _i: int) -> float:
+        return 1.0 if self.exact is not None else self.weight
