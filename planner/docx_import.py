@@ -544,7 +544,7 @@ _RE_DATE = re.compile(
     r"năm\s*(?P<y>\d{4})\s*\.?$",
     re.I,
 )
-_RE_RULE = re.compile(r"^[\s\-_–—=*.~]+$")
+_RE_RULE = re.compile(r"^\s*[-_–—=~*]{3,}[\s\-_–—=~*]*$")  # a rule typed as text
 _RE_PREFIX = re.compile(r"^(KT|TM|TL|TUQ|Q)\s*\.\s*(.*)$")
 _RE_PLACEHOLDER = re.compile(r"^\((?=.*\bký\b).*\)$|^\(?\s*đã\s+ký\.?\s*\)?$", re.I | re.S)
 _AGENCY_HEADS = (
@@ -832,7 +832,9 @@ class _Builder:
             self.preamble.append(prefix + block.text)
 
     def body_text(self, text: str) -> None:
-        for chunk in _split_marked_lines(text):
+        for i, chunk in enumerate(_split_marked_lines(text)):
+            if i == 0 and self._continues(chunk):
+                continue
             m = _RE_PLUS.match(chunk)
             if m:
                 self.add_block(Block("plus", m.group(1).strip()))
@@ -842,6 +844,27 @@ class _Builder:
                 self.add_block(Block("dash", m.group(1).strip()))
                 continue
             self.add_block(Block("paragraph", chunk))
+
+    def _continues(self, text: str) -> bool:
+        """Join a paragraph broken mid-sentence (Enter instead of nothing) to the one above.
+
+        Only when the block above ends open (a letter, digit or comma) and this text starts
+        with a lower-case letter or a digit, the way no new paragraph of a plan starts.
+        """
+        if not self.stack or not self.stack[-1].blocks or not text:
+            return False
+        last = self.stack[-1].blocks[-1]
+        if last.kind == "table" or not last.text:
+            return False
+        end, start = last.text[-1], text[0]
+        if not (end.isalnum() or end == ",") or not (start.islower() or start.isdigit()):
+            return False
+        self.stack[-1].blocks[-1] = replace(last, text=f"{last.text} {text}")
+        self.warn(
+            f"Đoạn “{_short(text, 40)}” tiếp nối câu của đoạn trên (ngắt đoạn giữa câu); "
+            "đã nối hai đoạn lại."
+        )
+        return True
 
     # -- signer
     def signer(self) -> Signer:

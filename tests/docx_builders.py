@@ -508,3 +508,43 @@ def declared_bomb_docx(claimed: int = 150 * 1024 * 1024) -> bytes:
     cd = data.rfind(b"PK\x01\x02", 0, data.rfind(name))
     _patch_sizes(data, cd, claimed)
     return bytes(data)
+
+
+SEED_MD = ROOT / "tests" / "data" / "seed" / "ke-hoach-932-2020.md"
+
+
+def seed_md_docx() -> bytes:
+    """The seed as it was typed (tests/data/seed/*.md), one Word paragraph a line.
+
+    Markdown headings (`##`...) become Word Heading styles (the seed puts sibling sections on
+    different levels, as converted documents do), `**…**` bold, `*…*` italic, a line ending
+    with two spaces a manual line break; the seed's paragraphs broken mid-sentence stay broken.
+    """
+    doc = new_document()
+    pending: list[str] = []
+    for raw in SEED_MD.read_text(encoding="utf-8").split("\n"):
+        pending.append(raw.rstrip())
+        if raw.endswith("  "):
+            continue  # a manual line break: same paragraph
+        _md_paragraph(doc, pending)
+        pending = []
+    if pending:
+        _md_paragraph(doc, pending)
+    return to_bytes(doc)
+
+
+def _md_paragraph(doc, lines: list[str]) -> None:
+    level = 0
+    first = lines[0]
+    while first.startswith("#"):
+        level += 1
+        first = first[1:]
+    lines = [first.strip(), *(x.strip() for x in lines[1:])]
+    if not any(lines):
+        par(doc, "")
+        return
+    bold = all(x.startswith("**") and x.endswith("**") for x in lines if x)
+    italic = not bold and all(x.startswith("*") and x.endswith("*") for x in lines if x)
+    text = "\n".join(x.strip("*") if (bold or italic) else x for x in lines)
+    style = f"Heading {level}" if level else None
+    par(doc, text, bold=bold, italic=italic, style=style, center=text.startswith("KẾ HOẠCH"))

@@ -772,3 +772,38 @@ def test_recipients_without_dashes(closing):
     plan = import_docx(B.to_bytes(doc), "noi-nhan.docx").plan
     assert plan.recipients == tuple(recipients)
     assert plan.signer == Signer("", "TRƯỞNG PHÒNG", "", "Lê Thị Hoa")
+
+
+def test_seed_as_typed_imports_to_the_sample(sample):
+    """The seed text as it was typed: Heading styles on uneven levels, paragraphs broken
+    mid-sentence, a manual line break between KẾ HOẠCH and the trích yếu."""
+    data = B.seed_md_docx()
+    result = import_docx(data, "ke-hoach-932.docx")
+    plan = result.plan
+    # the typed seed has no agency lines and no position above the name
+    expected = replace(
+        sample,
+        meta=replace(sample.meta, parent_authority="", authority=""),
+        signer=replace(sample.signer, position=""),
+    )
+    same_plan(plan, expected)
+    assert_full_coverage(data, plan)
+    joined = [w for w in result.warnings if "nối hai đoạn" in w]
+    assert len(joined) == 2  # "Kế hoạch số / 4760/KH-UBND" and "cho dân, / xâm phạm"
+
+
+def test_paragraph_starting_a_sentence_is_not_joined():
+    doc = B.new_document()
+    _front(doc)
+    par(doc, "I. MỤC ĐÍCH", bold=True)
+    par(doc, "Nâng cao chất lượng")
+    par(doc, "Tăng cường kiểm tra.")
+    par(doc, "Đoạn kết thúc bằng dấu chấm.")
+    par(doc, "và đoạn sau viết thường vẫn giữ riêng")
+    blocks = import_docx(B.to_bytes(doc), "noi.docx").plan.sections[0].blocks
+    assert [b.text for b in blocks] == [
+        "Nâng cao chất lượng",
+        "Tăng cường kiểm tra.",
+        "Đoạn kết thúc bằng dấu chấm.",
+        "và đoạn sau viết thường vẫn giữ riêng",
+    ]
