@@ -195,6 +195,30 @@ def _format(n: int, fmt: str) -> str:
     return str(n)
 
 
+def _parse_level(lvl: Any) -> tuple[int, _Level] | None:
+    try:
+        ilvl = int(lvl.get(_w("ilvl"), "0") or 0)
+    except ValueError:
+        return None
+    lv = _Level()
+    for tag, setter in (
+        ("start", lambda v: setattr(lv, "start", int(v))),
+        ("numFmt", lambda v: setattr(lv, "fmt", v)),
+        ("lvlText", lambda v: setattr(lv, "text", v)),
+        ("lvlRestart", lambda v: setattr(lv, "restart", int(v))),
+        ("pStyle", lambda v: setattr(lv, "pstyle", v)),
+    ):
+        el = lvl.find(_w(tag))
+        if el is not None and el.get(W_VAL) is not None:
+            try:
+                setter(el.get(W_VAL))
+            except ValueError:
+                pass
+    legal = lvl.find(_w("isLgl"))
+    lv.legal = legal is not None and legal.get(W_VAL, "1").lower() not in _FALSE
+    return ilvl, lv
+
+
 class _Numbering:
     """List labels computed like Word: one counter set per abstract list, levels restart."""
 
@@ -205,6 +229,7 @@ class _Numbering:
         self.nums: dict[str, tuple[str, dict[int, int]]] = {}
         self.counters: dict[str, dict[int, int]] = {}
         self.started: set[str] = set()
+        self.own_levels: dict[str, dict[int, _Level]] = {}
         if root is None:
             return
         link_of_style: dict[str, str] = {}
@@ -212,27 +237,9 @@ class _Numbering:
             aid = an.get(_w("abstractNumId"), "")
             levels: dict[int, _Level] = {}
             for lvl in an.iterfind(_w("lvl")):
-                try:
-                    ilvl = int(lvl.get(_w("ilvl"), "0") or 0)
-                except ValueError:
-                    continue
-                lv = _Level()
-                for tag, setter in (
-                    ("start", lambda v, lv=lv: setattr(lv, "start", int(v))),
-                    ("numFmt", lambda v, lv=lv: setattr(lv, "fmt", v)),
-                    ("lvlText", lambda v, lv=lv: setattr(lv, "text", v)),
-                    ("lvlRestart", lambda v, lv=lv: setattr(lv, "restart", int(v))),
-                    ("pStyle", lambda v, lv=lv: setattr(lv, "pstyle", v)),
-                ):
-                    el = lvl.find(_w(tag))
-                    if el is not None and el.get(W_VAL) is not None:
-                        try:
-                            setter(el.get(W_VAL))
-                        except ValueError:
-                            pass
-                legal = lvl.find(_w("isLgl"))
-                lv.legal = legal is not None and legal.get(W_VAL, "1").lower() not in _FALSE
-                levels[ilvl] = lv
+                parsed = _parse_level(lvl)
+                if parsed is not None:
+                    levels[parsed[0]] = parsed[1]
             self.abstracts[aid] = levels
             nsl = an.find(_w("numStyleLink"))
             if nsl is not None:
@@ -245,14 +252,22 @@ class _Numbering:
             an = num.find(_w("abstractNumId"))
             aid = an.get(W_VAL, "") if an is not None else ""
             overrides: dict[int, int] = {}
+            own: dict[int, _Level] = {}  # a level redefined for this list only
             for ov in num.iterfind(_w("lvlOverride")):
                 so = ov.find(_w("startOverride"))
-                if so is not None:
-                    try:
-                        overrides[int(ov.get(_w("ilvl"), "0"))] = int(so.get(W_VAL, "1"))
-                    except ValueError:
-                        pass
+                try:
+                    ov_ilvl = int(ov.get(_w("ilvl"), "0"))
+                    if so is not None:
+                        overrides[ov_ilvl] = int(so.get(W_VAL, "1"))
+                except ValueError:
+                    continue
+                lvl = ov.find(_w("lvl"))
+                parsed = _parse_level(lvl) if lvl is not None else None
+                if parsed is not None:
+                    own[ov_ilvl] = parsed[1]
+                    overrides.setdefault(ov_ilvl, parsed[1].start)
             self.nums[nid] = (aid, overrides)
+            self.own_levels[nid] = own
         # numStyleLink: the abstract list is defined by the one whose styleLink names the style
         for aid, sid in self.style_links.items():
             target = link_of_style.get(sid)
@@ -289,7 +304,7 @@ class _Numbering:
         aid = self._abstract(nid)
         if aid is None:
             return None
-        levels = self.abstracts[aid]
+        levels = {**self.abstracts[aid], **self.own_levels.get(nid, {})}
         lv = levels.get(ilvl)
         if lv is None:
             return None

@@ -818,3 +818,28 @@ def test_paragraph_starting_a_sentence_is_not_joined():
         "Đoạn kết thúc bằng dấu chấm.",
         "và đoạn sau viết thường vẫn giữ riêng",
     ]
+
+
+def test_level_redefined_in_lvl_override():
+    def build(doc):
+        par(doc, "I. NỘI DUNG", bold=True)
+        par(doc, "1. Công tác chung", bold=True)
+        nid = B.add_numbering(doc, "outline")
+        numbering = doc.part.numbering_part.element
+        num = numbering.xpath(f'./w:num[@w:numId="{nid}"]')[0]
+        num.append(
+            etree.fromstring(
+                f'<w:lvlOverride {NSDECL} w:ilvl="0"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+                '<w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%1)"/></w:lvl></w:lvlOverride>'
+            )
+        )
+        B.numbered(doc, "Ở trường mầm non", nid, 0)
+        B.numbered(doc, "Ở trường tiểu học", nid, 0)
+
+    plan = _numbered_doc(build)
+    assert [(p, s.title) for p, s in plan.iter_sections()] == [
+        ("I", "NỘI DUNG"),
+        ("I.1", "Công tác chung"),
+        ("I.1.a", "Ở trường mầm non"),
+        ("I.1.b", "Ở trường tiểu học"),
+    ]
