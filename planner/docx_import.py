@@ -1060,7 +1060,12 @@ def _para_item(b: _Builder, item: _Para, phase: str) -> str:
         return "closing"
     if phase == "bases":
         if _is_base(text):
-            b.bases.append(text)
+            # several Căn cứ typed in one paragraph with manual line breaks: one each
+            for line in text.split("\n"):
+                if line.strip() and (_is_base(line) or not b.bases):
+                    b.bases.append(line.strip())
+                elif line.strip():
+                    b.bases[-1] = f"{b.bases[-1]}\n{line.strip()}"
             return phase
         phase = "preamble"
     heading = _heading(text)

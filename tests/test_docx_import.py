@@ -843,3 +843,21 @@ def test_level_redefined_in_lvl_override():
         ("I.1.a", "Ở trường mầm non"),
         ("I.1.b", "Ở trường tiểu học"),
     ]
+
+
+def test_several_bases_in_one_paragraph():
+    doc = B.new_document()
+    _front(doc)
+    par(
+        doc,
+        "Căn cứ Kế hoạch số 1/KH-UBND;\nCăn cứ Công văn số 2/SGDĐT\ncủa Sở GDĐT;\nThực hiện Chỉ thị số 3/CT-TTg,",
+        italic=True,
+    )
+    par(doc, "Phòng GDĐT xây dựng kế hoạch như sau:")
+    plan = import_docx(B.to_bytes(doc), "can-cu.docx").plan
+    assert [b.text for b in plan.bases] == [
+        "Căn cứ Kế hoạch số 1/KH-UBND;",
+        "Căn cứ Công văn số 2/SGDĐT\ncủa Sở GDĐT;",
+        "Thực hiện Chỉ thị số 3/CT-TTg,",
+    ]
+    assert plan.preamble == ("Phòng GDĐT xây dựng kế hoạch như sau:",)
