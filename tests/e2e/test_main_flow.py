@@ -8,13 +8,16 @@ and check it against Nghị định 30. Each step is also checked in the store t
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import docx
 import pytest
 
+from planner.nd30 import check_docx
 from planner.storage import PlanStore
 from tests.e2e.helpers import (
     E2E,
@@ -161,3 +164,24 @@ def test_main_flow(server, page, request, readme_shots, tmp_path: Path) -> None:
         # Vega draws into a canvas or an svg once the chart has rendered.
         charts.first.locator("canvas, svg").first.wait_for()
         flow.shot("tien-do")
+
+    with flow.step("download-docx"):
+        go_to(page, "Xuất văn bản")
+        main.get_by_role("button", name="Tạo tệp Word").click()
+        settle(page)
+        with page.expect_download() as info:
+            main.get_by_role("button", name="Tải văn bản Word (.docx)").click()
+        download = info.value
+        name = download.suggested_filename
+        assert name.endswith(".docx"), name
+        target = tmp_path / name
+        download.save_as(target)
+        data = target.read_bytes()
+        assert data.startswith(b"PK")
+        flow.shot("xuat-van-ban")
+        findings = check_docx(data, name)
+        assert findings == [], [str(f) for f in findings]
+        # The downloaded document is the plan as edited in this run.
+        text = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+        assert ADDED_SENTENCE.strip() in text
+        assert "25-NQ/TW" in text
