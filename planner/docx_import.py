@@ -23,7 +23,7 @@ from typing import Any
 
 from planner.docx_safety import open_docx
 from planner.errors import DocxImportError
-from planner.model import MAX_SECTION_DEPTH, Base, Block, Meta, Plan, Section, Signer
+from planner.model import MAX_SECTION_DEPTH, Base, Block, Meta, Plan, Section, Signer, Task
 from planner.text import clean_line, clean_text
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -928,6 +928,13 @@ class _Builder:
         else:
             self.warn("Không tìm thấy năm của kế hoạch (trong trích yếu hoặc ngày ban hành).")
         signer = self.signer()
+        sections = [sec.build() for sec in self.roots]
+        tasks = _schedule_tasks(sections)
+        if tasks:
+            self.warn(
+                f"Bảng “Tiến độ thực hiện” đã được đọc thành {len(tasks)} công việc "
+                "(xem ở trang Tiến độ)."
+            )
         return Plan(
             meta=Meta(
                 parent_authority=parent,
@@ -942,11 +949,74 @@ class _Builder:
             ),
             bases=tuple(Base(b) for b in self.bases),
             preamble=tuple(self.preamble),
-            sections=tuple(s.build() for s in self.roots),
+            sections=tuple(sections),
             closing=tuple(self.closing),
             recipients=tuple(self.recipients),
             signer=signer,
+            tasks=tuple(tasks),
         )
+
+
+_SCHEDULE_COLUMNS = ("THOI GIAN", "NOI DUNG", "CHU TRI", "PHOI HOP")
+_RE_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def _schedule_tasks(sections: list[Section]) -> list[Task]:
+    """The *Tiến độ thực hiện* section (a table Thời gian | Nội dung | Chủ trì | Phối hợp and
+    nothing else, as the exporter writes it) becomes the plan's tasks; the section is removed
+    from `sections` only when every row could be read."""
+    for i, sec in enumerate(sections):
+        if _fold(sec.title) != "TIEN DO THUC HIEN" or sec.children or len(sec.blocks) != 1:
+            continue
+        table = sec.blocks[0]
+        if table.kind != "table" or len(table.rows) < 2 or len(table.rows[0]) != 4:
+            continue
+        header = [_fold(c) for c in table.rows[0]]
+        if not all(
+            h.startswith(c) or c in h for h, c in zip(header, _SCHEDULE_COLUMNS, strict=True)
+        ):
+            continue
+        tasks = []
+        for n, row in enumerate(table.rows[1:], start=1):
+            if len(row) != 4 or not row[1].strip():
+                return []
+            start, due = _schedule_dates(row[0])
+            if start and due and due < start:
+                return []
+            support = tuple(x.strip() for x in re.split(r"[;\n]", row[3]) if x.strip())
+            tasks.append(
+                Task(
+                    id=f"t{n}",
+                    title=_one_line(row[1]),
+                    lead=_one_line(row[2]),
+                    support=support,
+                    start=start,
+                    due=due,
+                )
+            )
+        del sections[i]
+        return tasks
+    return []
+
+
+def _schedule_dates(cell: str) -> tuple[date | None, date | None]:
+    """Dates of a Thời gian cell: `d/m/y - d/m/y`, `Trước ngày d/m/y`, `Từ ngày d/m/y`, `d/m/y`."""
+    found = []
+    for m in _RE_DMY.finditer(cell):
+        try:
+            found.append(date(int(m.group(3)), int(m.group(2)), int(m.group(1))))
+        except ValueError:
+            return None, None
+    folded = _fold(cell)
+    if len(found) == 2:
+        return found[0], found[1]
+    if len(found) == 1:
+        if folded.startswith("TRUOC"):
+            return None, found[0]
+        if folded.startswith("TU "):
+            return found[0], None
+        return found[0], found[0]
+    return None, None
 
 
 def _read(items: list[_Item], name: str) -> _Builder:

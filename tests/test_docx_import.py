@@ -861,3 +861,22 @@ def test_several_bases_in_one_paragraph():
         "Thực hiện Chỉ thị số 3/CT-TTg,",
     ]
     assert plan.preamble == ("Phòng GDĐT xây dựng kế hoạch như sau:",)
+
+
+def test_schedule_table_that_cannot_be_read_stays_a_section(sample):
+    from planner.model import Block, Section
+
+    rows = (
+        ("Thời gian", "Nội dung công việc", "Đơn vị chủ trì", "Đơn vị phối hợp"),
+        ("32/13/2021", "Kiểm tra", "Phòng GDĐT", ""),
+    )
+    plan = replace(
+        sample,
+        sections=(
+            *sample.sections,
+            Section("IV", "TIẾN ĐỘ THỰC HIỆN", (Block("table", "", rows),)),
+        ),
+    )
+    result = import_docx(B.plan_docx(plan), "tien-do.docx")
+    assert result.plan.tasks == ()
+    assert result.plan.sections[-1].blocks[0].rows == rows

@@ -14,7 +14,7 @@ import pytest
 
 from planner.docx_export import basis_lines, export_docx, recipient_lines
 from planner.docx_import import import_docx
-from planner.model import Base, Block, Plan, Section, Signer, plan_to_dict
+from planner.model import Base, Block, Plan, Section, Signer, Task, plan_to_dict
 from tests import docx_builders as B
 
 TODAY = date(2021, 3, 15)
@@ -107,3 +107,31 @@ def test_long_agency_names_roundtrip(parent, authority):
     plan = replace(plan, meta=replace(plan.meta, parent_authority=parent, authority=authority))
     got, _ = roundtrip(plan)
     assert (got.meta.parent_authority, got.meta.authority) == (parent, authority)
+
+
+def test_schedule_table_comes_back_as_tasks():
+    from planner.tasks import schedule_rows
+
+    plan = B.sample_plan()
+    tasks = (
+        Task(
+            "t1",
+            "Tổ chức kiểm tra",
+            "Phòng GDĐT",
+            ("Các trường",),
+            date(2021, 3, 1),
+            date(2021, 3, 31),
+        ),
+        Task("t2", "Báo cáo cuối năm", "Các trường", (), None, date(2021, 11, 25)),
+        Task(
+            "t3", "Tuyên truyền thường xuyên", "Phòng GDĐT", ("Các trường", "Công đoàn"), None, None
+        ),
+        Task("t4", "Hội nghị sơ kết", "Phòng GDĐT", (), date(2021, 6, 15), None),
+    )
+    plan = replace(plan, tasks=tasks)
+    data = export_docx(plan, today=TODAY, schedule_rows=schedule_rows(plan))
+    result = import_docx(data, "tien-do.docx")
+    got = {(t.title, t.lead, t.support, t.start, t.due) for t in result.plan.tasks}
+    assert got == {(t.title, t.lead, t.support, t.start, t.due) for t in tasks}
+    assert_same(result.plan, as_exported(plan))  # no extra "TIẾN ĐỘ" section
+    assert any("Tiến độ thực hiện" in w for w in result.warnings)
