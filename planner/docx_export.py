@@ -37,6 +37,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Twips
+from docx.text.paragraph import Paragraph
 
 from planner.docx_xml import (
     A4_W,
@@ -258,28 +259,49 @@ def _load_template(template: bytes | None) -> Any:
 
 
 class _Writer:
+    """Builds paragraphs as lxml elements directly (python-docx's add_paragraph looks the
+    style up and scans the body on every call, which is quadratic on long plans)."""
+
     def __init__(self, doc: Any) -> None:
         self.doc = doc
         self.styles = {key: doc.styles[name] for key, name in STYLE.items()}
+        self.style_ids = {key: style.style_id for key, style in self.styles.items()}
+        self.sect_pr = doc.element.body.find(qn("w:sectPr"))
 
     # -- paragraphs
 
-    def para(self, container: Any, key: str, text: str = "") -> Any:
-        p = container.add_paragraph(style=self.styles[key])
+    def _p(self, key: str, text: str) -> Any:
+        p = OxmlElement("w:p")
+        ppr = OxmlElement("w:pPr")
+        ps = OxmlElement("w:pStyle")
+        ps.set(qn("w:val"), self.style_ids[key])
+        ppr.append(ps)
+        p.append(ppr)
         if text:
-            p.add_run(text)
+            p.append(_run(text))
         return p
+
+    def para(self, container: Any, key: str, text: str = "") -> Any:
+        p = self._p(key, text)
+        if container is self.doc:
+            if self.sect_pr is not None:
+                self.sect_pr.addprevious(p)
+            else:
+                self.doc.element.body.append(p)
+        else:
+            container._element.append(p)
+        return Paragraph(p, container)
 
     def first_para(self, cell: Any, key: str, text: str = "") -> Any:
         """The cell's own blank first paragraph if still untouched, else a new one."""
-        paras = cell.paragraphs
-        p = paras[0]
-        if len(paras) > 1 or p._p.pPr is not None or p.runs:
+        paras = cell._tc.findall(qn("w:p"))
+        first = paras[0] if paras else None
+        if first is None or len(paras) > 1 or len(first):
             return self.para(cell, key, text)
-        p.style = self.styles[key]
-        if text:
-            p.add_run(text)
-        return p
+        new = self._p(key, text)
+        first.addprevious(new)
+        first.getparent().remove(first)
+        return Paragraph(new, cell)
 
     def lines_para(self, container: Any, key: str, lines: Sequence[str], first: bool) -> Any:
         p = self.first_para(container, key) if first else self.para(container, key)
@@ -340,6 +362,20 @@ _TBL_PR_ORDER = (
     "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc "
     "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook"
 ).split()
+
+
+def _run(text: str) -> Any:
+    """A w:r holding `text` (tabs as w:tab; spaces kept)."""
+    r = OxmlElement("w:r")
+    for i, piece in enumerate(text.split("\t")):
+        if i:
+            r.append(OxmlElement("w:tab"))
+        if piece:
+            t = OxmlElement("w:t")
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            t.text = piece
+            r.append(t)
+    return r
 
 
 def _set_tbl_child(tbl_pr: Any, child: Any) -> None:
