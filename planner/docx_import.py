@@ -980,7 +980,10 @@ def _schedule_tasks(sections: list[Section]) -> list[Task]:
         for n, row in enumerate(table.rows[1:], start=1):
             if len(row) != 4 or not row[1].strip():
                 return []
-            start, due = _schedule_dates(row[0])
+            try:
+                start, due = _schedule_dates(row[0])
+            except ValueError:  # a date that is not a real day: keep the table as it is
+                return []
             if start and due and due < start:
                 return []
             support = tuple(x.strip() for x in re.split(r"[;\n]", row[3]) if x.strip())
@@ -1000,14 +1003,14 @@ def _schedule_tasks(sections: list[Section]) -> list[Task]:
 
 
 def _schedule_dates(cell: str) -> tuple[date | None, date | None]:
-    """Dates of a Thời gian cell: `d/m/y - d/m/y`, `Trước ngày d/m/y`, `Từ ngày d/m/y`, `d/m/y`."""
-    found = []
-    for m in _RE_DMY.finditer(cell):
-        try:
-            found.append(date(int(m.group(3)), int(m.group(2)), int(m.group(1))))
-        except ValueError:
-            return None, None
+    """Dates of a Thời gian cell: `d/m/y - d/m/y`, `Trước ngày d/m/y`, `Từ ngày d/m/y`, `d/m/y`
+    or none (`Thường xuyên`, `Cả năm`); ValueError for anything else with digits."""
+    found = [
+        date(int(m.group(3)), int(m.group(2)), int(m.group(1))) for m in _RE_DMY.finditer(cell)
+    ]
     folded = _fold(cell)
+    if len(found) > 2 or (not found and re.search(r"\d", cell)):
+        raise ValueError(cell)
     if len(found) == 2:
         return found[0], found[1]
     if len(found) == 1:
