@@ -158,7 +158,7 @@ def timeline_chart(
     chosen = _gantt_order(tasks, today)[:max_rows]
     # keep the schedule readable: shown rows in time order
     chosen.sort(key=lambda t: (t.start or year_start, t.due or year_end))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i, t in enumerate(chosen, start=1):
         start = t.start or min(year_start, t.due or year_start)
         due = t.due or max(year_end, start)
@@ -271,7 +271,7 @@ def progress_by_unit_chart(tasks: Sequence[Task], today: date) -> Any:
     groups: dict[str, list[Task]] = defaultdict(list)
     for t in live:
         groups[t.lead or "(chưa ghi đơn vị)"].append(t)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for unit, ts in groups.items():
         mean = sum(t.progress for t in ts) / len(ts)
         rows.append(
@@ -470,7 +470,7 @@ def comparison_chart(plan: Plan, previous: Plan) -> Any:
     keys = list(now) + [k for k in before if k not in now]
     if not keys:
         return empty_chart(title, "Cả hai kế hoạch chưa có mục nào để so sánh.")
-    rows = []
+    rows: list[dict[str, Any]] = []
     order = []
     for k in keys:
         label = (now.get(k) or before[k])[0]
