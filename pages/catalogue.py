@@ -82,6 +82,11 @@ def _go(section: str) -> None:
     st.session_state[K + "pending"] = section
 
 
+def _source_text(source: str) -> str:
+    """The row's source for people (the shipped rows name "official publication")."""
+    return source.replace("official publication", "văn bản công bố chính thức") or "—"
+
+
 def _date_text(d: Directive) -> str:
     return citation_date(d.issued) if d.issued else "chưa rõ"
 
@@ -238,7 +243,7 @@ def detail(catalogue: Catalogue, d: Directive, stored) -> None:  # type: ignore[
             facts["Cách ghi khác"] = "; ".join(d.aliases)
         if d.topics:
             facts["Chủ đề"] = "; ".join(d.topics)
-        facts["Nguồn thông tin"] = d.source or "—"
+        facts["Nguồn thông tin"] = _source_text(d.source)
         st.markdown("\n".join(f"- **{k}:** {v}" for k, v in facts.items()))
         _links(catalogue, "Được thay thế bởi", [x for x in [catalogue.replaced_by(d)] if x], "rb")
         _links(catalogue, "Thay thế cho", catalogue.replaces(d), "rp")

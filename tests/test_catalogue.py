@@ -215,7 +215,7 @@ def test_unknown_dates_stay_empty() -> None:
     for ident in ("ctph-1122-ubnd-bdv", "kh-4760-ubnd"):
         d = CATALOGUE.get(ident)
         assert d is not None and d.issued is None
-        assert "date" in d.source and "not given" in d.source
+        assert "ngày ban hành" in d.source and "để trống" in d.source
 
 
 def test_known_dates_of_the_seed_without_dates() -> None:
