@@ -778,29 +778,53 @@ class DiffSegment:
 _TOKEN = re.compile(r"\s+|[^\s]+")
 
 
+MAX_WORD_DIFF_TOKENS = 6000  # above this, a changed stretch is shown as removed + added
+
+
 def word_diff(old: str, new: str) -> tuple[DiffSegment, ...]:
     """A word-level diff from `old` to `new`; joining the equal+delete parts gives `old`,
-    the equal+insert parts give `new`."""
-    a = _TOKEN.findall(old)
-    b = _TOKEN.findall(new)
+    the equal+insert parts give `new`.
+
+    Lines are matched first and words only inside changed lines, so a whole plan (tens of
+    thousands of words) is compared in milliseconds rather than minutes.
+    """
     out: list[DiffSegment] = []
-
-    def push(op: str, text: str) -> None:
-        if not text:
-            return
-        if out and out[-1].op == op:
-            out[-1] = DiffSegment(op, out[-1].text + text)
-        else:
-            out.append(DiffSegment(op, text))
-
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    a_lines = old.splitlines(keepends=True)
+    b_lines = new.splitlines(keepends=True)
+    matcher = difflib.SequenceMatcher(None, a_lines, b_lines, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            push("equal", "".join(a[i1:i2]))
+            _push(out, "equal", "".join(a_lines[i1:i2]))
         else:
-            push("delete", "".join(a[i1:i2]))
-            push("insert", "".join(b[j1:j2]))
+            _words(out, "".join(a_lines[i1:i2]), "".join(b_lines[j1:j2]))
     return tuple(out)
+
+
+def _push(out: list[DiffSegment], op: str, text: str) -> None:
+    if not text:
+        return
+    if out and out[-1].op == op:
+        out[-1] = DiffSegment(op, out[-1].text + text)
+    else:
+        out.append(DiffSegment(op, text))
+
+
+def _words(out: list[DiffSegment], old: str, new: str) -> None:
+    a = _TOKEN.findall(old)
+    b = _TOKEN.findall(new)
+    if not a or not b or len(a) + len(b) > MAX_WORD_DIFF_TOKENS:
+        _push(out, "delete", old)
+        _push(out, "insert", new)
+        return
+    # Long stretches let difflib treat very common tokens (spaces, "các") as junk: the diff is
+    # a little coarser but stays fast on a whole rewritten section.
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=len(a) + len(b) > 800)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            _push(out, "equal", "".join(a[i1:i2]))
+        else:
+            _push(out, "delete", "".join(a[i1:i2]))
+            _push(out, "insert", "".join(b[j1:j2]))
 
 
 _MARKS = {"dash": "- ", "plus": "+ "}

@@ -298,3 +298,17 @@ def test_change_kind_keeps_text(sample):
     b = pe.section_at(p, "I").blocks[0]
     assert b.kind == "dash" and b.text == "A | B\n1 | 2" and b.rows == ()
     assert pe.change_kind(p, "I", 0, "dash") is p
+
+
+def test_word_diff_of_whole_plans_matches_lines_first(sample):
+    """Whole-plan diffs (version history) compare lines first, then words in changed lines."""
+    big = replace(sample, sections=sample.sections * 30)
+    shorter = pe.delete_section(big, (4,), renumber=False)
+    changed = pe.set_block(shorter, (0,), 1, text="Đoạn viết lại.")
+    old, new = pe.plan_text(big), pe.plan_text(changed)
+    segs = pe.word_diff(old, new)
+    assert "".join(s.text for s in segs if s.op != "insert") == old
+    assert "".join(s.text for s in segs if s.op != "delete") == new
+    assert [s.text.strip() for s in segs if s.op == "insert"] == ["Đoạn", "viết", "lại."]
+    removed, added = pe.diff_counts(segs)
+    assert added == 3 and removed > 100
