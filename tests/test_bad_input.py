@@ -352,3 +352,135 @@ def test_home_plan_upload_refuses_with_a_message_and_saves_nothing(
     at.run()
     assert not at.exception
     assert any("Đang mở" in s.value for s in at.success)
+
+
+def _snapshot(db: Path) -> tuple[int, int, int]:
+    """Plans, versions and user catalogue rows in the store: what an upload could half-save."""
+    import sqlite3
+
+    with sqlite3.connect(db) as con:
+        return (
+            con.execute("SELECT COUNT(*) FROM plans").fetchone()[0],
+            con.execute("SELECT COUNT(*) FROM plan_versions").fetchone()[0],
+            con.execute("SELECT COUNT(*) FROM user_directives").fetchone()[0],
+        )
+
+
+def _opened_app():  # type: ignore[no-untyped-def]
+    at = make_app().run()
+    next(b for b in at.button if b.label == "Mở kế hoạch mẫu 2020").click().run()
+    assert not at.exception
+    return at
+
+
+def _bad_bytes(name: str, tmp: Path) -> bytes:
+    generated = {
+        "big-zip-bomb.docx": lambda: make_bad.zip_bomb(150),
+        "catalogue-big-field.csv": make_bad.big_field_csv,
+    }
+    return generated[name]() if name in generated else (BAD / name).read_bytes()
+
+
+def _upload_each(at, key: str, files: list[tuple[str, str]], db: Path, tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    """Upload each (fixture, name shown to the app) through the widget `key`; every one must
+    give one Vietnamese st.error naming the file, no exception, and change nothing stored."""
+    before = _snapshot(db)
+    for fixture, shown in files:
+        at.file_uploader(key=key).set_value(
+            (shown, _bad_bytes(fixture, tmp), "application/octet-stream")
+        ).run()
+        assert not at.exception, (fixture, [e.value for e in at.exception])
+        errors = _errors(at)
+        assert len(errors) == 1, (fixture, errors)
+        assert shown in errors[0], (fixture, errors[0])
+        assert VIETNAMESE & set(errors[0].lower()), (fixture, errors[0])
+        assert _snapshot(db) == before, f"{fixture}: something was saved"
+    at.file_uploader(key=key).set_value(None).run()
+    assert not at.exception
+
+
+WORD_UPLOADS = [n for n in DOCX_FILES if n != "oversize.docx"]  # Streamlit's limit is 25 MB
+
+
+def test_new_year_docx_upload_refuses_every_bad_word_file(app_env: Path, tmp_path: Path) -> None:
+    at = _opened_app()
+    at.radio(key="newyear.source").set_value("docx").run()
+    files = [(n, n if n.endswith(".docx") else n + ".docx") for n in WORD_UPLOADS]
+    _upload_each(at, "newyear.docx", files, app_env, tmp_path)
+
+
+def test_export_check_refuses_every_bad_word_file(app_env: Path, tmp_path: Path) -> None:
+    at = _opened_app()
+    at.switch_page("pages/export.py").run()
+    assert not at.exception
+    files = [(n, n if n.endswith(".docx") else n + ".docx") for n in WORD_UPLOADS]
+    _upload_each(at, "export.check", files, app_env, tmp_path)
+
+
+def test_catalogue_import_refuses_unreadable_files(app_env: Path, tmp_path: Path) -> None:
+    at = _opened_app()
+    at.switch_page("pages/catalogue.py")
+    at.session_state["catalogue.section"] = "import"
+    at.run()
+    assert not at.exception
+    files = [
+        ("catalogue-empty.csv", "danh-muc-trong.csv"),
+        ("catalogue-random.csv", "danh-muc-ngau-nhien.csv"),
+        ("catalogue-big-field.csv", "danh-muc-o-2MB.csv"),
+        ("zip-bomb.docx", "danh-muc-bom-nen.xlsx"),  # a zip bomb named .xlsx
+        ("spreadsheet.docx", "danh-muc-hong.xlsx"),  # a zip with a bare workbook part
+        ("legacy.doc", "danh-muc-cu.xls.csv"),
+    ]
+    _upload_each(at, "catalogue.import.file", files, app_env, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "catalogue-missing-columns.csv",
+        "catalogue-impossible-dates.csv",
+        "catalogue-formula.csv",
+        "catalogue-duplicates.csv",
+    ],
+)
+def test_catalogue_import_blocks_bad_rows_and_saves_nothing_unasked(
+    app_env: Path, name: str
+) -> None:
+    """A readable file with bad rows: they are shown as errors and never imported."""
+    from planner.catalogue_store import user_directives
+    from planner.storage import PlanStore
+
+    at = _opened_app()
+    at.switch_page("pages/catalogue.py")
+    at.session_state["catalogue.section"] = "import"
+    at.run()
+    before = _snapshot(app_env)
+    at.file_uploader(key="catalogue.import.file").set_value(
+        (name, (BAD / name).read_bytes(), "text/csv")
+    ).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _snapshot(app_env) == before  # nothing saved by the upload itself
+    go = [b for b in at.button if b.key == "catalogue.import.go"]
+    if name != "catalogue-duplicates.csv":
+        assert _errors(at), "rows with problems must be reported"
+    if go:
+        go[0].click().run()
+        assert not at.exception
+    saved = user_directives(PlanStore(app_env))
+    for d in saved:  # whatever was imported is a clean row: no formula id, no impossible date
+        assert not d.id.startswith(("=", "+", "-", "@"))
+    assert len({d.id for d in saved}) == len(saved)
+
+
+def test_progress_report_import_refuses_unreadable_files(app_env: Path, tmp_path: Path) -> None:
+    at = _opened_app()
+    at.switch_page("pages/progress.py").run()
+    assert not at.exception
+    files = [
+        ("catalogue-empty.csv", "bao-cao-trong.csv"),
+        ("catalogue-random.csv", "bao-cao-ngau-nhien.csv"),
+        ("zip-bomb.docx", "bao-cao-bom-nen.xlsx"),
+        ("renamed.docx", "bao-cao.xlsx"),
+        ("legacy.doc", "bao-cao-cu.csv"),
+    ]
+    _upload_each(at, "progress.report.0", files, app_env, tmp_path)
