@@ -46,6 +46,7 @@ from planner.docx_xml import (
     add_page_field,
     clamp_margins,
     deterministic_zip,
+    insert_ppr_child,
     setup_section,
 )
 from planner.errors import ExportError, InputFileError
@@ -267,6 +268,7 @@ class _Writer:
         self.styles = {key: doc.styles[name] for key, name in STYLE.items()}
         self.style_ids = {key: style.style_id for key, style in self.styles.items()}
         self.sect_pr = doc.element.body.find(qn("w:sectPr"))
+        self.after_table = False  # the next body paragraph gets 6 pt before it
 
     # -- paragraphs
 
@@ -284,6 +286,11 @@ class _Writer:
     def para(self, container: Any, key: str, text: str = "") -> Any:
         p = self._p(key, text)
         if container is self.doc:
+            if self.after_table:
+                spacing = OxmlElement("w:spacing")
+                spacing.set(qn("w:before"), "120")
+                insert_ppr_child(p[0], spacing)
+                self.after_table = False
             if self.sect_pr is not None:
                 self.sect_pr.addprevious(p)
             else:
@@ -487,6 +494,7 @@ def _data_table(w: _Writer, rows: list[list[str]], widths: Sequence[int] | None)
         base = TEXT_WIDTH // ncols
         widths = [base] * (ncols - 1) + [TEXT_WIDTH - base * (ncols - 1)]
     t = w.table(widths, len(rows), borders=True)
+    w.after_table = True
     for i, (row, values) in enumerate(zip(t.rows, rows, strict=True)):
         if i == 0:
             _repeat_header(row)
