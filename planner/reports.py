@@ -255,7 +255,7 @@ def _parse_row(values: Sequence[Any], cols: dict[str, int], row: int, name: str)
             )
     if status is None and progress is None and not errors:
         errors.append(f"{where}: cần ghi trạng thái hoặc tỷ lệ hoàn thành.")
-    if status is None and progress is not None:
+    if status is None and progress is not None and not raw_status:
         status = "done" if progress == 100 else ("in_progress" if progress > 0 else "planned")
     if progress is None and status == "done":
         progress = 100
@@ -289,9 +289,12 @@ def _rows_from_table(table: list[list[Any]], name: str, first_row: int = 1) -> R
     cols = _find_columns(table[header_at])
     _require(cols, name, f" (dòng tiêu đề {header_at + first_row})")
     rows = []
+    filled = [k for k in ("unit", "status", "progress", "date", "note") if k in cols]
     for i, values in enumerate(table[header_at + 1 :], start=header_at + 1 + first_row):
         if not any(_text(v) for v in values):
             continue
+        if not any(_text(_cell(values, cols, k)) for k in filled):
+            continue  # a template row the unit left blank: nothing reported on that task
         rows.append(_parse_row(values, cols, i, name))
         if len(rows) > MAX_ROWS:
             raise ReportError(f"Tệp {name} có quá nhiều dòng (tối đa {MAX_ROWS}).")
@@ -380,12 +383,30 @@ def read_report(data: bytes, name: str) -> ReportFile:
 # ---------------------------------------------------------------- matching
 
 
+_UNIT_WORDS = {
+    "gddt": "giao duc va dao tao",
+    "gd&dt": "giao duc va dao tao",
+    "gd-dt": "giao duc va dao tao",
+    "pgddt": "phong giao duc va dao tao",
+    "th": "tieu hoc",
+    "thcs": "trung hoc co so",
+    "thpt": "trung hoc pho thong",
+    "mn": "mam non",
+    "mg": "mau giao",
+}
+
+
+def _unit_key(name: str) -> str:
+    """Folded unit name with the usual abbreviations spelt out (Phòng GDĐT, Trường TH…)."""
+    return " ".join(_UNIT_WORDS.get(w, w) for w in fold(name).split())
+
+
 def _unit_matches(unit: str, task: Task) -> bool:
     from rapidfuzz import fuzz
 
-    u = fold(unit)
+    u = _unit_key(unit)
     for name in (task.lead, *task.support):
-        n = fold(name)
+        n = _unit_key(name)
         if not n:
             continue
         if u == n or fuzz.token_set_ratio(u, n) >= 85:

@@ -275,6 +275,7 @@ def test_templates_round_trip() -> None:
     rep = read_report(buf.getvalue(), "mau.xlsx")
     filled = rep.valid_rows
     assert [r.task_id for r in filled] == ["t2"]
+    assert len(rep.rows) == 1  # rows the school left blank are not errors
     (c,) = [c for c in match_reports(plan, rep) if c.matched]
     assert (c.task_id, c.how, c.new_progress) == ("t2", "mã", 30)
 
@@ -283,3 +284,15 @@ def test_templates_round_trip() -> None:
     text = csv_bytes.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("Mã công việc,Nội dung công việc,Đơn vị chủ trì")
     assert "25/11/2021" in text
+
+
+def test_unit_abbreviations_and_unknown_status_not_guessed() -> None:
+    rows = [
+        "Phòng GDĐT,Đẩy mạnh công tác tuyên truyền về công tác dân vận,Đang thực hiện,30,,",
+        "Trường TH Phú Hòa,Báo cáo cuối năm về Phòng GDĐT,Đang làm dở,50,,",
+    ]
+    rep = read_report(_csv(rows).encode("utf-8"), "w.csv")
+    first, second = match_reports(_plan(), rep)
+    assert first.task_id == "t1" and first.message == ""  # GDĐT = Giáo dục và Đào tạo
+    assert second.row.status is None  # an unknown status is reported, never guessed
+    assert "Đang làm dở" in second.row.errors[0]
