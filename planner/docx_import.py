@@ -1,10 +1,9 @@
 """Last year's plan from Word: a .docx as staff really make it → plan format v1.
 
 The file is first checked by `planner.docx_safety` (nothing hostile reaches a parser), then
-opened with python-docx only to reach its parts. The body is read from the XML directly:
-python-docx's `.text` skips text inside smart tags, content controls, tracked insertions,
-hyperlinks and simple fields, and knows nothing of Word's automatic numbering, so this module
-walks every `w:t` itself and computes list labels from numbering.xml the way Word counts them.
+opened with python-docx only to reach its parts. `planner.docx_body` reads the body from the
+XML itself (every `w:t`, whatever wraps it) and puts in front of each numbered paragraph the
+label Word shows, computed from numbering.xml by `planner.docx_numbering`.
 
 The reader is a small state machine over the body's paragraphs and tables:
 header → `KẾ HOẠCH` + trích yếu → Căn cứ → preamble → sections → closing → Nơi nhận + signer.
@@ -16,531 +15,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
 
+from planner.docx_body import Item, Para, Table, read_body
+from planner.docx_numbering import format_number
 from planner.docx_safety import open_docx
 from planner.errors import DocxImportError
 from planner.model import MAX_SECTION_DEPTH, Base, Block, Meta, Plan, Section, Signer, Task
-from planner.text import clean_line, clean_text
-
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-
-
-def _w(tag: str) -> str:
-    return f"{{{W_NS}}}{tag}"
-
-
-W_VAL = _w("val")
-T_P, T_TBL, T_TR, T_TC, T_SDT, T_SDT_CONTENT, T_CUSTOM_XML = (
-    _w("p"),
-    _w("tbl"),
-    _w("tr"),
-    _w("tc"),
-    _w("sdt"),
-    _w("sdtContent"),
-    _w("customXml"),
-)
-T_T, T_TAB, T_BR, T_CR, T_NBH, T_SH, T_SYM, T_R = (
-    _w("t"),
-    _w("tab"),
-    _w("br"),
-    _w("cr"),
-    _w("noBreakHyphen"),
-    _w("softHyphen"),
-    _w("sym"),
-    _w("r"),
-)
-_TEXT_TAGS = (T_T, T_TAB, T_BR, T_CR, T_NBH, T_SH, T_SYM, T_P)
-_FALSE = ("0", "false", "off", "none")
-MAX_LIST_VALUE = 32767  # Word's own limit for a list number
+from planner.text import clean_line
 
 
 @dataclass(frozen=True)
 class ImportResult:
     plan: Plan
     warnings: tuple[str, ...] = ()
-
-
-# ---------------------------------------------------------------- styles
-
-
-@dataclass
-class _Style:
-    based_on: str | None = None
-    bold: bool | None = None
-    center: bool | None = None
-    num: tuple[str, str | None] | None = None  # (numId, ilvl or None)
-    heading: int | None = None  # 1-based outline level
-
-
-class _Styles:
-    def __init__(self, root: Any) -> None:
-        self.by_id: dict[str, _Style] = {}
-        self.default_para: str | None = None
-        self.default_bold = False
-        if root is None:
-            return
-        for b in root.iterfind(f"{_w('docDefaults')}/{_w('rPrDefault')}/{_w('rPr')}/{_w('b')}"):
-            self.default_bold = b.get(W_VAL, "1").lower() not in _FALSE
-        for st in root.iterfind(_w("style")):
-            sid = st.get(_w("styleId"))
-            if not sid:
-                continue
-            s = _Style()
-            el = st.find(_w("basedOn"))
-            if el is not None:
-                s.based_on = el.get(W_VAL)
-            b = st.find(f"{_w('rPr')}/{_w('b')}")
-            if b is not None:
-                s.bold = b.get(W_VAL, "1").lower() not in _FALSE
-            ppr = st.find(_w("pPr"))
-            if ppr is not None:
-                jc = ppr.find(_w("jc"))
-                if jc is not None:
-                    s.center = jc.get(W_VAL) == "center"
-                npr = ppr.find(_w("numPr"))
-                if npr is not None:
-                    nid = npr.find(_w("numId"))
-                    ilvl = npr.find(_w("ilvl"))
-                    if nid is not None:
-                        s.num = (nid.get(W_VAL, "0"), None if ilvl is None else ilvl.get(W_VAL))
-                ol = ppr.find(_w("outlineLvl"))
-                if ol is not None and (ol.get(W_VAL) or "").isdecimal() and int(ol.get(W_VAL)) < 9:
-                    s.heading = int(ol.get(W_VAL)) + 1
-            name_el = st.find(_w("name"))
-            name = (name_el.get(W_VAL, "") if name_el is not None else "").lower()
-            m = re.fullmatch(r"heading\s*([1-9])", name)
-            if m:
-                s.heading = int(m.group(1))
-            self.by_id[sid] = s
-            if st.get(_w("type")) == "paragraph" and st.get(_w("default")) in ("1", "true"):
-                self.default_para = sid
-
-    def _chain(self, sid: str | None) -> Iterator[_Style]:
-        seen: set[str] = set()
-        while sid and sid not in seen and sid in self.by_id:
-            seen.add(sid)
-            s = self.by_id[sid]
-            yield s
-            sid = s.based_on
-
-    def get(self, sid: str | None, attr: str) -> Any:
-        for s in self._chain(sid):
-            v = getattr(s, attr)
-            if v is not None:
-                return v
-        return None
-
-
-# ---------------------------------------------------------------- numbering
-
-
-@dataclass
-class _Level:
-    start: int = 1
-    fmt: str = "decimal"
-    text: str = "%1."
-    legal: bool = False
-    restart: int | None = None
-    pstyle: str | None = None
-
-
-def _roman(n: int) -> str:
-    out = []
-    for value, sym in (
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ):
-        while n >= value:
-            out.append(sym)
-            n -= value
-    return "".join(out)
-
-
-def _letters(n: int) -> str:
-    # Word: a..z, then aa..zz, aaa..
-    n = max(n, 1)
-    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
-
-
-def _format(n: int, fmt: str) -> str:
-    n = max(0, min(n, MAX_LIST_VALUE))  # a hostile start value cannot blow a label up
-    if fmt == "upperRoman":
-        return _roman(n)
-    if fmt == "lowerRoman":
-        return _roman(n).lower()
-    if fmt == "upperLetter":
-        return _letters(n).upper()
-    if fmt == "lowerLetter":
-        return _letters(n)
-    if fmt == "decimalZero":
-        return f"{n:02d}"
-    if fmt in ("none", "bullet"):
-        return ""
-    return str(n)
-
-
-def _parse_level(lvl: Any) -> tuple[int, _Level] | None:
-    try:
-        ilvl = int(lvl.get(_w("ilvl"), "0") or 0)
-    except ValueError:
-        return None
-    lv = _Level()
-    for tag, setter in (
-        ("start", lambda v: setattr(lv, "start", int(v))),
-        ("numFmt", lambda v: setattr(lv, "fmt", v)),
-        ("lvlText", lambda v: setattr(lv, "text", v)),
-        ("lvlRestart", lambda v: setattr(lv, "restart", int(v))),
-        ("pStyle", lambda v: setattr(lv, "pstyle", v)),
-    ):
-        el = lvl.find(_w(tag))
-        if el is not None and el.get(W_VAL) is not None:
-            try:
-                setter(el.get(W_VAL))
-            except ValueError:
-                pass
-    legal = lvl.find(_w("isLgl"))
-    lv.legal = legal is not None and legal.get(W_VAL, "1").lower() not in _FALSE
-    return ilvl, lv
-
-
-class _Numbering:
-    """List labels computed like Word: one counter set per abstract list, levels restart."""
-
-    def __init__(self, root: Any, styles: _Styles) -> None:
-        self.styles = styles
-        self.abstracts: dict[str, dict[int, _Level]] = {}
-        self.style_links: dict[str, str] = {}  # abstractId -> numbering style id
-        self.nums: dict[str, tuple[str, dict[int, int]]] = {}
-        self.counters: dict[str, dict[int, int]] = {}
-        self.started: set[str] = set()
-        self.own_levels: dict[str, dict[int, _Level]] = {}
-        if root is None:
-            return
-        link_of_style: dict[str, str] = {}
-        for an in root.iterfind(_w("abstractNum")):
-            aid = an.get(_w("abstractNumId"), "")
-            levels: dict[int, _Level] = {}
-            for lvl in an.iterfind(_w("lvl")):
-                parsed = _parse_level(lvl)
-                if parsed is not None:
-                    levels[parsed[0]] = parsed[1]
-            self.abstracts[aid] = levels
-            nsl = an.find(_w("numStyleLink"))
-            if nsl is not None:
-                self.style_links[aid] = nsl.get(W_VAL, "")
-            sl = an.find(_w("styleLink"))
-            if sl is not None:
-                link_of_style[sl.get(W_VAL, "")] = aid
-        for num in root.iterfind(_w("num")):
-            nid = num.get(_w("numId"), "")
-            an = num.find(_w("abstractNumId"))
-            aid = an.get(W_VAL, "") if an is not None else ""
-            overrides: dict[int, int] = {}
-            own: dict[int, _Level] = {}  # a level redefined for this list only
-            for ov in num.iterfind(_w("lvlOverride")):
-                so = ov.find(_w("startOverride"))
-                try:
-                    ov_ilvl = int(ov.get(_w("ilvl"), "0"))
-                    if so is not None:
-                        overrides[ov_ilvl] = int(so.get(W_VAL, "1"))
-                except ValueError:
-                    continue
-                lvl = ov.find(_w("lvl"))
-                parsed = _parse_level(lvl) if lvl is not None else None
-                if parsed is not None:
-                    own[ov_ilvl] = parsed[1]
-                    overrides.setdefault(ov_ilvl, parsed[1].start)
-            self.nums[nid] = (aid, overrides)
-            self.own_levels[nid] = own
-        # numStyleLink: the abstract list is defined by the one whose styleLink names the style
-        for aid, sid in self.style_links.items():
-            target = link_of_style.get(sid)
-            if target is None:
-                num = self.styles.get(sid, "num")
-                if num and num[0] in self.nums:
-                    target = self.nums[num[0]][0]
-            if target and target != aid and not self.abstracts[aid]:
-                self.abstracts[aid] = self.abstracts.get(target, {})
-            if target and target != aid:
-                self.style_links[aid] = target
-
-    def _abstract(self, nid: str) -> str | None:
-        if nid not in self.nums:
-            return None
-        aid = self.nums[nid][0]
-        target = self.style_links.get(aid)
-        if target in self.abstracts:
-            return target
-        return aid if aid in self.abstracts else None
-
-    def level_for_style(self, nid: str, style_id: str | None) -> int:
-        aid = self._abstract(nid)
-        if aid is not None and style_id:
-            for i, lv in self.abstracts[aid].items():
-                if lv.pstyle == style_id:
-                    return i
-        return 0
-
-    def label(self, nid: str, ilvl: int) -> tuple[str, str] | None:
-        """(label text, numFmt) for the next paragraph of list `nid` at level `ilvl`."""
-        if nid in ("", "0"):
-            return None
-        aid = self._abstract(nid)
-        if aid is None:
-            return None
-        levels = {**self.abstracts[aid], **self.own_levels.get(nid, {})}
-        lv = levels.get(ilvl)
-        if lv is None:
-            return None
-        counters = self.counters.setdefault(aid, {})
-        overrides = self.nums[nid][1]
-        if nid not in self.started:
-            self.started.add(nid)
-            for i, start in overrides.items():
-                counters[i] = start - 1
-        counters[ilvl] = counters.get(ilvl, lv.start - 1) + 1
-        for deeper in list(counters):
-            if deeper > ilvl:
-                restart = levels.get(deeper, _Level()).restart
-                if restart is None or restart == 0 or restart - 1 >= ilvl:
-                    if restart != 0:
-                        del counters[deeper]
-        if lv.fmt == "bullet":
-            return lv.text, "bullet"
-
-        def sub(m: re.Match[str]) -> str:
-            i = int(m.group(1)) - 1
-            olv = levels.get(i, _Level())
-            n = counters.get(i, olv.start)
-            return _format(n, "decimal" if lv.legal and i != ilvl else olv.fmt)
-
-        return re.sub(r"%([1-9])", sub, lv.text), lv.fmt
-
-
-# ---------------------------------------------------------------- reading the body
-
-
-@dataclass
-class _Para:
-    text: str
-    bold: bool = False
-    center: bool = False
-    heading: int | None = None  # outline level from a Heading style / outlineLvl
-    auto: bool = False  # the label comes from Word's numbering
-
-
-@dataclass
-class _Table:
-    cells: list[list[list[_Para]]]  # rows → cells → paragraphs
-
-    def rows(self) -> tuple[tuple[str, ...], ...]:
-        return tuple(tuple("\n".join(p.text for p in cell) for cell in row) for row in self.cells)
-
-
-_Item = _Para | _Table
-
-
-class _BodyReader:
-    def __init__(self, doc: Any) -> None:
-        part = doc.part
-        styles_el = None
-        try:
-            styles_el = part.styles.element
-        except (AttributeError, KeyError, NotImplementedError):
-            styles_el = None
-        self.styles = _Styles(styles_el)
-        numbering_el = None
-        try:
-            numbering_el = part.numbering_part.element
-        except (AttributeError, KeyError, NotImplementedError):
-            numbering_el = None
-        self.numbering = _Numbering(numbering_el, self.styles)
-        self.body = doc.element.body
-        # Alternate renderings hold a second copy of the same text; deleted/moved-away text
-        # is not part of the document any more.
-        for tag in (f"{{{MC_NS}}}Fallback", _w("del"), _w("moveFrom")):
-            for el in list(self.body.iter(tag)):
-                parent = el.getparent()
-                if parent is not None:
-                    parent.remove(el)
-
-    def items(self) -> list[_Item]:
-        return list(self._blocks(self.body))
-
-    def _blocks(self, parent: Any) -> Iterator[_Item]:
-        for child in parent:
-            tag = child.tag
-            if tag == T_P:
-                yield self._para(child)
-            elif tag == T_TBL:
-                yield self._table(child)
-            elif tag in (T_SDT, T_CUSTOM_XML, T_SDT_CONTENT, _w("ins"), _w("moveTo")):
-                yield from self._blocks(child if tag != T_SDT else _content(child))
-
-    def _table(self, tbl: Any) -> _Table:
-        rows = []
-        for tr in tbl.iter(T_TR):
-            if _ancestor_table(tr) is not tbl:
-                continue
-            row = []
-            for tc in tr.iter(T_TC):
-                if _ancestor_row(tc) is not tr:
-                    continue
-                paras: list[_Para] = []
-                for item in self._blocks(tc):
-                    if isinstance(item, _Para):
-                        paras.append(item)
-                    else:  # nested table: its text, one cell a line
-                        for r in item.cells:
-                            for c in r:
-                                paras.extend(c)
-                row.append([p for p in paras if p.text.strip()])
-            rows.append(row)
-        return _Table(rows)
-
-    def _para(self, p: Any) -> _Para:
-        ppr = p.find(_w("pPr"))
-        sid = None
-        num: tuple[str, str | None] | None = None
-        jc = None
-        outline = None
-        if ppr is not None:
-            ps = ppr.find(_w("pStyle"))
-            if ps is not None:
-                sid = ps.get(W_VAL)
-            npr = ppr.find(_w("numPr"))
-            if npr is not None:
-                nid = npr.find(_w("numId"))
-                ilvl = npr.find(_w("ilvl"))
-                num = (
-                    nid.get(W_VAL, "0") if nid is not None else "",
-                    ilvl.get(W_VAL) if ilvl is not None else None,
-                )
-            jel = ppr.find(_w("jc"))
-            if jel is not None:
-                jc = jel.get(W_VAL)
-            ol = ppr.find(_w("outlineLvl"))
-            if ol is not None and (ol.get(W_VAL) or "").isdecimal():
-                outline = int(ol.get(W_VAL)) + 1 if int(ol.get(W_VAL)) < 9 else 0
-        sid = sid or self.styles.default_para
-        text = _para_text(p)
-        bold = self._bold(p, sid)
-        center = (jc == "center") if jc is not None else bool(self.styles.get(sid, "center"))
-        heading = self.styles.get(sid, "heading") if outline is None else (outline or None)
-        para = _Para(clean_text(text).strip(), bold, center, heading)
-        # numbering: direct numPr (numId may be missing → the style's), else the style's
-        style_num = self.styles.get(sid, "num")
-        nid, ilvl_s = None, None
-        if num is not None:
-            nid = num[0] or (style_num[0] if style_num else None)
-            ilvl_s = num[1]
-        elif style_num is not None:
-            nid, ilvl_s = style_num
-        if nid and nid != "0":
-            if ilvl_s is None and style_num is not None:
-                ilvl_s = style_num[1]
-            ilvl = (
-                int(ilvl_s)
-                if ilvl_s and ilvl_s.isdecimal()
-                else self.numbering.level_for_style(nid, sid)
-            )
-            label = self.numbering.label(nid, min(ilvl, 8))
-            if label is not None and para.text:
-                para = _apply_label(para, *label, ilvl)
-        return para
-
-    def _bold(self, p: Any, sid: str | None) -> bool:
-        para_bold = self.styles.get(sid, "bold")
-        if para_bold is None:
-            para_bold = self.styles.default_bold
-        seen_text = False
-        for r in p.iter(T_R):
-            t = "".join(x.text or "" for x in r.iter(T_T))
-            if not t.strip():
-                continue
-            seen_text = True
-            rpr = r.find(_w("rPr"))
-            b = None
-            if rpr is not None:
-                bel = rpr.find(_w("b"))
-                if bel is not None:
-                    b = bel.get(W_VAL, "1").lower() not in _FALSE
-                elif (rs := rpr.find(_w("rStyle"))) is not None:
-                    b = self.styles.get(rs.get(W_VAL), "bold")
-            if b is None:
-                b = para_bold
-            if not b:
-                return False
-        return seen_text
-
-
-def _content(sdt: Any) -> Any:
-    c = sdt.find(T_SDT_CONTENT)
-    return c if c is not None else []
-
-
-def _ancestor_table(el: Any) -> Any:
-    for a in el.iterancestors(T_TBL):
-        return a
-    return None
-
-
-def _ancestor_row(el: Any) -> Any:
-    for a in el.iterancestors(T_TR):
-        return a
-    return None
-
-
-def _para_text(p: Any) -> str:
-    out: list[str] = []
-    for el in p.iter(*_TEXT_TAGS):
-        tag = el.tag
-        if tag == T_T:
-            out.append(el.text or "")
-        elif tag == T_TAB:
-            if el.getparent().tag == T_R:  # not a tab stop definition in pPr
-                out.append("\t")
-        elif tag in (T_BR, T_CR):
-            out.append("\n")
-        elif tag == T_NBH:
-            out.append("-")
-        elif tag == T_SYM:
-            try:
-                code = int(el.get(_w("char"), ""), 16)
-            except ValueError:
-                continue
-            out.append(chr(code - 0xF000 if code >= 0xF000 else code))
-        elif tag == T_P and el is not p:  # a paragraph in a text box
-            out.append("\n")
-    return "".join(out)
-
-
-def _apply_label(para: _Para, label: str, fmt: str, ilvl: int) -> _Para:
-    if fmt == "bullet":
-        mark = "+" if label.strip() == "+" else "-"
-        if label.strip() not in ("+", "-", "–", "—") and ilvl >= 1:
-            mark = "+"
-        return replace(para, text=f"{mark} {para.text}", auto=True)
-    label = label.strip()
-    if not label:
-        return para
-    return replace(para, text=f"{label} {para.text}", auto=True)
 
 
 # ---------------------------------------------------------------- recognising lines
@@ -831,7 +320,7 @@ class _Builder:
         del self.stack[depth:]
         if not number:
             siblings = self.stack[-1].children if self.stack else self.roots
-            number = _format(len(siblings) + 1, _GENERATED_FORMATS[depth])
+            number = format_number(len(siblings) + 1, _GENERATED_FORMATS[depth])
         sec = _SecBuilder(key, number, _one_line(title))
         (self.stack[-1].children if self.stack else self.roots).append(sec)
         self.stack.append(sec)
@@ -1022,12 +511,12 @@ def _schedule_dates(cell: str) -> tuple[date | None, date | None]:
     return None, None
 
 
-def _read(items: list[_Item], name: str) -> _Builder:
+def _read(items: list[Item], name: str) -> _Builder:
     b = _Builder(name)
     # 1. header: everything before the `KẾ HOẠCH` line
     title_at = None
     for i, item in enumerate(items[:80]):
-        if isinstance(item, _Para) and item.text and _title_parts(item.text.split("\n")[0]):
+        if isinstance(item, Para) and item.text and _title_parts(item.text.split("\n")[0]):
             title_at = i
             break
     pos = 0
@@ -1043,7 +532,7 @@ def _read(items: list[_Item], name: str) -> _Builder:
         for item in items[:title_at]:
             _header_item(b, item)
         title = items[title_at]
-        assert isinstance(title, _Para)
+        assert isinstance(title, Para)
         first, *rest = [x.strip() for x in title.text.split("\n") if x.strip()]
         doc_type, inline = _title_parts(first) or (first, "")
         b.doc_type = _one_line(doc_type).rstrip(":").strip()
@@ -1052,7 +541,7 @@ def _read(items: list[_Item], name: str) -> _Builder:
         # 2. trích yếu: the next paragraph, then bold or centred continuation lines
         while pos < len(items):
             item = items[pos]
-            if isinstance(item, _Table):
+            if isinstance(item, Table):
                 break
             t = item.text
             if not t:
@@ -1073,7 +562,7 @@ def _read(items: list[_Item], name: str) -> _Builder:
     # 3. the rest
     phase = "bases"
     for item in items[pos:]:
-        if isinstance(item, _Table):
+        if isinstance(item, Table):
             phase = _table_item(b, item, phase)
             continue
         text = item.text
@@ -1083,8 +572,8 @@ def _read(items: list[_Item], name: str) -> _Builder:
     return b
 
 
-def _looks_like_header(item: _Item) -> bool:
-    if isinstance(item, _Table):
+def _looks_like_header(item: Item) -> bool:
+    if isinstance(item, Table):
         text = "\n".join(p.text for row in item.cells for c in row for p in c)
         return _is_quoc_hieu(text) or any(_RE_NUMBER.match(x) for x in _lines(text))
     if not item.text:
@@ -1100,10 +589,10 @@ def _looks_like_header(item: _Item) -> bool:
     )
 
 
-def _header_item(b: _Builder, item: _Item) -> None:
+def _header_item(b: _Builder, item: Item) -> None:
     paras = (
         [p for row in item.cells for cell in row for p in cell]
-        if isinstance(item, _Table)
+        if isinstance(item, Table)
         else [item]
     )
     for p in paras:
@@ -1111,7 +600,7 @@ def _header_item(b: _Builder, item: _Item) -> None:
             b.header_line(line, p.bold)
 
 
-def _para_item(b: _Builder, item: _Para, phase: str) -> str:
+def _para_item(b: _Builder, item: Para, phase: str) -> str:
     text = item.text
     if phase == "after":
         _after_signature(b, [text])
@@ -1213,7 +702,7 @@ def _after_signature(b: _Builder, texts: list[str]) -> None:
     b.closing.extend(texts)
 
 
-def _table_item(b: _Builder, item: _Table, phase: str) -> str:
+def _table_item(b: _Builder, item: Table, phase: str) -> str:
     if phase == "after":
         _after_signature(b, [" | ".join(r) for r in item.rows() if any(c.strip() for c in r)])
         return phase
@@ -1246,7 +735,7 @@ def import_docx(data: bytes, name: str) -> ImportResult:
     """Read a plan from Word bytes; raises InputFileError for unusable or hostile files."""
     doc = open_docx(data, name)
     try:
-        items = _BodyReader(doc).items()
+        items = read_body(doc)
         builder = _read(items, name)
         plan = builder.plan()
     except (ValueError, IndexError, KeyError, AttributeError, TypeError, RecursionError):
