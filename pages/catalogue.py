@@ -354,6 +354,11 @@ def edit_form(catalogue: Catalogue, draft: Directive | None, *, key: str) -> Non
     editing = existing is not None and draft is not None and existing.id == draft.id
     if editing:
         st.markdown(f"Đang sửa: **{draft.label}**. Bản sửa được lưu trong dữ liệu của bạn.")
+    elif draft is not None:
+        st.info(
+            "Xem lại các thông tin đã tách từ trích dẫn, sửa nếu cần, rồi bấm **Lưu văn bản**.",
+            icon=":material/fact_check:",
+        )
     d = draft or Directive(id="", doc_type="Kế hoạch", number="", symbol="")
     types = list(DOC_TYPES)
     if d.doc_type and d.doc_type not in types:
@@ -407,6 +412,7 @@ def edit_form(catalogue: Catalogue, draft: Directive | None, *, key: str) -> Non
             "Sửa đổi, bổ sung văn bản",
             others,
             default=[i for i in d.amends if i in others],
+            placeholder="Chọn văn bản",
             format_func=lambda i: _ref_label(catalogue, i),
         )
         c9, c10 = st.columns(2)
@@ -579,10 +585,12 @@ def import_section(catalogue: Catalogue) -> None:
     rows = apply_mapping(table, mapping)
     preview = prepare_import(rows, catalogue, source=f"Nhập từ tệp {upload.name}")
     st.markdown("**Xem trước**")
+    shown = [c for c in COLUMNS if mapping.get(c)]
+    sample = pd.DataFrame([{c: _preview_cell(c, r[c]) for c in shown} for r in rows[:200]])
     st.dataframe(
-        pd.DataFrame(rows[:200]).rename(columns=labels),
+        sample.rename(columns=labels),
         hide_index=True,
-        height=220,
+        height=min(38 + 35 * len(sample), 260),
         width="stretch",
     )
     if preview.findings:
@@ -609,7 +617,7 @@ def import_section(catalogue: Catalogue) -> None:
             pd.DataFrame(
                 {
                     "Dòng": [r for r, _n, _o in preview.duplicates],
-                    "Văn bản trong tệp": [
+                    "Trùng với văn bản trong danh mục": [
                         _ref_label(catalogue, o) for _r, _n, o in preview.duplicates
                     ],
                 }
@@ -647,6 +655,15 @@ def import_section(catalogue: Catalogue) -> None:
         st.session_state[K + "flash"] = f"Đã nhập {count} văn bản từ tệp “{upload.name}”."
         _go("search")
         st.rerun()
+
+
+def _preview_cell(column: str, value: str) -> str:
+    if column == "issued" and value:
+        try:
+            return citation_date(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return value
 
 
 # --------------------------------------------------------------------------- export
