@@ -478,7 +478,7 @@ class Reader:
             for ci, tc in enumerate(tr.findall(qn("w:tc"))):
                 tcpr = tc.find(qn("w:tcPr"))
                 span = 1
-                w = None
+                w: float | None = None
                 ml, mr = mar_l, mar_r
                 if tcpr is not None:
                     gs = tcpr.find(qn("w:gridSpan"))
@@ -1185,7 +1185,7 @@ class Checker:
             or lab.props.get("ind.firstLine", 0) > 0
         ):
             self.add(R_RECIP, "“Nơi nhận:” phải sát lề trái.", lab.label())
-        items = []
+        items: list[tuple[Para, str]] = []
         for p in self.body[label_i + 1 :]:
             if p.table != lab.table or p.cell != lab.cell:
                 break
@@ -1275,8 +1275,7 @@ class Checker:
 
 def _is_heading(text: str, p: Para) -> bool:
     return bool(
-        (re.match(r"^([IVXLC]+\.|\d+\.|[a-zđ]\))\s", text)
-        and len(text) < 250)
+        (re.match(r"^([IVXLC]+\.|\d+\.|[a-zđ]\))\s", text) and len(text) < 250)
         or p.props.get("jc") == "center"
     )
 

@@ -38,6 +38,7 @@ template must define them all (`planner.docx_export.check_template`), and
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 FONT = "Times New Roman"
 
@@ -64,7 +65,7 @@ class StyleSpec:
     page_break_before: bool = False
 
 
-_BODY = dict(align="both", first_line=720, after=120, line=276)
+_BODY: dict[str, Any] = {"align": "both", "first_line": 720, "after": 120, "line": 276}
 
 STYLE_SPECS: tuple[StyleSpec, ...] = (
     StyleSpec("parent_authority", "ND30 Parent Authority", size=12, align="center"),

@@ -207,12 +207,12 @@ def preview_html(plan: Plan, *, schedule_rows: Sequence[tuple[str, str, str, str
         parts.append(_table([list(SCHEDULE_HEADER), *[list(r) for r in schedule_rows]]))
     for text in plan.closing:
         parts += [f'<p class="nd30-body">{_e(x)}</p>' for x in _lines(text)]
-    s = plan.signer
-    head = f"{clean_line(s.prefix).upper()} {clean_line(s.position).upper()}".strip()
-    positions = [x for x in (head, clean_line(s.deputy_position).upper()) if x]
+    sg = plan.signer
+    head = f"{clean_line(sg.prefix).upper()} {clean_line(sg.position).upper()}".strip()
+    positions = [x for x in (head, clean_line(sg.deputy_position).upper()) if x]
     recipients = "".join(f'<p class="rc">{_e(x)}</p>' for x in recipient_lines(plan.recipients))
     signer = "".join(f'<p class="ps">{_e(x)}</p>' for x in positions)
-    signer += f'<p class="nm">{_e(clean_line(s.name))}</p>'
+    signer += f'<p class="nm">{_e(clean_line(sg.name))}</p>'
     parts += [
         '<table class="nd30-sign"><tr>',
         f'<td style="width:48%"><p class="nn">Nơi nhận:</p>{recipients}</td>',
