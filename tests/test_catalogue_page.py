@@ -157,3 +157,29 @@ def test_import_section_reads_a_file(app_env) -> None:  # type: ignore[no-untype
     at.run()
     assert not at.exception
     assert any("Unicode Text" in c.value for c in at.caption)
+
+
+def _picker_script() -> None:
+    import streamlit as st
+
+    from components.citation_picker import citation_picker
+    from planner.catalogue import Catalogue
+    from planner.catalogue_store import SHIPPED_CSV
+
+    picked = citation_picker(Catalogue.from_csv(SHIPPED_CSV), key="t")
+    st.write(f"picked={picked.id if picked else None}")
+
+
+def test_citation_picker_picks_and_offers_the_replacement() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_picker_script, default_timeout=60).run()
+    assert at.markdown[-1].value == "picked=None"
+    at.text_input(key="t.query").input("nghi quyet 30c").run()
+    assert at.markdown[-1].value == "picked=nq-30c-cp-2011"
+    assert "Văn bản thay thế: Nghị quyết số 76/NQ-CP ngày 15/7/2021" in at.warning[0].value
+    _button(at, "Dùng Nghị quyết số 76/NQ-CP").click().run()
+    assert at.markdown[-1].value == "picked=nq-76-cp-2021"
+    at.text_input(key="t.query").input("qqqzzz").run()
+    assert at.markdown[-1].value == "picked=None"
+    assert any("Không tìm thấy" in c.value for c in at.caption)
