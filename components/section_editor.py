@@ -255,8 +255,7 @@ def _block(idx: pe.Index, rk: str, path: str, i: int, b: Block, n: int) -> None:
     with reviewed:
         k = es.key("b.rev", bk)
         es.seed(k, b.reviewed is True)
-        label = "Đã rà soát" if b.reviewed is not None else "Đã rà soát (đoạn mới)"
-        st.checkbox(label, key=k, on_change=_on_reviewed, args=(idx, i, k))
+        st.checkbox("Đã rà soát", key=k, on_change=_on_reviewed, args=(idx, i, k))
     with tools:
         up, down, delete = st.columns(3)
         up.button(

@@ -328,3 +328,22 @@ def test_a_large_plan_stays_usable(app_env, sample, sections):
     assert store.open(pid).plan.sections[0].blocks[0].text == "Sửa trong kế hoạch lớn."
     assert plan_to_dict(store.open(pid).plan)["sections"][99]["title"] == "MỤC 100"
     print(f"rerun with a {sections}-section plan: {elapsed * 1000:.0f} ms")
+
+
+def test_check_citations_and_recheck_keep_decisions(app_env):
+    at, pid = create_2021()
+    store = PlanStore(app_env)
+    at.radio(key="editor.view").set_value("findings").run()
+    first = next(f for f in findings_of(store.open(pid).plan) if f.status == "open")
+    widget(at.button, f"f.dismiss.{first.id}").click().run()
+    widget(at.button, "f.cite").click().run()
+    ok(at)
+    found = findings_of(store.open(pid).plan)
+    kinds = {f.kind for f in found}
+    assert "citation_mismatch" in kinds  # the seed's 28-KHPH / 28-KH disagreement
+    widget(at.button, "f.recheck").click().run()
+    ok(at)
+    after = {f.id: f.status for f in findings_of(store.open(pid).plan)}
+    assert after[first.id] == "dismissed"
+    assert "citation_mismatch" in {f.kind for f in findings_of(store.open(pid).plan)}
+    assert store.versions(pid)[0].note == "Rà soát lại"
