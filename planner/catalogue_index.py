@@ -35,8 +35,8 @@ MAX_SCORED = 400  # rows matching every word that are scored in full (newest fir
 _TOKEN = re.compile(r"[a-z0-9]+")
 _NUMBER = re.compile(r"\d+[a-z]?")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_NON_ALNUM = re.compile(r"[^a-z0-9\x00\x02]+")
 _DIGIT_TOKEN = re.compile(r"(?<![a-z0-9])\d[a-z0-9]*")
-_YEAR_IN = re.compile(r"(?<![a-z0-9])(?:19|20)\d\d(?![a-z0-9])")
 _DATE = re.compile(r"(?<![\d/])(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?![\d/])")
 _DATE_WORDS = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
@@ -134,12 +134,18 @@ class SearchIndex:
         self.type_names = type_names
         self.type_codes = type_codes
         n = len(rows)
-        symbol_texts = strip_number_zeros(
-            "\x00".join(fold_many(["\x02".join((d.symbol, *d.aliases)) for d in rows]))
-        ).split("\x00")
+        # Symbols as space-separated keys ("25 nq tw"), aliases after "\x02"; titles as words.
+        keys_text = _NON_ALNUM.sub(
+            " ",
+            strip_number_zeros(
+                "\x00".join(fold_many(["\x02".join((d.symbol, *d.aliases)) for d in rows]))
+            ),
+        )
+        self.symbol_keys = keys_text.split("\x00")
+        shapes = _DIGIT_TOKEN.sub("", keys_text).split("\x00")
         self.titles = fold_many([d.title for d in rows])
+        title_words = _NON_ALNUM.sub(" ", "\x00".join(self.titles)).split("\x00")
         symbol_index: defaultdict[str, list[int]] = defaultdict(list)
-        loose_index: defaultdict[str, list[int]] = defaultdict(list)
         number_index: defaultdict[str, list[int]] = defaultdict(list)
         postings: defaultdict[str, list[int]] = defaultdict(list)
         # Type, issuer, topics and the letters of the symbol repeat across rows: their words
@@ -148,21 +154,22 @@ class SearchIndex:
         group_words: dict[tuple[str, str, tuple[str, ...], str], frozenset[str]] = {}
         self.types: list[frozenset[str]] = [frozenset()] * n
         self.years = [0] * n
-        symbol_years: dict[int, set[int]] = {}
         for i, d in enumerate(rows):
-            text = symbol_texts[i]
-            for symbol in text.split("\x02") if "\x02" in text else (text,):
-                parts = _TOKEN.findall(symbol)
-                if parts:
-                    symbol_index[" ".join(parts)].append(i)
-                    loose_index[" ".join(sorted(parts))].append(i)
-            for year in _YEAR_IN.findall(text):
-                symbol_years.setdefault(i, set()).add(int(year))
-            number = d.number.strip().lower() if d.number.isascii() else fold(d.number)
-            number = norm_number(number.replace(" ", "")) if number else ""
+            keys = self.symbol_keys[i]
+            if "\x02" in keys:
+                for alias in keys.split("\x02"):
+                    if alias.strip():
+                        symbol_index[" ".join(alias.split())].append(i)
+                keys = keys.replace("\x02", " ")
+            elif keys:
+                symbol_index[keys.strip()].append(i)
+            number = d.number
             if number:
+                number = norm_number(
+                    (number if number.isascii() else fold(number)).lower().replace(" ", "")
+                )
                 number_index[number].append(i)
-            key = (d.doc_type, d.issuer, d.topics, _DIGIT_TOKEN.sub("", text))
+            key = (d.doc_type, d.issuer, d.topics, shapes[i])
             group = groups.get(key)
             if group is None:
                 codes, words = self._group_words(key)
@@ -172,8 +179,8 @@ class SearchIndex:
             self.types[i] = group[0]
             if d.issued:
                 self.years[i] = d.issued.year
-            words = set(_TOKEN.findall(self.titles[i]))
-            words.update(_DIGIT_TOKEN.findall(text))
+            words = set(title_words[i].split())
+            words.update(keys.split())
             if number:
                 words.add(number)
             for word in words:
@@ -181,9 +188,7 @@ class SearchIndex:
         for key, (_codes, members) in groups.items():
             for word in group_words[key]:
                 postings[word].extend(members)
-        self.symbol_years = symbol_years
         self.symbol_index = dict(symbol_index)
-        self.loose_index = dict(loose_index)
         self.number_index = dict(number_index)
         self._posting_lists = dict(postings)
         self._posting_sets: dict[str, frozenset[int]] = {}
@@ -278,8 +283,15 @@ class SearchIndex:
 
         for key in q.symbol_keys:
             lift(self.symbol_index.get(key, ()), TIER_EXACT_SYMBOL)
-        for key in q.loose_keys:
-            lift(self.loose_index.get(key, ()), TIER_LOOSE_SYMBOL)
+        for key in q.loose_keys:  # the parts of a symbol in another order
+            parts = key.split()
+            numbers = [p for p in parts if p[0].isdigit()]
+            for i in self.number_index.get(numbers[0], ()) if numbers else ():
+                keys = self.symbol_keys[i].replace("\x02", " ").split()
+                if sorted(keys) == parts or any(
+                    sorted(alias.split()) == parts for alias in self.symbol_keys[i].split("\x02")
+                ):
+                    lift((i,), TIER_LOOSE_SYMBOL)
         for number in q.numbers:
             matches = self.number_index.get(number, [])
             if q.types:
@@ -312,7 +324,7 @@ class SearchIndex:
             return -50.0
         if q.dates:
             return 150.0 if issued in q.dates else -150.0
-        if issued.year in q.years or any(y in self.symbol_years.get(i, ()) for y in q.years):
+        if issued.year in q.years or any(f" {y} " in f" {self.symbol_keys[i]} " for y in q.years):
             return 100.0
         return -100.0
 

@@ -25,7 +25,6 @@ _REPLACEMENTS = (
     ("\u2215", "/"),
 )
 _TOKEN = re.compile(r"[a-z0-9]+")
-_LEADING_ZEROS = re.compile(r"0*(\d.*)")
 
 
 def fold(text: str) -> str:
@@ -51,8 +50,10 @@ def tokens(text: str) -> list[str]:
 
 def norm_number(token: str) -> str:
     """A document number without leading zeros: `"05"` → `"5"`, `"030c"` → `"30c"`."""
-    match = _LEADING_ZEROS.fullmatch(token)
-    return match.group(1) if match else token
+    stripped = token.lstrip("0")
+    if stripped[:1].isdigit() or not token.startswith("0"):
+        return stripped if token.startswith("0") else token
+    return "0" + stripped  # "000" -> "0", "00c" -> "0c"
 
 
 def symbol_parts(symbol: str) -> tuple[str, ...]:
