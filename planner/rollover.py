@@ -355,13 +355,17 @@ class Context:
 
 
 _Y = r"(?:19|20)\d{2}"
+# A period: the numbers first (fast), then the words before them (`giai đoạn`, `từ năm`).
 _PERIOD = re.compile(
+    rf"(?<![\d/.\-])(?P<a>{_Y})(?P<sep>\s*[-–—]\s*|\s+đến\s+(?:năm\s+)?)(?P<b>{_Y})(?![\d/])"
+)
+_PERIOD_HEAD = re.compile(
     r"(?:(?P<word>giai đoạn|nhiệm kỳ|thời kỳ|năm học|niên khóa|niên khoá)\s+)?"
-    r"(?:(?P<from>từ năm|từ)\s+)?"
-    rf"(?<![\d/.\-])(?P<a>{_Y})(?P<sep>\s*[-–—]\s*|\s+đến\s+(?:năm\s+)?)(?P<b>{_Y})(?![\d/])",
+    r"(?:(?P<from>từ năm|từ)\s+)?\Z",
     re.IGNORECASE,
 )
-_YEAR = re.compile(rf"(?<![\d/.\-–—])(?:(?P<word>năm)\s+)?(?P<y>{_Y})(?![\d/])", re.IGNORECASE)
+_YEAR = re.compile(rf"(?<![\d/.\-–—]){_Y}(?![\d/])")
+_YEAR_HEAD = re.compile(r"năm\s+\Z", re.IGNORECASE)
 _DATE_NUM = re.compile(
     rf"(?<![\d/.])(?P<d>\d{{1,2}})(?P<s1>\s*[/.\-]\s*)(?P<m>\d{{1,2}})(?P<s2>\s*[/.\-]\s*)"
     rf"(?P<y>{_Y})(?![\d/])"
@@ -395,7 +399,7 @@ _TRIGGER = (
 # Words that start another phrase: an event's name stops before them.
 _STOP_WORDS = (
     "lập thành tích|chào mừng|hướng tới|hướng về|tiến tới|chuẩn bị|trong quá trình|phục vụ|"
-    "sắp tới|sắp diễn ra|sắp được tổ chức"
+    "sắp tới|sắp diễn ra|sắp được tổ chức|kỷ niệm"
 )
 _EVENT_ITEM = (
     r"(?:Đại hội|bầu cử)"
@@ -642,17 +646,20 @@ def _scan_periods(text: str, ctx: Context, add: Any, protected: _Spans) -> None:
         if b <= a or protected.hit(m.start("a"), m.end("b")):
             continue
         protected.add(m.start("a"), m.end("b"))
-        word = (m.group("word") or "").lower()
+        h = _PERIOD_HEAD.search(text, max(0, m.start() - 30), m.start())
+        start = h.start() if h else m.start()
+        word = ((h.group("word") if h else "") or "").lower()
         sep = m.group("sep")
-        head = text[m.start() : m.start("a")]
+        head = text[start : m.start("a")]
+        found = text[start : m.end()]
         if word in ("năm học", "niên khóa", "niên khoá") and b - a == 1:
             if a >= ctx.new:
                 continue
             d = ctx.new - ctx.old if a >= ctx.old - 1 else ctx.new - a
             add(
                 "year",
-                m.start(),
-                m.group(0),
+                start,
+                found,
                 f"{head}{a + d}{sep}{b + d}",
                 f"Năm học {a}{sep}{b} là của kế hoạch cũ; kế hoạch năm {ctx.new} có lẽ nói đến "
                 f"năm học {a + d}{sep}{b + d}.",
@@ -664,8 +671,8 @@ def _scan_periods(text: str, ctx: Context, add: Any, protected: _Spans) -> None:
             moved = b >= ctx.old - 1
             add(
                 "past_event",
-                m.start(),
-                m.group(0),
+                start,
+                found,
                 f"{head}{a}{sep}{b + ctx.diff}" if moved else "",
                 f"Mốc kỷ niệm {a}{sep}{b} là của năm {b}; năm {ctx.new} là {a}{sep}"
                 f"{b + ctx.diff}: hãy xem lại số năm kỷ niệm."
@@ -681,8 +688,8 @@ def _scan_periods(text: str, ctx: Context, add: Any, protected: _Spans) -> None:
         label = word or "giai đoạn"
         add(
             "ended_period",
-            m.start(),
-            m.group(0),
+            start,
+            found,
             f"{head}{na}{sep}{nb}",
             f"{label[:1].upper() + label[1:]} {a}{sep}{b} đã kết thúc trước năm {ctx.new}; "
             f"giai đoạn tiếp theo là {na}{sep}{nb} (hãy kiểm tra văn bản của giai đoạn mới).",
@@ -740,10 +747,12 @@ def _scan_dates(text: str, ctx: Context, add: Any, protected: _Spans) -> None:
 
 def _scan_years(text: str, ctx: Context, add: Any, protected: _Spans) -> None:
     for m in _YEAR.finditer(text):
-        y = int(m.group("y"))
-        word = m.group("word")
-        if protected.hit(m.start("y"), m.end("y")):
+        y = int(m.group(0))
+        if protected.hit(m.start(), m.end()) or not ctx.old - 1 <= y <= ctx.old:
             continue
+        h = _YEAR_HEAD.search(text, max(0, m.start() - 8), m.start())
+        word = h is not None
+        start = h.start() if h else m.start()
         if y == ctx.old:
             target = ctx.new
             message = f"Năm {ctx.old} là năm của kế hoạch cũ; kế hoạch mới là năm {ctx.new}."
@@ -755,5 +764,5 @@ def _scan_years(text: str, ctx: Context, add: Any, protected: _Spans) -> None:
             )
         else:
             continue
-        found = m.group(0)
-        add("year", m.start(), found, found[: m.start("y") - m.start()] + str(target), message)
+        found = text[start : m.end()]
+        add("year", start, found, found[: m.start() - start] + str(target), message)
