@@ -36,7 +36,7 @@ from typing import Any
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Twips
+from docx.shared import Cm, Pt, Twips
 from docx.text.paragraph import Paragraph
 
 from planner.docx_xml import (
@@ -78,6 +78,7 @@ FIT_MARGIN = 0.98  # estimates are a little short of real widths: keep 2 % spare
 SIZE_AUTHORITY = 12
 SIZE_MOTTO = 14
 SIZE_SUBJECT = 14
+SIZE_DATE = 14
 
 _PLACE_WORDS = ("THÀNH PHỐ", "TỈNH", "QUẬN", "HUYỆN", "THỊ XÃ", "THỊ TRẤN", "PHƯỜNG", "XÃ")
 _ROMAN = re.compile(r"[IVXLCDM]+")
@@ -445,7 +446,11 @@ def _header_block(w: _Writer, plan: Plan) -> None:
     w.rule(right, RIGHT_COL, text_width_cm(MOTTO, SIZE_MOTTO, bold=True))
     left2, right2 = t.rows[1].cells
     w.first_para(left2, "number", number_line(m.number, m.symbol))
-    w.first_para(right2, "place_date", date_line(m.place, m.issued, m.year))
+    when = date_line(m.place, m.issued, m.year)
+    dp = w.first_para(right2, "place_date", when)
+    if text_width_cm(when, SIZE_DATE, italic=True) > RIGHT_COL / 567 * FIT_MARGIN:
+        for run in dp.runs:
+            run.font.size = Pt(SIZE_DATE - 1)  # ND30 allows 13-14 pt: keep it on one line
     for row in t.rows:
         _cant_split(row)
 

@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from docx.oxml.ns import qn
@@ -58,6 +58,7 @@ R_BODY = "Phụ lục I, mục II.6 (nội dung văn bản)"
 R_CITE = "Phụ lục I, mục II.6.b (viện dẫn văn bản)"
 R_SIGN = "Phụ lục I, mục II.7 (chức vụ, họ tên người ký)"
 R_RECIP = "Phụ lục I, mục II.9 (nơi nhận)"
+R_LAYOUT = "Phụ lục I, mục I.6 (vị trí trình bày)"
 
 DOC_TYPES = (
     "KẾ HOẠCH", "QUYẾT ĐỊNH", "NGHỊ QUYẾT", "CHỈ THỊ", "QUY CHẾ", "QUY ĐỊNH", "THÔNG BÁO",
@@ -314,6 +315,7 @@ class Para:
     manual_break: bool = False
     fields: list[str] = field(default_factory=list)
     shape_cm: list[float] = field(default_factory=list)
+    segment: bool = False  # a piece of a line laid out with tabs or spaces
 
     @property
     def empty(self) -> bool:
@@ -598,6 +600,7 @@ class Checker:
         self.rd = Reader(doc)
         self.f = _Findings()
         self.body = self.rd.body
+        self.tabbed = False  # the header is laid out with tabs or spaces, not a table
 
     # -- driver
 
@@ -755,12 +758,12 @@ class Checker:
                 "đầu văn bản",
             )
             return 0
-        qh = self.body[nat]
+        qh = self._pick(self.body[nat], lambda t: "chủ nghĩa việt nam" in t)
         self._national(qh)
         motto_i = next(
             (
                 i
-                for i in range(nat + 1, min(nat + 6, len(self.body)))
+                for i in range(nat, min(nat + 6, len(self.body)))
                 if "hạnh phúc" in _fold(self.body[i].text)
             ),
             None,
@@ -770,14 +773,39 @@ class Checker:
                 R_NATIONAL, "Không tìm thấy Tiêu ngữ “Độc lập - Tự do - Hạnh phúc”.", qh.label()
             )
         else:
-            self._motto(self.body[motto_i])
+            self._motto(self._pick(self.body[motto_i], lambda t: "hạnh phúc" in t))
         table = qh.table
         in_header = [p for p in self.body if table is not None and p.table == table]
         if not in_header:
             in_header = self.body[: (motto_i or nat) + 4]
-        number = next((p for p in in_header if re.match(r"^\s*số\b", _fold(p.text))), None)
+        number = next(
+            (p for p in in_header if re.search(r"(^|\t|\s{4})\s*số\b", _fold(p.text))), None
+        )
         date_p = next((p for p in in_header if re.search(r"ngày.*tháng.*năm", _fold(p.text))), None)
-        self._authority(in_header, qh, number)
+        if number is not None:
+            number = self._pick(number, lambda t: bool(re.match(r"^\s*số\b", t)))
+        if date_p is not None:
+            date_p = self._pick(date_p, lambda t: bool(re.search(r"ngày.*tháng.*năm", t)))
+        if table is None:
+            cand = self._left_column(in_header, number)
+        else:
+            cand = [
+                p
+                for p in in_header
+                if not p.empty
+                and p.n != qh.n
+                and (number is None or p.n < number.n)
+                and "hạnh phúc" not in _fold(p.text)
+                and (qh.cell is None or (p.cell is not None and p.cell[1] != qh.cell[1]))
+            ]
+        self._authority(cand)
+        if self.tabbed:
+            self.add(
+                R_LAYOUT,
+                "Phần đầu văn bản được căn bằng dấu tab hoặc dấu cách; hãy trình bày bằng bảng "
+                "hai cột không viền để các dòng thẳng hàng khi in.",
+                qh.label(),
+            )
         if number is None:
             self.add(R_NUMBER, "Không tìm thấy dòng số, ký hiệu (“Số: …/…”).", "đầu văn bản")
         else:
@@ -790,6 +818,8 @@ class Checker:
         return next((i for i, p in enumerate(self.body) if p.n > last), len(self.body))
 
     def _fits(self, p: Para, rule: str, what: str) -> None:
+        if p.segment:
+            return  # a piece of a tab-aligned line: its room depends on tab stops
         if p.est_width_cm() > p.line_width_cm() * FIT_SLACK + 0.01:
             self.add(
                 rule,
@@ -828,10 +858,10 @@ class Checker:
         if not _size_in(p, 13, 14):
             self.add(R_NATIONAL, f"Tiêu ngữ cỡ {_sizes_text(p)}; phải cỡ 13-14.", p.label())
         self._fits(p, R_NATIONAL, "Tiêu ngữ")
-        length = self._rule_under(p)
+        length = self._rule_under(p, R_NATIONAL)
         if length is None:
             self.add(R_NATIONAL, "Thiếu đường kẻ ngang, nét liền dưới Tiêu ngữ.", p.label())
-        else:
+        elif length >= 0:
             text_w = min(p.est_width_cm(), p.line_width_cm())
             if not 0.75 * text_w <= length <= 1.3 * text_w:
                 self.add(
@@ -841,13 +871,17 @@ class Checker:
                     p.label(),
                 )
 
-    def _rule_under(self, p: Para) -> float | None:
-        """Length (cm) of the rule under `p`: its border, the next paragraph's, or a shape."""
+    def _rule_under(self, p: Para, rule: str = R_BODY) -> float | None:
+        """Length (cm) of the rule under `p`: its border, the next paragraph's, or a shape.
+
+        None when there is none; -1 when it is typed with characters (`-----`, `____`), which
+        is reported here since ND30 wants a solid line.
+        """
         if p.props.get("border.bottom"):
             return p.line_width_cm()
         if p.shape_cm:
             return max(p.shape_cm)
-        idx = next((i for i, q in enumerate(self.body) if q is p), None)
+        idx = next((i for i, q in enumerate(self.body) if q.n == p.n), None)
         if idx is None:
             return None
         for q in self.body[idx + 1 : idx + 3]:
@@ -860,20 +894,46 @@ class Checker:
             if not q.empty:
                 if q.props.get("border.top"):
                     return q.line_width_cm()
+                if _TYPED_RULE.match(q.text):
+                    self.add(
+                        rule,
+                        "Đường kẻ được gõ bằng ký tự (----, ____); phải là nét liền "
+                        "(đường viền đoạn văn hoặc đường vẽ).",
+                        q.label(),
+                    )
+                    return -1.0
                 break
         return None
 
-    def _authority(self, header: list[Para], qh: Para, number: Para | None) -> None:
-        cand = [
-            p
-            for p in header
-            if not p.empty
-            and p is not qh
-            and (number is None or p.n < number.n)
-            and "hạnh phúc" not in _fold(p.text)
-        ]
-        if qh.cell is not None:
-            cand = [p for p in cand if p.cell is not None and p.cell[1] != qh.cell[1]]
+    def _pick(self, p: Para, pred: Callable[[str], bool]) -> Para:
+        """For a header line laid out with tabs or runs of spaces, the piece `pred` accepts."""
+        if p.table is not None:
+            return p
+        segs = _segments(p)
+        if len(segs) <= 1:
+            return p
+        self.tabbed = True
+        return next((s for s in segs if pred(_fold(s.text))), segs[0])
+
+    def _left_column(self, header: list[Para], number: Para | None) -> list[Para]:
+        """Agency lines of a header laid out without a table: the left piece of each line."""
+        out = []
+        for p in header:
+            if number is not None and p.n >= number.n:
+                break
+            segs = _segments(p)
+            piece = segs[0] if segs else p
+            folded = _fold(piece.text)
+            if piece.empty or "chủ nghĩa việt nam" in folded or "hạnh phúc" in folded:
+                continue
+            if _TYPED_RULE.match(piece.text):
+                continue
+            if re.match(r"^\s*số\b", folded):
+                break
+            out.append(piece)
+        return out
+
+    def _authority(self, cand: list[Para]) -> None:
         if not cand:
             self.add(R_AUTHORITY, "Không tìm thấy tên cơ quan ban hành văn bản.", "đầu văn bản")
             return
@@ -890,13 +950,15 @@ class Checker:
             self.add(R_AUTHORITY, "Tên cơ quan ban hành phải in đậm.", authority.label())
         if len(cand) >= 2 and not cand[-2].any_("b") and cand[0].all_("b"):
             self.add(R_AUTHORITY, "Tên cơ quan chủ quản không in đậm.", cand[0].label())
-        length = self._rule_under(authority)
+        length = self._rule_under(authority, R_AUTHORITY)
         if length is None:
             self.add(
                 R_AUTHORITY,
                 "Thiếu đường kẻ ngang, nét liền dưới tên cơ quan ban hành.",
                 authority.label(),
             )
+            return
+        if length < 0:
             return
         lines = authority.text.split("\n")
         size = max(authority.sizes() or {12.0})
@@ -1026,10 +1088,10 @@ class Checker:
             self.add(R_TITLE, "Trích yếu nội dung phải canh giữa.", s.label())
         if not _size_in(s, 13, 14):
             self.add(R_TITLE, f"Trích yếu cỡ {_sizes_text(s)}; phải cỡ 13-14.", s.label())
-        length = self._rule_under(s)
+        length = self._rule_under(s, R_TITLE)
         if length is None:
             self.add(R_TITLE, "Thiếu đường kẻ ngang, nét liền dưới trích yếu nội dung.", s.label())
-        else:
+        elif length >= 0:
             line = min(s.est_width_cm(), s.line_width_cm())
             if not 0.28 * line <= length <= 0.6 * line:
                 self.add(
@@ -1271,6 +1333,32 @@ class Checker:
                 "Không chừa khoảng trống để ký và đóng dấu giữa chức vụ và họ tên.",
                 name.label(),
             )
+
+
+_SEPARATOR = re.compile(r"(\t| {4,})")
+_TYPED_RULE = re.compile(r"^[\s\-_=─—–.]{3,}$")
+
+
+def _segments(p: Para) -> list[Para]:
+    """A line cut at tabs and runs of 4+ spaces into pieces, each keeping its runs' formatting."""
+    pieces: list[list[Run]] = [[]]
+    for r in p.runs:
+        for part in _SEPARATOR.split(r.text):
+            if not part:
+                continue
+            if _SEPARATOR.fullmatch(part):
+                if pieces[-1]:
+                    pieces.append([])
+            else:
+                pieces[-1].append(Run(part, r.props))
+    pieces = [x for x in pieces if "".join(r.text for r in x).strip()]
+    if len(pieces) <= 1:
+        return [p] if p.text.strip() else []
+    width = p.width_twips / len(pieces)
+    return [
+        replace(p, runs=x, text="".join(r.text for r in x).strip(), width_twips=width, segment=True)
+        for x in pieces
+    ]
 
 
 def _is_heading(text: str, p: Para) -> bool:

@@ -13,13 +13,16 @@ from collections.abc import Sequence
 from html import escape
 
 from planner.docx_export import (
+    FIT_MARGIN,
     LEFT_COL,
     MOTTO,
     NATIONAL_TITLE,
+    RIGHT_COL,
     RULE_SHARE,
     SCHEDULE_HEADER,
     SCHEDULE_TITLE,
     SIZE_AUTHORITY,
+    SIZE_DATE,
     SIZE_MOTTO,
     SIZE_SUBJECT,
     TEXT_WIDTH,
@@ -155,6 +158,13 @@ def _section(s: Section, depth: int) -> list[str]:
     return out
 
 
+def _date_style(when: str) -> str:
+    """The exporter's rule: a date line too long for 14 pt is set in 13 pt."""
+    if text_width_cm(when, SIZE_DATE, italic=True) > RIGHT_COL / 567 * FIT_MARGIN:
+        return f' style="font-size:{_pt(SIZE_DATE - 1)} !important"'
+    return ""
+
+
 def preview_html(plan: Plan, *, schedule_rows: Sequence[tuple[str, str, str, str]] = ()) -> str:
     """The document as one self-contained HTML fragment (styles included, text escaped)."""
     m = plan.meta
@@ -175,13 +185,14 @@ def preview_html(plan: Plan, *, schedule_rows: Sequence[tuple[str, str, str, str
         f'<p class="tn">{_e(MOTTO)}</p>',
         _rule(text_width_cm(MOTTO, SIZE_MOTTO, bold=True)),
     ]
+    when = date_line(m.place, m.issued, m.year)
     parts = [
         f"<style>{_CSS}</style>",
         '<div class="nd30-wrap"><div class="nd30-scale"><div class="nd30-page" lang="vi">',
         '<table class="nd30-hdr">',
         f'<tr><td class="l">{"".join(left)}</td><td class="r">{"".join(right)}</td></tr>',
         f'<tr><td class="l"><p class="so">{_e(number_line(m.number, m.symbol))}</p></td>'
-        f'<td class="r"><p class="dt">{_e(date_line(m.place, m.issued, m.year))}</p></td></tr>',
+        f'<td class="r"><p class="dt"{_date_style(when)}>{_e(when)}</p></td></tr>',
         "</table>",
         f'<p class="nd30-type">{_e(clean_line(m.doc_type).upper() or "KẾ HOẠCH")}</p>',
     ]

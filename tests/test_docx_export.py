@@ -419,3 +419,21 @@ def test_libreoffice_converts_to_pdf(sample: Plan, tmp_path: Path) -> None:
         ).stdout
         assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
         assert "Nguyễn Văn Chết" in text
+
+
+def test_long_place_name_keeps_the_date_on_one_line(sample: Plan) -> None:
+    plan = replace(
+        sample, meta=replace(sample.meta, place="Thành phố Hồ Chí Minh", issued=date(2021, 12, 25))
+    )
+    data = export_docx(plan, today=TODAY)
+    cell = _doc(data).tables[0].rows[1].cells[1]
+    p = cell.paragraphs[0]
+    assert p.text == "Thành phố Hồ Chí Minh, ngày 25 tháng 12 năm 2021"
+    assert p.runs[0].font.size.pt == 13  # 14 pt would wrap in the 10 cm column
+    assert check_docx(data, "hcm.docx") == []
+
+
+def test_empty_plan_exports(sample: Plan) -> None:
+    data = export_docx(Plan(), today=TODAY)
+    texts = _texts(_doc(data))
+    assert "KẾ HOẠCH" in texts and "Nơi nhận:" in texts and "- Lưu: VT." in texts

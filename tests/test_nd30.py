@@ -490,3 +490,44 @@ def test_formatting_inherited_from_based_on_style(clean: bytes) -> None:
 
     findings = _broken(clean, base)
     assert any(f.rule == R_SIZE and "13-14" in f.message for f in findings)
+
+
+def test_typed_rule_is_not_a_solid_line(clean: bytes) -> None:
+    def typed(doc: Doc) -> None:
+        rule = _rule_paragraph_after(doc, "Thực hiện công tác dân vận chính quyền")
+        rule.style = doc.styles["ND30 Body"]
+        rule.add_run("__________")
+
+    findings = _broken(clean, typed)
+    assert any(f.rule == R_TITLE and "gõ bằng ký tự" in f.message for f in findings)
+
+
+def test_header_laid_out_with_tabs() -> None:
+    """A header typed as `left<TAB>right` lines: each piece is checked, the layout flagged."""
+    doc = docx.Document(io.BytesIO(export_docx(sample_plan(), today=TODAY)))
+    body = doc.element.body
+    body.remove(doc.tables[0]._tbl)
+    first = doc.paragraphs[0]
+    lines = [
+        ("UBND THÀNH PHỐ THỦ DẦU MỘT", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", False, True),
+        ("PHÒNG GIÁO DỤC VÀ ĐÀO TẠO", "Độc lập-Tự do-Hạnh phúc", True, True),
+        ("Số: 05/KH-PGDĐT", "Thủ Dầu Một, ngày 14 tháng 07 năm 2020", False, False),
+    ]
+    for left, right, bold_left, bold_right in lines:
+        p = first.insert_paragraph_before()
+        a = p.add_run(left)
+        a.bold = bold_left
+        p.add_run("\t")
+        b = p.add_run(right)
+        b.bold = bold_right
+        b.italic = "ngày" in right
+        for r in p.runs:
+            r.font.size = Pt(13)
+    buf = io.BytesIO()
+    doc.save(buf)
+    findings = check_docx(buf.getvalue(), "tab.docx")
+    messages = " | ".join(f.message for f in findings)
+    assert "bảng hai cột" in messages
+    assert "dấu cách hai bên gạch nối" in messages  # the motto piece was found and checked
+    assert "không được thêm số 0" in messages  # the date piece was found and checked
+    assert not any("Ký hiệu văn bản phải viết in hoa" in f.message for f in findings)
