@@ -165,11 +165,38 @@ def _finding(f: Finding, plan: Plan) -> None:
                     "Bỏ qua", key=es.key("f.dismiss", f.id), icon=":material/close:",
                     on_click=_dismiss, args=(f.id, f.place), width="stretch",
                 )  # fmt: skip
-            elif f.status == "dismissed":
+            row = f.extra.get("directive_row")
+            if f.kind == "citation_unknown" and isinstance(row, dict):
+                if st.button(
+                    "Thêm vào danh mục…", key=es.key("f.addcat", f.id),
+                    icon=":material/library_add:", width="stretch",
+                    help="Mở trang Văn bản căn cứ với văn bản này điền sẵn để kiểm tra rồi lưu",
+                ):  # fmt: skip
+                    _open_catalogue_draft(row)
+            if f.status == "dismissed":
                 st.button(
                     "Xem lại", key=es.key("f.reopen", f.id), icon=":material/undo:",
                     on_click=_reopen, args=(f.id, f.place), width="stretch",
                 )  # fmt: skip
+
+
+def _open_catalogue_draft(row: dict) -> None:
+    """Open *Văn bản căn cứ* on its add form, pre-filled with the row drafted from the citation.
+
+    Uses the catalogue page's documented draft keys (`catalogue.draft`, `catalogue.section`);
+    if they ever change, the page simply opens without the pre-fill.
+    """
+    from planner.catalogue import directive_from_row
+
+    try:
+        draft = directive_from_row(row)
+    except ValueError as e:
+        st.error(f"Không điền sẵn được văn bản này: {e}")
+        return
+    st.session_state["catalogue.draft"] = draft
+    st.session_state["catalogue.section"] = "edit"
+    st.session_state["catalogue.form_epoch"] = st.session_state.get("catalogue.form_epoch", 0) + 1
+    st.switch_page("pages/catalogue.py")
 
 
 def _change_html(f: Finding, plan: Plan) -> str:

@@ -347,3 +347,19 @@ def test_check_citations_and_recheck_keep_decisions(app_env):
     assert after[first.id] == "dismissed"
     assert "citation_mismatch" in {f.kind for f in findings_of(store.open(pid).plan)}
     assert store.versions(pid)[0].note == "Rà soát lại"
+
+
+def test_unknown_citation_opens_the_catalogue_form_prefilled(app_env):
+    at, pid = create_2021()
+    store = PlanStore(app_env)
+    widget(at.text_area, "b.text.0.0").input(
+        "Thực hiện Quyết định số 987/QĐ-UBND ngày 02/02/2021 của UBND thành phố về thi đua."
+    ).run()
+    at.radio(key="editor.view").set_value("findings").run()
+    widget(at.button, "f.cite").click().run()
+    unknown = [f for f in findings_of(store.open(pid).plan) if f.kind == "citation_unknown"]
+    [f] = [f for f in unknown if "987/QĐ-UBND" in f.text]
+    widget(at.button, f"f.addcat.{f.id}").click().run()
+    ok(at)
+    symbol = f.extra["directive_row"]["symbol"]
+    assert any(symbol in (t.value or "") for t in at.text_input), [t.value for t in at.text_input]
