@@ -363,3 +363,17 @@ def test_unknown_citation_opens_the_catalogue_form_prefilled(app_env):
     ok(at)
     symbol = f.extra["directive_row"]["symbol"]
     assert any(symbol in (t.value or "") for t in at.text_input), [t.value for t in at.text_input]
+
+
+def test_block_kind_change_to_table_and_back_keeps_the_text(app_env):
+    at, pid = create_2021()
+    store = PlanStore(app_env)
+    text = store.open(pid).plan.sections[0].blocks[0].text
+    widget(at.selectbox, "b.kind.0.0").set_value("table").run()
+    ok(at)
+    block = store.open(pid).plan.sections[0].blocks[0]
+    assert block.kind == "table" and block.rows == ((text,),)
+    widget(at.selectbox, "b.kind.0.0").set_value("dash").run()
+    ok(at)
+    block = store.open(pid).plan.sections[0].blocks[0]
+    assert block.kind == "dash" and block.text == text
