@@ -77,6 +77,8 @@ CITATION_KINDS = (
 )
 
 TEXT_AREAS = ("preamble", "closing", "recipients")
+# Applying one of these on a Căn cứ changes which document it cites.
+_RELINK_KINDS = ("superior_plan", "replaced_directive", "not_in_force")
 TASK_FIELDS = ("start", "due", "status", "progress")
 
 
@@ -322,6 +324,12 @@ def apply_finding(plan: Plan, finding_id: str) -> Plan:
     end = start + len(f.text)
     new_text = current[:start] + f.suggestion + current[end:]
     new_plan = set_text(plan, f.path, new_text)
+    if area == "bases" and f.kind in _RELINK_KINDS:
+        # the Căn cứ now cites another document: its old catalogue link no longer holds
+        k = int(f.path["index"])
+        bases = list(new_plan.bases)
+        bases[k] = replace(bases[k], directive_id=None)
+        new_plan = replace(new_plan, bases=tuple(bases))
     delta = len(f.suggestion) - len(f.text)
     here = _field_key(f.path)
     for j, g in enumerate(findings):

@@ -308,3 +308,28 @@ def test_merge_keeps_decisions_and_replaces_open_findings_of_the_kinds_rerun():
         (dismissed.id, "dismissed"),
         (fresh.id, "open"),
     ]
+
+
+def test_applying_a_new_citation_on_a_base_drops_its_old_catalogue_link():
+    from planner.model import Base
+
+    text = "Căn cứ Kế hoạch số 106/KH-UBND, ngày 08/7/2020 năm 2020;"
+    plan = Plan(bases=(Base(text, "kh-106-ubnd-2020"),))
+    sup = _finding(
+        "superior_plan",
+        {"area": "bases", "index": 0, "start": 7},
+        "Kế hoạch số 106/KH-UBND, ngày 08/7/2020",
+        "Kế hoạch số …/KH-UBND, ngày …/…/2021",
+    )
+    year = _finding(
+        "year",
+        {"area": "bases", "index": 0, "start": text.index("năm 2020")},
+        "năm 2020",
+        "năm 2021",
+    )
+    plan = store_findings(plan, [sup, year])
+    after_year = apply_finding(plan, year.id)
+    assert after_year.bases[0].directive_id == "kh-106-ubnd-2020"
+    after = apply_finding(after_year, sup.id)
+    assert after.bases[0].directive_id is None
+    assert after.bases[0].text == "Căn cứ Kế hoạch số …/KH-UBND, ngày …/…/2021 năm 2021;"
