@@ -87,15 +87,20 @@ def _state_scale() -> alt.Scale:
     return alt.Scale(domain=list(STATE_ORDER), range=list(STATE_COLORS))
 
 
+_CONFIG = dict(
+    font=FONT,
+    background="white",
+    padding=16,
+    title=alt.TitleConfig(fontSize=26, subtitleFontSize=17, anchor="start", offset=14),
+    axis=alt.AxisConfig(labelFontSize=16, titleFontSize=18, titlePadding=10, gridColor="#e6e6e6"),
+    legend=alt.LegendConfig(labelFontSize=16, titleFontSize=17, symbolSize=220, orient="bottom"),
+    view=alt.ViewConfig(strokeWidth=0),
+)
+
+
 def _style(chart: Any) -> Any:
-    """Large type and the shared look, applied once at the top level."""
-    return (
-        chart.configure(font=FONT, background="white", padding=16)
-        .configure_title(fontSize=26, subtitleFontSize=17, anchor="start", offset=14)
-        .configure_axis(labelFontSize=16, titleFontSize=18, titlePadding=10, gridColor="#e6e6e6")
-        .configure_legend(labelFontSize=16, titleFontSize=17, symbolSize=220, orient="bottom")
-        .configure_view(strokeWidth=0)
-    )
+    """Large type and the shared look, applied once at the top level (one copy of the chart)."""
+    return chart.configure(**_CONFIG)
 
 
 def _title(text: str, subtitle: str | Sequence[str] = "") -> alt.TitleParams:
