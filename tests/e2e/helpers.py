@@ -55,6 +55,8 @@ def settle(page, *, quiet: float = 0.6, timeout: float = 90.0) -> None:  # type:
         elif calm_since is None:
             calm_since = time.monotonic()
         elif time.monotonic() - calm_since >= quiet:
+            # Widgets' code is loaded on first use: wait for those requests too.
+            page.wait_for_load_state("networkidle", timeout=timeout * 1000)
             return
         time.sleep(0.1)
     raise TimeoutError(f"the app was still running after {timeout:.0f} s (state: {state})")

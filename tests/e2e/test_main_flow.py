@@ -55,6 +55,8 @@ class Flow:
 
     def shot(self, name: str) -> None:
         if self.shots is not None:
+            settle(self.page)
+            self.page.wait_for_timeout(500)  # let the last widgets paint
             self.page.screenshot(path=str(self.shots / f"{name}.png"))
 
 
@@ -87,6 +89,7 @@ def test_main_flow(server, page, request, readme_shots, tmp_path: Path) -> None:
         assert draft.meta.year == 2021
         assert draft.meta.subject == NEW_SUBJECT
         assert draft.extra.get("findings"), "the rollover must leave findings to review"
+        main.locator("textarea").first.wait_for()
         flow.shot("soan-ke-hoach")
 
     with flow.step("apply-finding"):
