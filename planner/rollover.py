@@ -374,6 +374,10 @@ _DATE_RANGE = re.compile(
     rf"(?<![\d/.])\d{{1,2}}\s*/\s*\d{{1,2}}\s*/\s*(?P<a>{_Y})\s*[-–—]\s*"
     rf"\d{{1,2}}\s*/\s*\d{{1,2}}\s*/\s*(?P<b>{_Y})(?![\d/])"
 )
+_QUARTER = re.compile(
+    rf"(?:quý|học kỳ)\s+(?:I{{1,3}}|IV|[1-4])\s*(?:/\s*|\s+năm\s+)(?P<y>{_Y})(?![\d/])",
+    re.IGNORECASE,
+)
 _DATE_WORDS = re.compile(
     rf"ngày\s+(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})\s+năm\s+(?P<y>{_Y})", re.IGNORECASE
 )
@@ -474,12 +478,17 @@ def _scan_directives(text: str, mentions: list[CitationMention], ctx: Context, a
     for m in mentions:
         d = resolve(m, ctx.catalogue) if ctx.catalogue is not None else None
         issued_year = m.issued.year if m.issued else (d.issued.year if d and d.issued else None)
-        if m.doc_type in _PLAN_TYPES and (issued_year == old or f"/{old}/" in m.symbol):
+        for_old_year = issued_year == old or f"/{old}/" in m.symbol
+        if not for_old_year and m.doc_type in _PLAN_TYPES and issued_year in (None, old - 1):
+            # a plan issued late in the year before, "về … năm 2020": last year's plan too
+            tail = text[m.end : _clause_end(text, m.end)]
+            for_old_year = re.search(rf"năm\s+{old}(?!\d)", tail) is not None
+        if m.doc_type in _PLAN_TYPES and for_old_year:
             add(
                 "superior_plan",
                 m.start,
                 m.raw,
-                _blank_plan(m, new),
+                _blank_plan(m, ctx.diff),
                 f"{m.doc_type} số {m.symbol} là kế hoạch của năm {old}. Năm {new} sẽ có kế hoạch "
                 f"mới với số và ngày mới: hãy điền số, ngày của kế hoạch năm {new} vào chỗ “…” "
                 "(hoặc chọn văn bản trong danh mục).",
@@ -540,23 +549,27 @@ def _clause_end(text: str, pos: int) -> int:
     return m.start() if m else len(text)
 
 
-def _blank_plan(m: CitationMention, new: int) -> str:
-    """The mention with its number blanked and its date's year moved: the text to fill in."""
+def _blank_plan(m: CitationMention, diff: int) -> str:
+    """The mention with its number and day blanked and its years moved: the text to fill in."""
     raw = m.raw
     lead = len(raw) - len(raw.lstrip())
     head = re.search(r"\d{1,5}[a-zA-Z]?(?=[ \t]?[/\-])", raw[lead:])
     if head:
         s, e = head.start() + lead, head.end() + lead
         raw = raw[:s] + "…" + raw[e:]
-    raw = re.sub(rf"/{_Y}/", f"/{new}/", raw, count=1)
+
+    def year(x: re.Match[str]) -> str:
+        return str(int(x.group(0)) + diff)
+
+    raw = re.sub(rf"(?<=/){_Y}(?=/)", year, raw, count=1)
     raw = re.sub(
-        rf"(ngày\s+)\d{{1,2}}(\s*[/.\-]\s*)\d{{1,2}}(\s*[/.\-]\s*){_Y}",
-        lambda x: f"{x.group(1)}…{x.group(2)}…{x.group(3)}{new}",
+        rf"(ngày\s+)\d{{1,2}}(\s*[/.\-]\s*)\d{{1,2}}(\s*[/.\-]\s*)({_Y})",
+        lambda x: f"{x.group(1)}…{x.group(2)}…{x.group(3)}{int(x.group(4)) + diff}",
         raw,
     )
     raw = re.sub(
-        rf"(ngày\s+)\d{{1,2}}(\s+tháng\s+)\d{{1,2}}(\s+năm\s+){_Y}",
-        lambda x: f"{x.group(1)}…{x.group(2)}…{x.group(3)}{new}",
+        rf"(ngày\s+)\d{{1,2}}(\s+tháng\s+)\d{{1,2}}(\s+năm\s+)({_Y})",
+        lambda x: f"{x.group(1)}…{x.group(2)}…{x.group(3)}{int(x.group(4)) + diff}",
         raw,
     )
     return raw
@@ -710,6 +723,20 @@ def _scan_dates(text: str, ctx: Context, add: Any, protected: _Spans) -> None:
             m.group(0),
             m.group(0)[: m.start("b") - m.start()] + str(b + ctx.diff),
             f"Mốc kỷ niệm “{m.group(0)}” là của năm {b}; năm {ctx.new} hãy xem lại số năm kỷ niệm.",
+        )
+    for m in _QUARTER.finditer(text):  # "Quý IV/2020"
+        y = int(m.group("y"))
+        if protected.hit(m.start(), m.end()) or y >= ctx.new:
+            continue
+        protected.add(m.start(), m.end())
+        shift = y >= ctx.old - 1
+        add(
+            "past_event",
+            m.start(),
+            m.group(0),
+            m.group(0)[: m.start("y") - m.start()] + str(y + ctx.diff) if shift else "",
+            f"Mốc thời gian “{m.group(0)}” đã qua so với năm {ctx.new}: hãy đặt lại mốc "
+            "của năm nay (hoặc bỏ nếu không còn phù hợp).",
         )
     for rx in (_DATE_WORDS, _DATE_NUM, _MONTH_YEAR):
         for m in rx.finditer(text):

@@ -376,6 +376,23 @@ def test_anniversaries_count_from_their_founding_year():
     assert _scan("kỷ niệm 91 năm Ngày thành lập Đảng (03/02/1930 - 03/02/2021)") == []
 
 
+def test_quarters_and_terms_of_last_year():
+    found = [(f.text, f.suggestion) for f in _scan("Sơ kết Quý IV/2020, học kỳ I năm 2020.")]
+    assert found == [("Quý IV/2020", "Quý IV/2021"), ("học kỳ I năm 2020", "học kỳ I năm 2021")]
+
+
+def test_a_plan_for_last_year_issued_the_year_before_is_a_superior_plan():
+    text = "Căn cứ Kế hoạch số 300/KH-UBND ngày 25/12/2019 của UBND tỉnh về dân vận năm 2020;"
+    found = [(f.kind, f.text, f.suggestion) for f in _scan(text)]
+    assert found[0] == (
+        "superior_plan",
+        "Kế hoạch số 300/KH-UBND ngày 25/12/2019",
+        "Kế hoạch số …/KH-UBND ngày …/…/2020",
+    )
+    # a plan of 2019 for 2019 is history, not last year's superior plan
+    assert _scan("Kế hoạch số 300/KH-UBND ngày 25/12/2019 về dân vận năm 2019.")[0].kind == "year"
+
+
 # ---------------------------------------------------------------- apply, then look again
 
 
