@@ -541,3 +541,13 @@ def test_cli_rollover_bad_input_exits_2_in_vietnamese(tmp_path, capsys):
     assert main(["rollover", str(plan), "--year", "2019", "-o", str(tmp_path / "o.json")]) == 2
     assert "phải sau năm" in capsys.readouterr().err
     assert not (tmp_path / "o.json").exists()
+
+
+def test_the_seed_imported_from_word_rolls_over_like_the_sample(rolled, catalogue):
+    from planner.docx_import import import_docx
+    from tests.docx_builders import seed_md_docx
+
+    imported = import_docx(seed_md_docx(), "ke-hoach-932-2020.docx").plan
+    r = rollover(imported, 2021, catalogue=catalogue, today=TODAY)
+    found = [(f.kind, f.place, f.text, f.suggestion) for f in r.findings]
+    assert found == [(f.kind, f.place, f.text, f.suggestion) for f in rolled.findings]
