@@ -238,9 +238,9 @@ def _change_rows(changes: list[ProposedChange]) -> pd.DataFrame:
                 "row": c.row.row,
                 "unit": c.row.unit,
                 "task": c.task_title or c.row.task or c.row.task_id,
-                "how": how,
                 "before": old,
                 "after": f"{new_status}{new_progress}",
+                "how": how,
                 "note": c.message,
             }
         )
@@ -295,23 +295,36 @@ with tab_reports:
             st.markdown(
                 f"**Xem trước:** {len(report.rows)} dòng, {len(report.valid_rows)} dòng hợp lệ."
             )
+            bad = [e for r in report.rows for e in r.errors]
+            if bad:
+                more = f"\n\n… và {len(bad) - 15} lỗi khác." if len(bad) > 15 else ""
+                st.error(
+                    f"{len(bad)} lỗi trong tệp; các dòng có lỗi sẽ không được dùng:\n\n"
+                    + "\n".join(f"- {e}" for e in bad[:15])
+                    + more
+                )
             preview = pd.DataFrame(
                 [
                     {
                         "Dòng": r.row,
+                        "Kiểm tra": "Lỗi" if r.errors else "Hợp lệ",
                         "Đơn vị": r.unit,
-                        "Mã": r.task_id,
-                        "Nội dung công việc": r.task,
                         "Trạng thái": status_label(r.status) if r.status else "",
                         "Hoàn thành (%)": r.progress,
                         "Ngày báo cáo": fmt_date(r.date),
+                        "Mã": r.task_id,
+                        "Nội dung công việc": r.task,
                         "Ghi chú": r.note,
-                        "Kiểm tra": "; ".join(r.errors) or "Hợp lệ",
                     }
                     for r in report.rows
                 ]
             )
-            st.dataframe(preview, hide_index=True, width="stretch")
+            st.dataframe(
+                preview,
+                hide_index=True,
+                width="stretch",
+                column_config={"Nội dung công việc": st.column_config.TextColumn(width="medium")},
+            )
             changes = match_reports(plan, report)
             st.markdown("**Ghép với công việc của kế hoạch** — đánh dấu những dòng muốn nhận:")
             table = st.data_editor(
@@ -324,7 +337,7 @@ with tab_reports:
                     "accept": st.column_config.CheckboxColumn("Nhận"),
                     "row": st.column_config.NumberColumn("Dòng", format="%d"),
                     "unit": "Đơn vị báo cáo",
-                    "task": st.column_config.TextColumn("Công việc", width="large"),
+                    "task": st.column_config.TextColumn("Công việc", width="medium"),
                     "how": "Ghép",
                     "before": "Hiện tại",
                     "after": "Theo báo cáo",
