@@ -419,6 +419,7 @@ _UPCOMING = re.compile(
     re.IGNORECASE,
 )
 _HAS_DIGIT = re.compile(r"\d")
+_ANY_YEAR = re.compile(rf"(?<!\d){_Y}(?!\d)")
 _PLAN_TYPES = {"Kế hoạch", "Kế hoạch phối hợp", "Chương trình", "Chương trình phối hợp"}
 _MAX_PERIOD = 30
 
@@ -439,8 +440,11 @@ class _Spans:
 def scan_text(text: str, path: Mapping[str, Any], ctx: Context) -> list[Finding]:
     """Open findings for one text field at `path` (a path without `start`)."""
     has_digit = _HAS_DIGIT.search(text) is not None
-    if not text or (not has_digit and "ại hội" not in text.lower()):
+    low = text.lower()
+    has_event = "đại hội" in low or "bầu cử" in low
+    if not text or (not has_digit and not has_event):
         return []
+    has_year = has_digit and _ANY_YEAR.search(text) is not None
     out: list[Finding] = []
     place = place_label(path)
     seen_nth: dict[tuple[str, str], int] = {}
@@ -462,11 +466,13 @@ def scan_text(text: str, path: Mapping[str, Any], ctx: Context) -> list[Finding]
             protected.add(hit.start(), hit.end())
 
     _scan_directives(text, mentions, ctx, add)
-    _scan_events(text, ctx, add, protected)
-    _scan_anniversaries(text, ctx, add)
-    _scan_periods(text, ctx, add, protected)
-    _scan_dates(text, ctx, add, protected)
-    _scan_years(text, ctx, add, protected)
+    if has_event:
+        _scan_events(text, ctx, add, protected)
+    if has_year:  # every pattern below holds a four-digit year
+        _scan_anniversaries(text, ctx, add)
+        _scan_periods(text, ctx, add, protected)
+        _scan_dates(text, ctx, add, protected)
+        _scan_years(text, ctx, add, protected)
     out.sort(key=lambda f: int(f.path["start"]))
     return out
 

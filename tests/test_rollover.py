@@ -335,6 +335,11 @@ def test_a_replaced_directive_in_a_list_keeps_its_neighbours(catalogue):
     assert f.text == "Nghị quyết số 30c/NQ-CP ngày 08/11/2011 của Chính phủ"
 
 
+def test_an_event_in_a_text_without_any_number():
+    (f,) = _scan("Chuẩn bị tốt cho bầu cử đại biểu Quốc hội khóa XV.")
+    assert (f.kind, f.text) == ("past_event", "Chuẩn bị tốt cho bầu cử đại biểu Quốc hội khóa XV")
+
+
 def test_an_events_name_stops_at_a_citation_or_another_phrase():
     found = [
         f.text
