@@ -11,6 +11,7 @@ from datetime import date
 import streamlit as st
 
 from components import editor_session as es
+from components import state
 from planner import plan_edit as pe
 from planner.model import SIGNER_PREFIXES, Plan
 
@@ -110,7 +111,7 @@ def header_form(plan: Plan) -> None:
             )
         with year:
             k = es.key("meta.year")
-            es.seed(k, m.year or 2021)
+            es.seed(k, m.year or state.today().year)
             st.number_input(
                 "Năm kế hoạch", key=k, min_value=1900, max_value=9999, step=1,
                 on_change=_on_year, args=(k,),
@@ -184,8 +185,6 @@ def bases_editor(plan: Plan) -> None:
 
 def _catalogue():  # type: ignore[no-untyped-def]
     """The catalogue (shipped rows and the user's), cached by components.state."""
-    from components import state
-
     return state.get_catalogue()
 
 
@@ -215,32 +214,10 @@ def _add_from_catalogue(plan: Plan) -> None:
 
 
 def _pick(catalogue):  # type: ignore[no-untyped-def]
-    """The catalogue engineer's citation picker when available, else a plain search list."""
-    try:
-        from components import citation_picker
-    except ImportError:
-        citation_picker = None
-    picker = getattr(citation_picker, "citation_picker", None) if citation_picker else None
-    if picker is not None:
-        try:
-            return picker(catalogue, key="editor.base.picker")
-        except TypeError:
-            pass
-    query = st.text_input(
-        "Tìm văn bản", key=es.key("base.q"), placeholder="Ví dụ: 25-NQ/TW, dân vận, 2020"
-    )
-    hits = catalogue.search(query, limit=8) if query.strip() else []
-    if query.strip() and not hits:
-        st.caption("Không tìm thấy văn bản phù hợp.")
-    if not hits:
-        return None
-    options = [h.directive for h in hits]
-    return st.radio(
-        "Kết quả",
-        options,
-        key=es.key("base.hits", query),
-        format_func=lambda d: f"{d.label} ({d.issued:%d/%m/%Y})" if d.issued else d.label,
-    )
+    """The catalogue's search-and-pick widget (components/citation_picker.py)."""
+    from components.citation_picker import citation_picker
+
+    return citation_picker(catalogue, key="editor.base.picker")
 
 
 # ---------------------------------------------------------------- opening and closing

@@ -377,3 +377,18 @@ def test_block_kind_change_to_table_and_back_keeps_the_text(app_env):
     ok(at)
     block = store.open(pid).plan.sections[0].blocks[0]
     assert block.kind == "dash" and block.text == text
+
+
+def test_add_a_base_from_the_catalogue(app_env):
+    at, pid = create_2021()
+    store = PlanStore(app_env)
+    at.radio(key="editor.view").set_value("header").run()
+    at.text_input(key="editor.base.picker.query").input("nghi quyet 25").run()
+    ok(at)
+    add = next(b for b in at.button if b.key and ".base.cat.add." in b.key)
+    directive_id = add.key.rsplit("base.cat.add.", 1)[1]
+    add.click().run()
+    ok(at)
+    bases = store.open(pid).plan.bases
+    assert bases[-1].directive_id == directive_id
+    assert bases[-1].text.startswith("Căn cứ ") and bases[-1].text.endswith(";")
