@@ -141,6 +141,7 @@ def search_section(catalogue: Catalogue, stored) -> None:  # type: ignore[no-unt
         if not keep:
             st.session_state.pop(SELECTED, None)  # a new search shows its own top hit
         st.session_state[K + "last_query"] = (query, filters)
+        st.session_state[K + "search_no"] = st.session_state.get(K + "search_no", 0) + 1
     hits = catalogue.search(query or "", limit=50, **filters)  # type: ignore[arg-type]
     if not hits:
         st.info("Không tìm thấy văn bản phù hợp. Hãy thử số ký hiệu hoặc vài từ trong tên.")
@@ -165,7 +166,7 @@ def search_section(catalogue: Catalogue, stored) -> None:  # type: ignore[no-unt
     )
     event = st.dataframe(
         table,
-        key=K + "table",
+        key=f"{K}table.{st.session_state.get(K + 'search_no', 0)}",  # new search, no old pick
         hide_index=True,
         on_select="rerun",
         selection_mode="single-row",

@@ -26,7 +26,7 @@ from datetime import date
 from pathlib import Path
 
 from planner.catalogue_index import SearchIndex, parse_query
-from planner.errors import CatalogueError
+from planner.errors import CatalogueError, os_error_text
 from planner.text import clean_line
 from planner.textfold import fold, symbol_key, symbol_parts, tokens
 
@@ -98,6 +98,7 @@ _TYPE_CODES: dict[str, tuple[str, ...]] = {code: (code,) for code in DOC_TYPES.v
     abbr: (abbr, *codes) for abbr, codes in _ABBREVIATIONS.items()
 }
 MAX_FIELD = 4000
+MAX_CSV_BYTES = 50 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -286,18 +287,34 @@ class Catalogue:
         """Read a UTF-8 catalogue CSV with DESIGN.md's header row."""
         path = Path(path)
         try:
+            if path.stat().st_size > MAX_CSV_BYTES:
+                raise CatalogueError(
+                    f"Danh mục văn bản “{path.name}” quá lớn (tối đa "
+                    f"{MAX_CSV_BYTES // 1024 // 1024} MB)."
+                )
             text = path.read_bytes().decode("utf-8-sig")
         except OSError as err:
-            raise CatalogueError(f"Không đọc được danh mục văn bản “{path.name}”: {err}.") from None
+            raise CatalogueError(
+                f"Không đọc được danh mục văn bản “{path.name}”: {os_error_text(err)}."
+            ) from None
         except UnicodeDecodeError:
             raise CatalogueError(
                 f"Danh mục văn bản “{path.name}” không phải UTF-8; hãy lưu lại dạng CSV UTF-8."
             ) from None
-        reader = csv.DictReader(io.StringIO(text))
-        missing = [c for c in ("id", "symbol", "title") if c not in (reader.fieldnames or [])]
-        if missing:
-            raise CatalogueError(f"Danh mục văn bản “{path.name}” thiếu cột: {', '.join(missing)}.")
-        return cls.from_rows(reader, source=path.name)
+        try:
+            reader = csv.DictReader(io.StringIO(text, newline=""))
+            missing = [c for c in ("id", "symbol", "title") if c not in (reader.fieldnames or [])]
+            if missing:
+                raise CatalogueError(
+                    f"Danh mục văn bản “{path.name}” thiếu cột: {', '.join(missing)}."
+                )
+            return cls.from_rows(list(reader), source=path.name)
+        except csv.Error:
+            raise CatalogueError(
+                f"Danh mục văn bản “{path.name}” không đọc được dạng CSV (dòng "
+                f"{reader.line_num}: có ô dài quá {MAX_FIELD} ký tự hoặc dấu ngoặc kép "
+                "không khớp)."
+            ) from None
 
     def merged(self, user_rows: Iterable[Directive]) -> Catalogue:
         """A new catalogue with the user's rows added; a user row replaces a row of the same id."""

@@ -293,8 +293,12 @@ def _read_csv(text: str, name: str, encoding: str, note: str) -> Table:
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         return _finish(name, reader, encoding, delimiter, note)
-    except csv.Error as err:
-        raise _refuse(name, f"không đọc được dạng CSV ({err}).") from None
+    except csv.Error:
+        raise _refuse(
+            name,
+            f"không đọc được dạng CSV: có ô dài quá {MAX_FIELD} ký tự hoặc dấu ngoặc kép "
+            "không khớp.",
+        ) from None
 
 
 def _read_xlsx(data: bytes, name: str) -> Table:

@@ -321,3 +321,13 @@ def test_cli_check_catalogue_exit_codes(capsys, tmp_path: Path) -> None:  # type
     assert "cu.xls" in err and err.count("\n") == 1 and "Traceback" not in err
     assert main(["check-catalogue", str(tmp_path / "khong-co.csv")]) == 2
     assert "khong-co.csv" in capsys.readouterr().err
+
+
+def test_from_csv_refuses_a_huge_cell_in_vietnamese(tmp_path: Path) -> None:
+    from planner.errors import CatalogueError
+
+    big = tmp_path / "o-lon.csv"
+    big.write_text("id,symbol,title\nx,1/KH," + "a" * 200_000 + "\n", "utf-8")
+    with pytest.raises(CatalogueError, match="o-lon.csv.*dài quá"):
+        Catalogue.from_csv(big)
+    assert main(["search", "x", "--catalogue", str(big)]) == 2
