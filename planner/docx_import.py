@@ -78,12 +78,29 @@ _RE_YEAR = re.compile(r"năm\s+(?:học\s+)?((?:19|20)\d{2})", re.I)
 _RE_ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
+def _fold_table() -> dict[int, str | None]:
+    """Latin letters with diacritics → their base letter (Vietnamese ones included)."""
+    table: dict[int, str | None] = {ord("đ"): "d", ord("Đ"): "D"}
+    for code in range(0xC0, 0x2000):
+        base = unicodedata.normalize("NFD", chr(code))
+        if (
+            len(base) > 1
+            and base[0].isascii()
+            and all(unicodedata.category(c) == "Mn" for c in base[1:])
+        ):
+            table[code] = base[0]
+    for code in range(0x300, 0x370):  # stray combining marks
+        table[code] = None
+    return table
+
+
+_FOLD = _fold_table()
+_RE_SPACES = re.compile(r"\s+")
+
+
 def _fold(s: str, limit: int = 60) -> str:
     """Upper case without diacritics, spaces collapsed; only the first `limit` characters."""
-    s = s[:limit]
-    s = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
-    s = "".join(c for c in s if unicodedata.category(c) != "Mn")
-    return re.sub(r"\s+", " ", s).strip().upper()
+    return _RE_SPACES.sub(" ", s[:limit].translate(_FOLD)).strip().upper()
 
 
 def _is_upper(s: str) -> bool:
