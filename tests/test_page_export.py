@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
+import pytest
+
 from planner.model import Task
 from planner.storage import PlanStore
 from tests.conftest import make_app
@@ -92,3 +94,17 @@ def test_no_plan_open_shows_hint(app_env) -> None:  # type: ignore[no-untyped-de
     hint = any("Chưa mở kế hoạch" in i.value for i in at.info)
     sample_opened = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in _html(at)  # first run opens it
     assert hint or sample_opened
+
+
+@pytest.mark.soffice
+def test_pdf_button_when_libreoffice_is_installed(app_env, sample) -> None:  # type: ignore[no-untyped-def]
+    from planner.docx_export import soffice_path
+
+    if not soffice_path():
+        pytest.skip("LibreOffice (soffice) không có trên máy này: bỏ qua nút tạo PDF.")
+    at = _open(app_env, sample)
+    at.button(key="export.build").click().run()
+    at.button(key="export.pdf").click().run(timeout=240)
+    assert not at.exception, at.exception
+    assert "Tải bản PDF" in _downloads(at)
+    assert not at.error
