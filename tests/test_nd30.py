@@ -531,3 +531,28 @@ def test_header_laid_out_with_tabs() -> None:
     assert "dấu cách hai bên gạch nối" in messages  # the motto piece was found and checked
     assert "không được thêm số 0" in messages  # the date piece was found and checked
     assert not any("Ký hiệu văn bản phải viết in hoa" in f.message for f in findings)
+
+
+def _vml_rule(doc: Doc, start: str, length_pt: float) -> None:
+    from docx.oxml import parse_xml
+
+    rule = _rule_paragraph_after(doc, start)
+    rule.style = doc.styles["ND30 Body"]
+    ppr = rule._p.pPr
+    for el in list(ppr):
+        if el.tag != qn("w:pStyle"):
+            ppr.remove(el)
+    run = parse_xml(
+        '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:v="urn:schemas-microsoft-com:vml"><w:pict>'
+        f'<v:line from="0,0" to="{length_pt}pt,0" strokeweight=".5pt"/></w:pict></w:r>'
+    )
+    rule._p.append(run)
+
+
+def test_rules_drawn_as_shapes_are_measured(clean: bytes) -> None:
+    # Tiêu ngữ at 14 pt bold is about 5.7 cm = 162 pt: a 160 pt line is right, 60 pt is not.
+    good = _broken(clean, lambda d: _vml_rule(d, "Độc lập", 160))
+    assert not any("Tiêu ngữ" in f.message and "kẻ" in f.message for f in good), good
+    short = _broken(clean, lambda d: _vml_rule(d, "Độc lập", 60))
+    assert any("Đường kẻ dưới Tiêu ngữ dài 2.1 cm" in f.message for f in short), short
