@@ -437,3 +437,14 @@ def test_empty_plan_exports(sample: Plan) -> None:
     data = export_docx(Plan(), today=TODAY)
     texts = _texts(_doc(data))
     assert "KẾ HOẠCH" in texts and "Nơi nhận:" in texts and "- Lưu: VT." in texts
+
+
+def test_rolled_over_draft_is_clean(sample: Plan) -> None:
+    from planner.rollover import rollover
+
+    draft = rollover(sample, 2021, today=TODAY).plan
+    data = export_docx(draft, today=TODAY)
+    assert check_docx(data, "2021.docx") == []
+    texts = _texts(_doc(data))
+    assert "Số:      /KH-PGDĐT" in texts
+    assert "Thủ Dầu Một, ngày      tháng      năm 2021" in texts
