@@ -471,7 +471,7 @@ def scan_text(text: str, path: Mapping[str, Any], ctx: Context) -> list[Finding]
     if has_year:  # every pattern below holds a four-digit year
         _scan_anniversaries(text, ctx, add)
         _scan_periods(text, ctx, add, protected)
-        _scan_dates(text, ctx, add, protected)
+        _scan_dates(text, low, ctx, add, protected)
         _scan_years(text, ctx, add, protected)
     out.sort(key=lambda f: int(f.path["start"]))
     return out
@@ -715,8 +715,16 @@ def _scan_periods(text: str, ctx: Context, add: Any, protected: _Spans) -> None:
         )
 
 
-def _scan_dates(text: str, ctx: Context, add: Any, protected: _Spans) -> None:
-    for m in _DATE_RANGE.finditer(text):  # an anniversary's span: 03/02/1930 - 03/02/2020
+def _scan_dates(text: str, low: str, ctx: Context, add: Any, protected: _Spans) -> None:
+    # cheap tests first: most paragraphs hold no date at all
+    ranges = _DATE_RANGE.finditer(text) if "/" in text else ()
+    quarters = _QUARTER.finditer(text) if "quý" in low or "học kỳ" in low else ()
+    patterns = [
+        rx
+        for rx, need in ((_DATE_WORDS, "tháng"), (_DATE_NUM, ""), (_MONTH_YEAR, "tháng"))
+        if need in low
+    ]
+    for m in ranges:  # an anniversary's span: 03/02/1930 - 03/02/2020
         a, b = int(m.group("a")), int(m.group("b"))
         if b - a <= _MAX_PERIOD or protected.hit(m.start(), m.end()):
             continue
@@ -730,7 +738,7 @@ def _scan_dates(text: str, ctx: Context, add: Any, protected: _Spans) -> None:
             m.group(0)[: m.start("b") - m.start()] + str(b + ctx.diff),
             f"Mốc kỷ niệm “{m.group(0)}” là của năm {b}; năm {ctx.new} hãy xem lại số năm kỷ niệm.",
         )
-    for m in _QUARTER.finditer(text):  # "Quý IV/2020"
+    for m in quarters:  # "Quý IV/2020"
         y = int(m.group("y"))
         if protected.hit(m.start(), m.end()) or y >= ctx.new:
             continue
@@ -744,7 +752,7 @@ def _scan_dates(text: str, ctx: Context, add: Any, protected: _Spans) -> None:
             f"Mốc thời gian “{m.group(0)}” đã qua so với năm {ctx.new}: hãy đặt lại mốc "
             "của năm nay (hoặc bỏ nếu không còn phù hợp).",
         )
-    for rx in (_DATE_WORDS, _DATE_NUM, _MONTH_YEAR):
+    for rx in patterns:
         for m in rx.finditer(text):
             if protected.hit(m.start(), m.end()):
                 continue
