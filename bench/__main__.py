@@ -97,7 +97,15 @@ def os_text() -> str:
     return f"{name} ({platform.system()} {platform.release()})".strip()
 
 
-def machine_lines(now: datetime) -> list[str]:
+def load_text() -> str:
+    try:
+        one, five, _ = os.getloadavg()
+    except OSError:
+        return "unknown"
+    return f"{one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} CPUs"
+
+
+def machine_lines(now: datetime, load_before: str) -> list[str]:
     return [
         f"- CPU: {cpu_model()}",
         f"- Cores available: {os.cpu_count()}",
@@ -105,6 +113,8 @@ def machine_lines(now: datetime) -> list[str]:
         f"- Python: {platform.python_version()} ({platform.python_implementation()})",
         f"- OS: {os_text()}",
         f"- Date: {now:%Y-%m-%d %H:%M} UTC",
+        f"- Load average at the start: {load_before}; at the end: {load_text()} "
+        "(other work on the machine slows every figure, ours and the baselines alike)",
     ]
 
 
@@ -131,7 +141,9 @@ def _ratio(row: Row) -> str:
     if row.baseline is None or row.ours.median_ms <= 0:
         return "—"
     r = row.baseline.median_ms / row.ours.median_ms
-    return f"{r:.1f}×" if r >= 1 else f"{r:.2f}×"
+    if r >= 1:
+        return f"{r:.1f}×"
+    return f"{r:.2f}×" if r >= 0.01 else f"{r:.3f}×"
 
 
 def _met(row: Row) -> str:
@@ -144,7 +156,7 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render(results: list[AreaResult], now: datetime, total_s: float) -> str:
+def render(results: list[AreaResult], now: datetime, total_s: float, load_before: str = "") -> str:
     out = [
         "# Performance",
         "",
@@ -154,7 +166,7 @@ def render(results: list[AreaResult], now: datetime, total_s: float) -> str:
         "",
         "## Machine",
         "",
-        *machine_lines(now),
+        *machine_lines(now, load_before or load_text()),
         f"- Whole run: {total_s:.0f} s",
         "",
         "## Results",
@@ -220,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
+    load_before = load_text()
     t0 = time.perf_counter()
     results = []
     for area in areas:
@@ -228,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         status = f"FAILED: {res.error.splitlines()[0]}" if res.error else f"{len(res.rows)} rows"
         print(f"bench: {area} {status} ({res.seconds:.1f} s)", flush=True)
         results.append(res)
-    text = render(results, datetime.now(UTC), time.perf_counter() - t0)
+    text = render(results, datetime.now(UTC), time.perf_counter() - t0, load_before)
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
