@@ -18,6 +18,7 @@ from typing import Any
 from lxml import etree
 
 from planner.errors import InputFileError
+from planner.text import clean_line
 
 MAX_DOCX_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
@@ -42,7 +43,13 @@ _OVERLAP = max(len(m) for m in _DTD_MARKERS)
 
 
 def _fail(name: str, what: str) -> InputFileError:
-    return InputFileError(f"Tệp “{name}” {what}")
+    return InputFileError(f"Tệp “{clean_line(name)[:120]}” {what}")
+
+
+def _part(info: zipfile.ZipInfo) -> str:
+    """A zip member's name fit for a one-line message (a hostile name may hold anything)."""
+    text = clean_line(info.filename)
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 class _TooDeep(Exception):
@@ -132,7 +139,7 @@ def _check_members(zf: zipfile.ZipFile, name: str) -> list[zipfile.ZipInfo]:
         ):
             raise _fail(
                 name,
-                f"có tỉ lệ nén bất thường (thành phần {info.filename!s} nở ra "
+                f"có tỉ lệ nén bất thường (thành phần {_part(info)} nở ra "
                 f"{info.file_size // max(info.compress_size, 1)} lần); tệp có thể là “bom nén”, "
                 "không mở.",
             )
@@ -179,7 +186,7 @@ def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, budget: 
                 if _has_dtd_marker(tail + chunk):
                     raise _fail(
                         name,
-                        f"có khai báo DOCTYPE/ENTITY trong phần {info.filename} "
+                        f"có khai báo DOCTYPE/ENTITY trong phần {_part(info)} "
                         "(kiểu tấn công “nở thực thể”); Word không tạo ra như vậy, không mở.",
                     )
                 tail = chunk[-_OVERLAP:]
@@ -201,14 +208,14 @@ def _feed(parser: etree.XMLParser, chunk: bytes | None, info: zipfile.ZipInfo, n
         if "depth" in str(e).lower():
             raise _too_deep(name, info) from None
         raise _fail(
-            name, f"bị hỏng: phần {info.filename} không phải XML hợp lệ; {_SAVE_AS}."
+            name, f"bị hỏng: phần {_part(info)} không phải XML hợp lệ; {_SAVE_AS}."
         ) from None
 
 
 def _too_deep(name: str, info: zipfile.ZipInfo) -> InputFileError:
     return _fail(
         name,
-        f"có cấu trúc lồng nhau quá sâu trong phần {info.filename} "
+        f"có cấu trúc lồng nhau quá sâu trong phần {_part(info)} "
         f"(hơn {MAX_XML_DEPTH} cấp); đây không phải một văn bản Word bình thường, không mở.",
     )
 

@@ -163,3 +163,13 @@ def test_template_with_wrong_content_type_is_refused_by_open_docx():
     with pytest.raises(InputFileError) as info:
         open_docx(data, NAME)
     assert NAME in str(info.value)
+
+
+def test_message_stays_one_line_with_a_hostile_member_name():
+    xml = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>'
+    data = B.replace_part(B.minimal_docx(), "word/evil\nname" + "x" * 300 + ".xml", xml.encode())
+    with pytest.raises(InputFileError) as info:
+        check_docx_bytes(data, "tệp\nhai dòng.docx")
+    msg = str(info.value)
+    assert "“tệp hai dòng.docx”" in msg and "DOCTYPE/ENTITY" in msg
+    assert "\n" not in msg and len(msg) < 400
