@@ -624,6 +624,7 @@ def export_docx(
     for el in list(body):
         if el.tag != qn("w:sectPr"):
             body.remove(el)
+    body.get_or_add_sectPr()  # a template without page set-up gets one
     section = doc.sections[-1]
     if template is None:
         setup_section(section)

@@ -38,6 +38,7 @@ from typing import Any
 from docx.oxml.ns import qn
 
 from planner.docx_safety import open_docx
+from planner.errors import InputFileError
 from planner.nd30_metrics import text_width_cm
 
 FONT = "Times New Roman"
@@ -420,8 +421,7 @@ class Reader:
     def __init__(self, doc: Any) -> None:
         self.doc = doc
         self.res = Resolver(doc)
-        sect = doc.sections[-1]
-        self.text_width = _section_text_width(sect)
+        self.text_width = _section_text_width(doc.sections[-1]) if len(doc.sections) else 9355.0
         self.tables: list[Any] = []
         self.body: list[Para] = []
         self._n = 0
@@ -623,6 +623,13 @@ class Checker:
     # -- page
 
     def page_setup(self) -> None:
+        if not len(self.doc.sections):
+            self.add(
+                R_PAGE,
+                "Văn bản không có thiết lập trang (khổ giấy, lề): Word sẽ dùng khổ và lề mặc "
+                "định của máy; hãy đặt khổ A4 và lề theo quy định.",
+                "cả văn bản",
+            )
         for i, s in enumerate(self.doc.sections, start=1):
             where = f"phần (section) {i} của văn bản"
             w = s.page_width.twips if s.page_width is not None else 0
@@ -1383,4 +1390,13 @@ def check_document(doc: Any) -> list[Finding]:
 
 def check_docx(data: bytes, name: str) -> list[Finding]:
     """ND30 findings for a .docx given as bytes; unreadable files raise InputFileError."""
-    return check_document(open_docx(data, name))
+    doc = open_docx(data, name)
+    try:
+        return check_document(doc)
+    except (KeyError, IndexError, ValueError, AttributeError, TypeError):
+        # A structure python-docx accepted but this checker does not understand: say so
+        # plainly rather than show a traceback.
+        raise InputFileError(
+            f"Tệp “{name}” có cấu trúc lạ nên chưa kiểm tra được thể thức; hãy mở bằng Word "
+            "và lưu lại dưới dạng .docx rồi thử lại."
+        ) from None

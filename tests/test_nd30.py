@@ -556,3 +556,37 @@ def test_rules_drawn_as_shapes_are_measured(clean: bytes) -> None:
     assert not any("Tiêu ngữ" in f.message and "kẻ" in f.message for f in good), good
     short = _broken(clean, lambda d: _vml_rule(d, "Độc lập", 60))
     assert any("Đường kẻ dưới Tiêu ngữ dài 2.1 cm" in f.message for f in short), short
+
+
+def test_document_without_page_setup_or_styles() -> None:
+    """A bare document.xml (no sectPr, nested tables) is checked, not crashed on."""
+    import zipfile
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    document = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{w}">'
+        "<w:body><w:p><w:r><w:t>Xin chào</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:tbl><w:tr>"
+        "<w:tc><w:p><w:r><w:t>ô lồng</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:p/></w:tc>"
+        "</w:tr></w:tbl></w:body></w:document>"
+    )
+    ct = (
+        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+        'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+        'vnd.openxmlformats-package.relationships+xml"/><Override PartName="/word/document.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.'
+        'main+xml"/></Types>'
+    )
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
+        '.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+        'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+        'Target="word/document.xml"/></Relationships>'
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", ct)
+        z.writestr("_rels/.rels", rels)
+        z.writestr("word/document.xml", document)
+    findings = check_docx(buf.getvalue(), "tran.docx")
+    assert any(f.rule == R_PAGE and "thiết lập trang" in f.message for f in findings)
+    assert any(f.rule == R_NATIONAL for f in findings)
