@@ -35,10 +35,10 @@ class ImportResult:
 # ---------------------------------------------------------------- recognising lines
 
 _ROMAN = r"(?:X{0,3})(?:IX|IV|V?I{0,3})"
-_RE_ROMAN = re.compile(rf"^({_ROMAN})\s*[./)]\s*(\S.*)$", re.S)
+_RE_ROMAN = re.compile(rf"^({_ROMAN})\s*(?:[./)]|-(?=\s))\s*(\S.*)$", re.S)
 _RE_MULTI = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,5})(?:\.\s*|\s+(?=[^\W\d_a-zđ]))(\S.*)$", re.S)
-_RE_DECIMAL = re.compile(r"^(\d{1,2})\s*(?:\.(?!\d)|\)|/(?!\d))\s*(\S.*)$", re.S)
-_RE_LETTER = re.compile(r"^([a-zđ])(?:\)|\.\s)\s*(\S.*)$", re.S)
+_RE_DECIMAL = re.compile(r"^(\d{1,2})\s*(?:\.(?!\d)|\)|/(?!\d)|-(?=\s))\s*(\S.*)$", re.S)
+_RE_LETTER = re.compile(r"^([a-zđ])(?:\)|/|\.\s)\s*(\S.*)$", re.S)
 _RE_DASH = re.compile(r"^[-–—•·∙▪◦●■□❖➢►✓]\s*(\S.*)$", re.S)
 _RE_PLUS = re.compile(r"^\+\s*(\S.*)$", re.S)
 _RE_NUMBER = re.compile(r"^Số\s*:?\s*([0-9]*)\s*[./…_ ]*\s*/\s*(.*)$", re.I)

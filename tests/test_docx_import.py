@@ -880,3 +880,21 @@ def test_schedule_table_that_cannot_be_read_stays_a_section(sample):
     result = import_docx(B.plan_docx(plan), "tien-do.docx")
     assert result.plan.tasks == ()
     assert result.plan.sections[-1].blocks[0].rows == rows
+
+
+def test_older_label_styles():
+    doc = B.new_document()
+    _front(doc)
+    for text in ("I- MỤC ĐÍCH", "1/ Mục tiêu chung", "a/ Ở cấp mầm non", "b/ Ở cấp tiểu học",
+                 "2- Mục tiêu riêng", "II/ NỘI DUNG"):  # fmt: skip
+        par(doc, text, bold=True)
+        par(doc, f"Nội dung của {text[3:]}.")
+    plan = import_docx(B.to_bytes(doc), "cu.docx").plan
+    assert [(p, s.title) for p, s in plan.iter_sections()] == [
+        ("I", "MỤC ĐÍCH"),
+        ("I.1", "Mục tiêu chung"),
+        ("I.1.a", "Ở cấp mầm non"),
+        ("I.1.b", "Ở cấp tiểu học"),
+        ("I.2", "Mục tiêu riêng"),
+        ("II", "NỘI DUNG"),
+    ]
