@@ -4,7 +4,8 @@ importing a 1,000-row report; each beside a naive baseline timed in the same run
 - Charts: `planner.charts.all_charts` (data aggregated in Python, Gantt capped to the most
   urgent rows) then `to_dict()` for every chart, beside a plain pandas DataFrame of all tasks
   handed to un-aggregated Altair charts (Vega-Lite aggregates 1,000 rows itself).
-- PNG: the timeline at print scale 2 through vl-convert, beside the naive 1,000-bar Gantt.
+- PNG: the timeline at print scale 2 through vl-convert, beside a one-bar chart (the floor of
+  any render; a naive 1,000-bar Gantt takes minutes, too long for this budget).
 - Page: a rerun of pages/progress.py via AppTest with the 1,000-task plan open, beside a rerun
   of an empty Streamlit page (the floor every page pays).
 - Report: `read_report` + `match_reports` of a filled-in 1,000-row XLSX template, beside
@@ -212,31 +213,16 @@ def run() -> list[Row]:
         )
     ]
     gantt = timeline_chart(list(plan.tasks), TODAY, 2021)
-    naive_gantt = (
-        alt.Chart(
-            pd.DataFrame(
-                [
-                    {
-                        "title": f"{t.id} {t.title}",
-                        "start": t.start.isoformat(),
-                        "due": t.due.isoformat(),
-                    }
-                    for t in plan.tasks
-                    if t.start and t.due
-                ]
-            )
-        )
-        .mark_bar()
-        .encode(x="start:T", x2="due:T", y="title:N")
-    )
     png = measure(lambda: chart_png(gantt, scale=2), repeat=3, warmup=1)
-    # the naive Gantt is 1,000 rows tall: one render is enough to show the difference
-    naive_png = measure(lambda: chart_png(naive_gantt, scale=2), repeat=1, warmup=0)
+    # a naive 1,000-bar Gantt takes minutes to rasterise, far over the bench's budget: the
+    # baseline is the floor any vl-convert PNG pays, a one-bar chart at the same scale
+    floor_chart = alt.Chart(pd.DataFrame([{"x": 1}])).mark_bar().encode(x="x:Q")
+    naive_png = measure(lambda: chart_png(floor_chart, scale=2), repeat=3, warmup=1)
     rows.append(
         Row(
             f"PNG of the timeline at scale 2 (vl-convert), {N_TASKS:,} tasks",
             png,
-            "PNG of a naive 1,000-bar Gantt",
+            "PNG of a one-bar chart (vl-convert floor)",
             naive_png,
             target="median ≤ 3 s",
             met=png.median_ms <= 3000,

@@ -181,7 +181,7 @@ def timeline_chart(
                 "state": task_state(t, today),
                 "progress": t.progress,
                 "overdue": overdue,
-                "flag": "⚠ Quá hạn" if overdue else "",
+                "flag": "Quá hạn" if overdue else "",
             }
         )
     order = [r["label"] for r in rows]
@@ -232,10 +232,19 @@ def timeline_chart(
             tooltip=tooltip,
         )
     )
+    # a warning triangle drawn as a shape (a ⚠ glyph makes the PNG renderer hunt for a font)
+    marks = (
+        alt.Chart(data)
+        .transform_filter("datum.overdue")
+        .mark_point(
+            shape="triangle-up", filled=True, size=160, color="#B33F00", xOffset=12, opacity=1
+        )
+        .encode(x="due:T", y=y, tooltip=tooltip)
+    )
     flags = (
         alt.Chart(data)
         .transform_filter("datum.overdue")
-        .mark_text(align="left", dx=6, fontSize=15, fontWeight="bold", color="#B33F00")
+        .mark_text(align="left", dx=22, fontSize=15, fontWeight="bold", color="#B33F00")
         .encode(x="due:T", y=y, text="flag:N", tooltip=tooltip)
     )
     today_data = alt.Data(values=[{"today": _iso(today), "text": f"Hôm nay {fmt_date(today)}"}])
@@ -256,7 +265,7 @@ def timeline_chart(
         )
         .encode(x="today:T", text="text:N")
     )
-    chart = alt.layer(bars, flags, rule, rule_text).properties(
+    chart = alt.layer(bars, marks, flags, rule, rule_text).properties(
         title=_title(title, subtitle),
         width=WIDTH,
         height=alt.Step(30),

@@ -83,7 +83,7 @@ def _values(spec: dict, layer: dict) -> list[dict]:
 def test_timeline_has_bars_today_rule_and_overdue_marks() -> None:
     spec = timeline_chart(_tasks(), TODAY, 2021).to_dict()
     layers = _layers(spec)
-    assert [_mark(x) for x in layers] == ["bar", "text", "rule", "text"]
+    assert [_mark(x) for x in layers] == ["bar", "point", "text", "rule", "text"]
     bars = layers[0]
     enc = bars["encoding"]
     assert enc["x"]["field"] == "start" and enc["x"]["type"] == "temporal"
@@ -101,11 +101,14 @@ def test_timeline_has_bars_today_rule_and_overdue_marks() -> None:
     assert rows["Tuyên truyền"]["due_text"] == "28/02/2021"
     assert rows["Báo cáo cuối năm"]["start_text"] == "(chưa đặt)"
     assert "datum.overdue" in json.dumps(enc["stroke"])
-    assert layers[1]["transform"] == [{"filter": "datum.overdue"}]
+    assert layers[1]["transform"] == [{"filter": "datum.overdue"}]  # the warning triangle
+    assert layers[1]["mark"]["shape"] == "triangle-up"
+    assert layers[2]["transform"] == [{"filter": "datum.overdue"}]  # the words Quá hạn
+    assert rows["Tuyên truyền"]["flag"] == "Quá hạn" and rows["Kiểm tra"]["flag"] == ""
     # the hôm nay rule
-    rule = layers[2]
+    rule = layers[3]
     assert _values(spec, rule)[0]["today"].startswith("2021-03-15")
-    assert _values(spec, layers[3])[0]["text"] == "Hôm nay 15/03/2021"
+    assert _values(spec, layers[4])[0]["text"] == "Hôm nay 15/03/2021"
     assert spec["title"]["text"] == "Lịch thực hiện công việc"
     assert "1 công việc quá hạn" in json.dumps(spec["title"]["subtitle"], ensure_ascii=False)
     # large type for a projector
