@@ -634,7 +634,8 @@ def _para_item(b: _Builder, item: Para, phase: str) -> str:
             return "signer"
         b.closing.append(text)
         return phase
-    if _is_closing_start(text):
+    if _is_closing_start(text) or (b.stack and text.rstrip().endswith("/.")):
+        # `Trên đây là…`, or the paragraph that ends the text with ND30's `./.`
         b.closing.append(text)
         return "closing"
     if phase == "bases":

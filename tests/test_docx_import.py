@@ -20,7 +20,7 @@ from lxml import etree
 
 from planner.docx_import import import_docx
 from planner.errors import InputFileError, PlannerError
-from planner.model import MAX_SECTION_DEPTH, Plan, Signer, plan_to_dict, section_depth
+from planner.model import MAX_SECTION_DEPTH, Block, Plan, Signer, plan_to_dict, section_depth
 from tests import docx_builders as B
 from tests.docx_builders import NSDECL, W_NS, par, raw_body, raw_par, run_xml
 
@@ -898,3 +898,22 @@ def test_older_label_styles():
         ("I.2", "Mục tiêu riêng"),
         ("II", "NỘI DUNG"),
     ]
+
+
+def test_closing_without_tren_day_and_signer_before_noi_nhan():
+    doc = B.new_document()
+    _front(doc)
+    par(doc, "I. TỔ CHỨC THỰC HIỆN", bold=True)
+    par(doc, "Các trường triển khai.")
+    par(doc, "Nhận được kế hoạch này, đề nghị các đơn vị nghiêm túc thực hiện./.")
+    par(doc, "KT. TRƯỞNG PHÒNG", bold=True, center=True)
+    par(doc, "PHÓ TRƯỞNG PHÒNG", bold=True, center=True)
+    par(doc, "Trần Văn Bình", bold=True, center=True)
+    par(doc, "Nơi nhận:", bold=True, italic=True)
+    par(doc, "- Như trên;")
+    par(doc, "- Lưu: VT.")
+    plan = import_docx(B.to_bytes(doc), "ket.docx").plan
+    assert plan.sections[0].blocks == (Block("paragraph", "Các trường triển khai."),)
+    assert plan.closing == ("Nhận được kế hoạch này, đề nghị các đơn vị nghiêm túc thực hiện./.",)
+    assert plan.signer == Signer("KT.", "TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "Trần Văn Bình")
+    assert plan.recipients == ("Như trên;", "Lưu: VT.")
