@@ -255,3 +255,27 @@ def test_due_per_month_shows_the_whole_plan_year() -> None:
     months = spec["encoding"]["x"]["scale"]["domain"]
     assert months == [f"{m:02d}/2021" for m in range(1, 13)]
     assert spec["encoding"]["y"]["axis"]["values"] == [0, 1]  # whole tasks, no 0.5
+
+
+def test_all_charts_with_1000_tasks_stay_small() -> None:
+    units = [f"Trường {i}" for i in range(30)]
+    tasks = tuple(
+        Task(
+            id=f"t{i}",
+            title=f"Công việc {i}",
+            lead=units[i % 30],
+            start=date(2021, 1, 1) + timedelta(days=i % 200),
+            due=date(2021, 2, 1) + timedelta(days=i % 300),
+            status=("planned", "in_progress", "done", "cancelled")[i % 4],
+            progress=(0, 50, 100, 0)[i % 4],
+        )
+        for i in range(1000)
+    )
+    plan = Plan(meta=replace(sample_plan().meta, year=2021), tasks=tasks)
+    charts = all_charts(plan, TODAY)
+    specs = [c.chart.to_dict() for c in charts]
+    assert not any(c.empty for c in charts)
+    total = sum(len(json.dumps(s, ensure_ascii=False)) for s in specs)
+    assert total < 200_000  # aggregated: the browser never gets 1,000 rows per chart
+    status = {r["state"]: r["count"] for r in _values(specs[1], specs[1]["layer"][0])}
+    assert sum(status.values()) == 1000
