@@ -150,3 +150,33 @@ def test_pages_without_a_plan_point_home(app_env):
         at.switch_page(page).run()
         assert not at.exception
         assert any("Chưa mở kế hoạch" in i.value for i in at.info)
+
+
+def test_report_import_preview_match_and_confirm(app_env, sample):
+    at, plan_id = _open(app_env, _with_tasks(sample))
+    csv = (
+        "Đơn vị,Mã công việc,Nội dung công việc,Trạng thái,Tỷ lệ hoàn thành (%),Ngày báo cáo\n"
+        "Phòng GDĐT,t1,,Đang thực hiện,80,14/03/2021\n"
+        "Trường TH Phú Hòa,,Báo cáo cuối năm,Hoàn thành,100,31/02/2021\n"
+        "Trường TH Phú Hòa,,Xây nhà thi đấu đa năng,Đang thực hiện,10,14/03/2021\n"
+    ).encode()
+    [uploader] = at.main.get("file_uploader")
+    uploader.set_value(("bao-cao.csv", csv, "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+    assert any("dòng 3: ngày báo cáo “31/02/2021”" in e.value for e in at.error)
+    assert any("3 dòng, 2 dòng hợp lệ" in m.value for m in at.markdown)
+    # nothing changes before the user confirms
+    assert PlanStore(app_env).open(plan_id).plan.tasks[0].progress == 20
+    [match] = [d for d in at.data_editor if d.key.startswith("progress.report.match")]
+    table = match.value
+    assert table["accept"].tolist() == [True, False, False]
+    assert "không tìm thấy công việc" in table["note"].tolist()[2]
+    apply = at.button(key="progress.report.apply")
+    assert apply.label == "Cập nhật tiến độ từ 1 dòng đã chọn"
+    apply.click().run()
+    assert not at.exception, at.exception
+    saved = PlanStore(app_env).open(plan_id).plan
+    assert (saved.tasks[0].status, saved.tasks[0].progress) == ("in_progress", 80)
+    assert saved.tasks[2].status == "planned"  # the row with a bad date was not used
+    assert any("Đã cập nhật tiến độ từ 1 dòng của bao-cao.csv" in s.value for s in at.success)
