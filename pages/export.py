@@ -6,7 +6,6 @@ import hashlib
 import re
 import unicodedata
 
-import pandas as pd
 import streamlit as st
 
 from components import state
@@ -36,6 +35,14 @@ def _file_stem(plan: Plan) -> str:
     return f"{kind or 'van-ban'}-{number}-{m.year or ''}".rstrip("-")
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$])")
+
+
+def _md(text: str) -> str:
+    """Text shown as it is inside Markdown (every Markdown character escaped)."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
 def show_findings(findings: list[Finding]) -> None:
     if not findings:
         st.success(
@@ -44,11 +51,10 @@ def show_findings(findings: list[Finding]) -> None:
         )
         return
     st.warning(f"Có {len(findings)} lỗi thể thức cần sửa.", icon=":material/warning:")
-    table = pd.DataFrame(
-        [(f.message, f.where, f.rule) for f in findings],
-        columns=["Lỗi", "Vị trí", "Quy định"],
-    )
-    st.dataframe(table, hide_index=True, width="stretch")
+    box = st.container(height=420) if len(findings) > 6 else st.container()
+    with box:
+        for f in findings:
+            st.markdown(f"**{_md(f.message)}**  \n:gray[{_md(f.where)} · {_md(f.rule)}]")
 
 
 st.title("Xuất văn bản")
@@ -131,11 +137,13 @@ key = (
     today.isoformat(),
 )
 
-left, right = st.columns([3, 2], gap="large")
+tab_doc, tab_check = st.tabs(["Văn bản của kế hoạch", "Kiểm tra thể thức văn bản khác"])
+with tab_doc:
+    left, right = st.columns([3, 2], gap="large")
 
 # ---------------------------------------------------------------- download
 
-with right:
+with tab_doc, right:
     st.subheader("Tải về")
     if st.button("Tạo tệp Word", type="primary", key="export.build", icon=":material/build:"):
         try:
@@ -208,17 +216,22 @@ with right:
         help="Tệp dữ liệu của kế hoạch: mở lại được trong chương trình.",
     )
 
-    st.subheader("Kiểm tra thể thức")
-    st.caption("Kiểm tra một văn bản Word bất kỳ theo Nghị định 30/2020.")
+# ---------------------------------------------------------------- preview
+
+with tab_doc, left:
+    st.subheader("Xem trước")
+    st.html(preview_html(plan, schedule_rows=rows))
+
+# ---------------------------------------------------------------- check another document
+
+with tab_check:
+    st.caption(
+        "Kiểm tra một văn bản Word bất kỳ (của đơn vị khác, bản đã sửa trong Word…) theo thể "
+        "thức của Nghị định 30/2020/NĐ-CP."
+    )
     other = st.file_uploader("Văn bản cần kiểm tra (.docx)", type=["docx"], key="export.check")
     if other is not None:
         try:
             show_findings(check_docx(other.getvalue(), other.name))
         except PlannerError as err:
             st.error(str(err))
-
-# ---------------------------------------------------------------- preview
-
-with left:
-    st.subheader("Xem trước")
-    st.html(preview_html(plan, schedule_rows=rows))

@@ -581,6 +581,11 @@ class _Findings:
         return out
 
 
+def _n(x: float) -> str:
+    """A measure written the Vietnamese way: one decimal, comma as the separator."""
+    return f"{x:.1f}".replace(".", ",")
+
+
 def _fold(s: str) -> str:
     s = unicodedata.normalize("NFC", s).casefold().replace("hoà", "hòa")
     return " ".join(s.split())
@@ -650,7 +655,7 @@ class Checker:
                 if not lo - 0.3 <= mm <= hi + 0.3:
                     self.add(
                         R_PAGE,
-                        f"Lề {label} {mm:.1f} mm, ngoài khoảng {lo}-{hi} mm.",
+                        f"Lề {label} {_n(mm)} mm, ngoài khoảng {lo}-{hi} mm.",
                         where,
                     )
 
@@ -830,8 +835,8 @@ class Checker:
         if p.est_width_cm() > p.line_width_cm() * FIT_SLACK + 0.01:
             self.add(
                 rule,
-                f"{what} dài khoảng {p.est_width_cm():.1f} cm, rộng hơn chỗ dành cho nó "
-                f"({p.line_width_cm():.1f} cm): sẽ bị xuống dòng khi in; phải nằm trên một dòng.",
+                f"{what} dài khoảng {_n(p.est_width_cm())} cm, rộng hơn chỗ dành cho nó "
+                f"({_n(p.line_width_cm())} cm): sẽ bị xuống dòng khi in; phải nằm trên một dòng.",
                 p.label(),
             )
 
@@ -873,8 +878,8 @@ class Checker:
             if not 0.75 * text_w <= length <= 1.3 * text_w:
                 self.add(
                     R_NATIONAL,
-                    f"Đường kẻ dưới Tiêu ngữ dài {length:.1f} cm; phải dài bằng dòng chữ "
-                    f"(khoảng {text_w:.1f} cm).",
+                    f"Đường kẻ dưới Tiêu ngữ dài {_n(length)} cm; phải dài bằng dòng chữ "
+                    f"(khoảng {_n(text_w)} cm).",
                     p.label(),
                 )
 
@@ -974,8 +979,8 @@ class Checker:
         if not 0.28 * text_w <= length <= 0.6 * text_w:
             self.add(
                 R_AUTHORITY,
-                f"Đường kẻ dưới tên cơ quan dài {length:.1f} cm; phải bằng 1/3 đến 1/2 độ dài "
-                f"dòng chữ ({text_w / 3:.1f}-{text_w / 2:.1f} cm).",
+                f"Đường kẻ dưới tên cơ quan dài {_n(length)} cm; phải bằng 1/3 đến 1/2 độ dài "
+                f"dòng chữ ({_n(text_w / 3)}-{_n(text_w / 2)} cm).",
                 authority.label(),
             )
 
@@ -1103,8 +1108,8 @@ class Checker:
             if not 0.28 * line <= length <= 0.6 * line:
                 self.add(
                     R_TITLE,
-                    f"Đường kẻ dưới trích yếu dài {length:.1f} cm; phải bằng 1/3 đến 1/2 dòng "
-                    f"chữ ({line / 3:.1f}-{line / 2:.1f} cm).",
+                    f"Đường kẻ dưới trích yếu dài {_n(length)} cm; phải bằng 1/3 đến 1/2 dòng "
+                    f"chữ ({_n(line / 3)}-{_n(line / 2)} cm).",
                     s.label(),
                 )
         k = j + 1

@@ -555,7 +555,7 @@ def test_rules_drawn_as_shapes_are_measured(clean: bytes) -> None:
     good = _broken(clean, lambda d: _vml_rule(d, "Độc lập", 160))
     assert not any("Tiêu ngữ" in f.message and "kẻ" in f.message for f in good), good
     short = _broken(clean, lambda d: _vml_rule(d, "Độc lập", 60))
-    assert any("Đường kẻ dưới Tiêu ngữ dài 2.1 cm" in f.message for f in short), short
+    assert any("Đường kẻ dưới Tiêu ngữ dài 2,1 cm" in f.message for f in short), short
 
 
 def test_document_without_page_setup_or_styles() -> None:
