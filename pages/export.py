@@ -139,7 +139,7 @@ key = (
 
 tab_doc, tab_check = st.tabs(["Văn bản của kế hoạch", "Kiểm tra thể thức văn bản khác"])
 with tab_doc:
-    left, right = st.columns([3, 2], gap="large")
+    left, right = st.columns([2, 1], gap="large")
 
 # ---------------------------------------------------------------- download
 
