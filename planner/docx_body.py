@@ -37,6 +37,16 @@ T_T, T_TAB, T_BR, T_CR, T_NBH, T_SH, T_SYM, T_R = (
     w("r"),
 )
 _TEXT_TAGS = (T_T, T_TAB, T_BR, T_CR, T_NBH, T_SH, T_SYM, T_P)
+# Block-level wrappers whose paragraphs and tables are part of the body.
+_WRAPPERS = (
+    T_SDT,
+    T_SDT_CONTENT,
+    T_CUSTOM_XML,
+    w("ins"),
+    w("moveTo"),
+    f"{{{MC_NS}}}AlternateContent",
+    f"{{{MC_NS}}}Choice",
+)
 
 
 @dataclass
@@ -93,7 +103,7 @@ class BodyReader:
                 yield self._para(child)
             elif tag == T_TBL:
                 yield self._table(child)
-            elif tag in (T_SDT, T_CUSTOM_XML, T_SDT_CONTENT, w("ins"), w("moveTo")):
+            elif tag in _WRAPPERS:
                 yield from self._blocks(child if tag != T_SDT else _content(child))
 
     def _table(self, tbl: Any) -> Table:

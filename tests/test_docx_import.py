@@ -917,3 +917,18 @@ def test_closing_without_tren_day_and_signer_before_noi_nhan():
     assert plan.closing == ("Nhận được kế hoạch này, đề nghị các đơn vị nghiêm túc thực hiện./.",)
     assert plan.signer == Signer("KT.", "TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "Trần Văn Bình")
     assert plan.recipients == ("Như trên;", "Lưu: VT.")
+
+
+def test_alternate_content_read_once():
+    doc = B.new_document()
+    _front(doc)
+    par(doc, "I. MỤC ĐÍCH", bold=True)
+    mc = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+    para = f"<w:p>{run_xml('Chữ có hai bản trình bày.')}</w:p>"
+    raw_body(
+        doc,
+        f'<mc:AlternateContent {mc} {NSDECL}><mc:Choice Requires="w14">{para}</mc:Choice>'
+        f"<mc:Fallback>{para}</mc:Fallback></mc:AlternateContent>",
+    )
+    blocks = import_docx(B.to_bytes(doc), "mc.docx").plan.sections[0].blocks
+    assert [b.text for b in blocks] == ["Chữ có hai bản trình bày."]
