@@ -30,8 +30,7 @@ def run(args: argparse.Namespace) -> int:
     if src.stat().st_size > MAX_DOCX_BYTES:
         # refuse before reading a huge file into memory
         raise InputFileError(
-            f"Tệp “{src.name}” quá lớn; chỉ nhận tệp Word đến "
-            f"{MAX_DOCX_BYTES // 1024 // 1024} MB."
+            f"Tệp “{src.name}” quá lớn; chỉ nhận tệp Word đến {MAX_DOCX_BYTES // 1024 // 1024} MB."
         )
     result = import_docx(src.read_bytes(), src.name)
     save_plan(result.plan, args.output)
