@@ -41,7 +41,9 @@ stored = state.require_plan()
 plan: Plan = stored.plan
 today = state.today()
 epoch = state.widget_epoch()
-st.caption(f"{stored.title} · số liệu tính đến hôm nay, {fmt_date(today)}")
+head, link = st.columns([5, 1], vertical_alignment="center")
+head.caption(f"{stored.title} · số liệu tính đến hôm nay, {fmt_date(today)}")
+link.page_link("pages/meeting.py", label="Trình chiếu", icon=":material/slideshow:")
 
 figures = st.container()
 
