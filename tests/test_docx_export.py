@@ -14,6 +14,8 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from planner.docx_export import (
@@ -448,3 +450,33 @@ def test_rolled_over_draft_is_clean(sample: Plan) -> None:
     texts = _texts(_doc(data))
     assert "Số:      /KH-PGDĐT" in texts
     assert "Thủ Dầu Một, ngày      tháng      năm 2021" in texts
+
+
+_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), max_codepoint=0x2FFF),
+    max_size=60,
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(subject=_TEXT, body=_TEXT, recipient=_TEXT)
+def test_any_text_exports_and_reads_back(
+    sample: Plan, subject: str, body: str, recipient: str
+) -> None:
+    from planner.text import clean_line, clean_text
+
+    plan = replace(
+        sample,
+        meta=replace(sample.meta, subject=subject),
+        preamble=(body,),
+        recipients=(recipient,),
+    )
+    data = export_docx(plan, today=TODAY)
+    texts = _texts(_doc(data))
+    if clean_line(subject):
+        assert clean_line(subject) in texts
+    for line in clean_text(body).split("\n"):
+        if line.strip():
+            assert line.strip() in texts
