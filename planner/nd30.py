@@ -219,6 +219,10 @@ class Resolver:
                 el = bdr.find(qn(f"w:{side}"))
                 if el is not None:
                     out[f"border.{side}"] = el.get(qn("w:val")) not in (None, "nil", "none")
+        lvl = ppr.find(qn("w:outlineLvl"))
+        if lvl is not None and _twips(lvl.get(qn("w:val"))) is not None:
+            level = _twips(lvl.get(qn("w:val")))
+            out["outline"] = level if level is not None and level < 9 else None
         if ppr.find(qn("w:numPr")) is not None:
             num = ppr.find(qn("w:numPr")).find(qn("w:numId"))
             out["numbered"] = num is None or num.get(qn("w:val")) != "0"
@@ -1178,7 +1182,10 @@ class Checker:
                 if not p.all_("b"):
                     self.add(R_BODY, "Đề mục La Mã (I., II.) phải in đậm.", p.label())
             elif re.match(r"^\d+\.\s", text) and len(text) < 250:
-                if not p.all_("b"):
+                # A heading (outline level, or a bold label with plain text after it) must be
+                # bold throughout; a plain numbered sentence in the body is left alone.
+                looks_heading = p.props.get("outline") is not None or p.any_("b")
+                if looks_heading and not p.all_("b"):
                     self.add(R_BODY, "Đề mục số (1., 2.) phải in đậm.", p.label())
             elif re.match(r"^[a-zđ]\)\s", text) and p.any_("i"):
                 self.add(R_BODY, "Điểm a), b) phải là chữ đứng.", p.label())

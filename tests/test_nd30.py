@@ -590,3 +590,11 @@ def test_document_without_page_setup_or_styles() -> None:
     findings = check_docx(buf.getvalue(), "tran.docx")
     assert any(f.rule == R_PAGE and "thiết lập trang" in f.message for f in findings)
     assert any(f.rule == R_NATIONAL for f in findings)
+
+
+def test_plain_numbered_sentence_is_not_a_heading(clean: bytes) -> None:
+    def numbered(doc: Doc) -> None:
+        _set_text(_para(doc, "Tiếp tục đẩy mạnh"), "1. Học sinh tham gia đầy đủ các hoạt động.")
+
+    findings = _broken(clean, numbered)
+    assert not any("Đề mục số" in f.message for f in findings), findings
