@@ -67,6 +67,34 @@ st.caption(
     "kiểm tra trước khi tải về"
 )
 
+# ---------------------------------------------------------------- before printing
+
+
+def _open_work(plan: Plan) -> str:
+    """A reminder of what is still to review (open findings, blocks not yet reviewed)."""
+    from planner.findings import findings_of, review_progress
+
+    try:
+        open_findings = sum(f.status == "open" for f in findings_of(plan))
+    except PlannerError:
+        open_findings = 0
+    done, total = review_progress(plan)
+    parts = []
+    if open_findings:
+        parts.append(f"{open_findings} phát hiện chưa xử lý")
+    if total and done < total:
+        parts.append(f"{total - done}/{total} đoạn chưa rà soát")
+    return " và ".join(parts)
+
+
+todo = _open_work(plan)
+if todo:
+    st.info(
+        f"Kế hoạch còn {todo}. Văn bản vẫn tạo được, nhưng nên xem lại ở trang Soạn kế hoạch "
+        "trước khi trình ký.",
+        icon=":material/rule:",
+    )
+
 # ---------------------------------------------------------------- options
 
 with st.container(border=True):

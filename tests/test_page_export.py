@@ -108,3 +108,19 @@ def test_pdf_button_when_libreoffice_is_installed(app_env, sample) -> None:  # t
     assert not at.exception, at.exception
     assert "Tải bản PDF" in _downloads(at)
     assert not at.error
+
+
+def test_reminds_of_open_review_work(app_env, sample) -> None:  # type: ignore[no-untyped-def]
+    from planner.rollover import rollover
+
+    draft = rollover(sample, 2021, today=date(2021, 3, 15)).plan
+    at = _open(app_env, draft)
+    assert any("chưa rà soát" in i.value or "chưa xử lý" in i.value for i in at.info)
+    at.button(key="export.build").click().run()
+    assert not at.exception, at.exception
+    assert "Tải văn bản Word (.docx)" in _downloads(at)
+
+
+def test_no_reminder_for_a_reviewed_plan(app_env, sample) -> None:  # type: ignore[no-untyped-def]
+    at = _open(app_env, sample)
+    assert not any("chưa rà soát" in i.value for i in at.info)
