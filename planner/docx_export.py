@@ -19,7 +19,7 @@ user's template with the same style names, see `planner/nd30_styles.py`) and wri
   room to sign, the name); recipients each `- …;`, the last `- Lưu: VT….` (added if missing);
 - optional charts in a *Phụ lục* after the signature.
 
-Text is cleaned (`planner.text`) and written as text by python-docx, so `&`, `<` and quotes stay
+Text is cleaned (`planner.text`) and set as element text through lxml, so `&`, `<` and quotes stay
 what they are. The output depends only on the plan, `today` and the options: core properties
 take their dates from `today` and the zip entries are stamped with it.
 """
