@@ -23,6 +23,11 @@ st.html(
 .meeting-title { font-size: 2.6rem; font-weight: 700; line-height: 1.25; margin: 0 0 .4rem 0; }
 .meeting-sub { font-size: 1.5rem; color: #333; margin-bottom: 1.2rem; }
 .meeting-page { font-size: 1.3rem; color: #444; text-align: center; }
+table.meeting-late { width: 100%; border-collapse: collapse; font-size: 1.45rem; }
+table.meeting-late th { text-align: left; border-bottom: 3px solid #000; padding: .4rem .6rem;
+  white-space: nowrap; }
+table.meeting-late td { border-bottom: 1px solid #bbb; padding: .45rem .6rem; vertical-align: top; }
+table.meeting-late td.due { color: #B33F00; font-weight: 700; white-space: nowrap; }
 </style>
 """
 )
@@ -32,7 +37,12 @@ plan = stored.plan
 today = state.today()
 summary = summarize(plan.tasks, today)
 charts = [c for c in chart_specs(plan, today, previous_for(plan)) if not c.empty]
-slides = ["figures", *(c.key for c in charts)]
+overdue = sorted(
+    (t for t in plan.tasks if t.is_overdue(today)), key=lambda t: (t.due or today, t.title)
+)
+slides = ["figures", *(["overdue"] if overdue else []), *(c.key for c in charts)]
+by_key = {c.key: c for c in charts}
+MAX_OVERDUE_ROWS = 8
 
 
 def _move(step: int) -> None:
@@ -81,6 +91,29 @@ if slides[index] == "figures":
     row2[0].metric("Chưa bắt đầu", summary.planned, border=True)
     row2[1].metric("Quá hạn", summary.overdue, border=True)
     row2[2].metric("Tiến độ trung bình", f"{summary.mean_progress:.0f}%", border=True)
+elif slides[index] == "overdue":
+    st.html(
+        f'<div class="meeting-title">Công việc quá hạn ({len(overdue)})</div>'
+        f'<div class="meeting-sub">Tính đến ngày {fmt_date(today)}, hạn sớm nhất trước</div>'
+    )
+    body = "".join(
+        "<tr>"
+        f"<td>{escape(t.title if len(t.title) <= 110 else t.title[:107] + '…')}</td>"
+        f"<td>{escape(t.lead)}</td>"
+        f'<td class="due">{fmt_date(t.due)}</td>'
+        f"<td>{t.progress}%</td>"
+        "</tr>"
+        for t in overdue[:MAX_OVERDUE_ROWS]
+    )
+    more = (
+        f'<div class="meeting-sub">… và {len(overdue) - MAX_OVERDUE_ROWS} công việc khác '
+        "(xem trang Tiến độ).</div>"
+        if len(overdue) > MAX_OVERDUE_ROWS
+        else ""
+    )
+    st.html(
+        '<table class="meeting-late"><thead><tr><th>Công việc</th><th>Đơn vị chủ trì</th>'
+        f"<th>Hạn</th><th>Hoàn thành</th></tr></thead><tbody>{body}</tbody></table>{more}"
+    )
 else:
-    chart = charts[index - 1]
-    show_chart(chart)
+    show_chart(by_key[slides[index]])
