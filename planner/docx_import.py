@@ -273,6 +273,9 @@ class _Builder:
     def header_line(self, line: str, bold: bool) -> None:
         if _RE_RULE.match(line) or _is_quoc_hieu(line) or _is_tieu_ngu(line):
             return
+        if _fold(line).lstrip("( ").startswith("DU THAO"):
+            self.warn(f"Văn bản có dấu “{line}”: đây là bản dự thảo (dòng này không đưa vào).")
+            return
         m = _RE_NUMBER.match(line)
         if m:
             self.number = m.group(1)

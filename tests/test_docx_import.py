@@ -932,3 +932,19 @@ def test_alternate_content_read_once():
     )
     blocks = import_docx(B.to_bytes(doc), "mc.docx").plan.sections[0].blocks
     assert [b.text for b in blocks] == ["Chữ có hai bản trình bày."]
+
+
+def test_draft_mark_is_not_an_agency():
+    doc = B.new_document()
+    par(doc, "DỰ THẢO", bold=True)
+    par(doc, "UBND THÀNH PHỐ THỦ DẦU MỘT")
+    par(doc, "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO", bold=True)
+    par(doc, "KẾ HOẠCH", bold=True, center=True)
+    par(doc, "Công tác năm 2021", bold=True, center=True)
+    result = import_docx(B.to_bytes(doc), "du-thao.docx")
+    m = result.plan.meta
+    assert (m.parent_authority, m.authority) == (
+        "UBND THÀNH PHỐ THỦ DẦU MỘT",
+        "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO",
+    )
+    assert any("dự thảo" in w for w in result.warnings)
