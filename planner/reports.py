@@ -568,12 +568,17 @@ def _template_rows(plan: Plan) -> list[list[str]]:
     ]
 
 
+def _csv_safe(value: str) -> str:
+    """A cell Excel will never run as a formula (`=`, `+`, `-`, `@` get a leading `'`)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
 def report_template_csv(plan: Plan) -> bytes:
     """The blank report as CSV, UTF-8 with BOM (Excel shows the Vietnamese letters right)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(TEMPLATE_HEADERS)
-    w.writerows(_template_rows(plan))
+    w.writerows([[_csv_safe(c) for c in row] for row in _template_rows(plan)])
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
 
 
@@ -589,6 +594,9 @@ def report_template_xlsx(plan: Plan) -> bytes:
     ws.append(list(TEMPLATE_HEADERS))
     for row in _template_rows(plan):
         ws.append(row)
+        for cell in ws[ws.max_row]:
+            if cell.data_type == "f":  # text that starts with "=" stays text
+                cell.data_type = "s"
     bold = Font(bold=True, name="Times New Roman", size=12)
     fill = PatternFill("solid", fgColor="DDEBF7")
     for cell in ws[1]:

@@ -296,3 +296,14 @@ def test_unit_abbreviations_and_unknown_status_not_guessed() -> None:
     assert first.task_id == "t1" and first.message == ""  # GDĐT = Giáo dục và Đào tạo
     assert second.row.status is None  # an unknown status is reported, never guessed
     assert "Đang làm dở" in second.row.errors[0]
+
+
+def test_templates_never_hold_formulas() -> None:
+    from openpyxl import load_workbook
+
+    plan = Plan(tasks=(Task(id="t1", title='=HYPERLINK("http://x")', lead="@Phòng"),))
+    ws = load_workbook(io.BytesIO(report_template_xlsx(plan)))["Báo cáo tiến độ"]
+    assert ws.cell(2, 2).data_type == "s"
+    assert ws.cell(2, 2).value == '=HYPERLINK("http://x")'
+    text = report_template_csv(plan).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'@Phòng" in text
