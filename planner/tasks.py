@@ -398,13 +398,11 @@ TABLE_COLUMNS = ("id", "title", "lead", "support", "start", "due", "status", "pr
 
 def split_units(value: Any) -> tuple[str, ...]:
     """`"Trường A; Trường B"` → ("Trường A", "Trường B"); also accepts a list."""
-    if value is None:
-        return ()
     if isinstance(value, (list, tuple)):
-        parts = [str(x) for x in value]
+        parts = [str(x) for x in value if not _is_blank(x)]
+    elif _is_blank(value):
+        return ()
     else:
-        if isinstance(value, float) and value != value:  # NaN
-            return ()
         parts = re.split(r"[;\n]", str(value))
     out = []
     for p in parts:

@@ -257,3 +257,26 @@ def test_schedule_rows_from_accepted_sample(plan: Plan) -> None:
     assert len(rows) == 4
     assert rows[-1][0] == "Trước ngày 25/11/2020"
     assert rows[-1][2] == "Các đơn vị trường học"
+
+
+def test_rows_from_a_table_with_missing_values() -> None:
+    import pandas as pd
+
+    row = {
+        "title": "x",
+        "support": pd.NA,
+        "lead": pd.NA,
+        "start": pd.NaT,
+        "due": None,
+        "status": None,
+        "progress": pd.NA,
+    }
+    (t,) = tasks_from_rows([row], [])
+    assert (t.lead, t.support, t.start, t.due, t.status, t.progress) == (
+        "",
+        (),
+        None,
+        None,
+        "planned",
+        0,
+    )
