@@ -4,7 +4,11 @@ the replacement offered for an expired directive, add/paste/import rows kept in 
 from __future__ import annotations
 
 import io
+import sys
+from collections.abc import Iterator
 from datetime import datetime
+
+import pytest
 
 from planner.catalogue_store import user_directives
 from planner.sample import sample_plan
@@ -170,7 +174,19 @@ def _picker_script() -> None:
     st.write(f"picked={picked.id if picked else None}")
 
 
-def test_citation_picker_picks_and_offers_the_replacement() -> None:
+@pytest.fixture
+def keep_main_module() -> Iterator[None]:
+    """AppTest points `__main__` at its temporary script; put the real one back, or a later
+    process pool (spawn) would try to re-run a deleted file."""
+    main = sys.modules["__main__"]
+    main_file = getattr(main, "__file__", None)
+    yield
+    sys.modules["__main__"] = main
+    if main_file is not None:
+        main.__file__ = main_file
+
+
+def test_citation_picker_picks_and_offers_the_replacement(keep_main_module) -> None:  # type: ignore[no-untyped-def]
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_function(_picker_script, default_timeout=60).run()
