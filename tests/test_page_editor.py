@@ -392,3 +392,29 @@ def test_add_a_base_from_the_catalogue(app_env):
     bases = store.open(pid).plan.bases
     assert bases[-1].directive_id == directive_id
     assert bases[-1].text.startswith("Căn cứ ") and bases[-1].text.endswith(";")
+
+
+def test_last_year_kept_inside_the_plan_is_shown_and_copied(app_env, sample):
+    """A draft made by the CLI keeps last year's plan in `extra["previous_plan"]`."""
+    from datetime import date, datetime
+
+    from planner import plan_edit as pe
+    from planner.rollover import rollover
+
+    draft = rollover(sample, 2021, catalogue=None, today=date(2021, 3, 15)).plan
+    assert draft.extra.get("previous_plan") and not draft.extra.get("previous_plan_id")
+    draft = pe.delete_section(draft, (1,))
+    store = PlanStore(app_env)
+    pid = store.create(draft, now=datetime(2021, 3, 15, 8))
+    at = make_app()
+    at.query_params["plan"] = pid
+    at.run()
+    at.switch_page(EDITOR).run()
+    ok(at)
+    assert any("Năm trước (2020)" in m.value for m in at.markdown)
+    widget(at.selectbox, "prev.pick.0").set_value((1,)).run()
+    widget(at.button, "prev.copy.1").click().run()
+    ok(at)
+    plan = store.open(pid).plan
+    assert [s.title for s in plan.sections] == [s.title for s in sample.sections]
+    assert [s.number for s in plan.sections] == ["I", "II", "III"]
