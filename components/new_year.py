@@ -165,4 +165,5 @@ def new_year_form() -> None:
             st.error(str(e))
             return
         state.open_plan(new_id)
-        st.switch_page(EDITOR_PAGE)
+        # The id goes with the switch, so the editor's URL carries it from its first run.
+        st.switch_page(EDITOR_PAGE, query_params={state.PLAN_PARAM: new_id})
