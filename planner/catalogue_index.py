@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import OSA
 
-from planner.textfold import fold, fold_many, norm_number, strip_number_zeros, tokens
+from planner.textfold import (
+    fold,
+    fold_many,
+    norm_number,
+    strip_number_zeros,
+    tokens,
+    words_only,
+)
 
 if TYPE_CHECKING:
     from planner.catalogue import Directive
@@ -35,7 +42,6 @@ MAX_SCORED = 400  # rows matching every word that are scored in full (newest fir
 _TOKEN = re.compile(r"[a-z0-9]+")
 _NUMBER = re.compile(r"\d+[a-z]?")
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_NON_ALNUM = re.compile(r"[^a-z0-9\x00\x02]+")
 _DIGIT_TOKEN = re.compile(r"(?<![a-z0-9])\d[a-z0-9]*")
 _DATE = re.compile(r"(?<![\d/])(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?![\d/])")
 _DATE_WORDS = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
@@ -135,16 +141,15 @@ class SearchIndex:
         self.type_codes = type_codes
         n = len(rows)
         # Symbols as space-separated keys ("25 nq tw"), aliases after "\x02"; titles as words.
-        keys_text = _NON_ALNUM.sub(
-            " ",
+        keys_text = words_only(
             strip_number_zeros(
                 "\x00".join(fold_many(["\x02".join((d.symbol, *d.aliases)) for d in rows]))
-            ),
+            )
         )
         self.symbol_keys = keys_text.split("\x00")
         shapes = _DIGIT_TOKEN.sub("", keys_text).split("\x00")
         self.titles = fold_many([d.title for d in rows])
-        title_words = _NON_ALNUM.sub(" ", "\x00".join(self.titles)).split("\x00")
+        title_words = words_only("\x00".join(self.titles)).split("\x00")
         symbol_index: defaultdict[str, list[int]] = defaultdict(list)
         number_index: defaultdict[str, list[int]] = defaultdict(list)
         postings: defaultdict[str, list[int]] = defaultdict(list)
@@ -162,12 +167,14 @@ class SearchIndex:
                         symbol_index[" ".join(alias.split())].append(i)
                 keys = keys.replace("\x02", " ")
             elif keys:
-                symbol_index[keys.strip()].append(i)
+                symbol_index[" ".join(keys.split())].append(i)
             number = d.number
             if number:
-                number = norm_number(
-                    (number if number.isascii() else fold(number)).lower().replace(" ", "")
-                )
+                if not number.isdigit():
+                    number = (number if number.isascii() else fold(number)).lower()
+                    number = number.replace(" ", "")
+                if number[:1] == "0":
+                    number = norm_number(number)
                 number_index[number].append(i)
             key = (d.doc_type, d.issuer, d.topics, shapes[i])
             group = groups.get(key)

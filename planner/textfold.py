@@ -78,8 +78,21 @@ def fold_many(texts: list[str]) -> list[str]:
     """`[fold(t) for t in texts]`, done in a few passes over one joined string (fast in bulk)."""
     if not texts:
         return []
-    joined = fold(_ROW_SEPARATOR.join(t.replace(_ROW_SEPARATOR, " ") for t in texts))
+    joined = _ROW_SEPARATOR.join(texts)
+    if joined.count(_ROW_SEPARATOR) != len(texts) - 1:  # a text holds the separator itself
+        joined = _ROW_SEPARATOR.join(t.replace(_ROW_SEPARATOR, " ") for t in texts)
+    joined = fold(joined)
     return [part.strip(" ") for part in joined.split(_ROW_SEPARATOR)]
+
+
+# Bytes that are not a-z, 0-9, NUL or \x02 (row and alias separators) become spaces.
+_KEPT_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789\x00\x02")
+_WORD_BYTES = bytes(c if c in _KEPT_BYTES else 32 for c in range(256))
+
+
+def words_only(folded: str) -> str:
+    """Folded (ASCII) text with everything but letters, digits and separators made spaces."""
+    return folded.encode("ascii", "replace").translate(_WORD_BYTES).decode("ascii")
 
 
 def strip_number_zeros(folded: str) -> str:
