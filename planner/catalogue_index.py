@@ -186,11 +186,11 @@ class SearchIndex:
             self.types[i] = group[0]
             if d.issued:
                 self.years[i] = d.issued.year
-            words = set(title_words[i].split())
-            words.update(keys.split())
+            row_words = set(title_words[i].split())
+            row_words.update(keys.split())
             if number:
-                words.add(number)
-            for word in words:
+                row_words.add(number)
+            for word in row_words:
                 postings[word].append(i)
         for key, (_codes, members) in groups.items():
             for word in group_words[key]:
