@@ -199,3 +199,12 @@ def test_citation_picker_picks_and_offers_the_replacement(keep_main_module) -> N
     at.text_input(key="t.query").input("qqqzzz").run()
     assert at.markdown[-1].value == "picked=None"
     assert any("Không tìm thấy" in c.value for c in at.caption)
+
+
+def test_a_link_with_van_ban_opens_that_row(app_env) -> None:  # type: ignore[no-untyped-def]
+    at = make_app()
+    at.query_params["van_ban"] = "nq-29-tw-2013"
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.subheader[0].value == "Nghị quyết số 29-NQ/TW"
