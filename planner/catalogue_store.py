@@ -41,7 +41,12 @@ def user_directives(store: PlanStore) -> list[Directive]:
 
 def user_directive_ids(store: PlanStore) -> set[str]:
     """Ids of the user's rows (not deleted): what the page may edit or delete."""
-    return {d.id for d in user_directives(store)}
+    try:
+        with store.connect() as con:
+            rows = con.execute("SELECT id FROM user_directives WHERE deleted = 0").fetchall()
+    except sqlite3.Error as err:
+        raise StorageError(f"Không đọc được danh mục văn bản của người dùng ({err}).") from None
+    return {ident for (ident,) in rows}
 
 
 def catalogue_stamp(store: PlanStore) -> str:
