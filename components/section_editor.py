@@ -291,26 +291,71 @@ def _block(idx: pe.Index, rk: str, path: str, i: int, b: Block, n: int) -> None:
     )
 
 
-def _table(idx: pe.Index, i: int, b: Block, bk: str, where: str) -> None:
+def _grid(b: Block) -> list[list[str]]:
+    """A table block's rows padded to one width (at least one empty cell)."""
     width = max((len(r) for r in b.rows), default=1)
-    rows = [list(r) + [""] * (width - len(r)) for r in b.rows] or [[""]]
+    return [list(r) + [""] * (width - len(r)) for r in b.rows] or [[""]]
+
+
+def apply_grid_changes(rows: list[list[str]], changes: dict) -> tuple[tuple[str, ...], ...]:
+    """Apply st.data_editor's recorded changes (edited, deleted, added rows) to `rows`."""
+    width = len(rows[0]) if rows else 1
+    out = [list(r) for r in rows]
+
+    def col(name: object) -> int | None:
+        text = str(name)
+        if text.startswith("Cột ") and text[4:].isdigit():
+            c = int(text[4:]) - 1
+            return c if 0 <= c < width else None
+        return None
+
+    def cell(value: object) -> str:
+        return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+    for r, values in (changes.get("edited_rows") or {}).items():
+        r = int(r)
+        if 0 <= r < len(out):
+            for name, value in values.items():
+                c = col(name)
+                if c is not None:
+                    out[r][c] = cell(value)
+    for r in sorted({int(x) for x in changes.get("deleted_rows") or []}, reverse=True):
+        if 0 <= r < len(out):
+            del out[r]
+    for values in changes.get("added_rows") or []:
+        row = [""] * width
+        for name, value in values.items():
+            c = col(name)
+            if c is not None:
+                row[c] = cell(value)
+        out.append(row)
+    return tuple(tuple(r) for r in out)
+
+
+def _on_table(idx: pe.Index, i: int, k: str, where: str) -> None:
+    plan = es.working_plan()
+    if plan is None:
+        return
+    try:
+        block = pe.section_at(plan, idx).blocks[i]
+    except (PlannerError, IndexError):
+        es.bump_structure()
+        return
+    rows = apply_grid_changes(_grid(block), dict(st.session_state.get(k) or {}))
+    # A new key afterwards: the grid starts again from the stored rows.
+    es.edit(pe.set_block, idx, i, rows=rows, note=f"Sửa bảng ở {where}", structural=True)
+
+
+def _table(idx: pe.Index, i: int, b: Block, bk: str, where: str) -> None:
+    rows = _grid(b)
+    width = len(rows[0])
     df = pd.DataFrame(rows, columns=[f"Cột {c + 1}" for c in range(width)], dtype="string")
-    edited = st.data_editor(
-        df, key=es.key("b.table", bk), num_rows="dynamic", hide_index=True,
-        width="stretch",
+    k = es.key("b.table", bk)
+    st.data_editor(
+        df, key=k, num_rows="dynamic", hide_index=True, width="stretch",
+        on_change=_on_table, args=(idx, i, k, where),
     )  # fmt: skip
-    new_rows = tuple(
-        tuple("" if pd.isna(v) else str(v) for v in row) for row in edited.itertuples(index=False)
-    )
-    if new_rows != b.rows and not (new_rows == (("",),) and not b.rows):
-        plan = es.working_plan()
-        if plan is not None:
-            try:
-                new = pe.set_block(plan, idx, i, rows=new_rows)
-            except PlannerError as e:
-                st.error(str(e))
-            else:
-                es.save(new, plan, note=f"Sửa bảng ở {where}")
+    st.caption("Dòng đầu là dòng tiêu đề của bảng. Thêm dòng ở cuối bảng; chọn dòng để xóa.")
 
 
 # ---------------------------------------------------------------- diff

@@ -418,3 +418,20 @@ def test_last_year_kept_inside_the_plan_is_shown_and_copied(app_env, sample):
     plan = store.open(pid).plan
     assert [s.title for s in plan.sections] == [s.title for s in sample.sections]
     assert [s.number for s in plan.sections] == ["I", "II", "III"]
+
+
+def test_grid_changes_edit_delete_and_add_rows():
+    from components.section_editor import apply_grid_changes
+
+    rows = [["Việc", "Hạn"], ["Sơ kết", "30/6"], ["Tổng kết", "25/11"]]
+    changes = {
+        "edited_rows": {2: {"Hạn": "x", "Cột 2": "20/11"}},
+        "deleted_rows": [1],
+        "added_rows": [{"Cột 1": "Báo cáo"}],
+    }
+    assert apply_grid_changes(rows, changes) == (
+        ("Việc", "Hạn"),
+        ("Tổng kết", "20/11"),
+        ("Báo cáo", ""),
+    )
+    assert apply_grid_changes(rows, {}) == tuple(tuple(r) for r in rows)
