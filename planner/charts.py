@@ -203,7 +203,9 @@ def timeline_chart(
         "label:N",
         sort=order,
         title=None,
-        axis=alt.Axis(labelLimit=440, labelFontSize=15),
+        axis=alt.Axis(
+            labelLimit=0, labelFontSize=15
+        ),  # labels are shortened in Python: no measuring
     )
     tooltip = [
         alt.Tooltip("title:N", title="Công việc"),
@@ -305,7 +307,7 @@ def progress_by_unit_chart(tasks: Sequence[Task], today: date) -> Any:
         "unit:N",
         sort=[r["unit"] for r in rows],
         title=None,
-        axis=alt.Axis(labelLimit=360),
+        axis=alt.Axis(labelLimit=0),
     )
     tooltip = [
         alt.Tooltip("unit_full:N", title="Đơn vị"),
