@@ -203,9 +203,8 @@ def timeline_chart(
         "label:N",
         sort=order,
         title=None,
-        axis=alt.Axis(
-            labelLimit=0, labelFontSize=15
-        ),  # labels are shortened in Python: no measuring
+        # labels are shortened in Python: no limit, so the renderer measures nothing
+        axis=alt.Axis(labelLimit=0, labelFontSize=15),
     )
     tooltip = [
         alt.Tooltip("title:N", title="Công việc"),
