@@ -63,6 +63,31 @@ def _apply(fid: str, place: str) -> None:
     )  # fmt: skip
 
 
+def apply_many(plan: Plan, ids: list[str]) -> tuple[Plan, list[str]]:
+    """Apply several findings in turn; those that no longer fit are left open with a reason."""
+    problems = []
+    for fid in ids:
+        try:
+            plan = apply_finding(plan, fid)
+        except PlannerError as e:
+            problems.append(str(e))
+    return plan, problems
+
+
+def _apply_all(ids: list[str], label: str) -> None:
+    plan = es.working_plan()
+    if plan is None:
+        return
+    new, problems = apply_many(plan, ids)
+    for message in problems:
+        es.fail(message)
+    done = len(ids) - len(problems)
+    es.edit(
+        lambda _plan: new, note=f"Áp dụng {done} đề xuất ({label.lower()})", structural=True,
+        notice=f"Đã áp dụng {done} đề xuất.",
+    )  # fmt: skip
+
+
 def _dismiss(fid: str, place: str) -> None:
     es.edit(dismiss_finding, fid, note=f"Bỏ qua phát hiện ở {place}")
 
@@ -139,6 +164,12 @@ def findings_panel(plan: Plan) -> None:
         n_open = sum(f.status == "open" for f in group)
         label = KIND_LABELS.get(kind, kind)
         with st.expander(f"{label}: {n_open} cần xem / {len(group)}", expanded=n_open > 0):
+            ready = [f.id for f in group if f.can_apply]
+            if len(ready) > 1:
+                st.button(
+                    f"Áp dụng cả {len(ready)} đề xuất của nhóm này", key=es.key("f.all", kind),
+                    icon=":material/done_all:", on_click=_apply_all, args=(ready, label),
+                )  # fmt: skip
             for f in shown:
                 _finding(f, plan)
 

@@ -231,11 +231,21 @@ def _section(plan: Plan, idx: pe.Index, previous: Plan | None) -> None:
         path = pe.section_path(plan, idx)
         for i, b in enumerate(s.blocks):
             _block(idx, rk, path, i, b, len(s.blocks))
-        st.button(
+        add, review = st.columns(2)
+        add.button(
             "Thêm đoạn", key=es.key("b.add", rk), icon=":material/add:", on_click=es.edit,
             args=(pe.add_block, idx), kwargs={"note": f"Thêm đoạn vào mục {path}",
                                               "structural": True},
         )  # fmt: skip
+        subtree = [b for _, _, x in pe.iter_indexed((s,)) for b in x.blocks]
+        if subtree and not all(b.reviewed is True for b in subtree):
+            review.button(
+                "Đánh dấu cả mục đã rà soát", key=es.key("s.rev", rk),
+                icon=":material/done_all:", on_click=es.edit,
+                args=(pe.set_section_reviewed, idx, True),
+                kwargs={"note": f"Đánh dấu mục {path} đã rà soát", "structural": True},
+                help="Đánh dấu mọi đoạn của mục này và các mục con là đã rà soát",
+            )  # fmt: skip
         if previous is not None:
             _diff(previous, plan, idx)
         for c in range(len(s.children)):

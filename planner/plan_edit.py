@@ -899,3 +899,17 @@ def plan_text(plan: Plan) -> str:
     lines += [plan.signer.prefix, plan.signer.position, plan.signer.deputy_position]
     lines.append(plan.signer.name)
     return "\n".join(x for x in lines if x)
+
+
+def set_section_reviewed(plan: Plan, ref: SectionRef, reviewed: bool) -> Plan:
+    """Mark every block of a section and of its sub-sections đã rà soát (or not)."""
+    idx = section_index(plan, ref)
+
+    def mark(s: Section) -> Section:
+        return replace(
+            s,
+            blocks=tuple(replace(b, reviewed=reviewed) for b in s.blocks),
+            children=tuple(mark(c) for c in s.children),
+        )
+
+    return _edit_section(plan, idx, mark)

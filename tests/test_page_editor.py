@@ -435,3 +435,21 @@ def test_grid_changes_edit_delete_and_add_rows():
         ("Báo cáo", ""),
     )
     assert apply_grid_changes(rows, {}) == tuple(tuple(r) for r in rows)
+
+
+def test_apply_a_whole_group_and_review_a_whole_section(app_env):
+    at, pid = create_2021()
+    store = PlanStore(app_env)
+    widget(at.button, "s.rev.0").click().run()
+    ok(at)
+    plan = store.open(pid).plan
+    assert all(b.reviewed is True for b in plan.sections[0].blocks)
+    assert not [b for b in at.button if b.key and b.key.endswith("s.rev.0")]
+    at.radio(key="editor.view").set_value("findings").run()
+    ready = [f for f in findings_of(plan) if f.kind == "year" and f.can_apply]
+    assert len(ready) > 1
+    widget(at.button, "f.all.year").click().run()
+    ok(at)
+    after = {f.id: f.status for f in findings_of(store.open(pid).plan)}
+    assert all(after[f.id] == "applied" for f in ready)
+    assert "năm 2020" not in store.open(pid).plan.preamble[0]

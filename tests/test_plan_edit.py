@@ -312,3 +312,13 @@ def test_word_diff_of_whole_plans_matches_lines_first(sample):
     assert [s.text.strip() for s in segs if s.op == "insert"] == ["Đoạn", "viết", "lại."]
     removed, added = pe.diff_counts(segs)
     assert added == 3 and removed > 100
+
+
+def test_set_section_reviewed_marks_the_subtree(sample):
+    from planner.findings import review_progress
+
+    p = pe.set_section_reviewed(sample, "II", True)
+    blocks = [b for _, _, s in pe.iter_indexed((pe.section_at(p, "II"),)) for b in s.blocks]
+    assert blocks and all(b.reviewed is True for b in blocks)
+    assert pe.section_at(p, "I").blocks == pe.section_at(sample, "I").blocks
+    assert review_progress(p) == (len(blocks), len(blocks))
