@@ -360,7 +360,7 @@ def set_meta(plan: Plan, **values: Any) -> Plan:
 
 def set_signer(plan: Plan, **values: Any) -> Plan:
     """Set signer fields (prefix must be one of SIGNER_PREFIXES)."""
-    changes: dict[str, str] = {}
+    changes: dict[str, Any] = {}
     for name, value in values.items():
         if name not in SIGNER_FIELDS:
             raise PlanEditError(f"Không có trường “{name}” trong phần chữ ký.")
@@ -533,7 +533,7 @@ def rename_section(
 ) -> Plan:
     """Change a section's title and/or number label (findings keep pointing at it)."""
     idx = section_index(plan, ref)
-    changes: dict[str, str] = {}
+    changes: dict[str, Any] = {}
     if title is not None:
         changes["title"] = clean_line(title)
     if number is not None:
