@@ -9,13 +9,16 @@ file locking the way two servers on one file would.
 
 from __future__ import annotations
 
+import json
+import os
 import random
+import subprocess
+import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from multiprocessing import get_context
 from pathlib import Path
 
 import pytest
@@ -24,6 +27,7 @@ from planner.errors import ConflictError
 from planner.model import Plan
 from planner.sample import sample_plan
 from planner.storage import PlanStore
+from tests.conftest import ROOT
 
 ROUNDS = 8
 NOW = datetime(2021, 3, 15, 9, 0)
@@ -74,9 +78,45 @@ def run_sessions(mode: str, db: Path, plan_ids: list[str], rounds: int) -> list[
     if mode == "threads":
         with ThreadPoolExecutor(max_workers=len(args)) as pool:
             return list(pool.map(lambda a: session(*a), args))
-    with ProcessPoolExecutor(max_workers=len(args), mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(session, *a) for a in args]
-        return [f.result(timeout=180) for f in futures]
+    # Plain child processes (not multiprocessing: after an AppTest has run in this process,
+    # `__main__` is a Streamlit script that a spawned child would try to re-run).
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _CHILD, *(str(x) for x in a)],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for a in args
+    ]
+    outcomes = []
+    for w, proc in enumerate(procs):
+        out, err = proc.communicate(timeout=180)
+        if proc.returncode != 0:
+            outcomes.append(Outcome(w, errors=[f"child exited {proc.returncode}: {err[-500:]}"]))
+            continue
+        data = json.loads(out)
+        outcomes.append(
+            Outcome(
+                data["worker"],
+                data["saved"],
+                [tuple(c) for c in data["conflicts"]],
+                data["errors"],
+            )
+        )
+    return outcomes
+
+
+_CHILD = """
+import json, sys
+from dataclasses import asdict
+from tests.test_load import session
+db, plan_id, worker, rounds, start_at = sys.argv[1:]
+out = session(db, plan_id, int(worker), int(rounds), float(start_at))
+print(json.dumps(asdict(out)))
+"""
 
 
 def all_errors(outcomes: list[Outcome]) -> list[str]:
