@@ -690,20 +690,22 @@ def export_section(catalogue: Catalogue) -> None:
     c1, c2 = st.columns(2)
     c1.download_button(
         "Tải về CSV",
-        export_csv(chosen),
+        lambda: export_csv(chosen),  # made when the button is pressed
         file_name="danh-muc-van-ban-can-cu.csv",
         mime="text/csv",
         icon=":material/download:",
         key=K + "export.csv",
+        on_click="ignore",
         disabled=not chosen,
     )
     c2.download_button(
         "Tải về Excel (.xlsx)",
-        export_xlsx(chosen),
+        lambda: export_xlsx(chosen),
         file_name="danh-muc-van-ban-can-cu.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
         key=K + "export.xlsx",
+        on_click="ignore",
         disabled=not chosen,
     )
 
