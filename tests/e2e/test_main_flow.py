@@ -81,7 +81,15 @@ def test_main_flow(server, page, request, readme_shots, tmp_path: Path) -> None:
         assert main.get_by_text("Tạo kế hoạch năm mới từ kế hoạch năm trước").is_visible()
         main.get_by_role("button", name="Tạo kế hoạch năm 2021").click()
         settle(page)
-        page.wait_for_url(re.compile(r"/soan-ke-hoach\?plan="))
+        try:
+            page.wait_for_url(re.compile(r"/soan-ke-hoach\?plan="), timeout=120_000)
+        except Exception as e:  # say what the app did instead of only "timeout"
+            alerts = main.locator("[data-testid='stAlert']").all_inner_texts()
+            plans = [(p.title, p.year) for p in store.list_plans()]
+            raise AssertionError(
+                f"no editor page after creating 2021: url={page.url} alerts={alerts} "
+                f"plans in store={plans}"
+            ) from e
         main.get_by_role("heading", name="Soạn kế hoạch").wait_for()
         plan_id = plan_id_of(page)
         assert plan_id and plan_id != sample_id
