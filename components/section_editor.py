@@ -27,7 +27,7 @@ KIND_LABELS = {
     "plus": "Dấu cộng (+)",
     "table": "Bảng",
 }
-_TOP = "editor.top"  # index of the level-1 section being edited
+_TOP = "editor.top"  # (plan id, index of the level-1 section being edited)
 _PREV_CACHE = "editor.previous"
 
 
@@ -64,17 +64,25 @@ def previous_plan(plan: Plan) -> Plan | None:
 # ---------------------------------------------------------------- callbacks
 
 
-def _select_top(i: int) -> None:
-    st.session_state[_TOP] = i
+def _set_top(i: int) -> None:
+    st.session_state[_TOP] = (state.current_plan_id(), int(i))
+
+
+def _get_top() -> int:
+    """The level-1 section shown, remembered per plan (another plan starts at its first)."""
+    kept = st.session_state.get(_TOP)
+    if isinstance(kept, tuple) and kept[0] == state.current_plan_id():
+        return max(0, kept[1])
+    return 0
 
 
 def _on_top_change(k: str) -> None:
-    st.session_state[_TOP] = st.session_state[k]
+    _set_top(st.session_state[k])
 
 
 def _add_top(plan_len: int) -> None:
     es.edit(pe.add_section, None, "MỤC MỚI", note="Thêm mục", structural=True)
-    st.session_state[_TOP] = plan_len
+    _set_top(plan_len)
 
 
 def _on_title(idx: pe.Index, k: str) -> None:
@@ -88,7 +96,7 @@ def _on_number(idx: pe.Index, k: str) -> None:
 def _move_section(idx: pe.Index, delta: int) -> None:
     es.edit(pe.move_section, idx, delta, note="Chuyển vị trí mục", structural=True)
     if len(idx) == 1:
-        st.session_state[_TOP] = max(0, idx[0] + delta)
+        _set_top(max(0, idx[0] + delta))
 
 
 def _delete_section(idx: pe.Index) -> None:
@@ -97,7 +105,7 @@ def _delete_section(idx: pe.Index) -> None:
         notice="Đã xóa mục (có thể khôi phục trong Lịch sử phiên bản).",
     )  # fmt: skip
     if len(idx) == 1:
-        st.session_state[_TOP] = max(0, idx[0] - 1)
+        _set_top(max(0, idx[0] - 1))
 
 
 def _on_text(idx: pe.Index, i: int, k: str, where: str) -> None:
@@ -118,7 +126,7 @@ def _copy_section(previous: Plan, src: pe.Index, parent: pe.Index | None, at: in
         structural=True, notice="Đã chép mục từ kế hoạch năm trước.",
     )  # fmt: skip
     if parent is None and at is not None:
-        st.session_state[_TOP] = at
+        _set_top(at)
 
 
 def _copy_block(previous: Plan, src: pe.Index, i: int, target: pe.Index) -> None:
@@ -142,7 +150,7 @@ def section_editor(plan: Plan) -> None:
         )  # fmt: skip
         return
     n = len(plan.sections)
-    top = min(int(st.session_state.get(_TOP, 0)), n - 1)
+    top = min(_get_top(), n - 1)
     pick, add, opts = st.columns([6, 2, 3], vertical_alignment="bottom")
     with pick:
         k = es.key("top.pick")
