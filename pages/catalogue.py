@@ -173,12 +173,12 @@ def search_section(catalogue: Catalogue, stored) -> None:  # type: ignore[no-unt
         width="stretch",
         height=min(38 + 35 * len(hits), 330),
         column_config={
-            "Loại": st.column_config.TextColumn(width=95),
-            "Số ký hiệu": st.column_config.TextColumn(width=150),
-            "Ngày ban hành": st.column_config.TextColumn(width=115),
-            "Cơ quan ban hành": st.column_config.TextColumn(width=200),
-            "Trích yếu": st.column_config.TextColumn(width="large"),
-            "Hiệu lực": st.column_config.TextColumn(width=150),
+            "Loại": st.column_config.TextColumn(width=90),
+            "Số ký hiệu": st.column_config.TextColumn(width=140),
+            "Ngày ban hành": st.column_config.TextColumn(width=110),
+            "Cơ quan ban hành": st.column_config.TextColumn(width=170),
+            "Trích yếu": st.column_config.TextColumn(width="medium"),
+            "Hiệu lực": st.column_config.TextColumn(width=135),
         },
     )
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
