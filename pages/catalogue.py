@@ -288,7 +288,7 @@ def _plan_actions(d: Directive, replacement: Directive | None, stored) -> None: 
         return
     plan = stored.plan
     subject = plan.meta.subject or stored.title
-    present = {b.directive_id for b in plan.bases if b.directive_id}
+    present = _cited_ids(plan, state.get_catalogue())
     if d.id in present:
         st.success(f"Đã có trong Căn cứ của kế hoạch “{subject}”.", icon=":material/check:")
     else:
@@ -309,6 +309,17 @@ def _plan_actions(d: Directive, replacement: Directive | None, stored) -> None: 
             icon=":material/swap_horiz:",
         ):
             _add_base(stored, replacement)
+
+
+def _cited_ids(plan, catalogue: Catalogue) -> set[str]:  # type: ignore[no-untyped-def]
+    """Rows the plan's Căn cứ already cite: linked ones, and those its text names."""
+    found = {b.directive_id for b in plan.bases if b.directive_id}
+    for base in plan.bases:
+        for mention in find_citations(base.text)[:1]:  # the line's own document
+            row = resolve(mention, catalogue)
+            if row is not None:
+                found.add(row.id)
+    return found
 
 
 def _add_base(stored, d: Directive) -> None:  # type: ignore[no-untyped-def]

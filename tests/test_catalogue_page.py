@@ -208,3 +208,12 @@ def test_a_link_with_van_ban_opens_that_row(app_env) -> None:  # type: ignore[no
     at.switch_page(PAGE).run()
     assert not at.exception
     assert at.subheader[0].value == "Nghị quyết số 29-NQ/TW"
+
+
+def test_a_base_already_cited_in_the_text_is_recognised(app_env) -> None:  # type: ignore[no-untyped-def]
+    at, _store, _plan_id = _open(app_env)
+    # The sample's first Căn cứ names Kế hoạch số 106/KH-UBND in its text.
+    at.text_input(key="catalogue.query").input("106/KH-UBND").run()
+    assert at.subheader[0].value == "Kế hoạch số 106/KH-UBND"
+    assert any("Đã có trong Căn cứ" in s.value for s in at.success)
+    assert not any(b.label.startswith("Thêm vào Căn cứ") for b in at.button)
