@@ -25,8 +25,9 @@ def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
     return report
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
+    """One server per test module, on a database of its own: no module sees another's plans."""
     tmp = tmp_path_factory.mktemp("e2e-server")
     srv = StreamlitServer("app.py", env=server_env(tmp), log_path=ARTIFACTS / "e2e-server.log")
     srv.db_path = Path(server_env(tmp)["PLANNER_DB"])  # type: ignore[attr-defined]
