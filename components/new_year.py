@@ -15,6 +15,7 @@ from dataclasses import replace
 import streamlit as st
 
 from components import state
+from components.plan_picker import plan_labels
 from planner.errors import PlannerError
 from planner.model import Plan, with_extra
 from planner.sample import sample_plan
@@ -86,7 +87,7 @@ def new_year_form() -> None:
             st.info("Chưa có kế hoạch nào được lưu. Hãy chọn tệp Word hoặc kế hoạch mẫu.")
             return
         ids = [p.id for p in plans]
-        labels = {p.id: f"{p.title} (năm {p.year})" for p in plans}
+        labels = plan_labels(plans)
         current = state.current_plan_id()
         picked = st.selectbox(
             "Kế hoạch năm trước",

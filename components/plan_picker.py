@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
+
 import streamlit as st
 
 from components import state
 from planner.errors import PlannerError
+from planner.storage import PlanSummary
+
+
+def plan_labels(plans: Sequence[PlanSummary]) -> dict[str, str]:
+    """A label per plan id, unique even for plans with the same title and year.
+
+    Streamlit's selectbox tells options apart by their label in the browser, so two plans
+    labelled alike would open the wrong one: duplicates get their last change and short id.
+    """
+    base = {p.id: f"{p.title} (năm {p.year})" for p in plans}
+    seen = Counter(base.values())
+    return {
+        p.id: base[p.id]
+        if seen[base[p.id]] == 1
+        else f"{base[p.id]} · sửa {p.updated_at:%d/%m %H:%M} · mã {p.id[:6]}"
+        for p in plans
+    }
 
 
 def sidebar_plan_picker() -> None:
@@ -20,7 +40,7 @@ def sidebar_plan_picker() -> None:
         st.caption("Chưa có kế hoạch nào được lưu.")
         return
     ids = [p.id for p in plans]
-    labels = {p.id: f"{p.title} ({p.year})" for p in plans}
+    labels = plan_labels(plans)
     if current not in labels:
         ids = ["", *ids]
         labels[""] = "— Chưa mở kế hoạch —"

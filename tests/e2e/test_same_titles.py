@@ -1,11 +1,9 @@
 """Two saved plans with the same title (the sample opened twice) in a real browser.
 
-Known bug, found by this test: Streamlit's selectbox in the browser identifies an option by
-its label, and the plan pickers label plans by title and year only (the sidebar's
-`components/plan_picker.py`, and the new-year form's *Kế hoạch năm trước*). With two plans
-titled alike, pressing **Tạo kế hoạch năm 2021** switches the open plan to the other one and
-creates nothing. Marked xfail(strict): when the labels are made unique the test passes, strict
-mode fails the run, and the marker must be removed.
+A bug this test found: Streamlit's selectbox in the browser identifies an option by its label,
+and the plan pickers labelled plans by title and year only, so with two plans titled alike,
+pressing **Tạo kế hoạch năm 2021** switched the open plan to the other one and created nothing.
+`components.plan_picker.plan_labels` now makes every label unique.
 """
 
 from __future__ import annotations
@@ -18,11 +16,6 @@ from tests.e2e.helpers import E2E, main_area, plan_id_of, settle
 pytestmark = [*E2E, pytest.mark.timeout(300)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="plan pickers label plans by title + year only; the browser's selectbox then "
-    "matches the first plan with that label (components/plan_picker.py, components/new_year.py)",
-)
 def test_new_year_from_one_of_two_plans_with_the_same_title(server, page) -> None:  # type: ignore[no-untyped-def]
     store = PlanStore(server.db_path)
     main = main_area(page)
