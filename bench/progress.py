@@ -141,7 +141,7 @@ def _filled_report(plan: Plan) -> bytes:
 
 
 def _page_rows(plan: Plan) -> list[Row]:
-    from streamlit.testing.v1 import AppTest  # noqa: TID251 (the bench drives the app)
+    from streamlit.testing.v1 import AppTest
 
     from planner.storage import PlanStore
 

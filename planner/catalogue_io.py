@@ -37,6 +37,7 @@ from planner.catalogue import (
     split_list,
 )
 from planner.citation import party_form
+from planner.csv_text import decode_csv, guess_delimiter
 from planner.errors import InputFileError
 from planner.textfold import fold, norm_number, symbol_key, symbol_parts
 
@@ -206,41 +207,8 @@ def read_table(data: bytes, name: str) -> Table:
         raise _refuse(
             name, "định dạng Excel 97-2003 (.xls) chưa đọc được; hãy lưu lại thành .xlsx hoặc CSV."
         )
-    text, encoding, note = _decode(data, name)
-    return _read_csv(text, name, encoding, note)
-
-
-def _decode(data: bytes, name: str) -> tuple[str, str, str]:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "UTF-16", ""
-        except UnicodeDecodeError:
-            raise _refuse(name, "tệp UTF-16 bị hỏng, không đọc được.") from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data.decode("utf-8-sig"), "UTF-8 (có BOM)", ""
-        except UnicodeDecodeError:
-            raise _refuse(name, "tệp ghi là UTF-8 nhưng có byte không hợp lệ.") from None
-    try:
-        return data.decode("utf-8"), "UTF-8", ""
-    except UnicodeDecodeError:
-        pass
-    if b"\x00" in data[:200]:
-        try:
-            return data.decode("utf-16-le"), "UTF-16", ""
-        except UnicodeDecodeError:
-            raise _refuse(name, "không nhận ra bảng mã của tệp.") from None
-    for encoding, label in (("cp1258", "Windows-1258"), ("cp1252", "Windows-1252")):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        note = (
-            f"Tệp “{name}” không phải UTF-8; đã đọc theo bảng mã {label}. Hãy kiểm tra dấu "
-            "tiếng Việt trong bản xem trước; nếu sai, lưu lại tệp dạng “CSV UTF-8” rồi tải lên."
-        )
-        return text, label, note
-    raise _refuse(name, "không nhận ra bảng mã; hãy lưu lại dạng “CSV UTF-8”.")
+    decoded = decode_csv(data, name)
+    return _read_csv(decoded.text, name, decoded.encoding, decoded.note)
 
 
 def _clean_cell(value: object) -> str:
@@ -286,9 +254,7 @@ def _finish(
 
 def _read_csv(text: str, name: str, encoding: str, note: str) -> Table:
     text = text.lstrip("\ufeff")
-    first = text.split("\n", 1)[0]
-    counts = {d: first.count(d) for d in ("\t", ";", ",")}
-    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    delimiter = guess_delimiter(text)
     csv.field_size_limit(MAX_FIELD * 4)
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
+from planner.csv_text import decode_csv, guess_delimiter
 from planner.errors import InputFileError
 from planner.model import STATUS_LABELS, TASK_STATUSES, Plan, Task
 from planner.tasks import TaskError, fmt_date, fold, parse_status, to_date, to_progress
@@ -110,49 +111,6 @@ class ProposedChange:
 
 
 # ---------------------------------------------------------------- reading
-
-
-def _decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
-    """Text, the delimiter hint ("\\t" for UTF-16) and notes for the user."""
-    notes: list[str] = []
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "\t", notes
-        except UnicodeDecodeError:
-            raise ReportError(f"Tệp {name}: không đọc được theo mã UTF-16.") from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data[3:].decode("utf-8"), "", notes
-        except UnicodeDecodeError as e:
-            raise ReportError(
-                f"Tệp {name}: có dấu hiệu mã UTF-8 nhưng hỏng ở byte {e.start + 3}."
-            ) from None
-    try:
-        return data.decode("utf-8"), "", notes
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1258")
-    except UnicodeDecodeError:
-        raise ReportError(
-            f"Tệp {name}: không đọc được bảng mã (không phải UTF-8, UTF-16 hay Windows-1258). "
-            "Hãy lưu lại tệp dạng “CSV UTF-8” trong Excel."
-        ) from None
-    notes.append(
-        f"Tệp {name} không dùng mã UTF-8; chương trình đã đọc theo bảng mã Windows-1258. "
-        "Hãy kiểm tra dấu tiếng Việt trong bản xem trước; nếu sai, lưu lại tệp dạng "
-        "“CSV UTF-8” rồi tải lên lần nữa."
-    )
-    return text, "", notes
-
-
-def _delimiter(text: str, hint: str) -> str:
-    if hint:
-        return hint
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {d: first.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
 
 
 def _find_columns(header: Sequence[Any]) -> dict[str, int]:
@@ -304,8 +262,10 @@ def _rows_from_table(table: list[list[Any]], name: str, first_row: int = 1) -> R
 
 
 def read_csv(data: bytes, name: str) -> ReportFile:
-    text, hint, notes = _decode(data, name)
-    delim = _delimiter(text, hint)
+    decoded = decode_csv(data, name, ReportError)
+    text = decoded.text
+    notes = [decoded.note] if decoded.note else []
+    delim = "\t" if decoded.encoding == "UTF-16" else guess_delimiter(text)
     try:
         table = list(csv.reader(io.StringIO(text), delimiter=delim))
     except csv.Error as e:
