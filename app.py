@@ -16,25 +16,25 @@ st.set_page_config(
 )
 
 PAGES = [
-    st.Page("pages/home.py", title="Trang chủ", icon=":material/home:", default=True),
+    st.Page("views/home.py", title="Trang chủ", icon=":material/home:", default=True),
     st.Page(
-        "pages/editor.py",
+        "views/editor.py",
         title="Soạn kế hoạch",
         url_path="soan-ke-hoach",
         icon=":material/edit_note:",
     ),
     st.Page(
-        "pages/catalogue.py",
+        "views/catalogue.py",
         title="Văn bản căn cứ",
         url_path="van-ban-can-cu",
         icon=":material/menu_book:",
     ),
-    st.Page("pages/progress.py", title="Tiến độ", url_path="tien-do", icon=":material/timeline:"),
+    st.Page("views/progress.py", title="Tiến độ", url_path="tien-do", icon=":material/timeline:"),
     st.Page(
-        "pages/meeting.py", title="Trình chiếu", url_path="trinh-chieu", icon=":material/slideshow:"
+        "views/meeting.py", title="Trình chiếu", url_path="trinh-chieu", icon=":material/slideshow:"
     ),
     st.Page(
-        "pages/export.py",
+        "views/export.py",
         title="Xuất văn bản",
         url_path="xuat-van-ban",
         icon=":material/file_download:",

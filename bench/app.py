@@ -1,6 +1,6 @@
 """The app as a user feels it: editor rerun time and cold start.
 
-- Rerun of *Soạn kế hoạch* (pages/editor.py) with a 100-section plan open, through AppTest,
+- Rerun of *Soạn kế hoạch* (views/editor.py) with a 100-section plan open, through AppTest,
   beside a rerun of an empty Streamlit page (the floor any Streamlit page pays).
 - Cold start: `streamlit run app.py` from launch to the first `/_stcore/health` OK and to the
   first page served (the app's title drawn in a headless chromium, which is when the script has
@@ -31,7 +31,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-dev-shm-usage",
 ]
-EDITOR_PAGE = ROOT / "pages" / "editor.py"
+EDITOR_PAGE = ROOT / "views" / "editor.py"
 RERUNS = 25
 STARTS = 3
 HELLO = 'import streamlit as st\nst.title("Xin chào")\n'
@@ -101,7 +101,7 @@ def _rerun_rows_in_env() -> list[Row]:
             at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
             at.query_params["plan"] = plan_id
             at.run()
-            at.switch_page("pages/editor.py").run()
+            at.switch_page("views/editor.py").run()
             if at.exception:
                 raise RuntimeError(f"editor page raised: {at.exception[0].value}")
 
@@ -143,7 +143,7 @@ def _rerun_rows_in_env() -> list[Row]:
         )
         if not EDITOR_PAGE.exists():
             rows[-1] = replace(
-                rows[-1], note="pages/editor.py does not exist yet: the editor row is missing."
+                rows[-1], note="views/editor.py does not exist yet: the editor row is missing."
             )
     return rows
 

@@ -6,7 +6,7 @@ importing a 1,000-row report; each beside a naive baseline timed in the same run
   handed to un-aggregated Altair charts (Vega-Lite aggregates 1,000 rows itself).
 - PNG: the timeline at print scale 2 through vl-convert, beside a one-bar chart (the floor of
   any render; a naive 1,000-bar Gantt takes minutes, too long for this budget).
-- Page: a rerun of pages/progress.py via AppTest with the 1,000-task plan open, beside a rerun
+- Page: a rerun of views/progress.py via AppTest with the 1,000-task plan open, beside a rerun
   of an empty Streamlit page (the floor every page pays).
 - Report: `read_report` + `match_reports` of a filled-in 1,000-row XLSX template, beside
   reading the same workbook with openpyxl alone.
@@ -160,7 +160,7 @@ def _page_rows(plan: Plan) -> list[Row]:
             at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
             at.query_params["plan"] = plan_id
             at.run()
-            at.switch_page("pages/progress.py").run()
+            at.switch_page("views/progress.py").run()
             if at.exception:
                 raise RuntimeError(f"progress page raised: {at.exception[0].value}")
             ours = measure(at.run, repeat=5, warmup=1)

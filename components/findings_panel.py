@@ -227,7 +227,7 @@ def _open_catalogue_draft(row: dict) -> None:
     st.session_state["catalogue.draft"] = draft
     st.session_state["catalogue.section"] = "edit"
     st.session_state["catalogue.form_epoch"] = st.session_state.get("catalogue.form_epoch", 0) + 1
-    st.switch_page("pages/catalogue.py")
+    st.switch_page("views/catalogue.py")
 
 
 def _change_html(f: Finding, plan: Plan) -> str:

@@ -25,7 +25,7 @@ SOURCES = {
     "docx": "Tệp Word (.docx)",
     "sample": "Kế hoạch mẫu 2020",
 }
-EDITOR_PAGE = "pages/editor.py"
+EDITOR_PAGE = "views/editor.py"
 _IMPORTED = "newyear.imported"  # (file digest, ImportResult) of the last uploaded .docx
 
 

@@ -161,7 +161,7 @@ def require_plan() -> StoredPlan:
     stored = load_current()
     if stored is None:
         st.info("Chưa mở kế hoạch nào. Hãy mở hoặc tạo một kế hoạch ở Trang chủ.")
-        st.page_link("pages/home.py", label="Về Trang chủ", icon=":material/home:")
+        st.page_link("views/home.py", label="Về Trang chủ", icon=":material/home:")
         st.stop()
     return stored
 

@@ -411,7 +411,7 @@ def test_new_year_docx_upload_refuses_every_bad_word_file(app_env: Path, tmp_pat
 
 def test_export_check_refuses_every_bad_word_file(app_env: Path, tmp_path: Path) -> None:
     at = _opened_app()
-    at.switch_page("pages/export.py").run()
+    at.switch_page("views/export.py").run()
     assert not at.exception
     files = [(n, n if n.endswith(".docx") else n + ".docx") for n in WORD_UPLOADS]
     _upload_each(at, "export.check", files, app_env, tmp_path)
@@ -419,7 +419,7 @@ def test_export_check_refuses_every_bad_word_file(app_env: Path, tmp_path: Path)
 
 def test_catalogue_import_refuses_unreadable_files(app_env: Path, tmp_path: Path) -> None:
     at = _opened_app()
-    at.switch_page("pages/catalogue.py")
+    at.switch_page("views/catalogue.py")
     at.session_state["catalogue.section"] = "import"
     at.run()
     assert not at.exception
@@ -451,7 +451,7 @@ def test_catalogue_import_blocks_bad_rows_and_saves_nothing_unasked(
     from planner.storage import PlanStore
 
     at = _opened_app()
-    at.switch_page("pages/catalogue.py")
+    at.switch_page("views/catalogue.py")
     at.session_state["catalogue.section"] = "import"
     at.run()
     before = _snapshot(app_env)
@@ -474,7 +474,7 @@ def test_catalogue_import_blocks_bad_rows_and_saves_nothing_unasked(
 
 def test_progress_report_import_refuses_unreadable_files(app_env: Path, tmp_path: Path) -> None:
     at = _opened_app()
-    at.switch_page("pages/progress.py").run()
+    at.switch_page("views/progress.py").run()
     assert not at.exception
     files = [
         ("catalogue-empty.csv", "bao-cao-trong.csv"),

@@ -15,7 +15,7 @@ from planner.sample import sample_plan
 from planner.storage import PlanStore
 from tests.conftest import make_app
 
-PAGE = "pages/catalogue.py"
+PAGE = "views/catalogue.py"
 
 
 def _open(app_env, *, with_plan: bool = True):  # type: ignore[no-untyped-def]

@@ -46,5 +46,5 @@ def test_ruff_bans_streamlit_in_planner(tmp_path):
 
 
 def test_pages_are_importable_names():
-    for page in (ROOT / "pages").glob("*.py"):
+    for page in (ROOT / "views").glob("*.py"):
         assert importlib.util.spec_from_file_location(page.stem, page) is not None

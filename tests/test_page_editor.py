@@ -11,7 +11,7 @@ from planner.model import plan_to_dict
 from planner.storage import PlanStore
 from tests.conftest import make_app
 
-EDITOR = "pages/editor.py"
+EDITOR = "views/editor.py"
 
 
 def widget(items, name):

@@ -12,7 +12,7 @@ from planner.storage import PlanStore
 from tests.conftest import make_app
 
 NOW = datetime(2021, 3, 1, 8, 0)
-PAGE = "pages/export.py"
+PAGE = "views/export.py"
 
 
 def _open(app_env, plan):  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from planner.storage import PlanStore
 from tests.conftest import make_app
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "views").glob("*.py"))
 
 
 def button(at, label):

@@ -16,7 +16,7 @@ def _metrics(at) -> dict[str, str]:
     return {m.label: str(m.value) for m in at.metric}
 
 
-def _open(app_env, plan, page: str = "pages/progress.py"):
+def _open(app_env, plan, page: str = "views/progress.py"):
     plan_id = PlanStore(app_env).create(plan, now=NOW)
     at = make_app()
     at.query_params["plan"] = plan_id
@@ -119,7 +119,7 @@ def test_filters_by_unit_and_status(app_env, sample):
 
 
 def test_meeting_mode_shows_figures_and_nothing_editable(app_env, sample):
-    at, _ = _open(app_env, _with_tasks(sample), "pages/meeting.py")
+    at, _ = _open(app_env, _with_tasks(sample), "views/meeting.py")
     m = _metrics(at)
     assert (m["Tổng số công việc"], m["Quá hạn"], m["Tiến độ trung bình"]) == ("3", "1", "7%")
     for kind in (
@@ -152,7 +152,7 @@ def test_meeting_mode_shows_figures_and_nothing_editable(app_env, sample):
 
 def test_pages_without_a_plan_point_home(app_env):
     at = make_app().run()
-    for page in ("pages/progress.py", "pages/meeting.py"):
+    for page in ("views/progress.py", "views/meeting.py"):
         at.switch_page(page).run()
         assert not at.exception
         assert any("Chưa mở kế hoạch" in i.value for i in at.info)

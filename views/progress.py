@@ -43,7 +43,7 @@ today = state.today()
 epoch = state.widget_epoch()
 head, link = st.columns([5, 1], vertical_alignment="center")
 head.caption(f"{stored.title} · số liệu tính đến hôm nay, {fmt_date(today)}")
-link.page_link("pages/meeting.py", label="Trình chiếu", icon=":material/slideshow:")
+link.page_link("views/meeting.py", label="Trình chiếu", icon=":material/slideshow:")
 
 figures = st.container()
 

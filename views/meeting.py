@@ -53,7 +53,7 @@ index = max(0, min(int(st.session_state.get(_SLIDE, 0)), len(slides) - 1))
 st.session_state[_SLIDE] = index
 
 exit_col, prev_col, page_col, next_col = st.columns([2, 2, 4, 2], vertical_alignment="center")
-exit_col.page_link("pages/progress.py", label="Thoát trình chiếu", icon=":material/close:")
+exit_col.page_link("views/progress.py", label="Thoát trình chiếu", icon=":material/close:")
 prev_col.button(
     "Trang trước",
     icon=":material/arrow_back:",
