@@ -329,6 +329,7 @@ PLAN_UPLOADS = [
     "plan-nested-sections.json",
     "plan-nested-json.json",
     "plan-binary.json",
+    "plan-oversize.json",  # generated: 20 MB and more, under Streamlit's 25 MB limit
 ]
 
 
@@ -341,7 +342,7 @@ def test_home_plan_upload_refuses_with_a_message_and_saves_nothing(
     next(b for b in at.button if b.label == "Mở kế hoạch mẫu 2020").click().run()
     before = _store_counts(app_env)
     uploader = at.file_uploader(key="home.upload_json")
-    uploader.set_value((name, (BAD / name).read_bytes(), "application/json")).run()
+    uploader.set_value((name, _bad_bytes(name, BAD), "application/json")).run()
     at.button(key="home.upload_save").click().run()
     assert not at.exception, [e.value for e in at.exception]
     errors = _errors(at)
@@ -377,6 +378,9 @@ def _bad_bytes(name: str, tmp: Path) -> bytes:
     generated = {
         "big-zip-bomb.docx": lambda: make_bad.zip_bomb(150),
         "catalogue-big-field.csv": make_bad.big_field_csv,
+        "plan-oversize.json": lambda: (
+            b'{"schema_version": 1, "preamble": ["' + b"a" * (MAX_PLAN_BYTES + 1024) + b'"]}'
+        ),
     }
     return generated[name]() if name in generated else (BAD / name).read_bytes()
 
