@@ -73,7 +73,7 @@ def session(db: str, plan_id: str, worker: int, rounds: int, start_at: float) ->
 
 
 def run_sessions(mode: str, db: Path, plan_ids: list[str], rounds: int) -> list[Outcome]:
-    start_at = time.time() + (2.0 if mode == "processes" else 0.2)
+    start_at = time.time() + 0.2  # threads start together; processes wait at a barrier
     args = [(str(db), pid, w, rounds, start_at) for w, pid in enumerate(plan_ids)]
     if mode == "threads":
         with ThreadPoolExecutor(max_workers=len(args)) as pool:
@@ -82,16 +82,29 @@ def run_sessions(mode: str, db: Path, plan_ids: list[str], rounds: int) -> list[
     # `__main__` is a Streamlit script that a spawned child would try to re-run).
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", _CHILD, *(str(x) for x in a)],
+            [sys.executable, "-c", _CHILD, *(str(x) for x in a[:4])],
             cwd=ROOT,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         for a in args
     ]
+    # A barrier: every child has imported everything and opened its store before any starts,
+    # so they really run at once even on a slow, busy machine.
+    for proc in procs:
+        assert proc.stdout is not None
+        if proc.stdout.readline().strip() != "READY":
+            proc.kill()
+            raise AssertionError(f"a session process failed to start: {proc.communicate()[1]}")
+    go = time.time() + 0.2
     outcomes = []
+    for proc in procs:
+        assert proc.stdin is not None
+        proc.stdin.write(f"{go}\n")
+        proc.stdin.flush()
     for w, proc in enumerate(procs):
         out, err = proc.communicate(timeout=180)
         if proc.returncode != 0:
@@ -112,9 +125,13 @@ def run_sessions(mode: str, db: Path, plan_ids: list[str], rounds: int) -> list[
 _CHILD = """
 import json, sys
 from dataclasses import asdict
+from planner.storage import PlanStore
 from tests.test_load import session
-db, plan_id, worker, rounds, start_at = sys.argv[1:]
-out = session(db, plan_id, int(worker), int(rounds), float(start_at))
+db, plan_id, worker, rounds = sys.argv[1:]
+PlanStore(db)
+print("READY", flush=True)
+start_at = float(sys.stdin.readline())
+out = session(db, plan_id, int(worker), int(rounds), start_at)
 print(json.dumps(asdict(out)))
 """
 
