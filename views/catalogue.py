@@ -607,8 +607,8 @@ def import_section(catalogue: Catalogue) -> None:
     )
     if preview.findings:
         st.error(
-            f"{len(preview.blocked_rows)} dòng có lỗi sẽ không được nhập. Hãy sửa tệp rồi tải "
-            "lên lại nếu cần."
+            f"Tệp “{upload.name}”: {len(preview.blocked_rows)} dòng có lỗi sẽ không được nhập. "
+            "Hãy sửa tệp rồi tải lên lại nếu cần."
         )
         st.dataframe(
             pd.DataFrame(
@@ -653,7 +653,7 @@ def import_section(catalogue: Catalogue) -> None:
             d = replace(d, id=duplicates[d.id])
         ready.append(d)
     if not ready:
-        st.info("Không có văn bản nào để nhập.")
+        st.info(f"Tệp “{upload.name}” không có văn bản nào mới để nhập.")
         return
     if st.button(
         f"Nhập {len(ready)} văn bản", type="primary", key=K + "import.go", icon=":material/upload:"
