@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import tempfile
@@ -19,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bench._server import ROOT, StreamlitServer
-from bench.common import Row, measure, stats
+from bench.common import Row, app_environment, measure, stats
 from planner.model import Block, Plan, Section
 from planner.sample import sample_plan
 from planner.storage import PlanStore
@@ -72,24 +71,10 @@ def plan_with_sections(n: int = 100) -> Plan:
 
 
 def _rerun_rows() -> list[Row]:
-    saved = {k: os.environ.get(k) for k in ("PLANNER_DB", "PLANNER_TODAY")}
-    try:
-        return _rerun_rows_in_env()
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
-def _rerun_rows_in_env() -> list[Row]:
     from streamlit.testing.v1 import AppTest
 
-    with tempfile.TemporaryDirectory() as tmp:
-        os.environ["PLANNER_DB"] = str(Path(tmp) / "bench.db")
-        os.environ["PLANNER_TODAY"] = "2021-03-15"
-        store = PlanStore(os.environ["PLANNER_DB"])
+    with app_environment("2021-03-15") as db:
+        store = PlanStore(db)
         plan_id = store.create(plan_with_sections(100), now=datetime(2021, 3, 15, 8, 0))
 
         empty = AppTest.from_string(EMPTY, default_timeout=60)

@@ -7,10 +7,14 @@ in the same run, so the comparison holds whatever the machine.
 
 from __future__ import annotations
 
+import os
 import statistics
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -53,3 +57,22 @@ def stats(times_ms: list[float]) -> Stats:
     ordered = sorted(times_ms)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return Stats(len(ordered), statistics.median(ordered), p95, ordered[-1])
+
+
+@contextmanager
+def app_environment(today: str) -> Iterator[Path]:
+    """For AppTest runs of app.py: a throwaway database (its path is yielded), a fixed today
+    and no first-run sample; the caller's environment is put back afterwards."""
+    names = ("PLANNER_DB", "PLANNER_TODAY", "PLANNER_NO_SAMPLE")
+    saved = {k: os.environ.get(k) for k in names}
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            db = Path(tmp) / "bench.db"
+            os.environ.update(PLANNER_DB=str(db), PLANNER_TODAY=today, PLANNER_NO_SAMPLE="1")
+            yield db
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
