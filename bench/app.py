@@ -21,7 +21,7 @@ from bench._server import ROOT, StreamlitServer
 from bench.common import Row, app_environment, measure, stats
 from planner.model import Block, Plan, Section
 from planner.sample import sample_plan
-from planner.storage import PlanStore
+from planner.store.plans import PlanStore
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -18,9 +18,9 @@ from datetime import date
 import docx
 
 from bench.common import Row, measure
-from planner.docx_export import export_docx, heading_label
+from planner.docx.writer import export_docx, heading_label
 from planner.model import Plan
-from planner.nd30 import check_docx
+from planner.nd30.checker import check_docx
 from planner.sample import sample_plan
 
 SECTIONS = 200
@@ -29,7 +29,7 @@ TODAY = date(2021, 3, 15)
 
 def big_plan(sections: int = SECTIONS) -> Plan:
     """The sample's top-level sections repeated `sections` times, numbered I, II, …"""
-    from planner.docx_export import to_roman
+    from planner.docx.writer import to_roman
 
     body = sample_plan().sections
     out = [replace(body[i % len(body)], number=to_roman(i + 1)) for i in range(sections)]

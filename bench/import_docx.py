@@ -16,8 +16,8 @@ import tracemalloc
 import docx
 
 from bench.common import Row, measure
-from planner.docx_import import import_docx
-from planner.docx_safety import check_docx_bytes
+from planner.docx.reader import import_docx
+from planner.docx.safety import check_docx_bytes
 from planner.errors import InputFileError
 from tests.docx_builders import large_plan, plan_docx, zip_bomb_docx
 

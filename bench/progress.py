@@ -1,7 +1,7 @@
 """Tiến độ with 1,000 tasks: building the charts, rendering one to PNG, rerunning the page,
 importing a 1,000-row report; each beside a naive baseline timed in the same run.
 
-- Charts: `planner.charts.all_charts` (data aggregated in Python, Gantt capped to the most
+- Charts: `planner.progress.charts.all_charts` (data aggregated in Python, Gantt capped to the most
   urgent rows) then `to_dict()` for every chart, beside a plain pandas DataFrame of all tasks
   handed to un-aggregated Altair charts (Vega-Lite aggregates 1,000 rows itself).
 - PNG: the timeline at print scale 2 through vl-convert, beside a one-bar chart (the floor of
@@ -29,9 +29,9 @@ import altair as alt
 import pandas as pd
 
 from bench.common import Row, app_environment, measure
-from planner.charts import all_charts, chart_png, timeline_chart
 from planner.model import TASK_STATUSES, Plan, Task
-from planner.reports import match_reports, read_report, report_template_xlsx
+from planner.progress.charts import all_charts, chart_png, timeline_chart
+from planner.progress.reports import match_reports, read_report, report_template_xlsx
 from planner.sample import sample_plan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,7 +142,7 @@ def _filled_report(plan: Plan) -> bytes:
 def _page_rows(plan: Plan) -> list[Row]:
     from streamlit.testing.v1 import AppTest
 
-    from planner.storage import PlanStore
+    from planner.store.plans import PlanStore
 
     with app_environment(TODAY.isoformat()) as db:
         plan_id = PlanStore(db).create(plan, now=datetime(2021, 6, 15, 8, 0))

@@ -16,12 +16,13 @@ from dataclasses import replace
 from datetime import date
 
 from bench.common import Row, measure
-from planner.catalogue import Catalogue
-from planner.citation_check import check_citations
-from planner.findings import apply_finding
+from planner.catalogue.model import Catalogue
+from planner.drafting.citation_check import check_citations
+from planner.drafting.findings import apply_finding
+from planner.drafting.rollover import rollover
 from planner.model import Plan, Task, plan_from_dict, plan_to_dict
-from planner.rollover import rollover
-from planner.sample import CATALOGUE_PATH, sample_plan
+from planner.paths import SHIPPED_CSV
+from planner.sample import sample_plan
 
 SECTIONS = 200
 TASKS = 200
@@ -98,7 +99,7 @@ def _wrong_naive_edits(plan: Plan) -> int:
 
 
 def run() -> list[Row]:
-    catalogue = Catalogue.from_csv(CATALOGUE_PATH)
+    catalogue = Catalogue.from_csv(SHIPPED_CSV)
     plan = big_plan()
     blocks = _count_blocks(plan)
     sections = sum(1 for _ in plan.iter_sections())

@@ -16,8 +16,8 @@ from datetime import date
 from rapidfuzz import fuzz, process
 
 from bench.common import Row, stats
-from planner.catalogue import Catalogue, Directive
-from planner.textfold import fold
+from planner.catalogue.model import Catalogue, Directive
+from planner.text.fold import fold
 
 ROWS = 100_000
 QUERIES = 300

@@ -12,9 +12,9 @@ from typing import Any
 
 import streamlit as st
 
-from planner.charts import all_charts, chart_png, chart_svg
 from planner.errors import PlannerError
 from planner.model import Plan, plan_from_json, plan_to_json
+from planner.progress.charts import all_charts, chart_png, chart_svg
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def charts_panel(
 
 def previous_for(plan: Plan) -> Plan | None:
     """Last year's plan when this one was rolled over from a stored plan (else None; a plan
-    dict kept in `extra["previous_plan"]` is read by planner.charts itself)."""
+    dict kept in `extra["previous_plan"]` is read by planner.progress.charts itself)."""
     from components import state
 
     prev_id = plan.extra.get("previous_plan_id")

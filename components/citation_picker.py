@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from planner.catalogue import Catalogue, Directive
-from planner.citation import citation_date, short_citation
+from planner.catalogue.citation import citation_date, short_citation
+from planner.catalogue.model import Catalogue, Directive
 
 _BADGE_COLOURS = {
     "in_force": "green",

@@ -1,9 +1,10 @@
 """The editor's working copy: which version this session edits, and autosave of each change.
 
-Every edit goes through `edit(fn, *args)`: `fn` is a pure `planner.plan_edit`-style function
-taking the plan first. The result is saved at once as a new version (`state.save_current`),
-so a change is stored within the rerun that follows the keystroke's commit (blur / Ctrl+Enter).
-A refused edit (PlannerError) is kept and shown on the next run in Vietnamese.
+Every edit goes through `edit(fn, *args)`: `fn` is a pure `planner.drafting.plan_edit`-style
+function taking the plan first. The result is saved at once as a new version
+(`state.save_current`), so a change is stored within the rerun that follows the keystroke's
+commit (blur / Ctrl+Enter). A refused edit (PlannerError) is kept and shown on the next run in
+Vietnamese.
 
 Widget keys: `key(...)` mixes the lead's `state.widget_epoch()` (a restore or another plan)
 with this module's structure counter, bumped whenever blocks or sections move, appear or
@@ -21,7 +22,7 @@ import streamlit as st
 from components import state
 from planner.errors import PlannerError
 from planner.model import Plan, plan_to_dict
-from planner.storage import StoredPlan
+from planner.store.plans import StoredPlan
 
 _PREFIX = "editor."
 _STRUCT = "editor.struct"  # bumped on structural edits (widget keys change)
@@ -195,7 +196,7 @@ def version_history(plan_id: str, current: Plan) -> None:
         st.error(str(e))
         return
     from components.section_editor import diff_html
-    from planner.plan_edit import plan_text, word_diff
+    from planner.drafting.plan_edit import plan_text, word_diff
 
     segments = word_diff(plan_text(current), plan_text(old))
     removed = sum(len(s.text.split()) for s in segments if s.op == "delete")

@@ -14,8 +14,7 @@ import streamlit as st
 
 from components import editor_session as es
 from components import state
-from planner.errors import PlannerError
-from planner.findings import (
+from planner.drafting.findings import (
     CITATION_KINDS,
     KIND_LABELS,
     Finding,
@@ -27,6 +26,7 @@ from planner.findings import (
     reopen_finding,
     review_progress,
 )
+from planner.errors import PlannerError
 from planner.model import Plan
 
 _SHOW_DONE = "editor.findings.show_done"
@@ -97,14 +97,14 @@ def _reopen(fid: str, place: str) -> None:
 
 
 def _recheck_rollover(plan: Plan) -> Plan:
-    from planner.rollover import ROLLOVER_TEXT_KINDS, recheck
+    from planner.drafting.rollover import ROLLOVER_TEXT_KINDS, recheck
 
     found = recheck(plan, catalogue=_catalogue(), today=state.today())
     return merge_findings(plan, found, kinds=ROLLOVER_TEXT_KINDS)
 
 
 def _check_citations(plan: Plan) -> Plan:
-    from planner.citation_check import check_citations
+    from planner.drafting.citation_check import check_citations
 
     report = check_citations(plan, _catalogue())
     return merge_findings(plan, report.findings, kinds=CITATION_KINDS)
@@ -217,7 +217,7 @@ def _open_catalogue_draft(row: dict) -> None:
     Uses the catalogue page's documented draft keys (`catalogue.draft`, `catalogue.section`);
     if they ever change, the page simply opens without the pre-fill.
     """
-    from planner.catalogue import directive_from_row
+    from planner.catalogue.model import directive_from_row
 
     try:
         draft = directive_from_row(row)

@@ -12,7 +12,7 @@ import streamlit as st
 
 from components import editor_session as es
 from components import state
-from planner import plan_edit as pe
+from planner.drafting import plan_edit as pe
 from planner.model import SIGNER_PREFIXES, Plan
 
 PREFIX_LABELS = {
@@ -189,7 +189,7 @@ def _catalogue():  # type: ignore[no-untyped-def]
 
 
 def _add_from_catalogue(plan: Plan) -> None:
-    from planner.citation import base_line
+    from planner.catalogue.citation import base_line
 
     with st.expander("Thêm căn cứ từ danh mục văn bản", icon=":material/library_add:"):
         try:

@@ -37,7 +37,7 @@ def _catalogue():  # type: ignore[no-untyped-def]
 
 def _imported(data: bytes, name: str):  # type: ignore[no-untyped-def]
     """Import an uploaded .docx once per file (kept in the session while it stays chosen)."""
-    from planner.docx_import import import_docx
+    from planner.docx.reader import import_docx
 
     digest = hashlib.sha256(data).hexdigest()
     cached = st.session_state.get(_IMPORTED)
@@ -53,7 +53,7 @@ def create_next_year(
 ) -> str:
     """Roll `source` over to `year`, store last year's plan (when not stored yet) and the
     draft; return the draft's id. Nothing is stored when the rollover fails."""
-    from planner.rollover import rollover
+    from planner.drafting.rollover import rollover
 
     store = state.get_store()
     # The rollover runs first: if it refuses (a bad year), nothing has been saved.

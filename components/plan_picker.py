@@ -9,7 +9,7 @@ import streamlit as st
 
 from components import state
 from planner.errors import PlannerError
-from planner.storage import PlanSummary
+from planner.store.plans import PlanSummary
 
 
 def plan_labels(plans: Sequence[PlanSummary]) -> dict[str, str]:

@@ -17,7 +17,7 @@ import streamlit as st
 
 from components import editor_session as es
 from components import state
-from planner import plan_edit as pe
+from planner.drafting import plan_edit as pe
 from planner.errors import PlannerError
 from planner.model import BLOCK_KINDS, MAX_SECTION_DEPTH, Block, Plan, Section, plan_from_dict
 

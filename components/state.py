@@ -12,12 +12,12 @@ from datetime import date, datetime
 
 import streamlit as st
 
-from planner.catalogue import Catalogue
-from planner.catalogue_store import catalogue_stamp, load_catalogue
+from planner.catalogue.model import Catalogue
+from planner.catalogue.user_rows import catalogue_stamp, load_catalogue
 from planner.errors import ConflictError, NotFoundError, PlannerError
 from planner.model import Plan
 from planner.sample import sample_plan
-from planner.storage import PlanStore, StoredPlan, default_db_path
+from planner.store.plans import PlanStore, StoredPlan, default_db_path
 
 _LOADED = "plan.loaded"  # (plan_id, version) this session last loaded or saved
 _CONFLICT = "plan.conflict"  # (plan_id, theirs_version, mine_version, message)

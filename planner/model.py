@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import PlanFormatError, os_error_text
-from planner.text import clean_line, clean_text
+from planner.text.clean import clean_line, clean_text
 
 SCHEMA_VERSION = 1
 MAX_SECTION_DEPTH = 6

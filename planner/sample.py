@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from planner.model import Plan, load_plan
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_PATH = ROOT / "data" / "samples" / "ke-hoach-932-2020.json"
-CATALOGUE_PATH = ROOT / "data" / "directives.csv"
+from planner.paths import SAMPLE_PATH
 
 
 def sample_plan() -> Plan:

@@ -7,7 +7,7 @@ sets Times New Roman in every font slot (ascii, hAnsi, eastAsia, cs) of the docu
 and of every style, black text, A4 portrait with margins inside ND30's ranges (top/bottom
 20 mm, left 30 mm, right 15 mm), a different first page, and a page number (PAGE field)
 centred in the page header from page 2 on. The style names and their looks are listed in
-`planner/nd30_styles.py`; the output is the same bytes on every run.
+`planner/nd30/styles.py`; the output is the same bytes on every run.
 """
 
 from __future__ import annotations
@@ -25,14 +25,14 @@ from docx.enum.style import WD_STYLE_TYPE  # noqa: E402
 from docx.oxml.ns import qn  # noqa: E402
 from docx.shared import Pt, RGBColor  # noqa: E402
 
-from planner.docx_xml import (  # noqa: E402
+from planner.docx.ooxml import (  # noqa: E402
     add_page_field,
     deterministic_zip,
     set_bottom_border,
     set_fonts,
     setup_section,
 )
-from planner.nd30_styles import FONT, STYLE, STYLE_SPECS, StyleSpec  # noqa: E402
+from planner.nd30.styles import FONT, STYLE, STYLE_SPECS, StyleSpec  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "nd30-ke-hoach.docx"
 KEEP = {"Normal", "Default Paragraph Font", "Normal Table", "No List", "Table Grid"}

@@ -10,7 +10,7 @@ import pytest
 
 from planner.model import Plan
 from planner.sample import sample_plan
-from planner.storage import PlanStore
+from planner.store.plans import PlanStore
 
 ROOT = Path(__file__).resolve().parent.parent
 os.chdir(ROOT)  # AppTest resolves "app.py" and page paths from the project root

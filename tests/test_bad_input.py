@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.docx_safety import MAX_DOCX_BYTES
+from planner.docx.safety import MAX_DOCX_BYTES
 from planner.model import MAX_PLAN_BYTES
 from tests.conftest import ROOT, make_app
 from tests.data.bad import make_bad
@@ -32,7 +32,7 @@ VIETNAMESE = set("ăâđêôơưáàảãạấầẩẫậắằẳẵặéè�
 
 
 def _available_commands() -> set[str]:
-    from planner.cli import build_parser
+    from planner.cli.main import build_parser
 
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
@@ -276,7 +276,7 @@ def test_committed_fixtures_match_the_script() -> None:
     ["catalogue-cp1258.csv", "catalogue-utf16.csv", "catalogue-semicolon.csv", "catalogue-bom.csv"],
 )
 def test_catalogue_files_in_office_encodings_keep_their_vietnamese(name: str) -> None:
-    from planner.catalogue_io import read_table
+    from planner.catalogue.files import read_table
 
     table = read_table((BAD / name).read_bytes(), name)
     assert table.headers[:4] == ("id", "doc_type", "number", "symbol")
@@ -285,7 +285,7 @@ def test_catalogue_files_in_office_encodings_keep_their_vietnamese(name: str) ->
 
 
 def test_catalogue_formula_cells_never_leave_as_formulas() -> None:
-    from planner.catalogue_io import safe_cell
+    from planner.catalogue.files import safe_cell
 
     for value in ("=1+1", "+1", "-1", "@SUM(A1)"):
         assert safe_cell(value).startswith("'")
@@ -309,7 +309,7 @@ def test_upload_limit_matches_the_largest_file_we_read() -> None:
 
 
 def _store_counts(db: Path) -> tuple[int, int]:
-    from planner.storage import PlanStore
+    from planner.store.plans import PlanStore
 
     store = PlanStore(db)
     plans = store.list_plans(include_deleted=True)
@@ -451,8 +451,8 @@ def test_catalogue_import_blocks_bad_rows_and_saves_nothing_unasked(
     app_env: Path, name: str
 ) -> None:
     """A readable file with bad rows: they are shown as errors and never imported."""
-    from planner.catalogue_store import user_directives
-    from planner.storage import PlanStore
+    from planner.catalogue.user_rows import user_directives
+    from planner.store.plans import PlanStore
 
     at = _opened_app()
     at.switch_page("views/catalogue.py")

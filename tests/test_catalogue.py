@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.catalogue import COLUMNS, Catalogue, Directive
-from planner.catalogue_store import (
+from planner.catalogue.model import COLUMNS, Catalogue, Directive
+from planner.catalogue.user_rows import (
     SHIPPED_CSV,
     catalogue_stamp,
     delete_directive,
@@ -22,7 +22,7 @@ from planner.catalogue_store import (
     user_directives,
 )
 from planner.errors import CatalogueError, NotFoundError
-from planner.textfold import fold, symbol_key
+from planner.text.fold import fold, symbol_key
 
 NOW = datetime(2021, 3, 15, 9, 0)
 CATALOGUE = Catalogue.from_csv(SHIPPED_CSV)
@@ -276,7 +276,7 @@ def test_user_rows_survive_and_override(store) -> None:  # type: ignore[no-untyp
     assert len(merged) == len(CATALOGUE) + 1
     assert merged.search("12/KH-UBND")[0].directive.id == "kh-12-ubnd-2021"
     # A new store object on the same file (a restart) sees the same rows.
-    from planner.storage import PlanStore
+    from planner.store.plans import PlanStore
 
     again = load_catalogue(PlanStore(store.path))
     assert again.get("kh-12-ubnd-2021") == mine

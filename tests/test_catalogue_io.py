@@ -12,8 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from planner.catalogue import COLUMNS, Catalogue
-from planner.catalogue_io import (
+from planner.catalogue.files import (
     MAX_FILE_BYTES,
     apply_mapping,
     check_catalogue,
@@ -24,8 +23,9 @@ from planner.catalogue_io import (
     read_table,
     safe_cell,
 )
-from planner.catalogue_store import SHIPPED_CSV
-from planner.cli import main
+from planner.catalogue.model import COLUMNS, Catalogue
+from planner.catalogue.user_rows import SHIPPED_CSV
+from planner.cli.main import main
 from planner.errors import InputFileError
 
 CATALOGUE = Catalogue.from_csv(SHIPPED_CSV)
@@ -292,8 +292,8 @@ def test_cli_search_text_and_filters(capsys, monkeypatch, tmp_path) -> None:  # 
 
 
 def test_cli_search_sees_the_users_rows(capsys, monkeypatch, store) -> None:  # type: ignore[no-untyped-def]
-    from planner.catalogue import Directive
-    from planner.catalogue_store import save_directive
+    from planner.catalogue.model import Directive
+    from planner.catalogue.user_rows import save_directive
 
     save_directive(
         store, Directive("kh-7-x", "Kế hoạch", "7", "7/KH-XYZ", title="thử", source="t"),

@@ -10,9 +10,9 @@ from datetime import datetime
 
 import pytest
 
-from planner.catalogue_store import user_directives
+from planner.catalogue.user_rows import user_directives
 from planner.sample import sample_plan
-from planner.storage import PlanStore
+from planner.store.plans import PlanStore
 from tests.conftest import make_app
 
 PAGE = "views/catalogue.py"
@@ -145,8 +145,8 @@ def test_export_offers_csv_and_xlsx(app_env) -> None:  # type: ignore[no-untyped
 
 
 def test_import_section_reads_a_file(app_env) -> None:  # type: ignore[no-untyped-def]
-    from planner.catalogue_io import apply_mapping, guess_mapping, prepare_import, read_table
-    from planner.catalogue_store import load_catalogue
+    from planner.catalogue.files import apply_mapping, guess_mapping, prepare_import, read_table
+    from planner.catalogue.user_rows import load_catalogue
 
     # The upload widget cannot be driven by AppTest; the page's steps are the functions below.
     data = io.StringIO()
@@ -167,8 +167,8 @@ def _picker_script() -> None:
     import streamlit as st
 
     from components.citation_picker import citation_picker
-    from planner.catalogue import Catalogue
-    from planner.catalogue_store import SHIPPED_CSV
+    from planner.catalogue.model import Catalogue
+    from planner.catalogue.user_rows import SHIPPED_CSV
 
     picked = citation_picker(Catalogue.from_csv(SHIPPED_CSV), key="t")
     st.write(f"picked={picked.id if picked else None}")

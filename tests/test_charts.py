@@ -8,7 +8,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from planner.charts import (
+from planner.model import Plan, Task, plan_to_dict
+from planner.progress.charts import (
     OKABE_ITO,
     OVERDUE_LABEL,
     STATE_COLORS,
@@ -23,9 +24,8 @@ from planner.charts import (
     status_chart,
     timeline_chart,
 )
-from planner.model import Plan, Task, plan_to_dict
+from planner.progress.tasks import accept_suggestions, suggest_tasks
 from planner.sample import sample_plan
-from planner.tasks import accept_suggestions, suggest_tasks
 
 TODAY = date(2021, 3, 15)
 

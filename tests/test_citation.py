@@ -10,9 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner.catalogue import Catalogue, Directive
-from planner.catalogue_store import SHIPPED_CSV
-from planner.citation import (
+from planner.catalogue.citation import (
     base_line,
     canonical_symbol,
     citation_date,
@@ -23,6 +21,8 @@ from planner.citation import (
     resolve,
     short_citation,
 )
+from planner.catalogue.model import Catalogue, Directive
+from planner.catalogue.user_rows import SHIPPED_CSV
 from planner.errors import CatalogueError
 
 SEED = Path(__file__).parent / "data" / "seed" / "ke-hoach-932-2020.md"

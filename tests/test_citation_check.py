@@ -6,17 +6,23 @@ import json
 
 import pytest
 
-from planner.catalogue import Catalogue
-from planner.citation_check import check_citations, link_bases
-from planner.cli import main
-from planner.findings import CITATION_KINDS, apply_finding, findings_of, get_text, merge_findings
+from planner.catalogue.model import Catalogue
+from planner.cli.main import main
+from planner.drafting.citation_check import check_citations, link_bases
+from planner.drafting.findings import (
+    CITATION_KINDS,
+    apply_finding,
+    findings_of,
+    get_text,
+    merge_findings,
+)
 from planner.model import Base, Block, Meta, Plan, Section, save_plan
-from planner.sample import CATALOGUE_PATH, SAMPLE_PATH
+from planner.paths import SAMPLE_PATH, SHIPPED_CSV
 
 
 @pytest.fixture(scope="module")
 def catalogue() -> Catalogue:
-    return Catalogue.from_csv(CATALOGUE_PATH)
+    return Catalogue.from_csv(SHIPPED_CSV)
 
 
 def _plan(*texts: str) -> Plan:
@@ -182,7 +188,7 @@ def test_cli_check_citations_exit_codes_and_json(tmp_path, capsys):
 def test_rollover_and_citation_findings_on_the_same_clause_close_together(sample, catalogue):
     from datetime import date
 
-    from planner.rollover import rollover
+    from planner.drafting.rollover import rollover
 
     draft = rollover(sample, 2021, catalogue=catalogue, today=date(2021, 9, 1)).plan
     report = check_citations(draft, catalogue)

@@ -2,7 +2,7 @@ import json
 import subprocess
 import sys
 
-from planner.cli import main
+from planner.cli.main import main
 from planner.model import load_plan
 
 

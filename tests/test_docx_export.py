@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from planner.docx_export import (
+from planner.docx.writer import (
     TEMPLATE_PATH,
     basis_lines,
     check_template,
@@ -30,8 +30,8 @@ from planner.docx_export import (
 )
 from planner.errors import ExportError
 from planner.model import Base, Block, Plan, Section, Signer
-from planner.nd30 import check_docx
-from planner.nd30_styles import FONT, REQUIRED_STYLES, STYLE
+from planner.nd30.checker import check_docx
+from planner.nd30.styles import FONT, REQUIRED_STYLES, STYLE
 
 TODAY = date(2021, 3, 15)
 GOLDEN = Path(__file__).parent / "data" / "golden" / "sample-outline.txt"
@@ -363,7 +363,7 @@ def test_template_builder_is_reproducible() -> None:
 
 
 def test_export_then_import_gives_back_the_plan(sample: Plan) -> None:
-    from planner.docx_import import import_docx
+    from planner.docx.reader import import_docx
     from planner.model import plan_to_dict
 
     back = import_docx(export_docx(sample, today=TODAY), "sample.docx").plan
@@ -378,7 +378,7 @@ def test_export_then_import_gives_back_the_plan(sample: Plan) -> None:
 
 
 def test_draft_round_trip(sample: Plan) -> None:
-    from planner.docx_import import import_docx
+    from planner.docx.reader import import_docx
 
     back = import_docx(export_docx(_draft(sample), today=TODAY), "draft.docx").plan
     assert back.meta.number == "" and back.meta.issued is None
@@ -442,7 +442,7 @@ def test_empty_plan_exports(sample: Plan) -> None:
 
 
 def test_rolled_over_draft_is_clean(sample: Plan) -> None:
-    from planner.rollover import rollover
+    from planner.drafting.rollover import rollover
 
     draft = rollover(sample, 2021, today=TODAY).plan
     data = export_docx(draft, today=TODAY)
@@ -465,7 +465,7 @@ _TEXT = st.text(
 def test_any_text_exports_and_reads_back(
     sample: Plan, subject: str, body: str, recipient: str
 ) -> None:
-    from planner.text import clean_line, clean_text
+    from planner.text.clean import clean_line, clean_text
 
     plan = replace(
         sample,

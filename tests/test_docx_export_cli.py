@@ -11,10 +11,10 @@ from pathlib import Path
 import docx
 import pytest
 
-from planner.cli import main
-from planner.docx_export import TEMPLATE_PATH
+from planner.cli.main import main
+from planner.docx.writer import TEMPLATE_PATH
 from planner.model import Task, save_plan
-from planner.nd30 import check_docx
+from planner.nd30.checker import check_docx
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from planner.docx_import import import_docx
+from planner.docx.reader import import_docx
 from planner.errors import InputFileError, PlannerError
 from planner.model import MAX_SECTION_DEPTH, Block, Plan, Signer, plan_to_dict, section_depth
 from tests import docx_builders as B

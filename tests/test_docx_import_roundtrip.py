@@ -12,8 +12,8 @@ from datetime import date
 
 import pytest
 
-from planner.docx_export import basis_lines, export_docx, recipient_lines
-from planner.docx_import import import_docx
+from planner.docx.reader import import_docx
+from planner.docx.writer import basis_lines, export_docx, recipient_lines
 from planner.model import Base, Block, Plan, Section, Signer, Task, plan_to_dict
 from tests import docx_builders as B
 
@@ -110,7 +110,7 @@ def test_long_agency_names_roundtrip(parent, authority):
 
 
 def test_schedule_table_comes_back_as_tasks():
-    from planner.tasks import schedule_rows
+    from planner.progress.tasks import schedule_rows
 
     plan = B.sample_plan()
     tasks = (

@@ -7,8 +7,8 @@ import tracemalloc
 
 import pytest
 
-from planner import docx_safety
-from planner.docx_safety import OLE2_MAGIC, check_docx_bytes, open_docx
+from planner.docx import safety as docx_safety
+from planner.docx.safety import OLE2_MAGIC, check_docx_bytes, open_docx
 from planner.errors import InputFileError, PlannerError
 from tests import docx_builders as B
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from planner.sample import sample_plan
-from planner.storage import PlanStore
+from planner.store.plans import PlanStore
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.timeout(180)
@@ -30,7 +30,7 @@ CHILD = r"""
 import sys
 from dataclasses import replace
 from datetime import datetime
-from planner.storage import PlanStore
+from planner.store.plans import PlanStore
 
 db, plan_id, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
 store = PlanStore(db)

@@ -7,8 +7,7 @@ from datetime import date
 
 import pytest
 
-from planner.errors import PlanFormatError, PlannerError
-from planner.findings import (
+from planner.drafting.findings import (
     KIND_LABELS,
     STATUS_NAMES,
     Finding,
@@ -23,6 +22,7 @@ from planner.findings import (
     review_progress,
     store_findings,
 )
+from planner.errors import PlanFormatError, PlannerError
 from planner.model import Block, Plan, Section, Task, plan_from_json, plan_to_json
 
 TEXT = "năm 2020 làm A; năm 2020 làm B; giai đoạn 2016 - 2020 kết thúc."

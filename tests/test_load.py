@@ -26,7 +26,7 @@ import pytest
 from planner.errors import ConflictError
 from planner.model import Plan
 from planner.sample import sample_plan
-from planner.storage import PlanStore
+from planner.store.plans import PlanStore
 from tests.conftest import ROOT
 
 ROUNDS = 8
@@ -125,7 +125,7 @@ def run_sessions(mode: str, db: Path, plan_ids: list[str], rounds: int) -> list[
 _CHILD = """
 import json, sys
 from dataclasses import asdict
-from planner.storage import PlanStore
+from planner.store.plans import PlanStore
 from tests.test_load import session
 db, plan_id, worker, rounds = sys.argv[1:]
 PlanStore(db)

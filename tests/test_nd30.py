@@ -13,10 +13,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from planner.docx_export import export_docx
-from planner.docx_xml import add_page_field
+from planner.docx.ooxml import add_page_field
+from planner.docx.writer import export_docx
 from planner.errors import InputFileError
-from planner.nd30 import (
+from planner.nd30.checker import (
     R_AUTHORITY,
     R_BODY,
     R_CITE,

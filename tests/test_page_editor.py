@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from planner.findings import findings_of, review_progress
+from planner.drafting.findings import findings_of, review_progress
 from planner.model import plan_to_dict
-from planner.storage import PlanStore
+from planner.store.plans import PlanStore
 from tests.conftest import make_app
 
 EDITOR = "views/editor.py"
@@ -398,8 +398,8 @@ def test_last_year_kept_inside_the_plan_is_shown_and_copied(app_env, sample):
     """A draft made by the CLI keeps last year's plan in `extra["previous_plan"]`."""
     from datetime import date, datetime
 
-    from planner import plan_edit as pe
-    from planner.rollover import rollover
+    from planner.drafting import plan_edit as pe
+    from planner.drafting.rollover import rollover
 
     draft = rollover(sample, 2021, catalogue=None, today=date(2021, 3, 15)).plan
     assert draft.extra.get("previous_plan") and not draft.extra.get("previous_plan_id")

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 
 from planner.model import Task
-from planner.storage import PlanStore
+from planner.store.plans import PlanStore
 from tests.conftest import make_app
 
 NOW = datetime(2021, 3, 1, 8, 0)
@@ -98,7 +98,7 @@ def test_no_plan_open_shows_hint(app_env) -> None:  # type: ignore[no-untyped-de
 
 @pytest.mark.soffice
 def test_pdf_button_when_libreoffice_is_installed(app_env, sample) -> None:  # type: ignore[no-untyped-def]
-    from planner.docx_export import soffice_path
+    from planner.docx.writer import soffice_path
 
     if not soffice_path():
         pytest.skip("LibreOffice (soffice) không có trên máy này: bỏ qua nút tạo PDF.")
@@ -111,7 +111,7 @@ def test_pdf_button_when_libreoffice_is_installed(app_env, sample) -> None:  # t
 
 
 def test_reminds_of_open_review_work(app_env, sample) -> None:  # type: ignore[no-untyped-def]
-    from planner.rollover import rollover
+    from planner.drafting.rollover import rollover
 
     draft = rollover(sample, 2021, today=date(2021, 3, 15)).plan
     at = _open(app_env, draft)

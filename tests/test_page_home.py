@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.storage import PlanStore
+from planner.store.plans import PlanStore
 from tests.conftest import make_app
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from planner.model import Task
-from planner.storage import PlanStore
+from planner.store.plans import PlanStore
 from tests.conftest import make_app
 
 NOW = datetime(2021, 3, 1, 8, 0)

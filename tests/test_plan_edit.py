@@ -10,8 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner import plan_edit as pe
-from planner.findings import apply_finding, findings_of, get_text, new_finding, store_findings
+from planner.drafting import plan_edit as pe
+from planner.drafting.findings import (
+    apply_finding,
+    findings_of,
+    get_text,
+    new_finding,
+    store_findings,
+)
 from planner.model import MAX_SECTION_DEPTH, Block, Plan, Section, plan_from_dict, plan_to_dict
 
 
@@ -315,7 +321,7 @@ def test_word_diff_of_whole_plans_matches_lines_first(sample):
 
 
 def test_set_section_reviewed_marks_the_subtree(sample):
-    from planner.findings import review_progress
+    from planner.drafting.findings import review_progress
 
     p = pe.set_section_reviewed(sample, "II", True)
     blocks = [b for _, _, s in pe.iter_indexed((pe.section_at(p, "II"),)) for b in s.blocks]

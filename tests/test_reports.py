@@ -10,7 +10,7 @@ import pytest
 
 from planner.errors import InputFileError
 from planner.model import Plan, Task
-from planner.reports import (
+from planner.progress.reports import (
     ReportError,
     apply_reports,
     match_reports,

@@ -10,26 +10,26 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.catalogue import Catalogue
-from planner.cli import main
-from planner.errors import PlannerError
-from planner.findings import (
+from planner.catalogue.model import Catalogue
+from planner.cli.main import main
+from planner.drafting.findings import (
     Finding,
     apply_finding,
     findings_of,
     get_text,
     review_progress,
 )
+from planner.drafting.rollover import Context, move_date, recheck, rollover, scan_text
+from planner.errors import PlannerError
 from planner.model import Block, Meta, Plan, Section, Task, load_plan, plan_to_dict, save_plan
-from planner.rollover import Context, move_date, recheck, rollover, scan_text
-from planner.sample import CATALOGUE_PATH, SAMPLE_PATH
+from planner.paths import SAMPLE_PATH, SHIPPED_CSV
 
 TODAY = date(2021, 9, 1)
 
 
 @pytest.fixture(scope="module")
 def catalogue() -> Catalogue:
-    return Catalogue.from_csv(CATALOGUE_PATH)
+    return Catalogue.from_csv(SHIPPED_CSV)
 
 
 @pytest.fixture(scope="module")
@@ -549,7 +549,7 @@ def test_cli_rollover_bad_input_exits_2_in_vietnamese(tmp_path, capsys):
 
 
 def test_the_seed_imported_from_word_rolls_over_like_the_sample(rolled, catalogue):
-    from planner.docx_import import import_docx
+    from planner.docx.reader import import_docx
     from tests.docx_builders import seed_md_docx
 
     imported = import_docx(seed_md_docx(), "ke-hoach-932-2020.docx").plan

@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from planner.errors import ConflictError, NotFoundError, StorageError
-from planner.storage import PlanStore
+from planner.store.plans import PlanStore
 
 T0 = datetime(2021, 3, 15, 8, 0, 0)
 T1 = datetime(2021, 3, 15, 9, 0, 0)
@@ -95,7 +95,7 @@ def test_corrupt_database_file_is_a_clear_error(tmp_path):
 def test_written_in_one_process_read_in_another(tmp_path, sample):
     db = tmp_path / "x.db"
     code = (
-        "import sys; from datetime import datetime; from planner.storage import PlanStore;"
+        "import sys; from datetime import datetime; from planner.store.plans import PlanStore;"
         "from planner.sample import sample_plan;"
         "print(PlanStore(sys.argv[1]).create(sample_plan(), now=datetime(2021,1,1)))"
     )

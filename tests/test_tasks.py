@@ -9,8 +9,7 @@ import pytest
 
 from planner.errors import PlannerError
 from planner.model import Plan, Section, Task, plan_from_json, plan_to_json
-from planner.sample import sample_plan
-from planner.tasks import (
+from planner.progress.tasks import (
     TaskError,
     accept_suggestions,
     add_task,
@@ -30,6 +29,7 @@ from planner.tasks import (
     update_task,
     validate_task,
 )
+from planner.sample import sample_plan
 
 
 @pytest.fixture

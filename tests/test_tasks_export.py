@@ -8,12 +8,12 @@ from datetime import date
 
 import pytest
 
-from planner.charts import chart_images
+from planner.progress.charts import chart_images
+from planner.progress.tasks import accept_suggestions, schedule_rows, suggest_tasks
 from planner.sample import sample_plan
-from planner.tasks import accept_suggestions, schedule_rows, suggest_tasks
 
-docx_export = pytest.importorskip("planner.docx_export")
-nd30 = pytest.importorskip("planner.nd30")
+docx_export = pytest.importorskip("planner.docx.writer")
+nd30 = pytest.importorskip("planner.nd30.checker")
 
 TODAY = date(2020, 10, 20)
 

@@ -12,8 +12,25 @@ import streamlit as st
 
 from components import state
 from components.citation_picker import option_label, outdated_note, status_badge
-from planner import plan_edit
-from planner.catalogue import (
+from planner.catalogue.citation import (
+    base_line,
+    citation_date,
+    directive_from_citation,
+    find_citations,
+    first_citation,
+    resolve,
+    short_citation,
+)
+from planner.catalogue.files import (
+    apply_mapping,
+    check_catalogue,
+    export_csv,
+    export_xlsx,
+    guess_mapping,
+    prepare_import,
+    read_table,
+)
+from planner.catalogue.model import (
     COLUMNS,
     DOC_TYPES,
     ISSUER_LEVEL_LABELS,
@@ -24,30 +41,13 @@ from planner.catalogue import (
     Directive,
     make_id,
 )
-from planner.catalogue_io import (
-    apply_mapping,
-    check_catalogue,
-    export_csv,
-    export_xlsx,
-    guess_mapping,
-    prepare_import,
-    read_table,
-)
-from planner.catalogue_store import (
+from planner.catalogue.user_rows import (
     delete_directive,
     save_directive,
     save_directives,
     user_directive_ids,
 )
-from planner.citation import (
-    base_line,
-    citation_date,
-    directive_from_citation,
-    find_citations,
-    first_citation,
-    resolve,
-    short_citation,
-)
+from planner.drafting import plan_edit
 from planner.errors import PlannerError
 
 K = "catalogue."  # every session key of this page starts with this
@@ -345,7 +345,7 @@ def _user_ids() -> set[str]:
 
 @st.cache_data(show_spinner=False)
 def _shipped_ids() -> set[str]:
-    from planner.catalogue_store import SHIPPED_CSV
+    from planner.catalogue.user_rows import SHIPPED_CSV
 
     return {d.id for d in Catalogue.from_csv(SHIPPED_CSV)}
 
@@ -477,7 +477,7 @@ def _save_row(catalogue: Catalogue, row: dict[str, str], *, editing: bool) -> No
         if f.column != "number"
     ]
     if row["symbol"] and not problems:
-        from planner.catalogue import parse_date
+        from planner.catalogue.model import parse_date
 
         issued = parse_date(row["issued"])
         same = [
@@ -493,7 +493,7 @@ def _save_row(catalogue: Catalogue, row: dict[str, str], *, editing: bool) -> No
     if problems:
         st.error("Chưa lưu được:\n\n" + "\n".join(f"- {p}" for p in problems))
         return
-    from planner.catalogue import directive_from_row
+    from planner.catalogue.model import directive_from_row
 
     try:
         directive = directive_from_row(row)

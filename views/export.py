@@ -10,7 +10,8 @@ import streamlit as st
 
 from components import state
 from components.charts_panel import previous_for
-from planner.docx_export import (
+from planner.docx.preview import preview_html
+from planner.docx.writer import (
     TEMPLATE_PATH,
     check_template,
     docx_to_pdf,
@@ -19,8 +20,7 @@ from planner.docx_export import (
 )
 from planner.errors import PlannerError
 from planner.model import Plan, plan_to_json
-from planner.nd30 import Finding, check_docx
-from planner.preview import preview_html
+from planner.nd30.checker import Finding, check_docx
 
 _BUILT = "export.built"  # {"key", "docx", "findings", "pdf"} of the last document built
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -72,7 +72,7 @@ st.caption(
 
 def _open_work(plan: Plan) -> str:
     """A reminder of what is still to review (open findings, blocks not yet reviewed)."""
-    from planner.findings import findings_of, review_progress
+    from planner.drafting.findings import findings_of, review_progress
 
     try:
         open_findings = sum(f.status == "open" for f in findings_of(plan))
@@ -152,7 +152,7 @@ with st.container(border=True):
 
 rows: list[tuple[str, str, str, str]] = []
 if include_schedule and plan.tasks:
-    from planner.tasks import schedule_rows
+    from planner.progress.tasks import schedule_rows
 
     rows = schedule_rows(plan)
 
@@ -178,7 +178,7 @@ with tab_doc, right:
             with st.spinner("Đang tạo văn bản…"):
                 charts: list[tuple[str, bytes]] = []
                 if include_charts and plan.tasks:
-                    from planner.charts import chart_images, previous_plan
+                    from planner.progress.charts import chart_images, previous_plan
 
                     previous = previous_for(plan) or previous_plan(plan)
                     charts = chart_images(plan, today, previous)

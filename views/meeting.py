@@ -8,7 +8,7 @@ import streamlit as st
 
 from components import state
 from components.charts_panel import chart_specs, previous_for, show_chart
-from planner.tasks import fmt_date, summarize
+from planner.progress.tasks import fmt_date, summarize
 
 _SLIDE = "meeting.slide"
 

@@ -12,7 +12,7 @@ from components import state
 from components.charts_panel import charts_panel, previous_for
 from planner.errors import PlannerError
 from planner.model import STATUS_LABELS, TASK_STATUSES, Plan, Task
-from planner.reports import (
+from planner.progress.reports import (
     ProposedChange,
     apply_reports,
     match_reports,
@@ -20,7 +20,7 @@ from planner.reports import (
     report_template_csv,
     report_template_xlsx,
 )
-from planner.tasks import (
+from planner.progress.tasks import (
     Summary,
     accept_suggestions,
     filter_tasks,

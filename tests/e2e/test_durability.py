@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bench._server import StreamlitServer
-from planner.storage import PlanStore
+from planner.store.plans import PlanStore
 from tests.e2e.helpers import (
     ARTIFACTS,
     E2E,

@@ -17,8 +17,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from planner.nd30 import check_docx
-from planner.storage import PlanStore
+from planner.nd30.checker import check_docx
+from planner.store.plans import PlanStore
 from tests.e2e.helpers import (
     E2E,
     edit_textarea,

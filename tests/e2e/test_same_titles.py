@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from planner.storage import PlanStore
+from planner.store.plans import PlanStore
 from tests.e2e.helpers import E2E, main_area, plan_id_of, settle
 
 pytestmark = [*E2E, pytest.mark.timeout(300)]

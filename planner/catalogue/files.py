@@ -22,7 +22,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from planner.catalogue import (
+from planner.catalogue.citation import party_form
+from planner.catalogue.model import (
     COLUMNS,
     DOC_TYPES,
     ISSUER_LEVEL_LABELS,
@@ -36,10 +37,9 @@ from planner.catalogue import (
     parse_date,
     split_list,
 )
-from planner.citation import party_form
-from planner.csv_text import decode_csv, guess_delimiter
 from planner.errors import InputFileError
-from planner.textfold import fold, norm_number, symbol_key, symbol_parts
+from planner.text.decode import decode_csv, guess_delimiter
+from planner.text.fold import fold, norm_number, symbol_key, symbol_parts
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000

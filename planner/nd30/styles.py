@@ -1,7 +1,7 @@
 """The named styles of the ND30 template (`templates/nd30-ke-hoach.docx`).
 
 The names are stable: the exporter writes every element with one of them, a user's own
-template must define them all (`planner.docx_export.check_template`), and
+template must define them all (`planner.docx.writer.check_template`), and
 `templates/build_template.py` builds our template from `STYLE_SPECS`.
 
 | key | style name | type | used for |

@@ -27,15 +27,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from planner.citation import (
+from planner.catalogue.citation import (
     CitationMention,
     citation_date,
     find_citations,
     first_citation,
     resolve,
 )
-from planner.errors import PlannerError
-from planner.findings import (
+from planner.drafting.findings import (
     Finding,
     apply_finding,
     findings_of,
@@ -45,6 +44,7 @@ from planner.findings import (
     store_findings,
     task_value,
 )
+from planner.errors import PlannerError
 from planner.model import STATUS_LABELS, Plan, Section, Task, plan_to_dict, with_extra
 
 
@@ -78,8 +78,8 @@ def rollover(
 ) -> RolloverResult:
     """Make year `year`'s draft from `plan` (last year's) and find every stale line.
 
-    `catalogue` (a `planner.catalogue.Catalogue`, or None to skip directive checks) tells which
-    cited directives are expired or replaced and by what. `previous_id` is the store id of
+    `catalogue` (a `planner.catalogue.model.Catalogue`, or None to skip directive checks) tells
+    which cited directives are expired or replaced and by what. `previous_id` is the store id of
     `plan` when it came from the store (kept as `extra["previous_plan_id"]`); otherwise the
     whole of last year's plan is kept as `extra["previous_plan"]` so the editor can show it
     beside the draft. `today` is recorded with the rollover and used to warn when a suggested

@@ -16,7 +16,7 @@ from typing import Any
 
 from planner.errors import PlannerError
 from planner.model import STATUS_LABELS, TASK_STATUSES, Plan, Section, Task
-from planner.text import clean_line
+from planner.text.clean import clean_line
 
 MAX_TITLE = 2000
 

@@ -1,7 +1,7 @@
 """Write a plan as a Word document that follows Nghị định 30/2020/NĐ-CP (Phụ lục I).
 
 `export_docx(plan, today=...)` takes its look from `templates/nd30-ke-hoach.docx` (or a
-user's template with the same style names, see `planner/nd30_styles.py`) and writes:
+user's template with the same style names, see `planner/nd30/styles.py`) and writes:
 
 - A4 portrait, margins 20/20/30/15 mm (a user template's margins are kept when inside ND30's
   ranges), Times New Roman in every font slot, page number (PAGE field) centred in the page
@@ -19,9 +19,9 @@ user's template with the same style names, see `planner/nd30_styles.py`) and wri
   room to sign, the name); recipients each `- …;`, the last `- Lưu: VT….` (added if missing);
 - optional charts in a *Phụ lục* after the signature.
 
-Text is cleaned (`planner.text`) and set as element text through lxml, so `&`, `<` and quotes stay
-what they are. The output depends only on the plan, `today` and the options: core properties
-take their dates from `today` and the zip entries are stamped with it.
+Text is cleaned (`planner.text.clean`) and set as element text through lxml, so `&`, `<`
+and quotes stay what they are. The output depends only on the plan, `today` and the options:
+core properties take their dates from `today` and the zip entries are stamped with it.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, Twips
 from docx.text.paragraph import Paragraph
 
-from planner.docx_xml import (
+from planner.docx.ooxml import (
     A4_W,
     MARGIN_LEFT,
     MARGIN_RIGHT,
@@ -51,11 +51,10 @@ from planner.docx_xml import (
 )
 from planner.errors import ExportError, InputFileError
 from planner.model import Block, Plan, Section
-from planner.nd30_metrics import text_width_cm
-from planner.nd30_styles import REQUIRED_STYLES, STYLE
-from planner.text import clean_line, clean_text
-
-TEMPLATE_PATH = Path(__file__).resolve().parent.parent / "templates" / "nd30-ke-hoach.docx"
+from planner.nd30.metrics import text_width_cm
+from planner.nd30.styles import REQUIRED_STYLES, STYLE
+from planner.paths import TEMPLATE_PATH
+from planner.text.clean import clean_line, clean_text
 
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -214,7 +213,7 @@ def split_agency(text: str, width_cm: float, size: float, *, bold: bool) -> list
 
 
 def _open(data: bytes, name: str) -> Any:
-    from planner.docx_safety import open_docx
+    from planner.docx.safety import open_docx
 
     try:
         return open_docx(data, name)

@@ -17,13 +17,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from planner.catalogue import Catalogue
-from planner.catalogue_store import SHIPPED_CSV
-from planner.citation_check import check_citations
+from planner.catalogue.model import Catalogue
+from planner.catalogue.user_rows import SHIPPED_CSV
+from planner.drafting.citation_check import check_citations
+from planner.drafting.findings import KIND_LABELS, Finding
+from planner.drafting.rollover import rollover
 from planner.errors import InputFileError
-from planner.findings import KIND_LABELS, Finding
 from planner.model import load_plan, save_plan
-from planner.rollover import rollover
 
 
 def register(sub: Any) -> None:

@@ -18,7 +18,7 @@ import altair as alt
 
 from planner.errors import PlannerError
 from planner.model import STATUS_LABELS, Plan, Section, Task, plan_from_dict
-from planner.tasks import fmt_date, fold
+from planner.progress.tasks import fmt_date, fold
 
 # Okabe–Ito palette
 OKABE_ITO = {

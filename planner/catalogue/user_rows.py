@@ -13,11 +13,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from planner.catalogue import COLUMNS, Catalogue, Directive, directive_from_row
+from planner.catalogue.model import COLUMNS, Catalogue, Directive, directive_from_row
 from planner.errors import NotFoundError, StorageError
-from planner.storage import PlanStore
-
-SHIPPED_CSV = Path(__file__).resolve().parent.parent / "data" / "directives.csv"
+from planner.paths import SHIPPED_CSV
+from planner.store.plans import PlanStore
 
 
 def _decode(ident: str, data: str) -> Directive:

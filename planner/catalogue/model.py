@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from planner.catalogue_index import SearchIndex, parse_query
+from planner.catalogue.index import SearchIndex, parse_query
 from planner.errors import CatalogueError, os_error_text
-from planner.text import clean_line
-from planner.textfold import fold, symbol_key, symbol_parts, tokens
+from planner.text.clean import clean_line
+from planner.text.fold import fold, symbol_key, symbol_parts, tokens
 
 COLUMNS = (
     "id",

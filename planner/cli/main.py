@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from planner.errors import PlannerError, os_error_text
 
 COMMAND_MODULES: tuple[str, ...] = (
-    "planner.cli_plan",
-    "planner.cli_catalogue",
-    "planner.cli_rollover",
-    "planner.cli_import",
-    "planner.cli_export",
+    "planner.cli.plan",
+    "planner.cli.catalogue",
+    "planner.cli.drafting",
+    "planner.cli.import_docx",
+    "planner.cli.documents",
 )
 
 

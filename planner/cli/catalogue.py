@@ -13,12 +13,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from planner.catalogue import ISSUER_LEVELS, STATUSES, Catalogue
-from planner.catalogue_io import check_catalogue, read_table
-from planner.catalogue_store import SHIPPED_CSV, load_catalogue
-from planner.citation import citation_date
+from planner.catalogue.citation import citation_date
+from planner.catalogue.files import check_catalogue, read_table
+from planner.catalogue.model import ISSUER_LEVELS, STATUSES, Catalogue
+from planner.catalogue.user_rows import SHIPPED_CSV, load_catalogue
 from planner.errors import InputFileError
-from planner.storage import PlanStore, default_db_path
+from planner.store.plans import PlanStore, default_db_path
 
 
 def register(sub: Any) -> None:

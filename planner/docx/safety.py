@@ -18,7 +18,7 @@ from typing import Any
 from lxml import etree
 
 from planner.errors import InputFileError
-from planner.text import clean_line
+from planner.text.clean import clean_line
 
 MAX_DOCX_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024

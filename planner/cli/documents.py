@@ -35,7 +35,7 @@ def register(sub: Any) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from planner.docx_export import export_docx
+    from planner.docx.writer import export_docx
     from planner.model import load_plan
 
     today = date.today()
@@ -44,13 +44,13 @@ def run_export(args: argparse.Namespace) -> int:
     rows: list[tuple[str, str, str, str]] = []
     charts: list[tuple[str, bytes]] = []
     if args.schedule:
-        from planner.tasks import schedule_rows
+        from planner.progress.tasks import schedule_rows
 
         rows = schedule_rows(plan)
         if not rows:
             sys.stderr.write("Lưu ý: kế hoạch chưa có công việc nào, không có bảng tiến độ.\n")
     if args.charts:
-        from planner.charts import chart_images, previous_plan
+        from planner.progress.charts import chart_images, previous_plan
 
         charts = chart_images(plan, today, previous_plan(plan))
         if not charts:
@@ -64,7 +64,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from planner.nd30 import check_docx
+    from planner.nd30.checker import check_docx
 
     path = Path(args.docx)
     try:

@@ -34,7 +34,7 @@ from planner.model import (
     Section,
     section_depth,
 )
-from planner.text import clean_line, clean_text
+from planner.text.clean import clean_line, clean_text
 
 SectionRef = str | tuple[int, ...]
 Index = tuple[int, ...]

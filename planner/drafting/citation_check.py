@@ -25,8 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from planner.catalogue import Catalogue, Directive
-from planner.citation import (
+from planner.catalogue.citation import (
     CitationMention,
     candidates,
     citation_date,
@@ -37,11 +36,12 @@ from planner.citation import (
     resolve,
     short_citation,
 )
+from planner.catalogue.model import Catalogue, Directive
+from planner.drafting.findings import Finding, new_finding, place_label
+from planner.drafting.rollover import _clause_end, iter_texts
 from planner.errors import PlannerError
-from planner.findings import Finding, new_finding, place_label
 from planner.model import Plan
-from planner.rollover import _clause_end, iter_texts
-from planner.textfold import symbol_key
+from planner.text.fold import symbol_key
 
 _HAS_DIGIT = re.compile(r"\d")
 

@@ -1,6 +1,6 @@
 """Conformance check of any .docx against Nghị định 30/2020/NĐ-CP (Phụ lục I).
 
-`check_docx(data, name)` reads a Word file (through `planner.docx_safety.open_docx`) and
+`check_docx(data, name)` reads a Word file (through `planner.docx.safety.open_docx`) and
 returns `Finding(rule, message, where)` records in Vietnamese. Formatting is resolved the way
 Word does: document defaults, then the table style, the paragraph style and its `basedOn`
 chain, the character style chain (bold/italic/caps are toggles: style layers flip them, direct
@@ -37,9 +37,9 @@ from typing import Any
 
 from docx.oxml.ns import qn
 
-from planner.docx_safety import open_docx
+from planner.docx.safety import open_docx
 from planner.errors import InputFileError
-from planner.nd30_metrics import text_width_cm
+from planner.nd30.metrics import text_width_cm
 
 FONT = "Times New Roman"
 TWIPS_PER_CM = 567.0

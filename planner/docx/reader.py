@@ -1,9 +1,9 @@
 """Last year's plan from Word: a .docx as staff really make it → plan format v1.
 
-The file is first checked by `planner.docx_safety` (nothing hostile reaches a parser), then
-opened with python-docx only to reach its parts. `planner.docx_body` reads the body from the
+The file is first checked by `planner.docx.safety` (nothing hostile reaches a parser), then
+opened with python-docx only to reach its parts. `planner.docx.body` reads the body from the
 XML itself (every `w:t`, whatever wraps it) and puts in front of each numbered paragraph the
-label Word shows, computed from numbering.xml by `planner.docx_numbering`.
+label Word shows, computed from numbering.xml by `planner.docx.word_numbering`.
 
 The reader is a small state machine over the body's paragraphs and tables:
 header → `KẾ HOẠCH` + trích yếu → Căn cứ → preamble → sections → closing → Nơi nhận + signer.
@@ -18,12 +18,12 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from planner.docx_body import Item, Para, Table, read_body
-from planner.docx_numbering import format_number
-from planner.docx_safety import open_docx
+from planner.docx.body import Item, Para, Table, read_body
+from planner.docx.safety import open_docx
+from planner.docx.word_numbering import format_number
 from planner.errors import DocxImportError
 from planner.model import MAX_SECTION_DEPTH, Base, Block, Meta, Plan, Section, Signer, Task
-from planner.text import clean_line
+from planner.text.clean import clean_line
 
 
 @dataclass(frozen=True)

@@ -29,10 +29,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from planner.catalogue import DOC_TYPES, Catalogue, Directive, make_id
+from planner.catalogue.model import DOC_TYPES, Catalogue, Directive, make_id
 from planner.errors import CatalogueError
-from planner.text import clean_line, clean_text
-from planner.textfold import fold, norm_number, symbol_key
+from planner.text.clean import clean_line, clean_text
+from planner.text.fold import fold, norm_number, symbol_key
 
 # Type words as written in documents (longest first so "Kế hoạch phối hợp" wins over "Kế hoạch").
 _TYPE_NAMES = sorted(

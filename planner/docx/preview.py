@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from planner.docx_export import (
+from planner.docx.writer import (
     FIT_MARGIN,
     LEFT_COL,
     MOTTO,
@@ -37,8 +37,8 @@ from planner.docx_export import (
     to_roman,
 )
 from planner.model import Block, Plan, Section
-from planner.nd30_metrics import text_width_cm
-from planner.text import clean_line, clean_text
+from planner.nd30.metrics import text_width_cm
+from planner.text.clean import clean_line, clean_text
 
 
 def _mm(x: float) -> str:

@@ -15,11 +15,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from planner.csv_text import decode_csv, guess_delimiter
 from planner.errors import InputFileError
 from planner.model import STATUS_LABELS, TASK_STATUSES, Plan, Task
-from planner.tasks import TaskError, fmt_date, fold, parse_status, to_date, to_progress
-from planner.text import clean_line
+from planner.progress.tasks import TaskError, fmt_date, fold, parse_status, to_date, to_progress
+from planner.text.clean import clean_line
+from planner.text.decode import decode_csv, guess_delimiter
 
 MAX_REPORT_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000

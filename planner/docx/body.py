@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from planner.docx_numbering import FALSE_VALUES, W_VAL, Numbering, Styles, w
-from planner.text import clean_text
+from planner.docx.word_numbering import FALSE_VALUES, W_VAL, Numbering, Styles, w
+from planner.text.clean import clean_text
 
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 T_P, T_TBL, T_TR, T_TC, T_SDT, T_SDT_CONTENT, T_CUSTOM_XML = (

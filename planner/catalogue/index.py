@@ -1,4 +1,4 @@
-"""The search index behind `Catalogue.search` (see planner/catalogue.py for the behaviour).
+"""The search index behind `Catalogue.search` (see planner/catalogue/model.py for the behaviour).
 
 Built once per catalogue: symbol keys (any spelling), loose symbol keys (parts in any order),
 numbers, type codes, an inverted word index (posting lists turned into sets on first use),
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import OSA
 
-from planner.textfold import (
+from planner.text.fold import (
     fold,
     fold_many,
     norm_number,
@@ -29,7 +29,7 @@ from planner.textfold import (
 )
 
 if TYPE_CHECKING:
-    from planner.catalogue import Directive
+    from planner.catalogue.model import Directive
 
 TIER_EXACT_SYMBOL = 1000.0
 TIER_LOOSE_SYMBOL = 900.0

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from planner.docx_import import import_docx
-from planner.docx_safety import MAX_DOCX_BYTES
+from planner.docx.reader import import_docx
+from planner.docx.safety import MAX_DOCX_BYTES
 from planner.errors import InputFileError
 from planner.model import save_plan
 
