@@ -18,8 +18,11 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 run: $(STAMP)
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
+# ruff (lint and formatting) and mypy, strict on planner/: any finding fails `make test` and CI.
 lint: $(STAMP)
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 test: $(STAMP) lint
 	$(PY) -m pytest -q

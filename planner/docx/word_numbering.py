@@ -161,17 +161,17 @@ def _parse_level(lvl: Any) -> tuple[int, _Level] | None:
     except ValueError:
         return None
     lv = _Level()
-    for tag, setter in (
-        ("start", lambda v: setattr(lv, "start", int(v))),
-        ("numFmt", lambda v: setattr(lv, "fmt", v)),
-        ("lvlText", lambda v: setattr(lv, "text", v)),
-        ("lvlRestart", lambda v: setattr(lv, "restart", int(v))),
-        ("pStyle", lambda v: setattr(lv, "pstyle", v)),
+    for tag, attr, convert in (
+        ("start", "start", int),
+        ("numFmt", "fmt", str),
+        ("lvlText", "text", str),
+        ("lvlRestart", "restart", int),
+        ("pStyle", "pstyle", str),
     ):
         el = lvl.find(w(tag))
         if el is not None and el.get(W_VAL) is not None:
             try:
-                setter(el.get(W_VAL))
+                setattr(lv, attr, convert(el.get(W_VAL)))
             except ValueError:
                 pass
     legal = lvl.find(w("isLgl"))

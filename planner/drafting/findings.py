@@ -449,7 +449,7 @@ def get_text(plan: Plan, path: Mapping[str, Any]) -> str | None:
         if area == "bases":
             return plan.bases[int(path["index"])].text
         if area in TEXT_AREAS:
-            return getattr(plan, area)[int(path["index"])]
+            return str(getattr(plan, area)[int(path["index"])])
         if area == "section":
             s = plan.find_section(str(path.get("section")))
             if s is None:

@@ -243,7 +243,8 @@ class Resolver:
         if ppr is not None:
             ps = ppr.find(qn("w:pStyle"))
             if ps is not None:
-                return ps.get(qn("w:val"))
+                style_id: str | None = ps.get(qn("w:val"))
+                return style_id
         return self.default.get("paragraph")
 
     def run(self, r: Any, p: Any, table_style: str | None) -> dict[str, Any]:
@@ -346,7 +347,7 @@ class Para:
 
     def line_width_cm(self) -> float:
         ind = self.props.get("ind.left", 0) + self.props.get("ind.right", 0)
-        return max(0.0, (self.width_twips - ind) / TWIPS_PER_CM)
+        return max(0.0, float(self.width_twips - ind) / TWIPS_PER_CM)
 
     def est_width_cm(self) -> float:
         runs = self.text_runs() or self.runs

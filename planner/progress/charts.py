@@ -69,6 +69,11 @@ class NamedChart:
 # ---------------------------------------------------------------- helpers
 
 
+def _data(values: list[dict[str, Any]]) -> alt.Data:
+    """Inline chart data (altair's `Data` has no type annotations)."""
+    return alt.Data(values=values)  # type: ignore[no-untyped-call]
+
+
 def task_state(task: Task, today: date) -> str:
     """The Vietnamese state a chart shows: the status label, or *Quá hạn*."""
     return OVERDUE_LABEL if task.is_overdue(today) else STATUS_LABELS.get(task.status, task.status)
@@ -118,7 +123,7 @@ def _count_axis(top: int) -> alt.Axis:
 
 def empty_chart(title: str, message: str = EMPTY_MESSAGE) -> Any:
     """A chart that says in words there is nothing to show."""
-    data = alt.Data(values=[{"message": message}])
+    data = _data([{"message": message}])
     chart = (
         alt.Chart(data)
         .mark_text(fontSize=22, color="#444444")
@@ -192,7 +197,7 @@ def timeline_chart(
         )
     n_over = sum(1 for t in tasks if t.is_overdue(today))
     subtitle.append(f"Hôm nay {fmt_date(today)} · {n_over} công việc quá hạn")
-    data = alt.Data(values=rows)
+    data = _data(rows)
     x_scale = alt.Scale(
         domain=[
             _iso(min(year_start, *(date.fromisoformat(r["start"][:10]) for r in rows))),
@@ -248,7 +253,7 @@ def timeline_chart(
         .mark_text(align="left", dx=22, fontSize=15, fontWeight="bold", color="#B33F00")
         .encode(x="due:T", y=y, text="flag:N", tooltip=tooltip)
     )
-    today_data = alt.Data(values=[{"today": _iso(today), "text": f"Hôm nay {fmt_date(today)}"}])
+    today_data = _data([{"today": _iso(today), "text": f"Hôm nay {fmt_date(today)}"}])
     rule = (
         alt.Chart(today_data)
         .mark_rule(color="#000000", strokeDash=[6, 4], size=2)
@@ -301,7 +306,7 @@ def progress_by_unit_chart(tasks: Sequence[Task], today: date) -> Any:
             }
         )
     rows.sort(key=lambda r: (-r["mean"], r["unit"]))
-    data = alt.Data(values=rows)
+    data = _data(rows)
     y = alt.Y(
         "unit:N",
         sort=[r["unit"] for r in rows],
@@ -361,7 +366,7 @@ def due_per_month_chart(tasks: Sequence[Task], today: date, year: int = 0) -> An
     missing = len(tasks) - len(dated)
     if missing:
         subtitle.append(f"{missing} công việc chưa có hạn hoàn thành không được tính.")
-    data = alt.Data(values=rows)
+    data = _data(rows)
     chart = (
         alt.Chart(data)
         .mark_bar(width=alt.RelativeBandSize(0.7))
@@ -410,7 +415,7 @@ def status_chart(tasks: Sequence[Task], today: date) -> Any:
         }
         for s in STATE_ORDER
     ]
-    data = alt.Data(values=rows)
+    data = _data(rows)
     y = alt.Y("state:N", sort=list(STATE_ORDER), title=None)
     tooltip = [
         alt.Tooltip("state:N", title="Tình trạng"),
@@ -497,7 +502,7 @@ def comparison_chart(plan: Plan, previous: Plan) -> Any:
     subtitle = f"{what} trong mỗi phần của kế hoạch" + (
         "" if by_tasks else f" (năm {prev_year} chưa có danh sách công việc)"
     )
-    data = alt.Data(values=rows)
+    data = _data(rows)
     years = [f"Năm {prev_year}", f"Năm {year}"]
     chart = (
         alt.Chart(data)

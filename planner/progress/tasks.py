@@ -436,7 +436,8 @@ def to_date(value: Any, what: str, where: str) -> date | None:
     if isinstance(value, date):
         return value
     if hasattr(value, "to_pydatetime"):
-        return value.to_pydatetime().date()
+        day: date = value.to_pydatetime().date()
+        return day
     s = str(value).strip()
     m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?", s)
     if m:

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from planner.errors import ConflictError, NotFoundError, StorageError
 from planner.model import Plan, plan_from_dict, plan_to_dict
@@ -295,7 +296,7 @@ class PlanStore:
 
     # ------------------------------------------------------------ internals
 
-    def _plan_row(self, con: sqlite3.Connection, plan_id: str) -> tuple:
+    def _plan_row(self, con: sqlite3.Connection, plan_id: str) -> tuple[Any, ...]:
         row = con.execute(
             "SELECT COALESCE(name, subject_title), year, updated_at, head_version, deleted_at "
             "FROM plans WHERE id=?",
@@ -303,7 +304,7 @@ class PlanStore:
         ).fetchone()
         if row is None:
             raise NotFoundError(f"Không tìm thấy kế hoạch có mã “{plan_id}”.")
-        return row
+        return tuple(row)
 
     @staticmethod
     def _next_version(con: sqlite3.Connection, plan_id: str) -> int:
