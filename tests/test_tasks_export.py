@@ -6,14 +6,13 @@ import io
 from dataclasses import replace
 from datetime import date
 
-import pytest
+import docx
 
+from planner.docx.writer import export_docx
+from planner.nd30.checker import check_docx
 from planner.progress.charts import chart_images
 from planner.progress.tasks import accept_suggestions, schedule_rows, suggest_tasks
 from planner.sample import sample_plan
-
-docx_export = pytest.importorskip("planner.docx.writer")
-nd30 = pytest.importorskip("planner.nd30.checker")
 
 TODAY = date(2020, 10, 20)
 
@@ -32,14 +31,13 @@ def _plan():
 
 
 def test_document_with_schedule_and_charts_passes_nd30() -> None:
-    import docx
-
     plan = _plan()
     rows = schedule_rows(plan)
     charts = chart_images(plan, TODAY)
-    assert len(rows) == 4 and len(charts) == 4
-    data = docx_export.export_docx(plan, today=TODAY, schedule_rows=rows, charts=charts)
-    findings = nd30.check_docx(data, "ke-hoach-tien-do.docx")
+    assert len(rows) == 4
+    assert len(charts) == 4
+    data = export_docx(plan, today=TODAY, schedule_rows=rows, charts=charts)
+    findings = check_docx(data, "ke-hoach-tien-do.docx")
     assert findings == [], [f"{f.rule}: {f.message} ({f.where})" for f in findings]
 
     doc = docx.Document(io.BytesIO(data))
