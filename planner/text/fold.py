@@ -3,12 +3,18 @@
 `fold("Nghị quyết số 25-NQ/TW")` → `"nghi quyet so 25-nq/tw"`: NFC or NFD input, tone marks in
 any position (old or new style placement), `đ`/`Đ` and the look-alike `Ð` (U+00D0) all become
 plain ASCII-ish lower case letters. Folding is idempotent: `fold(fold(s)) == fold(s)`.
+
+Two named variants serve callers that need more than `fold`:
+- `fold_same_length`: one output character per input character, so a match's offsets in the
+  folded text are its offsets in the original (deadline phrases quoted from a sentence);
+- `fold_start`: only the first characters, for testing how a long line opens.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Characters NFKD does not turn into ASCII but that mean an ASCII one here (after casefold).
 _REPLACEMENTS = (
@@ -41,6 +47,32 @@ def fold(text: str) -> str:
         folded = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode("ascii")
         folded = folded.lower()
     return " ".join(folded.split())
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    folded = fold(char)
+    if len(folded) == 1:
+        return folded
+    if char.isspace():
+        return " "
+    lower = char.lower()
+    return lower if len(lower) == 1 else char
+
+
+def fold_same_length(text: str) -> str:
+    """`fold` character by character: `len(result) == len(text)`, offsets stay valid.
+
+    Each character folds as `fold` folds it (`Ð` → `d`, `–` → `-`, `ệ` → `e`); whitespace
+    becomes one space each (not collapsed); a character `fold` would drop or widen (`“`, a
+    lone combining mark, `ß`) is kept, lower-cased, as it is.
+    """
+    return "".join(map(_fold_char, text))
+
+
+def fold_start(text: str, limit: int = 60) -> str:
+    """`fold` of the first `limit` characters only: how a line opens, cheap on long ones."""
+    return fold(text[:limit])
 
 
 def tokens(text: str) -> list[str]:
