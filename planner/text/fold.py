@@ -4,10 +4,12 @@
 any position (old or new style placement), `đ`/`Đ` and the look-alike `Ð` (U+00D0) all become
 plain ASCII-ish lower case letters. Folding is idempotent: `fold(fold(s)) == fold(s)`.
 
-Two named variants serve callers that need more than `fold`:
+Three named variants serve callers that need more than `fold`:
 - `fold_same_length`: one output character per input character, so a match's offsets in the
   folded text are its offsets in the original (deadline phrases quoted from a sentence);
-- `fold_start`: only the first characters, for testing how a long line opens.
+- `fold_start`: only the first characters, for testing how a long line opens;
+- `fold_keep_marks`: case and whitespace folded, diacritics kept, for fixed Vietnamese words
+  that must match exactly (the ND30 checker finding `Số:`, `năm`, `Nơi nhận`).
 """
 
 from __future__ import annotations
@@ -130,3 +132,12 @@ def words_only(folded: str) -> str:
 def strip_number_zeros(folded: str) -> str:
     """Leading zeros removed from every number in folded text (`05-ct/tw` → `5-ct/tw`)."""
     return _LEADING_ZEROS_IN_TEXT.sub("", folded)
+
+
+def fold_keep_marks(text: str) -> str:
+    """Lower-case `text` that keeps its diacritics: NFC, casefolded, whitespace collapsed.
+
+    For matching fixed Vietnamese words exactly (`số` is not `so`, `năm` is not `nam`), which
+    `fold` would make equal; NFC and NFD input give the same result.
+    """
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
