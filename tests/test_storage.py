@@ -1,4 +1,3 @@
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -85,11 +84,18 @@ def test_missing_plan_and_version(store, sample):
         store.open_version(pid, 9)
 
 
-def test_corrupt_database_file_is_a_clear_error(tmp_path):
+def test_corrupt_database_file_opens_read_only_with_a_clear_message(tmp_path, sample):
     bad = tmp_path / "bad.db"
-    bad.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(StorageError, match="bad.db"):
-        PlanStore(bad)
+    junk = b"this is not sqlite" * 100
+    bad.write_bytes(junk)
+    store = PlanStore(bad)  # never raises: the app must still start
+    health = store.health()
+    assert health.status == "damaged" and not store.writable
+    assert "bad.db" in health.problems[0] and "không phải cơ sở dữ liệu" in health.problems[0]
+    assert store.list_plans() == []
+    with pytest.raises(StorageError, match="db restore"):
+        store.create(sample, now=T0)
+    assert bad.read_bytes() == junk  # nothing was written to it
 
 
 def test_written_in_one_process_read_in_another(tmp_path, sample):
@@ -133,7 +139,7 @@ def test_concurrent_writers_lose_nothing(tmp_path, sample):
 
 def test_failed_transaction_leaves_nothing_half_saved(store, sample):
     pid = store.create(sample, now=T0)
-    with pytest.raises(sqlite3.IntegrityError), store.transaction() as con:
+    with pytest.raises(StorageError, match="ràng buộc"), store.transaction() as con:
         con.execute("UPDATE plans SET head_version=99 WHERE id=?", (pid,))
         con.execute(
             "INSERT INTO plan_versions (plan_id, version, saved_at, data) VALUES (?, 1, 'x', '{}')",

@@ -18,45 +18,24 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from planner.errors import ConflictError, NotFoundError, StorageError
+from planner.errors import ConflictError, NotFoundError, PlannerError, StorageError
 from planner.model import Plan, plan_from_dict, plan_to_dict
+from planner.store import health
+from planner.store.health import OK, READ_ONLY, FileCheck, StoreHealth
+from planner.store.schema import (
+    MIGRATIONS,
+    MIGRATIONS_TABLE,
+    SQLITE_HEADER_BYTES,
+    error_code,
+    error_text,
+    is_damage,
+    statements,
+)
+from planner.store.schema import SQLITE_READONLY as _SQLITE_READONLY
 
 DEFAULT_DB = Path(".data") / "planner.db"
 BUSY_TIMEOUT_MS = 15_000
-
-# Each entry is one migration, applied once, in order, and recorded in schema_migrations.
-MIGRATIONS: list[str] = [
-    """
-    CREATE TABLE plans (
-        id TEXT PRIMARY KEY,
-        name TEXT,                       -- a title the user chose (rename), else NULL
-        subject_title TEXT NOT NULL,     -- the plan's own title at its newest save
-        year INTEGER NOT NULL,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL,
-        head_version INTEGER NOT NULL,
-        deleted_at TEXT
-    );
-    CREATE TABLE plan_versions (
-        plan_id TEXT NOT NULL REFERENCES plans(id),
-        version INTEGER NOT NULL,
-        saved_at TEXT NOT NULL,
-        based_on INTEGER,
-        note TEXT NOT NULL DEFAULT '',
-        conflict INTEGER NOT NULL DEFAULT 0,
-        data TEXT NOT NULL,
-        PRIMARY KEY (plan_id, version)
-    );
-    """,
-    """
-    CREATE TABLE user_directives (
-        id TEXT PRIMARY KEY,
-        data TEXT NOT NULL,
-        updated_at TEXT NOT NULL,
-        deleted INTEGER NOT NULL DEFAULT 0
-    );
-    """,
-]
+RESTORE_HINT = "python -m planner db restore TỆP_SAO_LƯU"
 
 
 @dataclass(frozen=True)
@@ -96,38 +75,138 @@ class PlanStore:
     """Versioned plans in SQLite. Every method that writes takes `now` from the caller."""
 
     def __init__(self, path: str | Path | None = None) -> None:
+        """Open (or create) the store. Never raises for a damaged, read-only or unreachable
+        file: the store then serves what it can read and refuses writes (see `health()`)."""
         self.path = Path(path) if path is not None else default_db_path()
+        self._prepare()
+
+    def _prepare(self) -> None:
+        """Create the file and apply migrations, only when the file may be written and is
+        either new or intact (a damaged file is never written to)."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return  # reported by health(): UNAVAILABLE
+        if health.write_problem(self.path):
+            return
+        try:
+            is_new = self.path.stat().st_size == 0
+        except FileNotFoundError:
+            is_new = True
+        except OSError:
+            return
+        if not is_new:
+            try:
+                with open(self.path, "rb") as fh:
+                    if not fh.read(len(SQLITE_HEADER_BYTES)) == SQLITE_HEADER_BYTES:
+                        return
+            except OSError:
+                return
+            if health.check_file(self.path).status != OK:
+                return
+        try:
+            con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        except sqlite3.Error:
+            return
+        try:
+            con.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            con.execute("PRAGMA journal_mode=WAL")
+            self._migrate(con)
+        except sqlite3.Error as err:
+            if error_code(err) == _SQLITE_READONLY:
+                health.mark_read_only(self.path)
+            health.forget(self.path)
+        finally:
+            con.close()
+
+    # ------------------------------------------------------------ health
+
+    def file_check(self) -> FileCheck:
+        """The file's check (cached per file identity: a rerun costs one `stat`)."""
+        return health.check_file(self.path)
+
+    @property
+    def writable(self) -> bool:
+        """False when every write will be refused (read-only, damaged or unavailable store)."""
+        return self.file_check().status == OK
+
+    def health(self) -> StoreHealth:
+        """The file's state and every plan with whether it can still be read."""
+        check = self.file_check()
+        try:
             with self.connect() as con:
-                con.execute("PRAGMA journal_mode=WAL")
-                self._migrate(con)
-        except sqlite3.DatabaseError as e:
-            raise StorageError(
-                f"Không mở được cơ sở dữ liệu {self.path}: tệp hỏng hoặc không phải SQLite ({e})."
-            ) from None
-        except OSError as e:
-            raise StorageError(f"Không tạo được thư mục dữ liệu {self.path.parent}: {e}.") from None
+                plans = health.plan_states(con, check.snapshot or self.path, self._decode)
+        except StorageError as err:
+            return StoreHealth(self.path, check.status, (*check.problems, str(err)), ())
+        return StoreHealth(self.path, check.status, check.problems, plans, check.lost_rows)
+
+    def _refusal(self, check: FileCheck) -> str:
+        if check.status == READ_ONLY:
+            why = " ".join(check.problems)
+            return f"Cơ sở dữ liệu đang ở chế độ chỉ đọc nên không lưu được thay đổi. {why}"
+        return (
+            f"Cơ sở dữ liệu {self.path} bị hỏng hoặc không dùng được nên chỉ mở để đọc; thay "
+            f"đổi không được lưu. Hãy khôi phục từ bản sao lưu: {RESTORE_HINT}"
+        )
+
+    # ------------------------------------------------------------ connections
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
-        """A connection in autocommit mode; use `with self.write(con)` for transactions."""
-        con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        """A connection in autocommit mode; use `with self.transaction()` to write.
+
+        A read-only store is opened read-only; a damaged or unavailable one reads its snapshot
+        (what could still be read). Any SQLite error becomes a Vietnamese StorageError.
+        """
+        check = self.file_check()
+        timeout = BUSY_TIMEOUT_MS / 1000
+        try:
+            if check.snapshot is not None:
+                con = sqlite3.connect(
+                    health.file_uri(check.snapshot, mode="ro"), uri=True, isolation_level=None
+                )
+            elif check.status == READ_ONLY:
+                con = health.read_only_connection(self.path, timeout)
+                con.isolation_level = None
+            else:
+                con = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        except sqlite3.Error as err:
+            health.forget(self.path)
+            raise StorageError(
+                f"Không mở được cơ sở dữ liệu {self.path}: {error_text(err)}."
+            ) from err
         try:
             con.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             con.execute("PRAGMA foreign_keys=ON")
             yield con
+        except sqlite3.Error as err:
+            if error_code(err) == _SQLITE_READONLY:
+                health.mark_read_only(self.path)
+            if is_damage(err):
+                health.forget(self.path)
+            raise StorageError(
+                f"Không đọc hoặc ghi được cơ sở dữ liệu {self.path}: {error_text(err)}."
+            ) from err
         finally:
             con.close()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction holding the write lock from its start (no upgrade deadlocks)."""
+        """A write transaction holding the write lock from its start (no upgrade deadlocks).
+
+        Refused up front, before anything is tried, when the store cannot be written."""
+        check = self.file_check()
+        if check.status != OK:
+            raise StorageError(self._refusal(check))
         with self.connect() as con:
             try:
                 con.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as e:
-                raise StorageError(f"Cơ sở dữ liệu đang bận, chưa lưu được ({e}).") from None
+            except sqlite3.OperationalError as err:
+                if error_code(err) == _SQLITE_READONLY:
+                    raise
+                raise StorageError(
+                    f"Cơ sở dữ liệu đang bận, chưa lưu được ({error_text(err)})."
+                ) from err
             try:
                 yield con
             except BaseException:
@@ -136,10 +215,7 @@ class PlanStore:
             con.execute("COMMIT")
 
     def _migrate(self, con: sqlite3.Connection) -> None:
-        con.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations "
-            "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
-        )
+        con.execute(MIGRATIONS_TABLE)
         done = {r[0] for r in con.execute("SELECT version FROM schema_migrations")}
         for number, sql in enumerate(MIGRATIONS, start=1):
             if number in done:
@@ -152,9 +228,8 @@ class PlanStore:
                 ).fetchone():
                     con.execute("COMMIT")
                     continue
-                for statement in sql.split(";"):
-                    if statement.strip():
-                        con.execute(statement)
+                for statement in statements(sql):
+                    con.execute(statement)
                 con.execute("INSERT INTO schema_migrations VALUES (?, datetime('now'))", (number,))
             except BaseException:
                 con.execute("ROLLBACK")
@@ -198,6 +273,12 @@ class PlanStore:
                 "SELECT data FROM plan_versions WHERE plan_id=? AND version=?",
                 (plan_id, row[3]),
             ).fetchone()
+        if data is None:
+            raise StorageError(
+                f"Kế hoạch “{row[0]}” bị mất phiên bản mới nhất (phiên bản {row[3]}) nên không "
+                f"mở được. Hãy khôi phục một phiên bản cũ hơn hoặc khôi phục từ bản sao lưu: "
+                f"{RESTORE_HINT}"
+            )
         return StoredPlan(
             plan_id, row[0], row[3], self._decode(data[0], plan_id), datetime.fromisoformat(row[2])
         )
@@ -289,7 +370,8 @@ class PlanStore:
     def restore_version(self, plan_id: str, version: int, *, now: datetime) -> int:
         """Make an earlier version the newest again (as a new version: nothing is lost)."""
         plan = self.open_version(plan_id, version)
-        head = self.open(plan_id).version
+        with self.connect() as con:
+            head = int(self._plan_row(con, plan_id)[3])  # the head itself may be unreadable
         return self.save(
             plan_id, plan, base_version=head, now=now, note=f"Khôi phục phiên bản {version}"
         )
@@ -340,4 +422,20 @@ class PlanStore:
 
     @staticmethod
     def _decode(data: str, plan_id: str) -> Plan:
-        return plan_from_dict(json.loads(data), f"kế hoạch {plan_id} trong cơ sở dữ liệu")
+        """The stored JSON as a Plan; a damaged row is a Vietnamese StorageError."""
+        where = f"Kế hoạch {plan_id} trong cơ sở dữ liệu bị hỏng, không đọc được"
+        try:
+            raw = json.loads(data)
+        except (json.JSONDecodeError, TypeError) as err:
+            reason = (
+                health.json_error_text(err)
+                if isinstance(err, json.JSONDecodeError)
+                else "dữ liệu trống"
+            )
+            raise StorageError(f"{where}: {reason}.") from err
+        try:
+            return plan_from_dict(raw, f"kế hoạch {plan_id} trong cơ sở dữ liệu")
+        except PlannerError as err:
+            raise StorageError(f"{where}: {err}") from err
+        except (ValueError, TypeError, KeyError, AttributeError) as err:
+            raise StorageError(f"{where}: nội dung không đúng cấu trúc kế hoạch.") from err
