@@ -19,6 +19,7 @@ from planner.drafting.findings import (
     store_findings,
 )
 from planner.model import MAX_SECTION_DEPTH, Block, Plan, Section, plan_from_dict, plan_to_dict
+from planner.text.numbering import number_label, to_letters, to_roman
 
 
 def numbers(sections):
@@ -26,10 +27,10 @@ def numbers(sections):
 
 
 def test_numbering_styles():
-    assert [pe.to_roman(n) for n in (1, 2, 3, 4, 9, 14, 40)] == [
+    assert [to_roman(n) for n in (1, 2, 3, 4, 9, 14, 40)] == [
         "I", "II", "III", "IV", "IX", "XIV", "XL",
     ]  # fmt: skip
-    assert [pe.to_letters(n) for n in (1, 4, 5, 6, 7, 23, 24)] == [
+    assert [to_letters(n) for n in (1, 4, 5, 6, 7, 23, 24)] == [
         "a", "d", "đ", "e", "g", "y", "aa",
     ]  # fmt: skip
     assert pe.style_of(["IV"], 3) == "roman"
@@ -276,7 +277,7 @@ def test_renumbering_loses_no_text(data):
         if ops == "all" and kids:
             style = pe.style_of([k.number for k in kids], len(parent) + 1)
             assert [k.number for k in kids] == [
-                pe.number_label(style, n) for n in range(1, len(kids) + 1)
+                number_label(style, n) for n in range(1, len(kids) + 1)
             ]
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from planner.catalogue.index import SearchIndex, parse_query
 from planner.errors import CatalogueError, os_error_text
 from planner.text.clean import clean_line
+from planner.text.dates import parse_date as parse_date  # catalogue files and pages use it
 from planner.text.fold import fold, symbol_key, symbol_parts, tokens
 
 COLUMNS = (
@@ -168,28 +169,6 @@ def split_list(value: str) -> tuple[str, ...]:
     """Split a list cell (`a; b`, `a | b`, or one per line) into clean items."""
     parts = re.split(r"[;|\n]", value or "")
     return tuple(p for p in (clean_line(x) for x in parts) if p)
-
-
-def parse_date(value: str) -> date | None:
-    """Parse `YYYY-MM-DD` or `DD/MM/YYYY` (also with `-` or `.`); empty gives None.
-
-    Raises ValueError (with the reason) for anything else or an impossible day like 31/02.
-    """
-    text = (value or "").strip()
-    if not text:
-        return None
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00:00)?", text)
-    if match:
-        y, m, d = (int(g) for g in match.groups())
-    else:
-        match = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", text)
-        if not match:
-            raise ValueError(f"“{text}” không phải ngày dạng YYYY-MM-DD hoặc DD/MM/YYYY")
-        d, m, y = (int(g) for g in match.groups())
-    try:
-        return date(y, m, d)
-    except ValueError:
-        raise ValueError(f"ngày “{text}” không có thật") from None
 
 
 def make_id(doc_type: str, symbol: str, issued: date | None, title: str = "") -> str:

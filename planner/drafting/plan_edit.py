@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from planner.drafting.findings import place_label
 from planner.errors import PlannerError
 from planner.model import (
     BLOCK_KINDS,
@@ -35,6 +36,7 @@ from planner.model import (
     section_depth,
 )
 from planner.text.clean import clean_line, clean_text
+from planner.text.numbering import label_style, number_label
 
 SectionRef = str | tuple[int, ...]
 Index = tuple[int, ...]
@@ -50,18 +52,7 @@ META_TEXT_FIELDS = (
 )
 SIGNER_FIELDS = ("prefix", "position", "deputy_position", "name")
 
-# Vietnamese legal-document letter order (no f, j, w, z; đ after d).
-VN_LETTERS = (
-    "a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m",
-    "n", "o", "p", "q", "r", "s", "t", "u", "v", "x", "y",
-)  # fmt: skip
-NUMBER_STYLES = ("roman", "decimal", "alpha")
-# Default style per depth (1-based): I, 1, a, then 1 and a again below.
 DEPTH_STYLES = ("roman", "decimal", "alpha", "decimal", "alpha", "decimal")
-
-_ROMAN_RE = re.compile(r"^[IVXLCDM]+$")
-_DECIMAL_RE = re.compile(r"^\d+$")
-_ALPHA_RE = re.compile(r"^[a-zđ]{1,2}$")
 
 
 class PlanEditError(PlannerError):
@@ -71,51 +62,11 @@ class PlanEditError(PlannerError):
 # ---------------------------------------------------------------- numbering
 
 
-def to_roman(n: int) -> str:
-    """1 → I, 4 → IV, 14 → XIV (n ≥ 1)."""
-    if n < 1:
-        raise ValueError(n)
-    out = []
-    for value, letters in (
-        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
-    ):  # fmt: skip
-        while n >= value:
-            out.append(letters)
-            n -= value
-    return "".join(out)
-
-
-def to_letters(n: int) -> str:
-    """1 → a, 5 → đ, 23 → y, 24 → aa (Vietnamese letter order)."""
-    if n < 1:
-        raise ValueError(n)
-    k = len(VN_LETTERS)
-    if n <= k:
-        return VN_LETTERS[n - 1]
-    return to_letters((n - 1) // k) + VN_LETTERS[(n - 1) % k]
-
-
-def number_label(style: str, n: int) -> str:
-    """The n-th (1-based) label in a numbering style."""
-    if style == "roman":
-        return to_roman(n)
-    if style == "alpha":
-        return to_letters(n)
-    return str(n)
-
-
 def style_of(numbers: Iterable[str], depth: int) -> str:
     """The numbering style siblings already use (from their first number), else the depth's."""
-    for number in numbers:
-        if _ROMAN_RE.match(number):
-            return "roman"
-        if _DECIMAL_RE.match(number):
-            return "decimal"
-        if _ALPHA_RE.match(number):
-            return "alpha"
-        break
-    return DEPTH_STYLES[min(max(depth, 1), len(DEPTH_STYLES)) - 1]
+    first = next(iter(numbers), None)
+    style = label_style(first) if first is not None else None
+    return style or DEPTH_STYLES[min(max(depth, 1), len(DEPTH_STYLES)) - 1]
 
 
 def renumber_siblings(sections: tuple[Section, ...], depth: int) -> tuple[Section, ...]:
@@ -287,22 +238,12 @@ def _finish(old: Plan, new: Plan, remap: Remap) -> Plan:
             changed = True
             place = item.get("place", "")
             if isinstance(place, str) and place.startswith("Mục "):
-                place = _place_label(new_item_path)
+                place = place_label(new_item_path)
             item = {**item, "path": new_item_path, "place": place}
         out.append(item)
     if not changed:
         return new
     return replace(new, extra={**new.extra, "findings": out})
-
-
-def _place_label(path: Mapping[str, Any]) -> str:
-    where = f"Mục {path.get('section')}"
-    if path.get("field") == "title":
-        return f"{where}, tên mục"
-    label = f"{where}, đoạn {int(path.get('block', 0)) + 1}"
-    if "row" in path:
-        label += f" (bảng, hàng {int(path['row']) + 1}, cột {int(path.get('col', 0)) + 1})"
-    return label
 
 
 def _sibling_map(parent: Index, order: list[int | None]) -> Remap:

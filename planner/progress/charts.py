@@ -18,7 +18,8 @@ import altair as alt
 
 from planner.errors import PlannerError
 from planner.model import STATUS_LABELS, Plan, Section, Task, plan_from_dict
-from planner.progress.tasks import fmt_date, fold
+from planner.text.dates import show_date
+from planner.text.fold import fold
 
 # Okabe–Ito palette
 OKABE_ITO = {
@@ -181,8 +182,8 @@ def timeline_chart(
                 "support": "; ".join(t.support),
                 "start": _iso(start),
                 "due": _iso(due),
-                "start_text": fmt_date(t.start) or "(chưa đặt)",
-                "due_text": fmt_date(t.due) or "(chưa đặt)",
+                "start_text": show_date(t.start) or "(chưa đặt)",
+                "due_text": show_date(t.due) or "(chưa đặt)",
                 "state": task_state(t, today),
                 "progress": t.progress,
                 "overdue": overdue,
@@ -196,7 +197,7 @@ def timeline_chart(
             f"Hiển thị {len(chosen)}/{len(tasks)} công việc: quá hạn và sắp đến hạn trước."
         )
     n_over = sum(1 for t in tasks if t.is_overdue(today))
-    subtitle.append(f"Hôm nay {fmt_date(today)} · {n_over} công việc quá hạn")
+    subtitle.append(f"Hôm nay {show_date(today)} · {n_over} công việc quá hạn")
     data = _data(rows)
     x_scale = alt.Scale(
         domain=[
@@ -253,7 +254,7 @@ def timeline_chart(
         .mark_text(align="left", dx=22, fontSize=15, fontWeight="bold", color="#B33F00")
         .encode(x="due:T", y=y, text="flag:N", tooltip=tooltip)
     )
-    today_data = _data([{"today": _iso(today), "text": f"Hôm nay {fmt_date(today)}"}])
+    today_data = _data([{"today": _iso(today), "text": f"Hôm nay {show_date(today)}"}])
     rule = (
         alt.Chart(today_data)
         .mark_rule(color="#000000", strokeDash=[6, 4], size=2)
@@ -436,7 +437,7 @@ def status_chart(tasks: Sequence[Task], today: date) -> Any:
         text="label:N", color=alt.value("#000000")
     )
     chart = alt.layer(bars, labels).properties(
-        title=_title(title, f"Tổng số {total} công việc, tính đến {fmt_date(today)}"),
+        title=_title(title, f"Tổng số {total} công việc, tính đến {show_date(today)}"),
         width=WIDTH - 260,
         height=alt.Step(52),
     )

@@ -17,9 +17,11 @@ from typing import Any
 
 from planner.errors import InputFileError
 from planner.model import STATUS_LABELS, TASK_STATUSES, Plan, Task
-from planner.progress.tasks import TaskError, fmt_date, fold, parse_status, to_date, to_progress
+from planner.progress.tasks import TaskError, parse_status, to_date, to_progress
 from planner.text.clean import clean_line
+from planner.text.dates import show_date
 from planner.text.decode import decode_csv, guess_delimiter
+from planner.text.fold import fold
 
 MAX_REPORT_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -522,7 +524,7 @@ TEMPLATE_HEADERS = (
 
 def _template_rows(plan: Plan) -> list[list[str]]:
     return [
-        [t.id, t.title, t.lead, fmt_date(t.due), "", "", "", "", ""]
+        [t.id, t.title, t.lead, show_date(t.due), "", "", "", "", ""]
         for t in plan.tasks
         if t.status != "cancelled"
     ]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -17,6 +16,9 @@ from typing import Any
 from planner.errors import PlannerError
 from planner.model import STATUS_LABELS, TASK_STATUSES, Plan, Section, Task
 from planner.text.clean import clean_line
+from planner.text.dates import DateError, make_date, parse_date, show_date
+from planner.text.fold import fold, fold_same_length
+from planner.text.numbering import from_roman
 
 MAX_TITLE = 2000
 
@@ -28,29 +30,8 @@ class TaskError(PlannerError):
 # ---------------------------------------------------------------- small helpers
 
 
-def fold(text: str) -> str:
-    """Lower case without diacritics (đ → d), for matching Vietnamese text loosely."""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", text).strip().lower()
-
-
-def _fold_same_length(text: str) -> str:
-    """Like `fold`, one output character per input character (positions stay valid)."""
-    out = []
-    for c in text:
-        base = "".join(
-            x
-            for x in unicodedata.normalize("NFD", c.replace("đ", "d").replace("Đ", "D"))
-            if not unicodedata.combining(x)
-        ).lower()
-        out.append(base if len(base) == 1 else (" " if c.isspace() else c))
-    return "".join(" " if ch.isspace() else ch for ch in out)
-
-
-def fmt_date(d: date | None) -> str:
-    """dd/mm/yyyy, or an empty string for no date."""
-    return d.strftime("%d/%m/%Y") if d else ""
+# The name the progress pages import.
+fmt_date = show_date
 
 
 def status_label(status: str) -> str:
@@ -103,7 +84,6 @@ def new_task_id(existing: Iterable[str]) -> str:
 
 # ---------------------------------------------------------------- deadlines in text
 
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _D = r"(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}))?"
 
 
@@ -114,13 +94,6 @@ class Deadline:
     start: date | None
     due: date
     phrase: str
-
-
-def _mkdate(day: int, month: int, year: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
 
 
 def _month_end(year: int, month: int) -> date:
@@ -136,7 +109,7 @@ def find_deadlines(text: str, year: int) -> list[Deadline]:
     """
     if year <= 0:
         return []
-    f = _fold_same_length(text)
+    f = fold_same_length(text)
     found: list[tuple[int, Deadline]] = []
     taken: list[tuple[int, int]] = []
 
@@ -149,7 +122,7 @@ def find_deadlines(text: str, year: int) -> list[Deadline]:
         found.append((m.start(), Deadline(start, due, text[m.start() : m.end()].strip())))
 
     def ymd(d: str, m: str, y: str | None) -> date | None:
-        return _mkdate(int(d), int(m), int(y) if y else year)
+        return make_date(int(y) if y else year, int(m), int(d))
 
     # a range: từ (ngày) 01/9 đến (ngày) 30/9
     for m in re.finditer(rf"tu (?:ngay )?{_D}\s*(?:den|-)\s*(?:ngay )?{_D}", f):
@@ -187,7 +160,7 @@ def find_deadlines(text: str, year: int) -> list[Deadline]:
         add(m, date(yy, int(mo), 1), _month_end(yy, int(mo)))
     # a quarter: quý III (năm 2021), quý 3/2021
     for m in re.finditer(r"quy (iv|iii|ii|i|[1-4])\b(?:\s*(?:/|nam)\s*(\d{4}))?", f):
-        q = _ROMAN[m.group(1)]
+        q = int(m.group(1)) if m.group(1).isdigit() else from_roman(m.group(1).upper())
         yy = int(m.group(2)) if m.group(2) else year
         add(m, date(yy, 3 * q - 2, 1), _month_end(yy, 3 * q))
     # half years
@@ -347,8 +320,8 @@ def validate_task(task: Task, *, where: str = "") -> None:
         )
     if task.start and task.due and task.due < task.start:
         raise TaskError(
-            f"{_name(task, where)}: hạn hoàn thành {fmt_date(task.due)} trước ngày bắt đầu "
-            f"{fmt_date(task.start)}."
+            f"{_name(task, where)}: hạn hoàn thành {show_date(task.due)} trước ngày bắt đầu "
+            f"{show_date(task.start)}."
         )
 
 
@@ -428,7 +401,7 @@ def _is_blank(value: Any) -> bool:
 
 
 def to_date(value: Any, what: str, where: str) -> date | None:
-    """A date from a date/datetime/Timestamp/ISO or dd/mm/yyyy string; blank → None."""
+    """A date from a date/datetime/Timestamp or a text `parse_date` reads; blank → None."""
     if _is_blank(value):
         return None
     if isinstance(value, datetime):
@@ -439,15 +412,12 @@ def to_date(value: Any, what: str, where: str) -> date | None:
         day: date = value.to_pydatetime().date()
         return day
     s = str(value).strip()
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?", s)
-    if m:
-        d = _mkdate(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-    else:
-        m = re.fullmatch(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})", s)
-        d = _mkdate(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
-    if d is None:
-        raise TaskError(f"{where}: {what} “{s}” không phải ngày hợp lệ (ghi dạng dd/mm/yyyy).")
-    return d
+    try:
+        return parse_date(s)
+    except DateError:
+        raise TaskError(
+            f"{where}: {what} “{s}” không phải ngày hợp lệ (ghi dạng dd/mm/yyyy)."
+        ) from None
 
 
 def to_progress(value: Any, where: str) -> int:
@@ -595,12 +565,12 @@ def schedule_time(task: Task) -> str:
     """The *Thời gian* cell: a dd/mm/yyyy range, `Trước ngày …`, `Thường xuyên` or `Cả năm`."""
     if task.start and task.due:
         if task.start == task.due:
-            return fmt_date(task.due)
-        return f"{fmt_date(task.start)} - {fmt_date(task.due)}"
+            return show_date(task.due)
+        return f"{show_date(task.start)} - {show_date(task.due)}"
     if task.due:
-        return f"Trước ngày {fmt_date(task.due)}"
+        return f"Trước ngày {show_date(task.due)}"
     if task.start:
-        return f"Từ ngày {fmt_date(task.start)}"
+        return f"Từ ngày {show_date(task.start)}"
     if task.extra.get("recurring") or is_recurring(task.title):
         return "Thường xuyên"
     return "Cả năm"
