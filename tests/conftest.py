@@ -1,8 +1,10 @@
-"""Shared fixtures: a store on tmp_path, the sample plan, and a clean app environment."""
+"""Shared fixtures: a store on tmp_path, the sample plan, and a clean app environment; the rule
+for tests that need a system program (LibreOffice, poppler)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +18,39 @@ ROOT = Path(__file__).resolve().parent.parent
 os.chdir(ROOT)  # AppTest resolves "app.py" and page paths from the project root
 
 TEST_TODAY = "2021-03-15"
+
+
+def on_ci() -> bool:
+    """True under CI (`CI=true`, as CI services set it)."""
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
+def require_program(*names: str, why: str) -> str:
+    """The path of the first of `names` installed. When none is, the test is skipped on a
+    developer machine, and fails under CI, where a missing install must not pass silently."""
+    for name in names:
+        path = shutil.which(name)
+        if path:
+            return path
+    message = f"{' / '.join(names)} not installed: {why}"
+    if on_ci():
+        pytest.fail(f"{message} (CI=true: a missing program fails the test)", pytrace=False)
+    pytest.skip(message)
+
+
+def require_soffice() -> str:
+    """LibreOffice's command, the same lookup as `planner.docx.writer.soffice_path`."""
+    return require_program(
+        "soffice",
+        "libreoffice",
+        why="LibreOffice converts documents (apt-get install libreoffice-writer-nogui)",
+    )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Every test marked `soffice` needs LibreOffice: skipped without it, failed under CI."""
+    if item.get_closest_marker("soffice") is not None:
+        require_soffice()
 
 
 @pytest.fixture

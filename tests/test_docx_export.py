@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import subprocess
 import zipfile
 from dataclasses import replace
@@ -32,6 +31,7 @@ from planner.errors import ExportError
 from planner.model import Base, Block, Plan, Section, Signer
 from planner.nd30.checker import check_docx
 from planner.nd30.styles import FONT, REQUIRED_STYLES, STYLE
+from tests.conftest import require_program, require_soffice
 
 TODAY = date(2021, 3, 15)
 GOLDEN = Path(__file__).parent / "data" / "golden" / "sample-outline.txt"
@@ -403,9 +403,8 @@ def test_sections_deeper_than_three(sample: Plan) -> None:
 
 @pytest.mark.soffice
 def test_libreoffice_converts_to_pdf(sample: Plan, tmp_path: Path) -> None:
-    soffice = shutil.which("soffice")
-    if not soffice:
-        pytest.skip("LibreOffice (soffice) không có trên máy này: bỏ qua phép chuyển sang PDF.")
+    soffice = require_soffice()
+    pdftotext = require_program("pdftotext", why="poppler-utils reads the PDF's text back")
     src = tmp_path / "ke-hoach.docx"
     src.write_bytes(export_docx(sample, today=TODAY))
     subprocess.run(
@@ -414,13 +413,12 @@ def test_libreoffice_converts_to_pdf(sample: Plan, tmp_path: Path) -> None:
         check=True, capture_output=True, timeout=180,
     )  # fmt: skip
     pdf = tmp_path / "ke-hoach.pdf"
-    assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
-    if shutil.which("pdftotext"):
-        text = subprocess.run(
-            ["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True
-        ).stdout
-        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
-        assert "Nguyễn Văn Chết" in text
+    assert pdf.read_bytes().startswith(b"%PDF")
+    text = subprocess.run(
+        [pdftotext, str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Nguyễn Văn Chết" in text
 
 
 def test_long_place_name_keeps_the_date_on_one_line(sample: Plan) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
 import subprocess
 import sys
 import unicodedata
@@ -22,6 +21,7 @@ from planner.docx.reader import import_docx
 from planner.errors import InputFileError, PlannerError
 from planner.model import MAX_SECTION_DEPTH, Block, Plan, Signer, plan_to_dict, section_depth
 from tests import docx_builders as B
+from tests.conftest import require_soffice
 from tests.docx_builders import NSDECL, W_NS, par, raw_body, raw_par, run_xml
 
 W = f"{{{W_NS}}}"
@@ -611,12 +611,10 @@ def test_cli_bad_input_exits_2_with_one_line(tmp_path):
 
 # ---------------------------------------------------------------- another producer, random files
 
-_SOFFICE = shutil.which("soffice")
-
 
 @pytest.mark.soffice
-@pytest.mark.skipif(_SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 def test_docx_rewritten_by_libreoffice_imports_the_same(tmp_path, sample):
+    soffice = require_soffice()
     # .docx → .odt → .docx: LibreOffice writes its own numbering.xml, styles and tables
     src = tmp_path / "seed.docx"
     src.write_bytes(
@@ -628,7 +626,7 @@ def test_docx_rewritten_by_libreoffice_imports_the_same(tmp_path, sample):
         ("docx", tmp_path / "odt" / "seed.odt", tmp_path / "back"),
     ):
         subprocess.run(
-            [_SOFFICE, profile, "--headless", "--convert-to", fmt, "--outdir", str(out), str(path)],
+            [soffice, profile, "--headless", "--convert-to", fmt, "--outdir", str(out), str(path)],
             capture_output=True,
             timeout=180,
             check=True,
