@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from planner.docx.reader import import_docx
 from planner.progress.tasks import find_deadlines, parse_status
 from planner.text.dates import (
     DateError,
@@ -26,6 +27,7 @@ from planner.text.numbering import (
     to_letters,
     to_roman,
 )
+from tests import docx_builders as B
 
 LOOK_ALIKE = "SỞ GIÁO DỤC VÀ \u00d0ÀO TẠO – Quý IV — năm 2021"
 
@@ -169,3 +171,17 @@ def test_tasks_read_look_alike_eth_and_en_dash() -> None:
     assert found.phrase == "từ ngày 01/9 – 30/9"
     (found,) = find_deadlines("Báo cáo chậm nhất ngày 15/12/2021 — \u00d0ÚNG HẠN", 2021)
     assert found.due == date(2021, 12, 15)
+
+
+def test_docx_reader_knows_the_motto_typed_with_en_dashes() -> None:
+    doc = B.new_document()
+    B.par(doc, "UBND THÀNH PHỐ THỦ DẦU MỘT\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    B.par(doc, ["PHÒNG GIÁO DỤC VÀ \u00d0ÀO TẠO", "\t\u00d0ỘC LẬP – TỰ DO — HẠNH PHÚC"], bold=True)
+    B.par(doc, "Số: 932/KH-PGDĐT\tThủ Dầu Một, ngày 14 tháng 7 năm 2020")
+    B.par(doc, "KẾ HOẠCH", bold=True)
+    B.par(doc, "Tổ chức hoạt động hè năm 2020")
+    B.par(doc, "I. MỤC ĐÍCH")
+    B.par(doc, "Nội dung.")
+    meta = import_docx(B.to_bytes(doc), "x.docx").plan.meta
+    assert meta.authority == "PHÒNG GIÁO DỤC VÀ \u00d0ÀO TẠO"
+    assert meta.issued == date(2020, 7, 14)

@@ -20,7 +20,6 @@ from planner.docx.writer import (
     RIGHT_COL,
     RULE_SHARE,
     SCHEDULE_HEADER,
-    SCHEDULE_TITLE,
     SIZE_AUTHORITY,
     SIZE_DATE,
     SIZE_MOTTO,
@@ -28,13 +27,12 @@ from planner.docx.writer import (
     TEXT_WIDTH,
     basis_lines,
     date_line,
-    from_roman,
     heading_label,
     heading_level,
     number_line,
     recipient_lines,
+    schedule_heading,
     split_agency,
-    to_roman,
 )
 from planner.model import Block, Plan, Section
 from planner.nd30.metrics import text_width_cm
@@ -210,11 +208,7 @@ def preview_html(plan: Plan, *, schedule_rows: Sequence[tuple[str, str, str, str
     for s in plan.sections:
         parts += _section(s, 1)
     if schedule_rows:
-        numbers = [clean_line(s.number).rstrip(".") for s in plan.sections]
-        label = ""
-        if numbers and all(n and set(n) <= set("IVXLCDM") for n in numbers):
-            label = to_roman(max(from_roman(n) for n in numbers) + 1) + ". "
-        parts.append(f'<p class="nd30-h nd30-h1">{_e(label + SCHEDULE_TITLE)}</p>')
+        parts.append(f'<p class="nd30-h nd30-h1">{_e(schedule_heading(plan))}</p>')
         parts.append(_table([list(SCHEDULE_HEADER), *[list(r) for r in schedule_rows]]))
     for text in plan.closing:
         parts += [f'<p class="nd30-body">{_e(x)}</p>' for x in _lines(text)]

@@ -14,7 +14,6 @@ section (or the preamble) and is reported in `ImportResult.warnings`.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -24,6 +23,8 @@ from planner.docx.word_numbering import format_number
 from planner.errors import DocxImportError
 from planner.model import MAX_SECTION_DEPTH, Base, Block, Meta, Plan, Section, Signer, Task
 from planner.text.clean import clean_line
+from planner.text.dates import make_date
+from planner.text.fold import fold_start
 
 
 @dataclass(frozen=True)
@@ -52,55 +53,30 @@ _RE_RULE = re.compile(r"^\s*[-_–—=~*]{3,}[\s\-_–—=~*]*$")  # a rule type
 _RE_PREFIX = re.compile(r"^(KT|TM|TL|TUQ|Q)\s*\.\s*(.*)$")
 _RE_PLACEHOLDER = re.compile(r"^\((?=.*\bký\b).*\)$|^\(?\s*đã\s+ký\.?\s*\)?$", re.I | re.S)
 _AGENCY_HEADS = (
-    "UBND",
-    "UY BAN",
-    "SO ",
-    "PHONG ",
-    "TRUONG ",
-    "BO ",
-    "TRUNG TAM",
-    "BAN ",
-    "HOI DONG",
-    "DANG UY",
-    "CONG DOAN",
-    "DOAN ",
-    "CHI BO",
-    "THANH UY",
-    "TINH UY",
-    "HUYEN UY",
-    "CUC ",
-    "VIEN ",
-    "VAN PHONG",
-    "HDND",
-    "HOI ",
+    "ubnd",
+    "uy ban",
+    "so ",
+    "phong ",
+    "truong ",
+    "bo ",
+    "trung tam",
+    "ban ",
+    "hoi dong",
+    "dang uy",
+    "cong doan",
+    "doan ",
+    "chi bo",
+    "thanh uy",
+    "tinh uy",
+    "huyen uy",
+    "cuc ",
+    "vien ",
+    "van phong",
+    "hdnd",
+    "hoi ",
 )
 _RE_YEAR = re.compile(r"năm\s+(?:học\s+)?((?:19|20)\d{2})", re.I)
 _RE_ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-
-
-def _fold_table() -> dict[int, str | None]:
-    """Latin letters with diacritics → their base letter (Vietnamese ones included)."""
-    table: dict[int, str | None] = {ord("đ"): "d", ord("Đ"): "D"}
-    for code in range(0xC0, 0x2000):
-        base = unicodedata.normalize("NFD", chr(code))
-        if (
-            len(base) > 1
-            and base[0].isascii()
-            and all(unicodedata.category(c) == "Mn" for c in base[1:])
-        ):
-            table[code] = base[0]
-    for code in range(0x300, 0x370):  # stray combining marks
-        table[code] = None
-    return table
-
-
-_FOLD = _fold_table()
-_RE_SPACES = re.compile(r"\s+")
-
-
-def _fold(s: str, limit: int = 60) -> str:
-    """Upper case without diacritics, spaces collapsed; only the first `limit` characters."""
-    return _RE_SPACES.sub(" ", s[:limit].translate(_FOLD)).strip().upper()
 
 
 def _is_upper(s: str) -> bool:
@@ -109,17 +85,17 @@ def _is_upper(s: str) -> bool:
 
 
 def _is_quoc_hieu(s: str) -> bool:
-    return _fold(s).startswith("CONG HOA XA HOI CHU NGHIA")
+    return fold_start(s).startswith("cong hoa xa hoi chu nghia")
 
 
 def _is_tieu_ngu(s: str) -> bool:
-    f = _fold(s).replace(" ", "")
-    return f.startswith("DOCLAP-TUDO-HANHPHUC") or f.startswith("DOCLAP-TUDO")
+    f = fold_start(s).replace(" ", "")
+    return f.startswith("doclap-tudo")
 
 
 def _is_title(s: str) -> bool:
     f = re.sub(r"\s+", " ", s).strip().rstrip(":").strip()
-    return _is_upper(f) and _fold(f).startswith("KE HOACH") and len(f) <= 60
+    return _is_upper(f) and fold_start(f).startswith("ke hoach") and len(f) <= 60
 
 
 def _title_parts(line: str) -> tuple[str, str] | None:
@@ -129,7 +105,7 @@ def _title_parts(line: str) -> tuple[str, str] | None:
     words = line.split()
     if (
         len(words) > 2
-        and _fold(" ".join(words[:2])) == "KE HOACH"
+        and fold_start(" ".join(words[:2])) == "ke hoach"
         and _is_upper(" ".join(words[:2]))
     ):
         rest = " ".join(words[2:]).lstrip(":-– ").strip()
@@ -139,16 +115,16 @@ def _title_parts(line: str) -> tuple[str, str] | None:
 
 
 def _is_base(s: str) -> bool:
-    f = _fold(re.sub(r"^[-–•+]\s*", "", s))
-    return f.startswith("CAN CU") or f.startswith("THUC HIEN")
+    f = fold_start(re.sub(r"^[-–•+]\s*", "", s))
+    return f.startswith(("can cu", "thuc hien"))
 
 
 def _is_recipients_label(s: str) -> bool:
-    return _fold(s).startswith("NOI NHAN")
+    return fold_start(s).startswith("noi nhan")
 
 
 def _is_closing_start(s: str) -> bool:
-    return _fold(s).startswith("TREN DAY LA")
+    return fold_start(s).startswith("tren day la")
 
 
 def _heading(text: str) -> tuple[str, str, str] | None:
@@ -273,7 +249,7 @@ class _Builder:
     def header_line(self, line: str, bold: bool) -> None:
         if _RE_RULE.match(line) or _is_quoc_hieu(line) or _is_tieu_ngu(line):
             return
-        if _fold(line).lstrip("( ").startswith("DU THAO"):
+        if fold_start(line).lstrip("( ").startswith("du thao"):
             self.warn(f"Văn bản có dấu “{line}”: đây là bản dự thảo (dòng này không đưa vào).")
             return
         m = _RE_NUMBER.match(line)
@@ -291,9 +267,8 @@ class _Builder:
             y = int(m.group("y"))
             self.date_year = y
             if m.group("d") and m.group("m"):
-                try:
-                    self.issued = date(y, int(m.group("m")), int(m.group("d")))
-                except ValueError:
+                self.issued = make_date(y, int(m.group("m")), int(m.group("d")))
+                if self.issued is None:
                     self.warn(f"Ngày ban hành “{line}” không hợp lệ; đã để trống ngày.")
             return
         if _is_upper(line) and len(line) <= 120:
@@ -319,7 +294,7 @@ class _Builder:
             return _one_line(" ".join(plain)), _one_line(" ".join(bold))
         groups: list[list[str]] = []
         for text, _ in lines:
-            if not groups or _fold(text).startswith(_AGENCY_HEADS):
+            if not groups or fold_start(text).startswith(_AGENCY_HEADS):
                 groups.append([text])
             else:
                 groups[-1].append(text)
@@ -466,7 +441,7 @@ class _Builder:
         )
 
 
-_SCHEDULE_COLUMNS = ("THOI GIAN", "NOI DUNG", "CHU TRI", "PHOI HOP")
+_SCHEDULE_COLUMNS = ("thoi gian", "noi dung", "chu tri", "phoi hop")
 _RE_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
@@ -475,12 +450,12 @@ def _schedule_tasks(sections: list[Section]) -> list[Task]:
     nothing else, as the exporter writes it) becomes the plan's tasks; the section is removed
     from `sections` only when every row could be read."""
     for i, sec in enumerate(sections):
-        if _fold(sec.title) != "TIEN DO THUC HIEN" or sec.children or len(sec.blocks) != 1:
+        if fold_start(sec.title) != "tien do thuc hien" or sec.children or len(sec.blocks) != 1:
             continue
         table = sec.blocks[0]
         if table.kind != "table" or len(table.rows) < 2 or len(table.rows[0]) != 4:
             continue
-        header = [_fold(c) for c in table.rows[0]]
+        header = [fold_start(c) for c in table.rows[0]]
         if not all(
             h.startswith(c) or c in h for h, c in zip(header, _SCHEDULE_COLUMNS, strict=True)
         ):
@@ -517,15 +492,15 @@ def _schedule_dates(cell: str) -> tuple[date | None, date | None]:
     found = [
         date(int(m.group(3)), int(m.group(2)), int(m.group(1))) for m in _RE_DMY.finditer(cell)
     ]
-    folded = _fold(cell)
+    folded = fold_start(cell)
     if len(found) > 2 or (not found and re.search(r"\d", cell)):
         raise ValueError(cell)
     if len(found) == 2:
         return found[0], found[1]
     if len(found) == 1:
-        if folded.startswith("TRUOC"):
+        if folded.startswith("truoc"):
             return None, found[0]
-        if folded.startswith("TU "):
+        if folded.startswith("tu "):
             return found[0], None
         return found[0], found[0]
     return None, None
@@ -701,11 +676,11 @@ def _closing_lines(b: _Builder, text: str, *, left_column: bool = False) -> None
         elif (
             left_column
             or marker
-            or _fold(left).startswith("LUU")
+            or fold_start(left).startswith("luu")
             or (b.recipients_open and not _is_upper(left) and left.endswith((";", ".", ",")))
         ):
             b.recipients.append(left)
-            if _fold(left).startswith("LUU") and not left_column:
+            if fold_start(left).startswith("luu") and not left_column:
                 b.recipients_open = False
         else:
             b.signer_lines.append(left)

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from planner.text.numbering import to_roman
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MAX_LIST_VALUE = 32767  # Word's own limit for a list number
 FALSE_VALUES = ("0", "false", "off", "none")
@@ -109,29 +111,6 @@ class _Level:
     pstyle: str | None = None
 
 
-def _roman(n: int) -> str:
-    out = []
-    for value, sym in (
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ):
-        while n >= value:
-            out.append(sym)
-            n -= value
-    return "".join(out)
-
-
 def _letters(n: int) -> str:
     # Word: a..z, then aa..zz, aaa..
     n = max(n, 1)
@@ -141,9 +120,9 @@ def _letters(n: int) -> str:
 def format_number(n: int, fmt: str) -> str:
     n = max(0, min(n, MAX_LIST_VALUE))  # a hostile start value cannot blow a label up
     if fmt == "upperRoman":
-        return _roman(n)
+        return to_roman(n) if n else ""
     if fmt == "lowerRoman":
-        return _roman(n).lower()
+        return to_roman(n).lower() if n else ""
     if fmt == "upperLetter":
         return _letters(n).upper()
     if fmt == "lowerLetter":

@@ -55,6 +55,9 @@ from planner.nd30.metrics import text_width_cm
 from planner.nd30.styles import REQUIRED_STYLES, STYLE
 from planner.paths import TEMPLATE_PATH
 from planner.text.clean import clean_line, clean_text
+from planner.text.dates import nd30_date_words
+from planner.text.numbering import label_style, next_roman
+from planner.text.numbering import to_roman as to_roman  # bench/export.py imports it here
 
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -80,21 +83,10 @@ SIZE_SUBJECT = 14
 SIZE_DATE = 14
 
 _PLACE_WORDS = ("THÀNH PHỐ", "TỈNH", "QUẬN", "HUYỆN", "THỊ XÃ", "THỊ TRẤN", "PHƯỜNG", "XÃ")
-_ROMAN = re.compile(r"[IVXLCDM]+")
 _LEAD_MARK = re.compile(r"^\s*[-–—+•*]\s*")
 
 
 # ---------------------------------------------------------------- formatting rules
-
-
-def pad_day(day: int) -> str:
-    """ND30: a day below 10 takes a leading zero."""
-    return f"{day:02d}"
-
-
-def pad_month(month: int) -> str:
-    """ND30: months 1 and 2 take a leading zero, months 3-12 never do."""
-    return f"{month:02d}" if month <= 2 else str(month)
 
 
 def number_line(number: str, symbol: str) -> str:
@@ -111,7 +103,7 @@ def date_line(place: str, issued: date | None, year: int) -> str:
     """`Thủ Dầu Một, ngày 14 tháng 7 năm 2020`, or the blank draft form."""
     where = clean_line(place)
     if issued is not None:
-        when = f"ngày {pad_day(issued.day)} tháng {pad_month(issued.month)} năm {issued.year}"
+        when = nd30_date_words(issued)
     else:
         when = f"ngày{BLANK}tháng{BLANK}năm {year}" if year else f"ngày{BLANK}tháng{BLANK}năm"
     return f"{where}, {when}" if where else when[0].upper() + when[1:]
@@ -152,42 +144,18 @@ def heading_label(number: str) -> str:
         return ""
     if n[-1] in ".)":
         return n
-    if re.fullmatch(r"[a-zđ]+", n):
+    if label_style(n) == "alpha":
         return f"{n})"
     return f"{n}."
 
 
+_HEADING_LEVELS = {"roman": 1, "decimal": 2, "alpha": 3}
+
+
 def heading_level(number: str, depth: int) -> int:
     """1 for Roman labels, 2 for digits, 3 for letters; by depth otherwise."""
-    n = clean_line(number).rstrip(".)")
-    if _ROMAN.fullmatch(n):
-        return 1
-    if n.isdigit():
-        return 2
-    if re.fullmatch(r"[a-zđ]+", n):
-        return 3
-    return min(depth, 3)
-
-
-def to_roman(n: int) -> str:
-    out = ""
-    for value, letters in (
-        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
-    ):  # fmt: skip
-        while n >= value:
-            out += letters
-            n -= value
-    return out
-
-
-def from_roman(s: str) -> int:
-    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
-    total = 0
-    for i, ch in enumerate(s):
-        v = values[ch]
-        total += -v if i + 1 < len(s) and values[s[i + 1]] > v else v
-    return total
+    style = label_style(clean_line(number).rstrip(".)"))
+    return _HEADING_LEVELS[style] if style else min(depth, 3)
 
 
 def split_agency(text: str, width_cm: float, size: float, *, bold: bool) -> list[str]:
@@ -527,13 +495,15 @@ def _section(w: _Writer, s: Section, depth: int) -> None:
 
 
 def _schedule(w: _Writer, plan: Plan, rows: Sequence[tuple[str, str, str, str]]) -> None:
-    numbers = [clean_line(s.number).rstrip(".") for s in plan.sections]
-    label = ""
-    if numbers and all(_ROMAN.fullmatch(n) for n in numbers):
-        label = to_roman(max(from_roman(n) for n in numbers) + 1) + ". "
-    w.para(w.doc, "heading1", label + SCHEDULE_TITLE)
+    w.para(w.doc, "heading1", schedule_heading(plan))
     widths = (1701, 3969, 1843, TEXT_WIDTH - 1701 - 3969 - 1843)
     _data_table(w, [list(SCHEDULE_HEADER), *[list(r) for r in rows]], widths)
+
+
+def schedule_heading(plan: Plan) -> str:
+    """The schedule's heading, numbered after the last section when those are all Roman."""
+    label = next_roman([clean_line(s.number).rstrip(".") for s in plan.sections])
+    return f"{label}. {SCHEDULE_TITLE}" if label else SCHEDULE_TITLE
 
 
 def _signature(w: _Writer, plan: Plan) -> None:
