@@ -16,7 +16,8 @@ from docx.shared import Mm, Pt, RGBColor
 from planner.docx.ooxml import add_page_field
 from planner.docx.writer import export_docx
 from planner.errors import InputFileError
-from planner.nd30.checker import (
+from planner.nd30.checker import check_docx
+from planner.nd30.findings import (
     R_AUTHORITY,
     R_BODY,
     R_CITE,
@@ -31,7 +32,6 @@ from planner.nd30.checker import (
     R_SIZE,
     R_TITLE,
     Finding,
-    check_docx,
 )
 from planner.sample import sample_plan
 

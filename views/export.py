@@ -20,7 +20,8 @@ from planner.docx.writer import (
 )
 from planner.errors import PlannerError
 from planner.model import Plan, plan_to_json
-from planner.nd30.checker import Finding, check_docx
+from planner.nd30.checker import check_docx
+from planner.nd30.findings import Finding
 
 _BUILT = "export.built"  # {"key", "docx", "findings", "pdf"} of the last document built
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
