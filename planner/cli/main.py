@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "planner.cli.drafting",
     "planner.cli.import_docx",
     "planner.cli.documents",
+    "planner.cli.db",
 )
 
 

@@ -39,8 +39,8 @@ DAMAGED = "damaged"
 UNAVAILABLE = "unavailable"
 
 SQLITE_HEADER = SQLITE_HEADER_BYTES
-# Consecutive unreadable row ids skipped before the salvage of a table gives up.
-MAX_SKIPPED_ROWIDS = 200_000
+# How far past a damaged page the salvage looks for more rows (row ids are below 2**63).
+MAX_ROWID_STEP = 2**62
 
 
 @dataclass(frozen=True)
@@ -117,18 +117,33 @@ def file_uri(path: Path, **params: str) -> str:
     return f"file:{quote(str(path.resolve()))}?{query}"
 
 
-def read_only_connection(path: Path, timeout: float = 15.0) -> sqlite3.Connection:
+def read_only_connection(
+    path: Path, timeout: float = 15.0, *, salvage: bool = False
+) -> sqlite3.Connection:
     """The file opened read-only. A WAL file in a folder nobody may write to cannot get its
-    shared-memory file, so it is then opened as immutable (nobody can write it either)."""
-    con = sqlite3.connect(file_uri(path, mode="ro"), uri=True, timeout=timeout)
-    try:
-        con.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return con
-    except sqlite3.OperationalError as err:
-        con.close()
-        if "unable to open" not in str(err).lower():
+    shared-memory file, so it is then opened as immutable (nobody can write it either).
+
+    `salvage` lets SQLite read a truncated file (its header promises more pages than there
+    are, which SQLite otherwise refuses outright); the connection is read-only all the same.
+    """
+    last: sqlite3.OperationalError | None = None
+    for params in ({"mode": "ro"}, {"mode": "ro", "immutable": "1"}):
+        con = sqlite3.connect(file_uri(path, **params), uri=True, timeout=timeout)
+        try:
+            if salvage:
+                con.execute("PRAGMA writable_schema=ON")
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return con
+        except sqlite3.OperationalError as err:
+            con.close()
+            if "unable to open" not in str(err).lower():
+                raise
+            last = err
+        except BaseException:
+            con.close()
             raise
-    return sqlite3.connect(file_uri(path, mode="ro", immutable="1"), uri=True, timeout=timeout)
+    assert last is not None
+    raise last
 
 
 # ------------------------------------------------------------ the file check (cached)
@@ -338,7 +353,7 @@ def salvage(path: Path) -> tuple[Path, int, int]:
     snapshot, dst = _new_snapshot()
     copied = lost = 0
     try:
-        src = read_only_connection(path)
+        src = read_only_connection(path, salvage=True)
     except sqlite3.Error:
         dst.execute("COMMIT")
         dst.close()
@@ -370,34 +385,54 @@ def salvage(path: Path) -> tuple[Path, int, int]:
 def salvage_rows(
     src: sqlite3.Connection, table: str, columns: tuple[str, ...]
 ) -> tuple[list[tuple[object, ...]], int]:
-    """Every readable row of `table` and how many could not be read."""
+    """Every readable row of `table` and about how many could not be read.
+
+    Rows are visited by row id. When the way to the next row crosses a damaged page, the
+    search gallops forward (1, 2, 4... ids) to a point past the damage, then bisects back to
+    the first row after it: a damaged stretch costs a few dozen probes, whatever its size.
+    """
     cols = ", ".join(columns)
     try:
         return src.execute(f"SELECT {cols} FROM {table}").fetchall(), 0
     except sqlite3.DatabaseError:
         pass
-    try:
-        top = src.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0]
-    except sqlite3.DatabaseError:
-        top = None
-    rows: list[tuple[object, ...]] = []
-    lost = skipped = 0
-    last = 0
-    while skipped < MAX_SKIPPED_ROWIDS and (top is None or last < top):
+
+    def next_id(after: int) -> int | bool | None:
+        """The first row id after `after`; None at the end; False across a damaged page."""
         try:
             found = src.execute(
-                f"SELECT rowid FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT 1", (last,)
+                f"SELECT rowid FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT 1", (after,)
             ).fetchone()
         except sqlite3.DatabaseError:
-            # The next row id sits on a damaged page: step over one id.
-            last += 1
-            skipped += 1
-            lost += 1
-            continue
+            return False
+        return None if found is None else int(found[0])
+
+    rows: list[tuple[object, ...]] = []
+    lost = 0
+    last = 0
+    while True:
+        found = next_id(last)
+        if found is False:
+            bad, step = last, 1
+            while step < MAX_ROWID_STEP and next_id(last + step) is False:
+                bad = last + step
+                step *= 2
+            if step >= MAX_ROWID_STEP:
+                break  # nothing readable after the damage
+            good = last + step
+            while good - bad > 1:
+                mid = (bad + good) // 2
+                if next_id(mid) is False:
+                    bad = mid
+                else:
+                    good = mid
+            found = next_id(good)
+            if found is None or found is False:
+                break
+            lost += max(0, int(found) - last - 1)
         if found is None:
             break
-        skipped = 0
-        last = int(found[0])
+        last = int(found)
         try:
             row = src.execute(f"SELECT {cols} FROM {table} WHERE rowid = ?", (last,)).fetchone()
         except sqlite3.DatabaseError:

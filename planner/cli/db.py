@@ -1,0 +1,128 @@
+"""Store commands: `db backup -o FILE`, `db restore FILE`, `db check [--json]`.
+
+`--db PATH` (else `PLANNER_DB`, else `.data/planner.db`) selects the database. `db check` exits
+0 when the store is intact and every plan readable, 1 when something is damaged, 2 when the
+database cannot be found or read at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from planner.store.backup import backup, check_store, restore
+from planner.store.health import DAMAGED, READ_ONLY, UNAVAILABLE
+from planner.store.plans import default_db_path
+
+STATUS_TEXT = {
+    "ok": "không có lỗi",
+    READ_ONLY: "chỉ đọc",
+    DAMAGED: "bị hỏng",
+    UNAVAILABLE: "không dùng được",
+}
+
+
+def register(sub: Any) -> None:
+    db = sub.add_parser("db", help="sao lưu, khôi phục, kiểm tra cơ sở dữ liệu kế hoạch")
+    actions = db.add_subparsers(dest="db_command", metavar="VIỆC", parser_class=type(db))
+    actions.required = True
+
+    def with_db(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--db",
+            metavar="TỆP.db",
+            help="cơ sở dữ liệu (mặc định: biến PLANNER_DB, hoặc .data/planner.db)",
+        )
+
+    b = actions.add_parser("backup", help="sao lưu cơ sở dữ liệu ra một tệp mới")
+    b.add_argument("-o", "--output", required=True, metavar="TỆP.db", help="tệp sao lưu (mới)")
+    with_db(b)
+    b.set_defaults(func=run_backup)
+
+    r = actions.add_parser("restore", help="khôi phục cơ sở dữ liệu từ một tệp sao lưu")
+    r.add_argument("file", metavar="TỆP_SAO_LƯU")
+    with_db(r)
+    r.set_defaults(func=run_restore)
+
+    c = actions.add_parser("check", help="kiểm tra cơ sở dữ liệu: chỗ hỏng, kế hoạch còn đọc được")
+    c.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    with_db(c)
+    c.set_defaults(func=run_check)
+
+
+def _db(args: argparse.Namespace) -> Path:
+    return Path(args.db) if args.db else default_db_path()
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    result = backup(_db(args), Path(args.output))
+    if result.salvaged:
+        sys.stdout.write(
+            f"Cơ sở dữ liệu bị hỏng: đã ghi phần còn đọc được ({result.plans} kế hoạch) "
+            f"vào {result.path}.\n"
+        )
+    else:
+        sys.stdout.write(f"Đã sao lưu {result.plans} kế hoạch vào {result.path}.\n")
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    result = restore(_db(args), Path(args.file), now=datetime.now())
+    if result.kept is not None:
+        sys.stdout.write(f"Đã giữ lại cơ sở dữ liệu cũ thành {result.kept}.\n")
+    sys.stdout.write(f"Đã khôi phục {result.plans} kế hoạch vào {result.path}.\n")
+    if result.unreadable:
+        sys.stdout.write(
+            f"Lưu ý: {result.unreadable} kế hoạch trong bản sao lưu không mở được "
+            "(xem: python -m planner db check).\n"
+        )
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    health = check_store(_db(args))
+    if args.json:
+        payload = {
+            "path": str(health.path),
+            "status": health.status,
+            "ok": health.healthy,
+            "problems": list(health.problems),
+            "lost_rows": health.lost_rows,
+            "readable_plans": [
+                {
+                    "id": p.id,
+                    "title": p.title,
+                    "year": p.year,
+                    "version": p.version,
+                    "deleted": p.deleted,
+                }
+                for p in health.readable_plans
+            ],
+            "unreadable_plans": [
+                {"id": p.id, "title": p.title, "year": p.year, "problem": p.problem}
+                for p in health.unreadable_plans
+            ],
+        }
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out = sys.stdout
+        out.write(f"{health.path}: {STATUS_TEXT.get(health.status, health.status)}.\n")
+        for problem in health.problems:
+            out.write(f"- {problem}\n")
+        if health.lost_rows:
+            out.write(f"- Khoảng {health.lost_rows} dòng dữ liệu không đọc được.\n")
+        out.write(f"Kế hoạch còn đọc được: {len(health.readable_plans)}.\n")
+        for p in health.readable_plans:
+            bin_mark = " [thùng rác]" if p.deleted else ""
+            out.write(f"  {p.title} (năm {p.year}, phiên bản {p.version}) ({p.id}){bin_mark}\n")
+        if health.unreadable_plans:
+            out.write(f"Kế hoạch không đọc được: {len(health.unreadable_plans)}.\n")
+            for p in health.unreadable_plans:
+                out.write(f"  {p.title} (năm {p.year}) ({p.id}): {p.problem}\n")
+    if health.status == UNAVAILABLE:
+        return 2
+    return 0 if health.healthy else 1
