@@ -6,7 +6,10 @@ from datetime import date
 
 import pytest
 
+from planner.catalogue.model import Catalogue, Directive
 from planner.docx.reader import import_docx
+from planner.drafting.citation_check import check_citations
+from planner.model import Block, Meta, Plan, Section
 from planner.progress.tasks import find_deadlines, parse_status
 from planner.text.dates import (
     DateError,
@@ -185,3 +188,21 @@ def test_docx_reader_knows_the_motto_typed_with_en_dashes() -> None:
     meta = import_docx(B.to_bytes(doc), "x.docx").plan.meta
     assert meta.authority == "PHÒNG GIÁO DỤC VÀ \u00d0ÀO TẠO"
     assert meta.issued == date(2020, 7, 14)
+
+
+def test_citation_check_writes_the_nd30_date_in_words() -> None:
+    # The check wrote "tháng 2" where ND30 (and the DOCX writer) write "tháng 02".
+    circular = Directive(
+        id="tt-05-bgddt-2011",
+        doc_type="Thông tư",
+        number="05",
+        symbol="05/2011/TT-BGDĐT",
+        issued=date(2011, 2, 10),
+    )
+    text = "Theo Thông tư số 05/2011/TT-BGDĐT ngày 10 tháng 3 năm 2011 của Bộ."
+    plan = Plan(
+        meta=Meta(year=2021, subject="Kế hoạch thử"),
+        sections=(Section("I", "NỘI DUNG", (Block("paragraph", text),)),),
+    )
+    (finding,) = check_citations(plan, Catalogue([circular])).findings
+    assert finding.suggestion == "Thông tư số 05/2011/TT-BGDĐT ngày 10 tháng 02 năm 2011"

@@ -32,6 +32,7 @@ from datetime import date
 from planner.catalogue.model import DOC_TYPES, Catalogue, Directive, make_id
 from planner.errors import CatalogueError
 from planner.text.clean import clean_line, clean_text
+from planner.text.dates import make_date, nd30_date
 from planner.text.fold import fold, norm_number, symbol_key
 
 # Type words as written in documents (longest first so "Kế hoạch phối hợp" wins over "Kế hoạch").
@@ -78,10 +79,8 @@ class CitationMention:
     raw: str
 
 
-def citation_date(day: date) -> str:
-    """`03/6/2013`, `08/11/2011`, `05/01/2021`: day 2 digits, months 1-2 padded, 3-12 not."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{day.day:02d}/{month}/{day.year}"
+# `03/6/2013`, `08/11/2011`, `05/01/2021`: the ND30 padding; the name pages and checks import.
+citation_date = nd30_date
 
 
 def clean_symbol(symbol: str) -> str:
@@ -152,10 +151,7 @@ def _date_from(groups: tuple[str | None, ...]) -> date | None:
     if len(values) != 3:
         return None
     day, month, year = (int(v) for v in values)
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
+    return make_date(year, month, day)
 
 
 def _number_of(symbol: str) -> str:

@@ -41,6 +41,7 @@ from planner.drafting.findings import Finding, new_finding, place_label
 from planner.drafting.rollover import _clause_end, iter_texts
 from planner.errors import PlannerError
 from planner.model import Plan
+from planner.text.dates import nd30_date_words
 from planner.text.fold import symbol_key
 
 _HAS_DIGIT = re.compile(r"\d")
@@ -241,7 +242,7 @@ def _with_date(raw: str, issued: date) -> str:
     if out == raw:
         out = re.sub(
             r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}",
-            f"ngày {issued.day:02d} tháng {issued.month} năm {issued.year}",
+            nd30_date_words(issued),
             raw,
             count=1,
         )

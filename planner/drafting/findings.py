@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -33,6 +32,7 @@ from typing import Any
 
 from planner.errors import PlanFormatError, PlannerError
 from planner.model import STATUS_LABELS, Block, Plan, Section, Task, with_extra
+from planner.text.dates import DateError, parse_date, show_date
 
 FINDING_STATUSES = ("open", "applied", "dismissed")
 
@@ -525,24 +525,12 @@ def _edit_section(
 
 # ---------------------------------------------------------------- task fields
 
-_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-
-
-def show_date(d: date | None) -> str:
-    """A date as Vietnamese offices write it (`25/11/2020`), "" for none."""
-    return "" if d is None else f"{d.day:02d}/{d.month:02d}/{d.year}"
-
 
 def parse_shown_date(text: str) -> date | None:
     """The inverse of `show_date` ("" → None); FindingError in Vietnamese when unreadable."""
-    if text == "":
-        return None
-    m = _DMY.match(text.strip())
     try:
-        if m is None:
-            raise ValueError
-        return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-    except ValueError:
+        return parse_date(text)
+    except DateError:
         raise FindingError(f"Ngày “{text}” không hợp lệ (cần dạng ngày/tháng/năm).") from None
 
 

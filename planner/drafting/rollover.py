@@ -40,12 +40,12 @@ from planner.drafting.findings import (
     findings_of,
     new_finding,
     place_label,
-    show_date,
     store_findings,
     task_value,
 )
 from planner.errors import PlannerError
 from planner.model import STATUS_LABELS, Plan, Section, Task, plan_to_dict, with_extra
+from planner.text.dates import make_date, show_date
 
 
 class RolloverError(PlannerError):
@@ -759,9 +759,8 @@ def _scan_dates(text: str, low: str, ctx: Context, add: Any, protected: _Spans) 
             protected.add(m.start(), m.end())
             y, mo = int(m.group("y")), int(m.group("m"))
             day = int(m.group("d")) if "d" in m.groupdict() else 1
-            try:
-                when = date(y, mo, day)
-            except ValueError:
+            when = make_date(y, mo, day)
+            if when is None:
                 continue
             if y >= ctx.new:
                 continue
