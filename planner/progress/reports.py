@@ -12,7 +12,7 @@ import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from planner.errors import InputFileError
@@ -201,18 +201,15 @@ def _parse_row(values: Sequence[Any], cols: dict[str, int], row: int, name: str)
             errors.append(str(e))
     day: date | None = None
     raw_date = _cell(values, cols, "date")
-    if isinstance(raw_date, datetime):
-        day = raw_date.date()
-    elif isinstance(raw_date, date):
-        day = raw_date
-    elif _text(raw_date):
-        try:
-            day = to_date(_text(raw_date), "ngày báo cáo", where)
-        except TaskError:
-            errors.append(
-                f"{where}: ngày báo cáo “{_text(raw_date)}” không phải ngày có thật "
-                "(ghi dạng dd/mm/yyyy)."
-            )
+    try:  # a date or datetime cell as it is, anything else as its text
+        day = to_date(
+            raw_date if isinstance(raw_date, date) else _text(raw_date), "ngày báo cáo", where
+        )
+    except TaskError:
+        errors.append(
+            f"{where}: ngày báo cáo “{_text(raw_date)}” không phải ngày có thật "
+            "(ghi dạng dd/mm/yyyy)."
+        )
     if status is None and progress is None and not errors:
         errors.append(f"{where}: cần ghi trạng thái hoặc tỷ lệ hoàn thành.")
     if status is None and progress is not None and not raw_status:
