@@ -33,13 +33,14 @@ from planner.catalogue.model import (
     STATUSES,
     Catalogue,
     Directive,
+    assign_ids,
     directive_from_row,
     parse_date,
     split_list,
 )
 from planner.errors import InputFileError
 from planner.text.decode import decode_csv, guess_delimiter
-from planner.text.fold import fold, norm_number, symbol_key, symbol_parts
+from planner.text.fold import fold, norm_number, symbol_key, symbol_parts, tokens
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -71,6 +72,11 @@ class Table:
     encoding: str = ""
     delimiter: str = ""
     note: str = ""
+    lines: tuple[int, ...] = ()  # each row's line as a spreadsheet shows it (blank rows skipped)
+
+    def line(self, index: int) -> int:
+        """The spreadsheet line of `rows[index]` (1 is the header)."""
+        return self.lines[index] if index < len(self.lines) else index + 2
 
 
 @dataclass(frozen=True)
@@ -193,22 +199,27 @@ def _refuse(name: str, message: str) -> InputFileError:
     return InputFileError(f"Tệp “{name}”: {message}")
 
 
-def read_table(data: bytes, name: str) -> Table:
-    """Read an uploaded catalogue file (CSV in any of the usual forms, or XLSX)."""
-    if len(data) > MAX_FILE_BYTES:
+def read_table(
+    data: bytes, name: str, *, max_bytes: int = MAX_FILE_BYTES, max_rows: int = MAX_ROWS
+) -> Table:
+    """Read an uploaded catalogue file (CSV in any of the usual forms, or XLSX).
+
+    The limits default to the page's; the command line allows larger files.
+    """
+    if len(data) > max_bytes:
         raise _refuse(
-            name, f"quá lớn ({len(data) // 1024} KB; tối đa {MAX_FILE_BYTES // 1024 // 1024} MB)."
+            name, f"quá lớn ({len(data) // 1024} KB; tối đa {max_bytes // 1024 // 1024} MB)."
         )
     if not data.strip():
         raise _refuse(name, "tệp trống.")
     if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data, name)
+        return _read_xlsx(data, name, max_rows, max(MAX_XLSX_UNCOMPRESSED, 12 * max_bytes))
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise _refuse(
             name, "định dạng Excel 97-2003 (.xls) chưa đọc được; hãy lưu lại thành .xlsx hoặc CSV."
         )
     decoded = decode_csv(data, name)
-    return _read_csv(decoded.text, name, decoded.encoding, decoded.note)
+    return _read_csv(decoded.text, name, decoded.encoding, decoded.note, max_rows)
 
 
 def _clean_cell(value: object) -> str:
@@ -226,39 +237,46 @@ def _clean_cell(value: object) -> str:
 
 
 def _finish(
-    name: str, raw_rows: Iterable[Sequence[object]], encoding: str, delimiter: str, note: str
+    name: str,
+    raw_rows: Iterable[Sequence[object]],
+    encoding: str,
+    delimiter: str,
+    note: str,
+    max_rows: int = MAX_ROWS,
 ) -> Table:
     rows: list[tuple[str, ...]] = []
+    lines: list[int] = []
     headers: tuple[str, ...] | None = None
-    for raw in raw_rows:
+    for line, raw in enumerate(raw_rows, start=1):
         cells = tuple(_clean_cell(v) for v in raw)
         if not any(cells):
             continue
         for cell in cells:
             if len(cell) > MAX_FIELD:
-                raise _refuse(name, f"có ô dài quá {MAX_FIELD} ký tự (dòng {len(rows) + 2}).")
+                raise _refuse(name, f"có ô dài quá {MAX_FIELD} ký tự (dòng {line}).")
         if headers is None:
             headers = cells
             continue
         rows.append(cells)
-        if len(rows) > MAX_ROWS:
-            raise _refuse(name, f"có quá {MAX_ROWS} dòng; hãy chia nhỏ tệp.")
+        lines.append(line)
+        if len(rows) > max_rows:
+            raise _refuse(name, f"có quá {max_rows} dòng; hãy chia nhỏ tệp.")
     if headers is None:
         raise _refuse(name, "không có dòng tiêu đề cột nào.")
     while headers and not headers[-1]:
         headers = headers[:-1]
     width = len(headers)
     fitted = tuple((r + ("",) * width)[:width] for r in rows)
-    return Table(name, headers, fitted, encoding, delimiter, note)
+    return Table(name, headers, fitted, encoding, delimiter, note, tuple(lines))
 
 
-def _read_csv(text: str, name: str, encoding: str, note: str) -> Table:
+def _read_csv(text: str, name: str, encoding: str, note: str, max_rows: int = MAX_ROWS) -> Table:
     text = text.lstrip("\ufeff")
     delimiter = guess_delimiter(text)
     csv.field_size_limit(MAX_FIELD * 4)
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        return _finish(name, reader, encoding, delimiter, note)
+        return _finish(name, reader, encoding, delimiter, note, max_rows)
     except csv.Error:
         raise _refuse(
             name,
@@ -267,10 +285,15 @@ def _read_csv(text: str, name: str, encoding: str, note: str) -> Table:
         ) from None
 
 
-def _read_xlsx(data: bytes, name: str) -> Table:
+def _read_xlsx(
+    data: bytes,
+    name: str,
+    max_rows: int = MAX_ROWS,
+    max_unpacked: int = MAX_XLSX_UNCOMPRESSED,
+) -> Table:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(i.file_size for i in archive.infolist()) > MAX_XLSX_UNCOMPRESSED:
+            if sum(i.file_size for i in archive.infolist()) > max_unpacked:
                 raise _refuse(name, "nội dung giải nén quá lớn; không mở tệp này.")
             if "xl/workbook.xml" not in archive.namelist():
                 raise _refuse(name, "không phải tệp Excel .xlsx.")
@@ -284,48 +307,118 @@ def _read_xlsx(data: bytes, name: str) -> Table:
         raise _refuse(name, f"tệp .xlsx không mở được ({type(err).__name__}).") from None
     try:
         sheet = book.worksheets[0]
-        return _finish(name, sheet.iter_rows(values_only=True), "XLSX", "", "")
+        return _finish(name, sheet.iter_rows(values_only=True), "XLSX", "", "", max_rows)
     finally:
         book.close()
 
 
 # ----------------------------------------------------------------------------- column mapping
+# Header names (folded: no diacritics, lower case, `_` as a space) of our own files, vbpl.vn,
+# thuvienphapluat, the provinces' portals and the Excel lists offices keep. "Số hiệu" and
+# "Số ký hiệu" are the whole symbol (530/QĐ-UBND); "Số" alone is the number.
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "id": ("id", "ma", "ma van ban", "ma so"),
-    "doc_type": ("doc_type", "loai", "loai van ban", "the loai", "hinh thuc van ban", "type"),
-    "number": ("number", "so", "so van ban", "so hieu"),
-    "symbol": ("symbol", "so ky hieu", "ky hieu", "so/ky hieu", "so, ky hieu", "so va ky hieu"),
+    "doc_type": (
+        "doc_type",
+        "loai",
+        "loai van ban",
+        "the loai",
+        "hinh thuc van ban",
+        "type",
+        "ten loai van ban",
+    ),
+    "number": ("number", "so", "so van ban"),
+    "symbol": (
+        "symbol",
+        "so ky hieu",
+        "so hieu",
+        "ky hieu",
+        "so/ky hieu",
+        "so, ky hieu",
+        "so va ky hieu",
+        "so hieu van ban",
+        "so ky hieu van ban",
+    ),
     "aliases": ("aliases", "ten khac", "ky hieu khac", "cach ghi khac", "bi danh"),
     "issued": ("issued", "ngay", "ngay ban hanh", "ngay ky", "ngay thang", "ngay van ban"),
-    "issuer": ("issuer", "co quan ban hanh", "noi ban hanh", "co quan", "don vi ban hanh"),
+    "issuer": (
+        "issuer",
+        "co quan ban hanh",
+        "noi ban hanh",
+        "co quan",
+        "don vi ban hanh",
+        "co quan ban hanh/chuc danh/nguoi ky",
+    ),
     "issuer_level": ("issuer_level", "cap", "cap ban hanh", "cap co quan"),
-    "title": ("title", "trich yeu", "trich yeu noi dung", "ten van ban", "noi dung", "tieu de"),
-    "status": ("status", "tinh trang", "hieu luc", "tinh trang hieu luc", "trang thai"),
+    "title": (
+        "title",
+        "trich yeu",
+        "trich yeu noi dung",
+        "ten van ban",
+        "noi dung",
+        "tieu de",
+    ),
+    "status": (
+        "status",
+        "tinh trang",
+        "hieu luc",
+        "tinh trang hieu luc",
+        "trang thai",
+        "trang thai hieu luc",
+    ),
     "replaced_by": ("replaced_by", "thay the boi", "duoc thay the boi", "van ban thay the"),
     "amends": ("amends", "sua doi", "sua doi van ban", "van ban duoc sua doi"),
     "topics": ("topics", "chu de", "linh vuc", "tu khoa"),
     "source": ("source", "nguon", "nguon thong tin", "ghi chu nguon"),
 }
+# Headers the portals have that hold none of our columns, though they contain a known name
+# ("Ngày có hiệu lực" holds a date, not a status).
+_NOT_OURS = frozenset(
+    {
+        "stt",
+        "tt",
+        "so tt",
+        "ngay hieu luc",
+        "ngay co hieu luc",
+        "ngay het hieu luc",
+        "ngay cong bao",
+        "nguoi ky",
+        "chuc danh",
+        "tep dinh kem",
+        "file dinh kem",
+    }
+)
+
+
+def header_key(header: str) -> str:
+    """A header folded for matching: `Số/Ký hiệu`, `so_ky_hieu`, `SỐ / KÝ HIỆU:` all alike."""
+    folded = fold(header).replace("_", " ").strip(" :.*")
+    return " ".join(re.sub(r"\s*([/,])\s*", r"\1 ", folded).replace("/ ", "/").split())
+
+
+_SYNONYM_KEYS = {column: tuple(map(header_key, names)) for column, names in _SYNONYMS.items()}
 
 
 def guess_mapping(headers: Sequence[str]) -> dict[str, str | None]:
     """For each catalogue column, the file header that most likely holds it (or None)."""
-    folded = {h: fold(h).replace("_", "_").strip(" :") for h in headers if h}
+    folded = {h: header_key(h) for h in headers if h}
     mapping: dict[str, str | None] = {}
     taken: set[str] = set()
-    for column, names in _SYNONYMS.items():  # exact names first
+    for column, names in _SYNONYM_KEYS.items():  # exact names first
         match = next((h for h, f in folded.items() if f in names and h not in taken), None)
         mapping[column] = match
         if match:
             taken.add(match)
-    for column, names in _SYNONYMS.items():  # then headers that contain a known name
+    for column, names in _SYNONYM_KEYS.items():  # then headers that contain a known name
         if mapping[column]:
             continue
         match = next(
             (
                 h
                 for h, f in folded.items()
-                if h not in taken and any(len(n) > 3 and n in f for n in names)
+                if h not in taken
+                and f not in _NOT_OURS
+                and any(len(n) > 3 and n in f for n in names)
             ),
             None,
         )
@@ -335,15 +428,57 @@ def guess_mapping(headers: Sequence[str]) -> dict[str, str | None]:
     return mapping
 
 
-_STATUS_WORDS = {fold(label): key for key, label in STATUS_LABELS.items()} | {
-    "con hieu luc": "in_force",
-    "het hieu luc": "expired",
-    "bi thay the": "replaced",
-    "da bi thay the": "replaced",
-    "sua doi mot phan": "partly_amended",
-    "chua ro": "unknown",
-    "": "unknown",
+def status_key(word: str) -> str:
+    """A status word folded for lookup: `Văn bản đang có hiệu lực.` → `van ban dang co hieu luc`."""
+    return " ".join(tokens(word))
+
+
+# Status words of our labels, the portals (vbpl.vn, thuvienphapluat, the provinces') and
+# typical lists -> our status. Words with no status of their own are in APPROXIMATE_STATUS.
+STATUS_WORDS: dict[str, str] = (
+    {status_key(label): key for key, label in STATUS_LABELS.items()}
+    | {key: key for key in STATUSES}
+    | {
+        "con hieu luc": "in_force",
+        "co hieu luc": "in_force",
+        "dang co hieu luc": "in_force",
+        "van ban dang co hieu luc": "in_force",
+        "van ban con hieu luc": "in_force",
+        "con hieu luc toan bo": "in_force",
+        "het hieu luc": "expired",
+        "da het hieu luc": "expired",
+        "het hieu luc toan bo": "expired",
+        "van ban het hieu luc": "expired",
+        "van ban het hieu luc toan bo": "expired",
+        "bi thay the": "replaced",
+        "da bi thay the": "replaced",
+        "da duoc thay the": "replaced",
+        "duoc thay the": "replaced",
+        "sua doi mot phan": "partly_amended",
+        "con hieu luc mot phan": "partly_amended",
+        "het hieu luc mot phan": "partly_amended",
+        "van ban het hieu luc mot phan": "partly_amended",
+        "da duoc sua doi mot phan": "partly_amended",
+        "duoc sua doi bo sung": "partly_amended",
+        "chua ro": "unknown",
+        "chua xac dinh": "unknown",
+        "khong xac dinh": "unknown",
+        "": "unknown",
+    }
+)
+# Portal words our statuses do not have (DESIGN.md: the status list stays five values, which
+# the page, the checks and the citation warnings all know). They map to `unknown`, never to a
+# status the document does not have, and an import reports each of them.
+APPROXIMATE_STATUS: dict[str, str] = {
+    "chua co hieu luc": "unknown",
+    "van ban chua co hieu luc": "unknown",
+    "ngung hieu luc": "unknown",
+    "tam ngung hieu luc": "unknown",
+    "ngung hieu luc toan bo": "unknown",
+    "ngung hieu luc mot phan": "unknown",
+    "van ban ngung hieu luc": "unknown",
 }
+_STATUS_WORDS = STATUS_WORDS | APPROXIMATE_STATUS
 _LEVEL_WORDS = {fold(label): key for key, label in ISSUER_LEVEL_LABELS.items()} | {
     "tw": "central",
     "trung uong": "central",
@@ -353,6 +488,11 @@ _LEVEL_WORDS = {fold(label): key for key, label in ISSUER_LEVEL_LABELS.items()} 
     "quan": "district",
     "don vi": "unit",
     "truong": "unit",
+    "cap trung uong": "central",
+    "cap tinh": "province",
+    "cap huyen": "district",
+    "cap don vi": "unit",
+    "co so": "unit",
 }
 _TYPE_WORDS = {fold(name): name for name in DOC_TYPES} | {code: n for n, code in DOC_TYPES.items()}
 
@@ -361,7 +501,7 @@ def normalise_row(row: Mapping[str, str]) -> dict[str, str]:
     """Vietnamese labels of status, level and type turned into the catalogue's values;
     dates written DD/MM/YYYY turned into ISO (impossible ones kept as written for the check)."""
     out = {c: str(row.get(c) or "").strip() for c in COLUMNS}
-    status = fold(out["status"])
+    status = status_key(out["status"])
     if out["status"] not in STATUSES and status in _STATUS_WORDS:
         out["status"] = _STATUS_WORDS[status]
     level = fold(out["issuer_level"])
@@ -394,8 +534,9 @@ def prepare_import(
     """Validate rows against themselves and `catalogue`, build what can be merged, find
     duplicates (same symbol + date, or same id, as a row already in the catalogue).
 
-    Rows without an id get one made from type, symbol and year; rows with findings are left
-    out of `directives` (the page shows why).
+    Rows without an id get one made from type, symbol and year that no other row has (two
+    documents sharing a symbol and year get their dates added: `assign_ids`); rows with
+    findings are left out of `directives` (the page shows why).
     """
     filled = []
     for raw in rows:
@@ -405,6 +546,14 @@ def prepare_import(
         if not row.get("status"):
             row["status"] = "unknown"
         filled.append(row)
+    without_id = [row for row in filled if not row["id"]]
+    if without_id:
+        keys = [
+            (r["doc_type"], r["symbol"], _date_or_none(r["issued"]), r["title"]) for r in without_id
+        ]
+        reserved = {d.id: (symbol_key(d.symbol), d.issued) for d in catalogue}
+        for row, ident in zip(without_id, assign_ids(keys, reserved), strict=True):
+            row["id"] = ident
     findings = check_catalogue(filled, known_ids=[d.id for d in catalogue], require_id=False)
     blocked = {f.row for f in findings}
     directives = []
@@ -427,6 +576,13 @@ def prepare_import(
             duplicates.append((n, directive.id, existing.id))
         directives.append(directive)
     return ImportPreview(tuple(directives), tuple(findings), tuple(duplicates), len(rows))
+
+
+def _date_or_none(text: str) -> date | None:
+    try:
+        return parse_date(text)
+    except ValueError:
+        return None
 
 
 # ----------------------------------------------------------------------------- export

@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -179,6 +179,71 @@ def make_id(doc_type: str, symbol: str, issued: date | None, title: str = "") ->
     if issued:
         parts.append(str(issued.year))
     return "-".join([code, *parts])[:80] or "vb"
+
+
+# The first letters of a symbol after its number and year, and the type they say (ND30 Phụ lục
+# III; Party symbols put the type first too: 25-NQ/TW). A symbol whose first letters name an
+# issuer (1234/UBND-VX) or that is a number alone is a Công văn.
+_SYMBOL_TYPES = {code: name for name, code in DOC_TYPES.items() if code != "luat"} | {
+    "khph": "Kế hoạch",
+    "ctph": "Chương trình",
+    "qcph": "Quy chế",
+    "cv": "Công văn",
+}
+
+
+def type_from_symbol(symbol: str) -> str:
+    """The document type a symbol shows (`530/QĐ-UBND` → Quyết định, `43/2019/QH14` → Luật,
+    `1234/UBND-VX` → Công văn); "" when the symbol is empty or does not start with a number."""
+    parts = symbol_parts(symbol)
+    if not parts or not parts[0][0].isdigit():
+        return ""
+    letters = [p for p in parts if not p[0].isdigit()]
+    if not letters:
+        return "Công văn"
+    first = letters[0]
+    if first in _SYMBOL_TYPES:
+        return _SYMBOL_TYPES[first]
+    if re.fullmatch(r"qh\d*", first):
+        return "Luật"
+    if re.fullmatch(r"ubtvqh\d*", first):
+        return "Pháp lệnh"
+    return "Công văn"
+
+
+def assign_ids(
+    rows: Sequence[tuple[str, str, date | None, str]],
+    reserved: Mapping[str, tuple[str, date | None]] | None = None,
+) -> list[str]:
+    """Ids for new rows `(doc_type, symbol, issued, title)` that never collide.
+
+    A row keeps `make_id`'s readable id when no other row (and no `reserved` id, unless that
+    reserved row is the same document: same symbol in any spelling and same date) has it;
+    rows sharing one get their issue date added (`qd-530-ubnd-2022-03-01`), then `-2`, `-3`...
+    `reserved` maps ids already taken (the catalogue's) to their `(symbol key, issued)`.
+    """
+    reserved = reserved or {}
+    bases = [make_id(*row) for row in rows]
+    counts: dict[str, int] = {}
+    for base in bases:
+        counts[base] = counts.get(base, 0) + 1
+    used: set[str] = set()
+    ids = []
+    for base, (_doc_type, symbol, issued, _title) in zip(bases, rows, strict=True):
+        taken = reserved.get(base)
+        same_document = taken is not None and taken == (symbol_key(symbol), issued) and symbol
+        ident = base
+        if counts[base] > 1 or (taken is not None and not same_document):
+            if issued is not None:
+                ident = f"{base}-{issued.month:02d}-{issued.day:02d}"
+        candidate, n = ident, 2
+        while candidate in used or (
+            candidate in reserved and not (candidate == base and same_document)
+        ):
+            candidate, n = f"{ident}-{n}", n + 1
+        used.add(candidate)
+        ids.append(candidate)
+    return ids
 
 
 def directive_from_row(row: Mapping[str, object]) -> Directive:

@@ -1,21 +1,33 @@
-"""Catalogue commands: `search QUERY [--limit N] [--json]` and `check-catalogue [FILE]`.
+"""Catalogue commands: `search QUERY`, `check-catalogue [FILE]`, `import-catalogue IN -o OUT`.
 
 `search` looks in the shipped catalogue merged with the user's rows (when the database at
 `PLANNER_DB` / `.data/planner.db` exists; it is never created by a search), or in `--catalogue`.
 `check-catalogue` exits 0 when the file is clean, 1 with findings, 2 when it cannot be read.
+`import-catalogue` converts a foreign list (a portal's export, an Excel list) to the catalogue's
+format through `planner.catalogue.importer.import_rows` and prints its report; any problem
+writes nothing and exits 2. `--map HEADER=COLUMN` and `--set COLUMN=VALUE` serve both.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from planner.catalogue.citation import citation_date
-from planner.catalogue.files import check_catalogue, read_table
-from planner.catalogue.model import ISSUER_LEVELS, STATUSES, Catalogue
+from planner.catalogue.files import Table, check_catalogue, read_table
+from planner.catalogue.importer import (
+    check_constants,
+    import_rows,
+    parse_pairs,
+    resolve_mapping,
+)
+from planner.catalogue.model import COLUMNS, ISSUER_LEVELS, STATUSES, Catalogue, Directive
 from planner.catalogue.user_rows import SHIPPED_CSV, load_catalogue
 from planner.errors import InputFileError
 from planner.store.plans import PlanStore, default_db_path
@@ -37,7 +49,45 @@ def register(sub: Any) -> None:
     c = sub.add_parser("check-catalogue", help="kiểm tra một tệp danh mục văn bản (CSV/XLSX)")
     c.add_argument("file", nargs="?", metavar="TỆP", help="mặc định: data/directives.csv")
     c.add_argument("--json", action="store_true", help="in các lỗi dạng JSON")
+    _pair_options(c)
     c.set_defaults(func=run_check)
+
+    i = sub.add_parser(
+        "import-catalogue",
+        help="chuyển danh sách văn bản (xuất từ cổng thông tin, Excel) sang dạng danh mục",
+    )
+    i.add_argument("file", metavar="TỆP", help="tệp .csv hoặc .xlsx cần nhập")
+    i.add_argument("-o", "--output", required=True, metavar="RA.csv", help="tệp danh mục ghi ra")
+    i.add_argument("--json", action="store_true", help="in báo cáo dạng JSON")
+    i.add_argument(
+        "--catalogue",
+        metavar="TỆP.csv",
+        help="danh mục sẽ nhận các dòng (mặc định: danh mục có sẵn); mã của nó không bị dùng lại",
+    )
+    _pair_options(i)
+    i.set_defaults(func=run_import)
+
+
+# The command line reads larger files than the page (a portal's whole export).
+CLI_MAX_BYTES = 200 * 1024 * 1024
+CLI_MAX_ROWS = 500_000
+
+
+def _pair_options(parser: Any) -> None:
+    parser.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="CỘT=TRƯỜNG",
+        help='cột của tệp ứng với trường nào của danh mục, ví dụ --map "Số hiệu=symbol"',
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="TRƯỜNG=GIÁ_TRỊ",
+        help='giá trị chung cho cả tệp khi ô trống, ví dụ --set "issuer=UBND tỉnh"',
+    )
 
 
 def _catalogue(args: argparse.Namespace) -> Catalogue:
@@ -88,11 +138,35 @@ def run_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _mapped_rows(
+    table: Table, mapping: dict[str, str], constants: dict[str, str]
+) -> tuple[list[dict[str, str]], list[str]]:
+    """The table's rows under our column names (`--map`, the guess) with `--set` filling gaps."""
+    resolved = resolve_mapping(table, mapping)
+    fixed = check_constants(constants, table.name)
+    index = {h: i for i, h in enumerate(table.headers)}
+    pairs = [(c, index[h]) for c, h in resolved.items() if h is not None]
+    rows = []
+    for raw in table.rows:
+        row = {c: raw[i] for c, i in pairs}
+        for column, value in fixed.items():
+            if not row.get(column, "").strip():
+                row[column] = value
+        rows.append(row)
+    columns = [c for c in COLUMNS if resolved.get(c) is not None or c in fixed]
+    return rows, columns
+
+
 def run_check(args: argparse.Namespace) -> int:
     path = Path(args.file) if args.file else SHIPPED_CSV
     table = read_table(path.read_bytes(), path.name)
-    rows = [dict(zip(table.headers, row, strict=False)) for row in table.rows]
-    findings = check_catalogue(rows, columns=table.headers)
+    mapping, constants = parse_pairs(args.map, "--map"), parse_pairs(args.set, "--set")
+    if mapping or constants:
+        rows, columns = _mapped_rows(table, mapping, constants)
+        findings = check_catalogue(rows, columns=columns)
+    else:
+        rows = [dict(zip(table.headers, row, strict=False)) for row in table.rows]
+        findings = check_catalogue(rows, columns=table.headers)
     if args.json:
         payload = [{"row": f.row, "column": f.column, "message": f.message} for f in findings]
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
@@ -106,3 +180,49 @@ def run_check(args: argparse.Namespace) -> int:
         sys.stdout.write(f"{path.name}: {f.text()}\n")
     sys.stdout.write(f"{path.name}: {len(findings)} lỗi trong {len(rows)} văn bản.\n")
     return 1
+
+
+def _catalogue_csv(directives: tuple[Directive, ...]) -> bytes:
+    """Rows in the catalogue's format: UTF-8 with BOM (Excel shows Vietnamese right), cells as
+    written (this is data for the program, like data/directives.csv, not an export)."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for d in directives:
+        row = d.to_row()
+        writer.writerow([row[c] for c in COLUMNS])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def run_import(args: argparse.Namespace) -> int:
+    path, out = Path(args.file), Path(args.output)
+    mapping, constants = parse_pairs(args.map, "--map"), parse_pairs(args.set, "--set")
+    if out.resolve() == path.resolve():
+        raise InputFileError(f"Tệp ra “{out.name}” trùng tệp vào; hãy ghi ra tệp khác.")
+    table = read_table(path.read_bytes(), path.name, max_bytes=CLI_MAX_BYTES, max_rows=CLI_MAX_ROWS)
+    catalogue = Catalogue.from_csv(args.catalogue or SHIPPED_CSV)
+    report = import_rows(table, mapping, constants, catalogue=catalogue)
+    if args.json:
+        payload = report.to_json() | {"output": str(out) if report.ok else None}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        if table.note:
+            sys.stderr.write(table.note + "\n")
+        for line in report.summary():
+            sys.stdout.write(f"{path.name}: {line}\n")
+        for finding in report.problems:
+            sys.stdout.write(f"{path.name}: {finding.text()}\n")
+    if not report.ok:
+        first = report.problems[0]
+        more = len(report.problems) - 1
+        tail = f" (và {more} lỗi khác)" if more else ""
+        raise InputFileError(
+            f"Tệp “{path.name}”, {first.text()}{tail}; chưa ghi gì vào “{out.name}”."
+        )
+    data = _catalogue_csv(report.directives)
+    partial = out.with_name(f".{out.name}.partial")
+    partial.write_bytes(data)
+    os.replace(partial, out)
+    if not args.json:
+        sys.stdout.write(f"Đã ghi {report.imported} văn bản vào {out}.\n")
+    return 0
