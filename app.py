@@ -6,6 +6,7 @@ import streamlit as st
 
 from components import state
 from components.plan_picker import sidebar_plan_picker
+from components.store_status import show_store_status
 from components.style import apply_global_style
 
 st.set_page_config(
@@ -43,7 +44,8 @@ PAGES = [
 
 apply_global_style()
 nav = st.navigation(PAGES)
-state.open_sample_on_first_run()
+if show_store_status():  # False when the store cannot be written: no sample is created
+    state.open_sample_on_first_run()
 
 with st.sidebar:
     st.markdown("### Soạn Kế hoạch")
