@@ -214,8 +214,8 @@ def _finding(f: Finding, plan: Plan) -> None:
 def _open_catalogue_draft(row: dict) -> None:
     """Open *Văn bản căn cứ* on its add form, pre-filled with the row drafted from the citation.
 
-    Uses the catalogue page's documented draft keys (`catalogue.draft`, `catalogue.section`);
-    if they ever change, the page simply opens without the pre-fill.
+    The draft goes through `state.open_catalogue_draft`, the accessor the page's own "Sửa văn
+    bản này" uses, so the keys cannot drift apart.
     """
     from planner.catalogue.model import directive_from_row
 
@@ -224,9 +224,7 @@ def _open_catalogue_draft(row: dict) -> None:
     except ValueError as e:
         st.error(f"Không điền sẵn được văn bản này: {e}")
         return
-    st.session_state["catalogue.draft"] = draft
-    st.session_state["catalogue.section"] = "edit"
-    st.session_state["catalogue.form_epoch"] = st.session_state.get("catalogue.form_epoch", 0) + 1
+    state.open_catalogue_draft(draft)
     st.switch_page("views/catalogue.py")
 
 

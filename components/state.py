@@ -1,5 +1,10 @@
 """The one module that knows session-state keys and query parameters.
 
+Every key and URL parameter of the app is declared below, and only this module touches
+`st.session_state` and `st.query_params` (tests/test_state_owner.py enforces it): pages and
+widgets read and write through `get`, `put`, `pop`, `has`, `bump` and `seed` with a declared
+name, or through the accessor functions here (`open_catalogue_draft`, ...).
+
 The open plan's id lives in the URL (`?plan=<id>`), so a refresh or a shared link reopens it.
 Each session remembers which version it loaded, so a save from a stale version becomes a
 conflict (both versions kept) instead of overwriting someone else's work.
@@ -9,21 +14,120 @@ from __future__ import annotations
 
 import os
 from datetime import date, datetime
+from typing import Any
 
 import streamlit as st
 
-from planner.catalogue.model import Catalogue
+from planner.catalogue.model import Catalogue, Directive
 from planner.catalogue.user_rows import catalogue_stamp, load_catalogue
 from planner.errors import ConflictError, NotFoundError, PlannerError
 from planner.model import Plan
 from planner.sample import sample_plan
 from planner.store.plans import PlanStore, StoredPlan, default_db_path
 
+# ---------------------------------------------------------------- query parameters (the URL)
+PLAN_PARAM = "plan"  # ?plan=<id>: the open plan, on every page
+DIRECTIVE_PARAM = "van_ban"  # Văn bản căn cứ ?van_ban=<directive id>: show that row
+
+# ---------------------------------------------------------------- the open plan (this module)
 _LOADED = "plan.loaded"  # (plan_id, version) this session last loaded or saved
 _CONFLICT = "plan.conflict"  # (plan_id, theirs_version, mine_version, message)
 _SAVED_AT = "plan.saved_at"  # datetime of this session's last successful save
 _EPOCH = "plan.epoch"  # bumped whenever the open plan's content is replaced wholesale
-PLAN_PARAM = "plan"
+_OPEN_ID = "plan.open_id"  # the open plan's id, mirrored from the URL
+
+# ---------------------------------------------------------------- Trang chủ
+HOME_CONFIRM_DELETE = "home.confirm_delete"  # id of the plan whose "Xóa" awaits a yes
+NEW_YEAR_IMPORTED = "newyear.imported"  # (file digest, ImportResult) of the last .docx
+
+# ---------------------------------------------------------------- Soạn kế hoạch
+EDITOR_WIDGET = "ed"  # first part of every editor widget key (editor_session.key)
+EDITOR_STRUCT = "editor.struct"  # bumped on structural edits (widget keys change)
+EDITOR_ERRORS = "editor.errors"  # messages from callbacks, shown on the next run
+EDITOR_NOTICE = "editor.notice"  # a short success message from a callback
+EDITOR_CACHE = "editor.cache"  # ((plan_id, version), Plan) of an older version being edited
+EDITOR_HISTORY_PICK = "editor.history.pick"  # version-history selectbox (a widget)
+EDITOR_TOP = "editor.top"  # (plan id, index of the level-1 section being edited)
+EDITOR_PREVIOUS = "editor.previous"  # (cache key, Plan | None): last year's plan
+
+
+def citation_override_key(picker: str) -> str:
+    """A citation picker's chosen replacement, (original_id, replacement_id); `picker` is the
+    key the caller gave the picker."""
+    return f"{picker}.override"
+
+
+# ---------------------------------------------------------------- Văn bản căn cứ
+CATALOGUE = "catalogue."  # first part of every key of the page (widget keys too)
+CATALOGUE_SECTION = "catalogue.section"  # the sub-page switcher (a widget): "search", "edit"…
+CATALOGUE_PENDING = "catalogue.pending"  # a sub-page to switch to on the next run
+CATALOGUE_SELECTED = "catalogue.selected"  # id of the row shown in detail
+CATALOGUE_KEEP = "catalogue.keep"  # a link or the URL chose the row: the search keeps it
+CATALOGUE_FROM_URL = "catalogue.from_url"  # the ?van_ban= already shown (shown once)
+CATALOGUE_LAST_QUERY = "catalogue.last_query"  # (query, filters) of the last search
+CATALOGUE_SEARCH_NO = "catalogue.search_no"  # bumped per new search: a fresh results table
+CATALOGUE_LAST_ROW = "catalogue.last_row"  # id of the row last picked in the table
+CATALOGUE_DRAFT = "catalogue.draft"  # a Directive prefilling the add/edit form
+CATALOGUE_FORM_EPOCH = "catalogue.form_epoch"  # bumped per new draft: a fresh form
+CATALOGUE_FLASH = "catalogue.flash"  # a success message shown once on the next run
+
+# ---------------------------------------------------------------- Tiến độ, Trình chiếu, Xuất
+PROGRESS_FLASH = "progress.flash"  # a success message shown once on the next run
+PROGRESS_UPLOAD_N = "progress.upload_n"  # bumped after reports are applied: a fresh uploader
+MEETING_SLIDE = "meeting.slide"  # index of the slide shown
+EXPORT_BUILT = "export.built"  # {"key", "docx", "findings", "pdf"} of the last document built
+
+
+# ---------------------------------------------------------------- session values
+def get(key: str, default: Any = None) -> Any:
+    """The session's value under `key` (a name declared above, or a widget key), or `default`."""
+    return st.session_state.get(key, default)
+
+
+def put(key: str, value: Any) -> None:
+    st.session_state[key] = value
+
+
+def pop(key: str, default: Any = None) -> Any:
+    """Remove `key` and return its value (or `default`)."""
+    return st.session_state.pop(key, default)
+
+
+def has(key: str) -> bool:
+    """True when the session holds `key`. A lookup, not `in`: Streamlit's proxy has no
+    `__contains__`, so `in` walks the whole state (quadratic over a long section)."""
+    try:
+        st.session_state[key]
+    except KeyError:
+        return False
+    return True
+
+
+def bump(key: str) -> int:
+    """Add one to the counter under `key` (0 when unset); the new value."""
+    value = int(st.session_state.get(key, 0)) + 1
+    st.session_state[key] = value
+    return value
+
+
+def seed(key: str, value: Any) -> None:
+    """Give a widget its starting value once: the value lives in session state, so the
+    widget's identity never depends on the text and typing is never reset."""
+    if not has(key):
+        st.session_state[key] = value
+
+
+def open_catalogue_draft(draft: Directive | None) -> None:
+    """Show *Văn bản căn cứ*'s add/edit form prefilled with `draft` (a Directive, or None for
+    an empty form) on its next run; the editor's "Thêm vào danh mục…" uses this too."""
+    st.session_state[CATALOGUE_DRAFT] = draft
+    st.session_state[CATALOGUE_SECTION] = "edit"
+    bump(CATALOGUE_FORM_EPOCH)
+
+
+def wanted_directive() -> str | None:
+    """The URL's `?van_ban=` (a directive id to show), or None."""
+    return st.query_params.get(DIRECTIVE_PARAM) or None
 
 
 @st.cache_resource(show_spinner=False)
@@ -64,9 +168,6 @@ def now() -> datetime:
     current = datetime.now().replace(microsecond=0)
     fixed = os.environ.get("PLANNER_TODAY")
     return datetime.combine(date.fromisoformat(fixed), current.time()) if fixed else current
-
-
-_OPEN_ID = "plan.open_id"  # the open plan's id, mirrored from the URL
 
 
 def current_plan_id() -> str | None:
