@@ -34,6 +34,7 @@ from planner.nd30.findings import (
     Finding,
 )
 from planner.sample import sample_plan
+from planner.text.fold import fold_keep_marks
 
 TODAY = date(2021, 3, 15)
 Doc = docx.document.Document
@@ -598,3 +599,40 @@ def test_plain_numbered_sentence_is_not_a_heading(clean: bytes) -> None:
 
     findings = _broken(clean, numbered)
     assert not any("Đề mục số" in f.message for f in findings), findings
+
+
+def test_fixed_words_are_matched_with_their_diacritics() -> None:
+    # The checker finds `Số:`, `năm`, `Nơi nhận` by fold_keep_marks: case, normal form and
+    # spacing do not matter, the marks do (`So` is not `Số`).
+    nfd = unicodedata.normalize("NFD", "  Số:\tKẾ  HOẠCH ")
+    assert fold_keep_marks(nfd) == "số: kế hoạch"
+    assert fold_keep_marks("NĂM") == "năm" != fold_keep_marks("Nam")
+    assert fold_keep_marks("So sánh") != fold_keep_marks("Số sánh")
+
+
+# A 1×1 PNG: an image part the header reference below is pointed at.
+_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d4944415478da63f8cfc0f01f0005000201a5dd6cd1"
+    "0000000049454e44ae426082"
+)
+
+
+def test_header_reference_to_a_part_that_is_not_a_header_is_skipped(clean: bytes) -> None:
+    def point_header_at_image(doc: Doc) -> None:
+        doc.add_picture(io.BytesIO(_PNG))
+        image_rid = next(
+            rid for rid, rel in doc.part.rels.items() if rel.reltype.endswith("/image")
+        )
+        refs = [
+            r
+            for r in doc.sections[0]._sectPr.findall(qn("w:headerReference"))
+            if r.get(qn("w:type")) == "default"
+        ]
+        assert refs
+        refs[0].set(qn("r:id"), image_rid)
+
+    findings = _broken(clean, point_header_at_image)  # no InputFileError: the header is skipped
+    assert any(
+        f.rule == R_PAGENUM and "không có số trang ở đầu trang" in f.message for f in findings
+    ), findings
