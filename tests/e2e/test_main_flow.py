@@ -18,6 +18,7 @@ import docx
 import pytest
 
 from planner.nd30.checker import check_docx
+from planner.progress.tasks import suggest_tasks
 from planner.store.plans import PlanStore
 from tests.e2e.helpers import (
     E2E,
@@ -162,11 +163,19 @@ def test_main_flow(server, page, request, readme_shots, tmp_path: Path) -> None:
 
     with flow.step("progress-charts"):
         go_to(page, "Tiến độ")
-        accept = main.get_by_role("button", name=re.compile(r"^Thêm \d+ công việc đã chọn$"))
-        if accept.count():
-            accept.click()
-            settle(page)
-            assert store.open(plan_id).plan.tasks, "accepting the suggestions adds tasks"
+        # The draft has no tasks yet, so the page suggests them from Tổ chức thực hiện, all
+        # ticked: the button must be there, name their number, and add exactly those.
+        draft = store.open(plan_id).plan
+        assert draft.tasks == ()
+        suggested = suggest_tasks(draft)
+        assert suggested, "the sample's Tổ chức thực hiện must give task suggestions"
+        accept = main.get_by_role("button", name=f"Thêm {len(suggested)} công việc đã chọn")
+        accept.wait_for()  # fails after the timeout when the button is missing
+        assert accept.count() == 1
+        accept.click()
+        settle(page)
+        tasks = store.open(plan_id).plan.tasks
+        assert [t.title for t in tasks] == [s.task.title for s in suggested]
         main.get_by_role("tab", name="Biểu đồ").click()
         settle(page)
         charts = main.locator("[data-testid='stVegaLiteChart']")
