@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components import state
 from planner.catalogue.citation import citation_date, short_citation
 from planner.catalogue.model import Catalogue, Directive
 
@@ -55,10 +56,10 @@ def outdated_note(catalogue: Catalogue, directive: Directive) -> str | None:
     if not directive.is_outdated:
         return None
     replacement = catalogue.replacement_of(directive)
-    state = "đã hết hiệu lực" if directive.status == "expired" else "đã được thay thế"
+    what = "đã hết hiệu lực" if directive.status == "expired" else "đã được thay thế"
     if directive.status not in ("expired", "replaced"):
-        state = "đã có văn bản thay thế"
-    text = f"{short_citation(directive)} {state}."
+        what = "đã có văn bản thay thế"
+    text = f"{short_citation(directive)} {what}."
     if replacement is not None:
         when = f" ngày {citation_date(replacement.issued)}" if replacement.issued else ""
         text += f" Văn bản thay thế: {short_citation(replacement)}{when}."
@@ -83,9 +84,9 @@ def citation_picker(
         live="300ms",
         help="Gõ số ký hiệu, loại văn bản, tên hoặc năm; không dấu cũng được.",
     )
-    override_key = f"{key}.override"
+    override_key = state.citation_override_key(key)
     if not (query or "").strip():
-        st.session_state.pop(override_key, None)
+        state.pop(override_key)
         return None
     hits = catalogue.search(query, limit=limit)
     if not hits:
@@ -98,7 +99,7 @@ def citation_picker(
         key=f"{key}.choice.{query}",
         format_func=lambda i: option_label(catalogue.get(i)) if catalogue.get(i) else i,
     )
-    override = st.session_state.get(override_key)
+    override = state.get(override_key)
     if override and override[0] == chosen_id and catalogue.get(override[1]) is not None:
         chosen_id = override[1]
     chosen = catalogue.get(chosen_id) if chosen_id else None
@@ -122,4 +123,4 @@ def citation_picker(
 
 
 def _use_replacement(override_key: str, original_id: str, replacement_id: str) -> None:
-    st.session_state[override_key] = (original_id, replacement_id)
+    state.put(override_key, (original_id, replacement_id))

@@ -24,26 +24,21 @@ from planner.errors import PlannerError
 from planner.model import Plan, plan_to_dict
 from planner.store.plans import StoredPlan
 
-_PREFIX = "editor."
-_STRUCT = "editor.struct"  # bumped on structural edits (widget keys change)
-_ERRORS = "editor.errors"  # messages from callbacks, shown on the next run
-_NOTICE = "editor.notice"  # a short success message from a callback
-
 
 def key(*parts: object) -> str:
     """A widget key that changes when the plan's content is replaced or restructured."""
     return ".".join(
         [
-            "ed",
+            state.EDITOR_WIDGET,
             str(state.widget_epoch()),
-            str(st.session_state.get(_STRUCT, 0)),
+            str(state.get(state.EDITOR_STRUCT, 0)),
             *(str(p) for p in parts),
         ]
     )
 
 
 def bump_structure() -> None:
-    st.session_state[_STRUCT] = int(st.session_state.get(_STRUCT, 0)) + 1
+    state.bump(state.EDITOR_STRUCT)
 
 
 def working_plan(stored: StoredPlan | None = None) -> Plan | None:
@@ -65,14 +60,14 @@ def working_plan(stored: StoredPlan | None = None) -> Plan | None:
         version = conflict[1]
     if version is None or version == stored.version:
         return stored.plan
-    cached = st.session_state.get(_PREFIX + "cache")
+    cached = state.get(state.EDITOR_CACHE)
     if cached and cached[0] == (stored.id, version):
         return cached[1]
     try:
         plan = state.get_store().open_version(stored.id, version)
     except PlannerError:
         return stored.plan
-    st.session_state[_PREFIX + "cache"] = ((stored.id, version), plan)
+    state.put(state.EDITOR_CACHE, ((stored.id, version), plan))
     return plan
 
 
@@ -104,18 +99,18 @@ def edit(fn: Callable[..., Plan], *args: Any, note: str = "", structural: bool =
         bump_structure()  # widgets go back to the stored text
         return
     if save(new, plan, note=note, structural=structural) and notice:
-        st.session_state[_NOTICE] = notice
+        state.put(state.EDITOR_NOTICE, notice)
 
 
 def fail(message: str) -> None:
-    st.session_state.setdefault(_ERRORS, []).append(message)
+    state.put(state.EDITOR_ERRORS, [*state.get(state.EDITOR_ERRORS, []), message])
 
 
 def show_messages() -> None:
     """Errors and notices from the last callbacks (shown once)."""
-    for message in st.session_state.pop(_ERRORS, []):
+    for message in state.pop(state.EDITOR_ERRORS, []):
         st.error(message)
-    notice = st.session_state.pop(_NOTICE, None)
+    notice = state.pop(state.EDITOR_NOTICE)
     if notice:
         st.toast(notice, icon=":material/check_circle:")
 
@@ -123,12 +118,7 @@ def show_messages() -> None:
 def seed(widget_key: str, value: Any) -> None:
     """Give a widget its starting value (once): the value lives in session state, so the
     widget's identity never depends on the text and typing is never reset."""
-    # `key in st.session_state` walks the whole state (Streamlit's proxy has no __contains__),
-    # which made a long section quadratic; a lookup is constant time.
-    try:
-        st.session_state[widget_key]
-    except KeyError:
-        st.session_state[widget_key] = value
+    state.seed(widget_key, value)
 
 
 def saved_status(stored: StoredPlan) -> str:
@@ -151,7 +141,7 @@ def _restore(version: int) -> None:
         fail(str(e))
         return
     bump_structure()
-    st.session_state[_NOTICE] = f"Đã khôi phục phiên bản {version} (lưu thành phiên bản mới)."
+    state.put(state.EDITOR_NOTICE, f"Đã khôi phục phiên bản {version} (lưu thành phiên bản mới).")
 
 
 def version_history(plan_id: str, current: Plan) -> None:
@@ -177,9 +167,9 @@ def version_history(plan_id: str, current: Plan) -> None:
         height=min(35 * 8 + 38, 35 * len(rows) + 38),
     )
     numbers = [v.version for v in versions]
-    k = "editor.history.pick"
-    if st.session_state.get(k) not in numbers:
-        st.session_state.pop(k, None)
+    k = state.EDITOR_HISTORY_PICK
+    if state.get(k) not in numbers:
+        state.pop(k)
     picked = st.selectbox(
         "Xem trước phiên bản",
         numbers,

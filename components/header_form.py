@@ -44,38 +44,38 @@ SIGNER_LABELS = {
 
 def _on_meta(field: str, k: str) -> None:
     label = META_LABELS.get(field, ("Năm", ""))[0] if field != "issued" else "Ngày ban hành"
-    es.edit(pe.set_meta, note=f"Sửa {label.lower()}", **{field: st.session_state[k]})
+    es.edit(pe.set_meta, note=f"Sửa {label.lower()}", **{field: state.widget_value(k)})
 
 
 def _on_year(k: str) -> None:
-    es.edit(pe.set_meta, note="Sửa năm kế hoạch", year=int(st.session_state[k]))
+    es.edit(pe.set_meta, note="Sửa năm kế hoạch", year=int(state.widget_value(k)))
 
 
 def _on_signer(field: str, k: str) -> None:
-    es.edit(pe.set_signer, note="Sửa phần chữ ký", **{field: st.session_state[k]})
+    es.edit(pe.set_signer, note="Sửa phần chữ ký", **{field: state.widget_value(k)})
 
 
 def _on_recipients(k: str) -> None:
-    es.edit(pe.set_recipients, pe.lines_of(st.session_state[k]), note="Sửa nơi nhận")
+    es.edit(pe.set_recipients, pe.lines_of(state.widget_value(k)), note="Sửa nơi nhận")
 
 
 def _on_paragraphs(which: str, k: str) -> None:
     fn = pe.set_preamble if which == "preamble" else pe.set_closing
     note = "Sửa phần mở đầu" if which == "preamble" else "Sửa phần kết"
-    es.edit(fn, pe.paragraphs_of(st.session_state[k]), note=note)
+    es.edit(fn, pe.paragraphs_of(state.widget_value(k)), note=note)
 
 
 def _on_base_text(i: int, k: str) -> None:
-    es.edit(pe.set_base_text, i, st.session_state[k], note=f"Sửa căn cứ {i + 1}")
+    es.edit(pe.set_base_text, i, state.widget_value(k), note=f"Sửa căn cứ {i + 1}")
 
 
 def _on_add_base_text(k: str) -> None:
-    text = st.session_state.get(k, "")
+    text = state.get(k, "")
     if not text.strip():
         es.fail("Hãy gõ nội dung căn cứ trước khi thêm.")
         return
     es.edit(pe.add_base, text, note="Thêm căn cứ", structural=True, notice="Đã thêm căn cứ.")
-    st.session_state[k] = ""
+    state.put(k, "")
 
 
 # ---------------------------------------------------------------- header

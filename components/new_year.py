@@ -26,7 +26,6 @@ SOURCES = {
     "sample": "Kế hoạch mẫu 2020",
 }
 EDITOR_PAGE = "views/editor.py"
-_IMPORTED = "newyear.imported"  # (file digest, ImportResult) of the last uploaded .docx
 
 
 def _catalogue():  # type: ignore[no-untyped-def]
@@ -40,11 +39,11 @@ def _imported(data: bytes, name: str):  # type: ignore[no-untyped-def]
     from planner.docx.reader import import_docx
 
     digest = hashlib.sha256(data).hexdigest()
-    cached = st.session_state.get(_IMPORTED)
+    cached = state.get(state.NEW_YEAR_IMPORTED)
     if cached and cached[0] == digest:
         return cached[1]
     result = import_docx(data, name)
-    st.session_state[_IMPORTED] = (digest, result)
+    state.put(state.NEW_YEAR_IMPORTED, (digest, result))
     return result
 
 

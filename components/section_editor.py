@@ -27,8 +27,6 @@ KIND_LABELS = {
     "plus": "Dấu cộng (+)",
     "table": "Bảng",
 }
-_TOP = "editor.top"  # (plan id, index of the level-1 section being edited)
-_PREV_CACHE = "editor.previous"
 
 
 def _ref_key(idx: pe.Index) -> str:
@@ -45,7 +43,7 @@ def previous_plan(plan: Plan) -> Plan | None:
     cache_key: Any = (
         ("id", prev_id) if prev_id else ("dict", state.current_plan_id(), len(str(raw)))
     )
-    cached = st.session_state.get(_PREV_CACHE)
+    cached = state.get(state.EDITOR_PREVIOUS)
     if cached and cached[0] == cache_key:
         return cached[1]
     found: Plan | None = None
@@ -57,7 +55,7 @@ def previous_plan(plan: Plan) -> Plan | None:
     except PlannerError as e:
         st.warning(f"Không mở được kế hoạch năm trước: {e}")
         found = None
-    st.session_state[_PREV_CACHE] = (cache_key, found)
+    state.put(state.EDITOR_PREVIOUS, (cache_key, found))
     return found
 
 
@@ -65,19 +63,19 @@ def previous_plan(plan: Plan) -> Plan | None:
 
 
 def _set_top(i: int) -> None:
-    st.session_state[_TOP] = (state.current_plan_id(), int(i))
+    state.put(state.EDITOR_TOP, (state.current_plan_id(), int(i)))
 
 
 def _get_top() -> int:
     """The level-1 section shown, remembered per plan (another plan starts at its first)."""
-    kept = st.session_state.get(_TOP)
+    kept = state.get(state.EDITOR_TOP)
     if isinstance(kept, tuple) and kept[0] == state.current_plan_id():
         return max(0, kept[1])
     return 0
 
 
 def _on_top_change(k: str) -> None:
-    _set_top(st.session_state[k])
+    _set_top(state.widget_value(k))
 
 
 def _add_top(plan_len: int) -> None:
@@ -86,11 +84,11 @@ def _add_top(plan_len: int) -> None:
 
 
 def _on_title(idx: pe.Index, k: str) -> None:
-    es.edit(pe.rename_section, idx, title=st.session_state[k], note="Đổi tên mục")
+    es.edit(pe.rename_section, idx, title=state.widget_value(k), note="Đổi tên mục")
 
 
 def _on_number(idx: pe.Index, k: str) -> None:
-    es.edit(pe.rename_section, idx, number=st.session_state[k], note="Đổi số thứ tự mục")
+    es.edit(pe.rename_section, idx, number=state.widget_value(k), note="Đổi số thứ tự mục")
 
 
 def _move_section(idx: pe.Index, delta: int) -> None:
@@ -109,15 +107,15 @@ def _delete_section(idx: pe.Index) -> None:
 
 
 def _on_text(idx: pe.Index, i: int, k: str, where: str) -> None:
-    es.edit(pe.set_block, idx, i, text=st.session_state[k], note=f"Sửa {where}")
+    es.edit(pe.set_block, idx, i, text=state.widget_value(k), note=f"Sửa {where}")
 
 
 def _on_kind(idx: pe.Index, i: int, k: str) -> None:
-    es.edit(pe.change_kind, idx, i, st.session_state[k], note="Đổi kiểu đoạn", structural=True)
+    es.edit(pe.change_kind, idx, i, state.widget_value(k), note="Đổi kiểu đoạn", structural=True)
 
 
 def _on_reviewed(idx: pe.Index, i: int, k: str) -> None:
-    es.edit(pe.set_reviewed, idx, i, bool(st.session_state[k]), note="Đánh dấu rà soát")
+    es.edit(pe.set_reviewed, idx, i, bool(state.widget_value(k)), note="Đánh dấu rà soát")
 
 
 def _copy_section(previous: Plan, src: pe.Index, parent: pe.Index | None, at: int | None) -> None:
@@ -154,7 +152,7 @@ def section_editor(plan: Plan) -> None:
     pick, add, opts = st.columns([6, 2, 3], vertical_alignment="bottom")
     with pick:
         k = es.key("top.pick")
-        st.session_state[k] = top
+        state.put(k, top)
         st.selectbox(
             "Mục đang soạn",
             list(range(n)),
@@ -359,7 +357,7 @@ def _on_table(idx: pe.Index, i: int, k: str, where: str) -> None:
     except (PlannerError, IndexError):
         es.bump_structure()
         return
-    rows = apply_grid_changes(_grid(block), dict(st.session_state.get(k) or {}))
+    rows = apply_grid_changes(_grid(block), dict(state.get(k) or {}))
     # A new key afterwards: the grid starts again from the stored rows.
     es.edit(pe.set_block, idx, i, rows=rows, note=f"Sửa bảng ở {where}", structural=True)
 

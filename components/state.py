@@ -93,6 +93,11 @@ def pop(key: str, default: Any = None) -> Any:
     return st.session_state.pop(key, default)
 
 
+def widget_value(key: str) -> Any:
+    """The value of the widget under `key`; it must exist (a widget's own callback)."""
+    return st.session_state[key]
+
+
 def has(key: str) -> bool:
     """True when the session holds `key`. A lookup, not `in`: Streamlit's proxy has no
     `__contains__`, so `in` walks the whole state (quadratic over a long section)."""

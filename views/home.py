@@ -83,18 +83,18 @@ for p in plans:
             key=f"json.{p.id}",
         )
         if b_del.button("Xóa", key=f"del.{p.id}"):
-            st.session_state["home.confirm_delete"] = p.id
-        if st.session_state.get("home.confirm_delete") == p.id:
+            state.put(state.HOME_CONFIRM_DELETE, p.id)
+        if state.get(state.HOME_CONFIRM_DELETE) == p.id:
             st.warning(f"Xóa kế hoạch “{p.title}”? Có thể khôi phục lại trong mục Thùng rác.")
             yes, no = st.columns(2)
             if yes.button("Xóa", key=f"del.yes.{p.id}", type="primary"):
                 store.delete(p.id, now=state.now())
-                st.session_state.pop("home.confirm_delete", None)
+                state.pop(state.HOME_CONFIRM_DELETE)
                 if p.id == current:
                     state.open_plan(None)
                 st.rerun()
             if no.button("Không xóa", key=f"del.no.{p.id}"):
-                st.session_state.pop("home.confirm_delete", None)
+                state.pop(state.HOME_CONFIRM_DELETE)
                 st.rerun()
 
 deleted = [p for p in store.list_plans(include_deleted=True) if p.deleted]

@@ -10,8 +10,6 @@ from components import state
 from components.charts_panel import chart_specs, previous_for, show_chart
 from planner.progress.tasks import fmt_date, summarize
 
-_SLIDE = "meeting.slide"
-
 st.html(
     """
 <style>
@@ -46,11 +44,11 @@ MAX_OVERDUE_ROWS = 8
 
 
 def _move(step: int) -> None:
-    st.session_state[_SLIDE] = int(st.session_state.get(_SLIDE, 0)) + step
+    state.put(state.MEETING_SLIDE, int(state.get(state.MEETING_SLIDE, 0)) + step)
 
 
-index = max(0, min(int(st.session_state.get(_SLIDE, 0)), len(slides) - 1))
-st.session_state[_SLIDE] = index
+index = max(0, min(int(state.get(state.MEETING_SLIDE, 0)), len(slides) - 1))
+state.put(state.MEETING_SLIDE, index)
 
 exit_col, prev_col, page_col, next_col = st.columns([2, 2, 4, 2], vertical_alignment="center")
 exit_col.page_link("views/progress.py", label="Thoát trình chiếu", icon=":material/close:")
