@@ -21,6 +21,7 @@ import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 from planner.catalogue.citation import party_form
 from planner.catalogue.model import (
@@ -428,6 +429,7 @@ def guess_mapping(headers: Sequence[str]) -> dict[str, str | None]:
     return mapping
 
 
+@lru_cache(maxsize=1024)
 def status_key(word: str) -> str:
     """A status word folded for lookup: `Văn bản đang có hiệu lực.` → `van ban dang co hieu luc`."""
     return " ".join(tokens(word))
@@ -497,19 +499,23 @@ _LEVEL_WORDS = {fold(label): key for key, label in ISSUER_LEVEL_LABELS.items()} 
 _TYPE_WORDS = {fold(name): name for name in DOC_TYPES} | {code: n for n, code in DOC_TYPES.items()}
 
 
+@lru_cache(maxsize=1024)
+def _folded(word: str) -> str:
+    """`fold` of the few words a column repeats (types, levels): folded once per word."""
+    return fold(word)
+
+
 def normalise_row(row: Mapping[str, str]) -> dict[str, str]:
     """Vietnamese labels of status, level and type turned into the catalogue's values;
     dates written DD/MM/YYYY turned into ISO (impossible ones kept as written for the check)."""
     out = {c: str(row.get(c) or "").strip() for c in COLUMNS}
-    status = status_key(out["status"])
-    if out["status"] not in STATUSES and status in _STATUS_WORDS:
-        out["status"] = _STATUS_WORDS[status]
-    level = fold(out["issuer_level"])
-    if out["issuer_level"] and out["issuer_level"] not in ISSUER_LEVELS and level in _LEVEL_WORDS:
-        out["issuer_level"] = _LEVEL_WORDS[level]
-    doc_type = fold(out["doc_type"])
-    if doc_type in _TYPE_WORDS:
-        out["doc_type"] = _TYPE_WORDS[doc_type]
+    if out["status"] not in STATUSES:
+        out["status"] = _STATUS_WORDS.get(status_key(out["status"]), out["status"])
+    level = out["issuer_level"]
+    if level and level not in ISSUER_LEVELS:
+        out["issuer_level"] = _LEVEL_WORDS.get(_folded(level), level)
+    if out["doc_type"]:
+        out["doc_type"] = _TYPE_WORDS.get(_folded(out["doc_type"]), out["doc_type"])
     try:
         issued = parse_date(out["issued"])
         out["issued"] = issued.isoformat() if issued else ""

@@ -29,6 +29,7 @@ writes only a report with no problems).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -55,13 +56,13 @@ from planner.catalogue.model import (
     Catalogue,
     Directive,
     assign_ids,
-    directive_from_row,
     make_id,
     parse_date,
     split_list,
     type_from_symbol,
 )
 from planner.errors import InputFileError
+from planner.text.clean import clean_line
 from planner.text.fold import fold, symbol_key, symbol_parts
 
 # Columns a whole file may be given one value for (`--set`).
@@ -264,7 +265,36 @@ def check_constants(constants: Mapping[str, str], name: str) -> dict[str, str]:
 def normal_symbol(symbol: str) -> str:
     """One spelling for the spellings search treats as equal: stray spaces around `/` and `-`
     removed, `Ð` (U+00D0) as `Đ`, a Party symbol in state form in the Party form."""
+    if not _SYMBOL_WORK.search(symbol):  # most symbols: nothing to do (cells are clean NFC)
+        return symbol
     return " ".join(canonical_symbol(symbol).split())
+
+
+_SYMBOL_WORK = re.compile(r"\s|[Ðð]|/[A-ZĐ]{1,5}-(?:TW|TU|HU|QU|ĐU|ThU)$")
+
+
+def _one_line(text: str) -> str:
+    return clean_line(text) if "\n" in text or "\r" in text else text
+
+
+def _directive(row: Mapping[str, str], issued: date | None) -> Directive:
+    """A checked row as a Directive (what `directive_from_row` does, without re-checking)."""
+    return Directive(
+        id=row["id"],
+        doc_type=_one_line(row["doc_type"]),
+        number=row["number"],
+        symbol=_one_line(row["symbol"]),
+        aliases=split_list(row["aliases"]) if row["aliases"] else (),
+        issued=issued,
+        issuer=_one_line(row["issuer"]),
+        issuer_level=row["issuer_level"],
+        title=_one_line(row["title"]),
+        status=row["status"],
+        replaced_by=row["replaced_by"],
+        amends=split_list(row["amends"]) if row["amends"] else (),
+        topics=split_list(row["topics"]) if row["topics"] else (),
+        source=_one_line(row["source"]),
+    )
 
 
 def _row_cells(table: Table, mapping: Mapping[str, str | None]) -> list[dict[str, str]]:
@@ -420,10 +450,11 @@ def import_rows(
                 in_catalogue.append((line, row["id"]))
         else:
             fresh.append((row, (row["doc_type"], row["symbol"], issued, row["title"])))
-    dated = 0
-    for (row, key4), ident in zip(fresh, assign_ids([k for _r, k in fresh], reserved), strict=True):
+    bases = [make_id(*key4) for _row, key4 in fresh]
+    ids = assign_ids([key4 for _row, key4 in fresh], reserved, bases)
+    for (row, _key4), ident in zip(fresh, ids, strict=True):
         row["id"] = ident
-        dated += ident != make_id(*key4)
+    dated = sum(ident != base for ident, base in zip(ids, bases, strict=True))
     # Everything else our format asks (number vs symbol, relations, lengths, ids given).
     known = [d.id for d in catalogue] if catalogue is not None else ()
     for finding in check_catalogue(kept, known_ids=known):
@@ -431,11 +462,7 @@ def import_rows(
         problems.append(Finding(line, finding.column, finding.message))
     directives: list[Directive] = []
     if not problems:
-        for row, line in zip(kept, kept_lines, strict=True):
-            try:
-                directives.append(directive_from_row(row))
-            except ValueError as err:
-                problems.append(Finding(line, "", str(err)))
+        directives = [_directive(row, issued) for row, issued in zip(kept, kept_dates, strict=True)]
     problems.sort(key=lambda f: f.row)
     return ImportReport(
         source=name,

@@ -214,16 +214,19 @@ def type_from_symbol(symbol: str) -> str:
 def assign_ids(
     rows: Sequence[tuple[str, str, date | None, str]],
     reserved: Mapping[str, tuple[str, date | None]] | None = None,
+    bases: Sequence[str] | None = None,
 ) -> list[str]:
     """Ids for new rows `(doc_type, symbol, issued, title)` that never collide.
 
     A row keeps `make_id`'s readable id when no other row (and no `reserved` id, unless that
     reserved row is the same document: same symbol in any spelling and same date) has it;
     rows sharing one get their issue date added (`qd-530-ubnd-2022-03-01`), then `-2`, `-3`...
-    `reserved` maps ids already taken (the catalogue's) to their `(symbol key, issued)`.
+    `reserved` maps ids already taken (the catalogue's) to their `(symbol key, issued)`;
+    `bases` are the rows' `make_id` when the caller has them already.
     """
     reserved = reserved or {}
-    bases = [make_id(*row) for row in rows]
+    if bases is None:
+        bases = [make_id(*row) for row in rows]
     counts: dict[str, int] = {}
     for base in bases:
         counts[base] = counts.get(base, 0) + 1
@@ -231,7 +234,7 @@ def assign_ids(
     ids = []
     for base, (_doc_type, symbol, issued, _title) in zip(bases, rows, strict=True):
         taken = reserved.get(base)
-        same_document = taken is not None and taken == (symbol_key(symbol), issued) and symbol
+        same_document = taken is not None and bool(symbol) and taken == (symbol_key(symbol), issued)
         ident = base
         if counts[base] > 1 or (taken is not None and not same_document):
             if issued is not None:
