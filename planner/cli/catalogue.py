@@ -159,7 +159,7 @@ def _mapped_rows(
 
 def run_check(args: argparse.Namespace) -> int:
     path = Path(args.file) if args.file else SHIPPED_CSV
-    table = read_table(path.read_bytes(), path.name)
+    table = read_table(path.read_bytes(), path.name, max_bytes=CLI_MAX_BYTES, max_rows=CLI_MAX_ROWS)
     mapping, constants = parse_pairs(args.map, "--map"), parse_pairs(args.set, "--set")
     if mapping or constants:
         rows, columns = _mapped_rows(table, mapping, constants)
@@ -224,5 +224,6 @@ def run_import(args: argparse.Namespace) -> int:
     partial.write_bytes(data)
     os.replace(partial, out)
     if not args.json:
-        sys.stdout.write(f"Đã ghi {report.imported} văn bản vào {out}.\n")
+        count = f"{report.imported:,}".replace(",", ".")
+        sys.stdout.write(f"Đã ghi {count} văn bản vào {out}.\n")
     return 0
