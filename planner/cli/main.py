@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from planner.errors import PlannerError, os_error_text
 
@@ -24,10 +26,53 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
+# argparse's own usage errors (Python 3.11–3.13 wording) and what a user reads instead.
+_USAGE_ERRORS: tuple[tuple[str, str], ...] = (
+    (r"the following arguments are required: (.+)", r"thiếu \1"),
+    (
+        r"argument (\S+): invalid choice: (.+?) \(choose from (.+)\)",
+        r"\1: \2 không phải lựa chọn nào trong \3",
+    ),
+    (r"argument (\S+): expected one argument", r"\1 cần một giá trị"),
+    (r"argument (\S+): expected at least one argument", r"\1 cần ít nhất một giá trị"),
+    (r"argument (\S+): invalid (\S+) value: (.+)", r"\1: giá trị \3 không hợp lệ"),
+    (r"argument (\S+): not allowed with argument (\S+)", r"không dùng \1 cùng với \2"),
+    (r"unrecognized arguments: (.+)", r"không hiểu \1"),
+    (r"one of the arguments (.+) is required", r"cần một trong \1"),
+    (r"ambiguous option: (\S+) could match (.+)", r"\1 có thể là \2"),
+)
+
+
+def vietnamese_usage_error(message: str) -> str:
+    """argparse's English usage error in Vietnamese (unknown wording is left as it is)."""
+    for pattern, replacement in _USAGE_ERRORS:
+        if re.fullmatch(pattern, message):
+            return re.sub(pattern, replacement, message)
+    return message
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's help in Vietnamese: its "usage:" prefix is the only English it writes itself."""
+
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(
+            usage, actions, groups, prefix="Cách dùng: " if prefix is None else prefix
+        )
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with Vietnamese usage errors on one line, exit 2."""
+    """argparse with Vietnamese help and usage errors on one line, exit 2."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["add_help"] = False
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "đối số"
+        self._optionals.title = "tùy chọn"
+        self.add_argument("-h", "--help", action="help", help="in hướng dẫn này rồi thoát")
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        message = vietnamese_usage_error(message)
         sys.stderr.write(f"Lỗi: câu lệnh không đúng ({message}). Xem: python -m planner -h\n")
         sys.exit(2)
 
