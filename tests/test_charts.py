@@ -214,7 +214,7 @@ def test_previous_plan_from_extra_and_all_charts() -> None:
         tasks=tuple(_tasks()),
         extra={"previous_plan": plan_to_dict(last)},
     )
-    assert previous_plan(now) is not None
+    assert previous_plan(now) == last
     keys = [c.key for c in all_charts(now, TODAY)]
     assert keys[-1] == "so-sanh-nam-truoc" and len(keys) == 5
     assert [c.key for c in all_charts(sample_plan(), TODAY)] == [
