@@ -40,6 +40,18 @@ MIGRATIONS: list[str] = [
         deleted INTEGER NOT NULL DEFAULT 0
     );
     """,
+    # Named versions (kept by history pruning) and conflict versions the user has settled.
+    # plan_versions.data may now also hold zlib-compressed JSON (see planner/store/delta.py);
+    # rows stored before stay plain JSON text and are read as they are.
+    """
+    CREATE TABLE version_marks (
+        plan_id TEXT NOT NULL REFERENCES plans(id),
+        version INTEGER NOT NULL,
+        label TEXT,                      -- the name the user gave this version, else NULL
+        resolved_at TEXT,                -- a conflict version settled by the user, else NULL
+        PRIMARY KEY (plan_id, version)
+    );
+    """,
 ]
 
 MIGRATIONS_TABLE = (
