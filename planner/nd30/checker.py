@@ -3,9 +3,9 @@
 `check_docx(data, name)` reads a Word file (through `planner.docx.safety.open_docx`) and
 returns `findings.Finding(rule, message, where)` records in Vietnamese. This module is the
 driver: `resolver` resolves formatting the way Word does, `reader` reads the document into
-paragraphs, and the rules live by ND30 area in `page_rules`, `header_rules`, `body_rules` and
-`closing_rules`, sharing a `context.CheckContext`. It may import those, `planner.docx.safety`
-and `planner.errors`.
+paragraphs, and the rules live by ND30 area in `page_rules`, `header_rules`, `body_rules`,
+`closing_rules` and `placeholder_rules`, sharing a `context.CheckContext`. It may import
+those, `planner.docx.safety` and `planner.errors`.
 
 Rule references follow the numbering of the team's ND30 notes (Phụ lục I): I.1 khổ giấy,
 I.3 lề, I.4 phông chữ, I.5 cỡ chữ, I.7 số trang; II.1 Quốc hiệu và Tiêu ngữ, II.2 tên cơ quan,
@@ -23,7 +23,8 @@ rule, no `V/v` on a kế hoạch; the Căn cứ lines (italic, one a paragraph, 
 (13-14 pt, justified, first line 1-1.27 cm, ≥ 6 pt between paragraphs, line spacing single to
 1.5, upright, no manual line break in a justified paragraph); heading labels (`I.` with an
 UPPER title, bold `1.`, `a)` not `a.`, no `1.1.1`, no automatic numbering); Party symbols in
-the state form (`25/NQ-TW`); text in NFC; Nơi nhận (12 pt bold italic, `- …;`, final
+the state form (`25/NQ-TW`); placeholders left in the text (`…/KH-UBND`, `ngày …/…/2021`, a
+guidance sentence; `placeholder_rules`); text in NFC; Nơi nhận (12 pt bold italic, `- …;`, final
 `- Lưu: VT….`, 11 pt) and the signature (upper-case bold position, bold name not in capitals,
 room to sign). Findings of one kind are grouped: one finding with a count and the first place.
 """
@@ -34,7 +35,7 @@ from typing import Any
 
 from planner.docx.safety import open_docx
 from planner.errors import InputFileError
-from planner.nd30 import body_rules, closing_rules, header_rules, page_rules
+from planner.nd30 import body_rules, closing_rules, header_rules, page_rules, placeholder_rules
 from planner.nd30.context import CheckContext
 from planner.nd30.findings import Finding
 
@@ -52,6 +53,7 @@ def check_document(doc: Any) -> list[Finding]:
     sign_table = closing_rules.signature(ctx)
     body_rules.body_text(ctx, body_start, sign_table)
     body_rules.citations(ctx)
+    placeholder_rules.placeholders(ctx)
     return ctx.findings.result()
 
 
