@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "planner.cli.catalogue",
     "planner.cli.drafting",
     "planner.cli.import_docx",
+    "planner.cli.harvest",
     "planner.cli.documents",
     "planner.cli.db",
 )
