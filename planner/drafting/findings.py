@@ -17,13 +17,23 @@ Paths (machine locators; `start` is the character offset of `text` in that field
   field; `text` and `suggestion` are then shown values (`25/11/2020`, `Hoàn thành`, `100`);
   `{"area": "task", "id": "t1", "field": "title", "start": 4}` — text inside a task's title.
 
-`apply_finding` writes `suggestion` over exactly that occurrence of `text` and keeps the other
-findings of the same field pointing at the right characters.
+Two optional keys (kept in `Finding.extra`, written beside the others in the file):
+
+- `also`: further offsets of the same `text` in that field that the finding covers, as one
+  string of numbers (`"245 390"`): the rollover finds the same stale text with the same fix
+  many times in a dense paragraph and stores it once (`Finding.starts`, `Finding.count`);
+- `group`: findings that touch the same sentence share a group (the rollover writes
+  `"<area>/<place…>@<sentence start>-<end>"`); `apply_findings` applies a group together.
+
+`apply_finding` writes `suggestion` over exactly that occurrence (those occurrences) of `text`
+and keeps the other findings of the same field pointing at the right characters.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import itertools
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -47,6 +57,7 @@ KIND_LABELS = {
     "year": "Năm cũ",
     "ended_period": "Giai đoạn đã kết thúc",
     "superior_plan": "Kế hoạch cấp trên năm trước",
+    "yearly_document": "Văn bản của năm trước",
     "replaced_directive": "Văn bản đã hết hiệu lực / được thay thế",
     "past_event": "Sự kiện đã qua",
     "task_date": "Ngày của nhiệm vụ",
@@ -63,6 +74,7 @@ ROLLOVER_KINDS = (
     "year",
     "ended_period",
     "superior_plan",
+    "yearly_document",
     "replaced_directive",
     "past_event",
     "task_date",
@@ -78,7 +90,7 @@ CITATION_KINDS = (
 
 TEXT_AREAS = ("preamble", "closing", "recipients")
 # Applying one of these on a Căn cứ changes which document it cites.
-_RELINK_KINDS = ("superior_plan", "replaced_directive", "not_in_force")
+_RELINK_KINDS = ("superior_plan", "yearly_document", "replaced_directive", "not_in_force")
 TASK_FIELDS = ("start", "due", "status", "progress")
 
 
@@ -130,6 +142,32 @@ class Finding:
         """Offset of `text` in its field (None for task fields)."""
         s = self.path.get("start")
         return s if isinstance(s, int) else None
+
+    @property
+    def starts(self) -> list[int]:
+        """Every offset of `text` this finding covers: `start`, then `extra["also"]`.
+
+        The rollover merges the same stale text with the same fix found several times in one
+        field into one finding; `also` holds the further offsets as one string of numbers
+        separated by spaces (`"245 390"`), compact in the plan file.
+        """
+        first = self.start
+        if first is None:
+            return []
+        also = self.extra.get("also")
+        more = [int(x) for x in also.split()] if isinstance(also, str) else []
+        return [first, *more]
+
+    @property
+    def count(self) -> int:
+        """How many places of the field this finding covers (1 for most)."""
+        return max(1, len(self.starts))
+
+    @property
+    def group(self) -> str | None:
+        """Findings with the same `group` touch the same sentence and are applied together."""
+        g = self.extra.get("group")
+        return g if isinstance(g, str) and g else None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form stored in `plan.extra["findings"]`."""
@@ -204,6 +242,14 @@ def finding_from_dict(data: Any, where: str = "findings") -> Finding:
         )
     if not data.get("id"):
         raise PlanFormatError(f"Phát hiện “{where}” trong tệp kế hoạch thiếu mã (id).")
+    also = data.get("also")
+    if also is not None and (
+        not isinstance(also, str) or not all(x.isdigit() for x in also.split())
+    ):
+        raise PlanFormatError(
+            f"Phát hiện “{where}” trong tệp kế hoạch: trường “also” phải là các số cách nhau "
+            "bởi dấu cách."
+        )
     return Finding(
         id=data["id"],
         kind=data.get("kind", ""),
@@ -288,19 +334,7 @@ def reopen_finding(plan: Plan, finding_id: str) -> Plan:
     return store_findings(plan, findings)
 
 
-def apply_finding(plan: Plan, finding_id: str) -> Plan:
-    """Write the finding's suggestion over its text, there only, and mark it applied.
-
-    Refuses (FindingError, in Vietnamese) when the finding is not open, has no suggestion, or
-    the text at its place no longer matches (the user edited it meanwhile). When the exact
-    offset moved but the text occurs exactly once in that field, that occurrence is used.
-    Other open findings in the same field are kept in step: those after it move with the
-    text, one that contains it gets the new text inside, and one that overlapped the replaced
-    text is closed as dismissed (its text is gone).
-    """
-    findings = findings_of(plan)
-    i = _find(findings, finding_id)
-    f = findings[i]
+def _check_applicable(f: Finding) -> None:
     if f.status != "open":
         raise FindingError(
             f"Phát hiện ở “{f.place}” đã được xử lý ({f.status_label.lower()}), không áp dụng lại."
@@ -310,49 +344,143 @@ def apply_finding(plan: Plan, finding_id: str) -> Plan:
             f"Phát hiện ở “{f.place}” không có đề xuất sửa tự động: hãy sửa trực tiếp nội dung, "
             "rồi bấm “Bỏ qua”."
         )
+
+
+def apply_finding(plan: Plan, finding_id: str) -> Plan:
+    """Write the finding's suggestion over its text, there only, and mark it applied.
+
+    Refuses (FindingError, in Vietnamese) when the finding is not open, has no suggestion, or
+    the text at its place no longer matches (the user edited it meanwhile). When the exact
+    offset moved but the text occurs exactly once in that field, that occurrence is used.
+    A finding of several occurrences (`starts`) is written at each of them.
+    Other open findings in the same field are kept in step: those after it move with the
+    text, one that contains it gets the new text inside, and one that overlapped the replaced
+    text is closed as dismissed (its text is gone).
+
+    This applies that finding alone; `apply_findings` applies a finding with its group.
+    """
+    findings = findings_of(plan)
+    i = _find(findings, finding_id)
+    plan = _apply_at(plan, findings, i, _by_field(findings))
+    return store_findings(plan, findings)
+
+
+def apply_findings(plan: Plan, finding_ids: Iterable[str]) -> Plan:
+    """Apply `finding_ids` together with every open finding of their groups, as one edit.
+
+    Findings that touch the same sentence share a `group` (the rollover sets it): applying
+    one of them alone could leave that sentence half old, half new, so the group goes
+    together. Each finding asked for must be open with a suggestion (FindingError otherwise,
+    and nothing is applied); the others of its group are applied when they have a suggestion
+    and still match the text, and left as they are otherwise.
+    """
+    findings = findings_of(plan)
+    index = {f.id: n for n, f in enumerate(findings)}
+    asked = list(dict.fromkeys(finding_ids))
+    for fid in asked:
+        if fid not in index:
+            raise FindingError(f"Không tìm thấy phát hiện “{fid}” trong kế hoạch này.")
+        _check_applicable(findings[index[fid]])
+    wanted = set(asked)
+    groups = {g for g in (findings[index[fid]].group for fid in asked) if g}
+    by_field = _by_field(findings)
+    for n, f in enumerate(list(findings)):
+        if f.id not in wanted and (f.group is None or f.group not in groups):
+            continue
+        f = findings[n]
+        if f.status != "open" or f.suggestion == "":
+            continue  # closed by a neighbour just applied, or nothing to write
+        try:
+            plan = _apply_at(plan, findings, n, by_field)
+        except FindingError:
+            if f.id in wanted:
+                raise
+    return store_findings(plan, findings)
+
+
+def _by_field(findings: list[Finding]) -> dict[tuple[Any, ...], list[int]]:
+    out: dict[tuple[Any, ...], list[int]] = {}
+    for n, f in enumerate(findings):
+        if f.start is not None:
+            out.setdefault(_field_key(f.path), []).append(n)
+    return out
+
+
+def _apply_at(
+    plan: Plan, findings: list[Finding], i: int, by_field: Mapping[tuple[Any, ...], list[int]]
+) -> Plan:
+    """Apply `findings[i]` to `plan`, updating `findings` in place; the new plan."""
+    f = findings[i]
+    _check_applicable(f)
     area = f.path.get("area")
     if area == "task" and f.path.get("field") != "title":
         new_plan = _apply_task(plan, f)
         findings[i] = replace(f, status="applied")
-        return store_findings(new_plan, findings)
+        return new_plan
     current = get_text(plan, f.path)
     if current is None:
         raise FindingError(
             f"Không tìm thấy “{f.place}” trong kế hoạch (mục hoặc đoạn đã bị xóa hay di chuyển)."
         )
-    start = _locate(current, f)
-    end = start + len(f.text)
-    new_text = current[:start] + f.suggestion + current[end:]
-    new_plan = set_text(plan, f.path, new_text)
+    starts = _locate_all(current, f)
+    size = len(f.text)
+    parts, pos = [], 0
+    for s in starts:
+        parts.append(current[pos:s])
+        parts.append(f.suggestion)
+        pos = s + size
+    parts.append(current[pos:])
+    new_plan = set_text(plan, f.path, "".join(parts))
     if area == "bases" and f.kind in _RELINK_KINDS:
         # the Căn cứ now cites another document: its old catalogue link no longer holds
         k = int(f.path["index"])
         bases = list(new_plan.bases)
         bases[k] = replace(bases[k], directive_id=None)
         new_plan = replace(new_plan, bases=tuple(bases))
-    delta = len(f.suggestion) - len(f.text)
-    here = _field_key(f.path)
-    for j, g in enumerate(findings):
-        if j == i:
-            findings[j] = replace(f, status="applied", path={**f.path, "start": start})
+    delta = len(f.suggestion) - size
+    done = [s + delta * k for k, s in enumerate(starts)]
+    findings[i] = _at(replace(f, status="applied"), done)
+    for j in by_field.get(_field_key(f.path), ()):
+        g = findings[j]
+        if j == i or g.status != "open" or g.start is None:
             continue
-        if g.status != "open" or _field_key(g.path) != here or g.start is None:
+        findings[j] = _follow(g, f, starts, done)
+    return new_plan
+
+
+def _follow(g: Finding, f: Finding, starts: list[int], done: list[int]) -> Finding:
+    """`g` (same field) after `f` was written at `starts` (now at `done`)."""
+    size, glen = len(f.text), len(g.text)
+    delta = len(f.suggestion) - size
+    mine = g.starts
+    if g.text == f.text and g.suggestion == f.suggestion and set(mine) <= set(starts):
+        return _at(replace(g, status="applied"), [done[starts.index(p)] for p in mine])
+    moved = []
+    for p in mine:
+        lo = bisect.bisect_right(starts, p - size)
+        hi = bisect.bisect_left(starts, p + glen)
+        inside = starts[lo:hi]  # replaced ranges overlapping this occurrence
+        if not inside:
+            moved.append(p + delta * lo)
             continue
-        gs, ge = g.start, g.start + len(g.text)
-        if (gs, ge) == (start, end) and g.suggestion == f.suggestion:
-            findings[j] = replace(g, status="applied", path={**g.path, "start": start})
-        elif (gs, ge) == (start, end):
-            findings[j] = _closed(g, f)
-        elif gs >= end:
-            findings[j] = replace(g, path={**g.path, "start": gs + delta})
-        elif ge <= start:
-            continue
-        elif gs <= start and ge >= end:
-            inner = g.text[: start - gs] + f.suggestion + g.text[end - gs :]
-            findings[j] = replace(g, text=inner)
-        else:
-            findings[j] = _closed(g, f)
-    return store_findings(new_plan, findings)
+        if len(mine) == 1 and inside[0] >= p and inside[-1] + size <= p + glen:
+            text, offset = [], p
+            for s in inside:
+                text.append(g.text[offset - p : s - p])
+                text.append(f.suggestion)
+                offset = s + size
+            text.append(g.text[offset - p :])
+            return _at(replace(g, text="".join(text)), [p + delta * lo])
+        return _closed(g, f)
+    return _at(g, moved)
+
+
+def _at(f: Finding, starts: list[int]) -> Finding:
+    """`f` pointing at `starts` (first in `path["start"]`, the others in `extra["also"]`)."""
+    extra = {k: v for k, v in f.extra.items() if k != "also"}
+    if len(starts) > 1:
+        extra["also"] = " ".join(str(s) for s in starts[1:])
+    return replace(f, path={**f.path, "start": starts[0]}, extra=extra)
 
 
 def _closed(g: Finding, by: Finding) -> Finding:
@@ -361,12 +489,13 @@ def _closed(g: Finding, by: Finding) -> Finding:
     return replace(g, status="dismissed", message=f"{g.message} {note}".strip())
 
 
-def _locate(current: str, f: Finding) -> int:
-    start = f.start
-    if start is not None and current[start : start + len(f.text)] == f.text:
-        return start
-    if f.text and current.count(f.text) == 1:
-        return current.index(f.text)
+def _locate_all(current: str, f: Finding) -> list[int]:
+    starts = f.starts
+    if starts and all(current[s : s + len(f.text)] == f.text for s in starts):
+        if all(b >= a + len(f.text) for a, b in itertools.pairwise(starts)):
+            return starts
+    if len(starts) <= 1 and f.text and current.count(f.text) == 1:
+        return [current.index(f.text)]
     raise FindingError(
         f"Nội dung ở “{f.place}” đã thay đổi, không còn “{_short(f.text)}” như lúc rà soát; "
         "hãy sửa trực tiếp hoặc rà soát lại."

@@ -21,9 +21,10 @@ The function is pure: no clock, no files; the caller passes `today`.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -33,7 +34,9 @@ from planner.catalogue.citation import (
     find_citations,
     first_citation,
     resolve,
+    short_citation,
 )
+from planner.catalogue.model import Directive
 from planner.drafting.findings import (
     Finding,
     apply_finding,
@@ -46,6 +49,7 @@ from planner.drafting.findings import (
 from planner.errors import PlannerError
 from planner.model import STATUS_LABELS, Plan, Section, Task, plan_to_dict, with_extra
 from planner.text.dates import make_date, show_date
+from planner.text.fold import fold
 
 
 class RolloverError(PlannerError):
@@ -180,7 +184,14 @@ def recheck(plan: Plan, *, catalogue: Any = None, today: date) -> list[Finding]:
     return _dedupe(sorted(found, key=_order_key(plan)))
 
 
-ROLLOVER_TEXT_KINDS = ("year", "ended_period", "superior_plan", "replaced_directive", "past_event")
+ROLLOVER_TEXT_KINDS = (
+    "year",
+    "ended_period",
+    "superior_plan",
+    "yearly_document",
+    "replaced_directive",
+    "past_event",
+)
 
 
 def _unreviewed(s: Section) -> Section:
@@ -348,6 +359,7 @@ class Context:
     new: int
     catalogue: Any = None
     today: date | None = None
+    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def diff(self) -> int:
@@ -425,134 +437,428 @@ _MAX_PERIOD = 30
 
 
 class _Spans:
-    """Character spans already explained (citations, periods, events): no year finding there."""
+    """Character spans already explained (citations, periods, events): no year finding there.
+
+    Kept sorted by start, with the longest span's length: a look-up bisects to the few spans
+    that can overlap (a dense paragraph holds thousands of dates).
+    """
 
     def __init__(self) -> None:
-        self.spans: list[tuple[int, int]] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.longest = 0
 
     def add(self, start: int, end: int) -> None:
-        self.spans.append((start, end))
+        i = bisect.bisect_right(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+        self.longest = max(self.longest, end - start)
 
     def hit(self, start: int, end: int) -> bool:
-        return any(s < end and start < e for s, e in self.spans)
+        lo = bisect.bisect_right(self.starts, start - self.longest)
+        hi = bisect.bisect_left(self.starts, end)
+        return any(self.ends[i] > start for i in range(lo, hi))
+
+
+@dataclass(frozen=True)
+class CitationSpan:
+    """One citation of another document and the text that belongs to it.
+
+    `start`–`end`: the citation as cited, its type, number, date and, when the text goes on with
+    `của …`/`về …`/`ban hành …`, its issuer and title up to the end of the clause (or up to the
+    next citation that is not part of the title); `reach`: the end of its clause even without
+    such words (what a replaced citation's fix rewrites). `nested`: citations inside the title
+    (`… sửa đổi Nghị quyết 30c/NQ-CP ngày 08/11/2011 …`), facts of the title too.
+    """
+
+    mention: CitationMention
+    start: int
+    end: int
+    reach: int
+    nested: tuple[tuple[int, int], ...] = ()
+
+
+_TITLE_LEAD = re.compile(
+    r"\s*,?\s*(?:của|do|về|v/v|ban hành|quy định|hướng dẫn|phê duyệt|sửa đổi)(?![\wÀ-ỹ])",
+    re.IGNORECASE,
+)
+# Words right before a citation that make it part of the title before it.
+_NESTED_LEAD = re.compile(
+    r"(?<![\wÀ-ỹ])(?:của|theo|tại|thực hiện|triển khai|sửa đổi|bổ sung|thay thế|"
+    r"hướng dẫn|kèm theo)\s+\Z",
+    re.IGNORECASE,
+)
+_TRAILING_LINK = re.compile(r"(?:[\s,]|(?<![\wÀ-ỹ])(?:và|hoặc|cùng)(?![\wÀ-ỹ]))*\Z", re.IGNORECASE)
+
+
+def citation_spans(text: str, mentions: list[CitationMention] | None = None) -> list[CitationSpan]:
+    """Every citation in `text` with its title as cited (see `CitationSpan`), in order.
+
+    A rollover never rewrites characters inside these spans except by replacing a whole
+    citation with another document's citation (or with a visibly blank one to fill in).
+    """
+    if mentions is None:
+        mentions = find_citations(text)
+    out = []
+    for k, m in enumerate(mentions):
+        limit = _clause_end(text, m.end)
+        nested: list[tuple[int, int]] = []
+        for m2 in mentions[k + 1 :]:
+            if m2.start >= limit:
+                break
+            if m2.start < m.end:
+                continue
+            if _NESTED_LEAD.search(text, max(m.end, m2.start - 24), m2.start):
+                nested.append((m2.start, m2.end))
+                continue
+            between = text[m.end : m2.start]
+            comma = between.rfind(", ")
+            limit = m.end + comma if comma >= 0 else m2.start
+            break
+        cut = _TRAILING_LINK.search(text, m.end, limit)
+        reach = cut.start() if cut else limit
+        reach = max(reach, m.end)
+        end = reach if _TITLE_LEAD.match(text, m.end) else m.end
+        inside = tuple((s, e) for s, e in nested if e <= end)
+        out.append(CitationSpan(m, m.start, end, reach, inside))
+    return out
 
 
 def scan_text(text: str, path: Mapping[str, Any], ctx: Context) -> list[Finding]:
-    """Open findings for one text field at `path` (a path without `start`)."""
+    """Open findings for one text field at `path` (a path without `start`).
+
+    The same stale text with the same fix found several times in the field is one finding
+    (its further offsets in `extra["also"]`); each finding has a `group` (`extra["group"]`):
+    findings that touch the same sentence share it and are applied together.
+    """
     has_digit = _HAS_DIGIT.search(text) is not None
     low = text.lower()
     has_event = "đại hội" in low or "bầu cử" in low
     if not text or (not has_digit and not has_event):
         return []
     has_year = has_digit and _ANY_YEAR.search(text) is not None
-    out: list[Finding] = []
-    place = place_label(path)
-    seen_nth: dict[tuple[str, str], int] = {}
+    out: list[tuple[int, str, str, str, str, dict[str, Any]]] = []
 
-    def add(kind: str, start: int, found: str, suggestion: str, message: str) -> None:
-        key = (kind, found)
-        nth = seen_nth.get(key, 0)
-        seen_nth[key] = nth + 1
-        out.append(
-            new_finding(kind, place, {**path, "start": start}, found, suggestion, message, nth=nth)
-        )
+    def add(kind: str, start: int, found: str, suggestion: str, message: str, **extra: Any) -> None:
+        out.append((start, kind, found, suggestion, message, extra))
 
     protected = _Spans()
-    mentions = find_citations(text) if has_digit else []
-    for m in mentions:
-        protected.add(m.start, m.end)
+    spans = citation_spans(text) if has_digit else []
+    for cs in spans:
+        protected.add(cs.start, cs.end)
     for rx in (_LAW_NAME, _RESOLUTION_OF_CONGRESS):
         for hit in rx.finditer(text):
             protected.add(hit.start(), hit.end())
 
-    _scan_directives(text, mentions, ctx, add)
+    _scan_directives(text, spans, ctx, add, protected)
     if has_event:
         _scan_events(text, ctx, add, protected)
     if has_year:  # every pattern below holds a four-digit year
-        _scan_anniversaries(text, ctx, add)
+        _scan_anniversaries(text, ctx, add, protected)
         _scan_periods(text, ctx, add, protected)
         _scan_dates(text, low, ctx, add, protected)
         _scan_years(text, ctx, add, protected)
-    out.sort(key=lambda f: int(f.path["start"]))
+    out.sort(key=lambda x: x[0])
+    return _merge_and_group(text, path, out, spans)
+
+
+_SENTENCE_END = re.compile(r"[.!?…](?=\s|\Z)|\n")
+
+
+def _merge_and_group(
+    text: str,
+    path: Mapping[str, Any],
+    found: list[tuple[int, str, str, str, str, dict[str, Any]]],
+    spans: list[CitationSpan],
+) -> list[Finding]:
+    """Findings from the raw hits: repeats merged, each with its sentence group."""
+    place = place_label(path)
+    merged: dict[tuple[str, str, str, str], int] = {}
+    items: list[tuple[int, str, str, str, str, dict[str, Any], list[int]]] = []
+    for start, kind, what, suggestion, message, extra in found:
+        key = (kind, what, suggestion, message)
+        if key in merged and not extra:
+            items[merged[key]][6].append(start)
+            continue
+        merged.setdefault(key, len(items))
+        items.append((start, kind, what, suggestion, message, extra, []))
+    # sentences: ends outside citations (a title may hold "TP. Thủ Dầu Một")
+    ends = [
+        e.end()
+        for e in _SENTENCE_END.finditer(text)
+        if not any(cs.start <= e.start() < cs.end for cs in spans)
+    ]
+
+    def sentence(pos: int) -> int:
+        return bisect.bisect_right(ends, pos)
+
+    parent = list(range(len(items)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_in: dict[int, int] = {}
+    for i, (start, _, what, _, _, _, also) in enumerate(items):
+        for s in (start, *also):
+            for n in range(sentence(s), sentence(max(s, s + len(what) - 1)) + 1):
+                j = first_in.setdefault(n, i)
+                if root(j) != root(i):
+                    parent[root(i)] = root(j)
+    bounds: dict[int, tuple[int, int]] = {}
+    for i, (start, _, what, _, _, _, also) in enumerate(items):
+        lo = sentence(start)
+        hi = sentence(max((start, *also)) + max(len(what) - 1, 0))
+        r = root(i)
+        a, b = bounds.get(r, (lo, hi))
+        bounds[r] = (min(a, lo), max(b, hi))
+    where = "/".join(str(v) for k, v in path.items() if k != "start")
+    out = []
+    seen_nth: dict[tuple[str, str], int] = {}
+    for i, (start, kind, what, suggestion, message, extra, also) in enumerate(items):
+        nth = seen_nth.get((kind, what), 0)
+        seen_nth[(kind, what)] = nth + 1 + len(also)
+        lo, hi = bounds[root(i)]
+        s = ends[lo - 1] if lo > 0 else 0
+        e = ends[hi] if hi < len(ends) else len(text)
+        more: dict[str, Any] = {"group": f"{where}@{s}-{e}", **extra}
+        if also:
+            more["also"] = " ".join(str(a) for a in also)
+        f = new_finding(kind, place, {**path, "start": start}, what, suggestion, message, nth=nth)
+        out.append(replace(f, extra=more))
     return out
 
 
-def _scan_directives(text: str, mentions: list[CitationMention], ctx: Context, add: Any) -> None:
+def _own_title(text: str, cs: CitationSpan) -> str:
+    """The citation's title as cited, its nested citations blanked out (offsets kept)."""
+    title = list(text[cs.mention.end : cs.end])
+    for s, e in cs.nested:
+        for i in range(max(s, cs.mention.end), e):
+            title[i - cs.mention.end] = " "
+    return "".join(title)
+
+
+def _scan_directives(
+    text: str, spans: list[CitationSpan], ctx: Context, add: Any, protected: _Spans
+) -> None:
+    """One finding per stale citation, whose fix rewrites the whole citation coherently."""
     old, new = ctx.old, ctx.new
-    replaced_spans: list[tuple[int, int]] = []
+    handled: list[tuple[int, int]] = []
     suggested: set[str] = set()
-    for m in mentions:
+    for cs in spans:
+        m = cs.mention
+        if any(s <= m.start < e for s, e in handled):
+            continue  # a citation inside the title of another: handled with it
         d = resolve(m, ctx.catalogue) if ctx.catalogue is not None else None
         issued_year = m.issued.year if m.issued else (d.issued.year if d and d.issued else None)
+        title = _own_title(text, cs)
         for_old_year = issued_year == old or f"/{old}/" in m.symbol
         if not for_old_year and m.doc_type in _PLAN_TYPES and issued_year in (None, old - 1):
             # a plan issued late in the year before, "về … năm 2020": last year's plan too
             tail = text[m.end : _clause_end(text, m.end)]
             for_old_year = re.search(rf"năm\s+{old}(?!\d)", tail) is not None
+        whole = text[cs.start : cs.end]
+        what = f"{m.doc_type} số {m.symbol}"
         if m.doc_type in _PLAN_TYPES and for_old_year:
-            add(
-                "superior_plan",
-                m.start,
-                m.raw,
-                _blank_plan(m, ctx.diff),
-                f"{m.doc_type} số {m.symbol} là kế hoạch của năm {old}. Năm {new} sẽ có kế hoạch "
-                f"mới với số và ngày mới: hãy điền số, ngày của kế hoạch năm {new} vào chỗ “…” "
-                "(hoặc chọn văn bản trong danh mục).",
-            )
+            handled.append((cs.start, cs.end))
+            _yearly(text, cs, d, ctx, add, "superior_plan", f"{what} là kế hoạch của năm {old}")
             continue
-        if d is None or not d.is_outdated:
+        if d is not None and d.is_outdated:
+            reach = text[cs.start : cs.reach]
+            handled.append((cs.start, cs.reach))
+            protected.add(cs.start, cs.reach)
+            _replaced(m, d, reach, ctx, add, suggested)
             continue
-        if any(s <= m.start < e for s, e in replaced_spans):
-            continue  # a citation inside the clause of another: replaced with it
-        end = _clause_end(text, m.end)
-        clause = text[m.start : end].rstrip()
-        replaced_spans.append((m.start, m.start + len(clause)))
-        status = d.status_label.lower() if d.status in ("expired", "replaced") else "hết hiệu lực"
-        rep = ctx.catalogue.replacement_of(d) or ctx.catalogue.replaced_by(d)
-        what = f"{m.doc_type} số {m.symbol}" + (f" ngày {show_date(d.issued)}" if d.issued else "")
-        if rep is None:
-            add(
-                "replaced_directive",
-                m.start,
-                clause,
-                "",
-                f"{what} đã {status}; danh mục chưa có văn bản thay thế: hãy bỏ trích dẫn này "
-                "hoặc thay bằng văn bản đang có hiệu lực.",
-            )
+        if re.search(rf"năm(?:\s+học)?\s+(?:{old - 1}\s*[-–]\s*)?{old}(?!\d)", title):
+            handled.append((cs.start, cs.end))
+            _yearly(text, cs, d, ctx, add, "yearly_document", f"{what} là văn bản của năm {old}")
             continue
-        new_cite = first_citation(rep)
-        rep_what = f"{rep.doc_type} số {rep.symbol}" + (
-            f" ngày {citation_date(rep.issued)}" if rep.issued else ""
+        for p in _PERIOD.finditer(title):
+            a, b = int(p.group("a")), int(p.group("b"))
+            if a < b < new and b - a <= _MAX_PERIOD:
+                handled.append((cs.start, cs.end))
+                add(
+                    "ended_period",
+                    cs.start,
+                    whole,
+                    "",
+                    f"{what} nói về giai đoạn {a}-{b}, đã kết thúc trước năm {new}. Trích dẫn "
+                    "được giữ nguyên: nếu kế hoạch năm nay cần văn bản của giai đoạn mới, hãy "
+                    "thay cả trích dẫn (số, ngày, tên) bằng văn bản đó trong danh mục.",
+                )
+                break
+
+
+def _yearly(
+    text: str,
+    cs: CitationSpan,
+    d: Directive | None,
+    ctx: Context,
+    add: Any,
+    kind: str,
+    lead: str,
+) -> None:
+    """Last year's plan (or yearly document): its successor cited whole, or a blank one."""
+    whole = text[cs.start : cs.end]
+    succ = _successor(d, ctx)
+    if succ is not None:
+        add(
+            kind,
+            cs.start,
+            whole,
+            first_citation(succ),
+            f"{lead}; danh mục có văn bản của năm {ctx.new}: {short_citation(succ)}"
+            + (f" ngày {citation_date(succ.issued)}" if succ.issued else "")
+            + ". Đề xuất thay cả trích dẫn bằng văn bản này.",
         )
-        if rep.id in suggested:
-            add(
-                "replaced_directive",
-                m.start,
-                clause,
-                "",
-                f"{what} đã {status}, được thay bằng {rep_what} (đã đề xuất ở trích dẫn trước "
-                "trong cùng đoạn): hãy xóa trích dẫn này để khỏi nhắc lại.",
-            )
-            continue
-        suggested.add(rep.id)
-        note = ""
-        if ctx.today is not None and rep.issued is not None and rep.issued > ctx.today:
-            note = (
-                f" Lưu ý: văn bản thay thế ban hành ngày {citation_date(rep.issued)}, "
-                "sau ngày hôm nay."
-            )
+        return
+    add(
+        kind,
+        cs.start,
+        whole,
+        _placeholder(text, cs, ctx),
+        f"{lead}. Năm {ctx.new} sẽ có văn bản mới với số và ngày mới, danh mục chưa có: "
+        f"đề xuất để trống số, ngày (“…”), trích dẫn cần cập nhật: hãy điền số, ngày của văn "
+        f"bản năm {ctx.new} và xem lại tên văn bản (hoặc chọn văn bản trong danh mục).",
+        needs_update=True,
+    )
+
+
+def _successor(d: Directive | None, ctx: Context) -> Directive | None:
+    """The catalogue's row for next year: `replaced_by`, else same type, issuer and title with
+    the year moved, issued in the new year or the year before."""
+    cat = ctx.catalogue
+    if cat is None or d is None:
+        return None
+    rep: Directive | None = cat.replacement_of(d)
+    if rep is not None:
+        return rep
+    if not d.title or not re.search(rf"(?<!\d){ctx.old}(?!\d)", d.title):
+        return None
+    index = ctx.cache.get("titles")
+    if index is None:
+        index = {}
+        for row in cat:
+            key = (fold(row.doc_type), fold(row.issuer), fold(row.title))
+            index.setdefault(key, []).append(row)
+        ctx.cache["titles"] = index
+    moved = re.sub(rf"(?<!\d){ctx.old}(?!\d)", str(ctx.new), d.title)
+    rows: list[Directive] = index.get((fold(d.doc_type), fold(d.issuer), fold(moved)), [])
+    for row in rows:
+        if row.id != d.id and row.issued and ctx.new - 1 <= row.issued.year <= ctx.new:
+            return row
+    return None
+
+
+def _replaced(
+    m: CitationMention, d: Directive, clause: str, ctx: Context, add: Any, suggested: set[str]
+) -> None:
+    old_status = d.status_label.lower() if d.status in ("expired", "replaced") else None
+    status = old_status or "hết hiệu lực"
+    rep = ctx.catalogue.replacement_of(d) or ctx.catalogue.replaced_by(d)
+    what = f"{m.doc_type} số {m.symbol}" + (f" ngày {show_date(d.issued)}" if d.issued else "")
+    if rep is None:
         add(
             "replaced_directive",
             m.start,
             clause,
-            new_cite,
-            f"{what} đã {status}, được thay bằng {rep_what}.{note}",
+            "",
+            f"{what} đã {status}; danh mục chưa có văn bản thay thế: hãy bỏ trích dẫn này "
+            "hoặc thay bằng văn bản đang có hiệu lực.",
         )
+        return
+    rep_what = f"{rep.doc_type} số {rep.symbol}" + (
+        f" ngày {citation_date(rep.issued)}" if rep.issued else ""
+    )
+    if rep.id in suggested:
+        add(
+            "replaced_directive",
+            m.start,
+            clause,
+            "",
+            f"{what} đã {status}, được thay bằng {rep_what} (đã đề xuất ở trích dẫn trước "
+            "trong cùng đoạn): hãy xóa trích dẫn này để khỏi nhắc lại.",
+        )
+        return
+    suggested.add(rep.id)
+    note = ""
+    if ctx.today is not None and rep.issued is not None and rep.issued > ctx.today:
+        note = (
+            f" Lưu ý: văn bản thay thế ban hành ngày {citation_date(rep.issued)}, sau ngày hôm nay."
+        )
+    add(
+        "replaced_directive",
+        m.start,
+        clause,
+        first_citation(rep),
+        f"{what} đã {status}, được thay bằng {rep_what}.{note}",
+    )
 
 
 def _clause_end(text: str, pos: int) -> int:
     m = _CLAUSE_END.search(text, pos)
     return m.start() if m else len(text)
+
+
+def _placeholder(text: str, cs: CitationSpan, ctx: Context) -> str:
+    """The citation of next year's document with its number and day left blank (“…”).
+
+    Type, symbol pattern, issuer and title are kept as cited; the years that name last year
+    (`/2020/` in the symbol, the date's year, `năm 2020`/`năm học 2019-2020` in the title) move
+    by the year difference; nested citations in the title are left as they are.
+    """
+    m = cs.mention
+    head = _blank_plan(m, ctx.diff)
+    tail = text[m.end : cs.end]
+    if not tail:
+        return head
+    pieces, pos = [], m.end
+    for s, e in (*cs.nested, (cs.end, cs.end)):
+        pieces.append((False, text[pos:s]))
+        pieces.append((True, text[s:e]))
+        pos = e
+    out = []
+    blanked = m.issued is not None
+    for nested, piece in pieces:
+        if nested:
+            out.append(piece)
+            continue
+        if not blanked:
+            moved = _blank_date(piece, ctx.diff)
+            blanked = moved != piece
+            piece = moved
+        piece = re.sub(
+            rf"(năm\s+học\s+)({_Y})(\s*[-–]\s*)({_Y})",
+            lambda x: (
+                f"{x.group(1)}{int(x.group(2)) + ctx.diff}{x.group(3)}{int(x.group(4)) + ctx.diff}"
+                if ctx.old - 1 <= int(x.group(2)) <= ctx.old
+                else x.group(0)
+            ),
+            piece,
+        )
+        piece = re.sub(rf"(năm\s+){ctx.old}(?![\d\-–])", rf"\g<1>{ctx.new}", piece)
+        out.append(piece)
+    return head + "".join(out)
+
+
+def _blank_date(raw: str, diff: int) -> str:
+    """The first written date blanked (day and month “…”), its year moved by `diff`."""
+    raw, n = re.subn(
+        rf"(ngày\s+)\d{{1,2}}(\s*[/.\-]\s*)\d{{1,2}}(\s*[/.\-]\s*)({_Y})",
+        lambda x: f"{x.group(1)}…{x.group(2)}…{x.group(3)}{int(x.group(4)) + diff}",
+        raw,
+        count=1,
+    )
+    if n:
+        return raw
+    return re.sub(
+        rf"(ngày\s+)\d{{1,2}}(\s+tháng\s+)\d{{1,2}}(\s+năm\s+)({_Y})",
+        lambda x: f"{x.group(1)}…{x.group(2)}…{x.group(3)}{int(x.group(4)) + diff}",
+        raw,
+        count=1,
+    )
 
 
 def _blank_plan(m: CitationMention, diff: int) -> str:
@@ -568,23 +874,15 @@ def _blank_plan(m: CitationMention, diff: int) -> str:
         return str(int(x.group(0)) + diff)
 
     raw = re.sub(rf"(?<=/){_Y}(?=/)", year, raw, count=1)
-    raw = re.sub(
-        rf"(ngày\s+)\d{{1,2}}(\s*[/.\-]\s*)\d{{1,2}}(\s*[/.\-]\s*)({_Y})",
-        lambda x: f"{x.group(1)}…{x.group(2)}…{x.group(3)}{int(x.group(4)) + diff}",
-        raw,
-    )
-    raw = re.sub(
-        rf"(ngày\s+)\d{{1,2}}(\s+tháng\s+)\d{{1,2}}(\s+năm\s+)({_Y})",
-        lambda x: f"{x.group(1)}…{x.group(2)}…{x.group(3)}{int(x.group(4)) + diff}",
-        raw,
-    )
-    return raw
+    return _blank_date(raw, diff)
 
 
 def _scan_events(text: str, ctx: Context, add: Any, protected: _Spans) -> None:
     for m in _FORWARD.finditer(text):
         events = m.group("events").rstrip()
         end = m.start("events") + len(events)
+        if protected.hit(m.start(), end):
+            continue  # words of a cited document's title
         years = [int(y) for y in re.findall(_Y, events)]
         when = min(years) if years else ctx.old
         if when >= ctx.new:
@@ -632,9 +930,11 @@ def _scan_events(text: str, ctx: Context, add: Any, protected: _Spans) -> None:
         protected.add(m.start(), m.end())
 
 
-def _scan_anniversaries(text: str, ctx: Context, add: Any) -> None:
+def _scan_anniversaries(text: str, ctx: Context, add: Any, protected: _Spans) -> None:
     """`kỷ niệm 90 năm … (1930 - 2020)`: the count that the new year makes 91."""
     for m in _ANNIVERSARY.finditer(text):
+        if protected.hit(m.start(), m.end()):
+            continue
         stop = _CLAUSE_END.search(text, m.end())
         window = text[m.end() : min(stop.start() if stop else len(text), m.end() + 160)]
         span = _SPAN_START.search(window)
