@@ -33,7 +33,7 @@ from planner.catalogue.model import Catalogue
 from planner.drafting.citation_check import check_citations
 from planner.drafting.findings import Finding, findings_of, place_label
 from planner.drafting.rollover import iter_texts
-from planner.model import Plan
+from planner.model import Block, Plan
 from planner.nd30.placeholder_rules import find_placeholders
 from planner.text.dates import show_date
 
@@ -160,36 +160,52 @@ def item_place(path: Mapping[str, Any]) -> str:
 
 
 def _placeholders(plan: Plan) -> Iterator[ReadinessItem]:
+    """Placeholders in document order: the texts, then per section its title, its blocks."""
+    sections = dict(plan.iter_sections())
     for path, text in iter_texts(plan):
         for ph in find_placeholders(text):
             at = {**path, "start": ph.start}
-            yield ReadinessItem(
-                "placeholder", item_place(at), at, f"{_cap(ph.what)}: “{_short(ph.text)}”.", ph.text
-            )
+            message = f"{_cap(ph.what)}: “{_short(ph.text)}”."
+            yield ReadinessItem("placeholder", item_place(at), at, message, ph.text)
         if path.get("area") != "section":
             continue
-        if path.get("field") == "title" and not text.strip():
-            yield ReadinessItem("placeholder", item_place(path), path, "Mục chưa có tên.")
-    for spath, s in plan.iter_sections():
-        if not s.blocks and not s.children:
-            path = {"area": "section", "section": spath, "field": "content"}
-            yield ReadinessItem("placeholder", item_place(path), path, "Mục chưa có nội dung.")
-        for bi, b in enumerate(s.blocks):
-            path = {"area": "section", "section": spath, "block": bi}
-            if b.kind == "table" and not any(c.strip() for r in b.rows for c in r):
-                yield ReadinessItem("placeholder", item_place(path), path, "Bảng chưa có nội dung.")
-            elif b.kind != "table" and not b.text.strip():
-                yield ReadinessItem("placeholder", item_place(path), path, "Đoạn văn còn trống.")
-            guidance = b.extra.get("guidance")
-            if isinstance(guidance, str) and guidance and b.text.strip() == guidance.strip():
-                if not find_placeholders(b.text):  # a guidance text not in brackets
+        s = sections.get(str(path.get("section")))
+        if s is None:
+            continue
+        if path.get("field") == "title":
+            if not text.strip():
+                yield ReadinessItem("placeholder", item_place(path), path, "Mục chưa có tên.")
+            if not s.blocks and not s.children:
+                where = {"area": "section", "section": path["section"], "field": "content"}
+                yield ReadinessItem(
+                    "placeholder", item_place(where), where, "Mục chưa có nội dung."
+                )
+            for bi, b in enumerate(s.blocks):  # iter_texts gives an empty table no text
+                if b.kind == "table" and not any(c.strip() for r in b.rows for c in r):
+                    where = {"area": "section", "section": path["section"], "block": bi}
                     yield ReadinessItem(
-                        "placeholder",
-                        item_place(path),
-                        path,
-                        "Lời hướng dẫn chưa được thay bằng nội dung.",
-                        b.text,
+                        "placeholder", item_place(where), where, "Bảng chưa có nội dung."
                     )
+        elif "row" not in path and "block" in path:
+            yield from _block_placeholders(s.blocks[int(path["block"])], path)
+
+
+def _block_placeholders(b: Block, path: dict[str, Any]) -> Iterator[ReadinessItem]:
+    if b.kind == "table":
+        return  # an empty table: reported with its section's title
+    if not b.text.strip():
+        yield ReadinessItem("placeholder", item_place(path), path, "Đoạn văn còn trống.")
+        return
+    guidance = b.extra.get("guidance")
+    if isinstance(guidance, str) and guidance.strip() == b.text.strip():
+        if not find_placeholders(b.text):  # a guidance text without its brackets
+            yield ReadinessItem(
+                "placeholder",
+                item_place(path),
+                path,
+                "Lời hướng dẫn chưa được thay bằng nội dung.",
+                b.text,
+            )
 
 
 def _header(plan: Plan) -> Iterator[ReadinessItem]:
