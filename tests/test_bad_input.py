@@ -119,6 +119,10 @@ DB_CHECK_BUG = (
     "db check on an empty file answers 'không có lỗi' and writes a new database into the file "
     "it was asked to check (a check must only read)"
 )
+HARVEST_BUG = (
+    "harvest-citations: one bad file gives two lines on stderr (the file's problem, then "
+    "'Không đọc được kế hoạch nào…'); DESIGN asks for one line"
+)
 
 # Every command `python -m planner -h` lists, with its bad-input cases, written out by command:
 # test_every_command_has_cases fails when a command is added, renamed or removed without its
@@ -169,6 +173,23 @@ CLI_CASES: dict[str, list[Case]] = {
     ],
     "check-docx": [
         Case("check-docx", name, ("check-docx", "{file}"), REFUSED) for name in DOCX_FILES
+    ],
+    "check-plan": [
+        *(Case("check-plan", name, ("check-plan", "{file}"), REFUSED) for name in PLAN_FILES),
+        *(Case("check-plan", name, ("check-plan", "{sample}", "--catalogue", "{file}"), REFUSED,
+               via="catalogue")
+          for name in UNREADABLE_CSV),
+    ],
+    "new": [
+        # last year's plan to take the header from
+        Case("new", name, ("new", "--year", "2021", "--from", "{file}", "-o", "{out}"), REFUSED,
+             output="out.json", via="from")
+        for name in PLAN_FILES
+    ],
+    "harvest-citations": [
+        Case("harvest-citations", name, ("harvest-citations", "{file}", "-o", "{out}"),
+             REFUSED, output="out.csv", known_bug=HARVEST_BUG)
+        for name in ["random.docx", "legacy.doc", "zip-bomb.docx", "plan-binary.json"]
     ],
     "import-catalogue": [
         Case("import-catalogue", name, ("import-catalogue", "{file}", "-o", "{out}"), REFUSED,
