@@ -19,11 +19,15 @@ Paths (machine locators; `start` is the character offset of `text` in that field
 
 Two optional keys (kept in `Finding.extra`, written beside the others in the file):
 
-- `also`: further offsets of the same `text` in that field that the finding covers, as one
-  string of numbers (`"245 390"`): the rollover finds the same stale text with the same fix
-  many times in a dense paragraph and stores it once (`Finding.starts`, `Finding.count`);
-- `group`: findings that touch the same sentence share a group (the rollover writes
-  `"<area>/<place…>@<sentence start>-<end>"`); `apply_findings` applies a group together.
+- `also`: further occurrences of the same `text` in that field that the finding covers, as
+  one string of gaps, each from the previous occurrence (`"144 145"`): the rollover finds the
+  same stale text with the same fix many times in a dense paragraph and stores it once
+  (`Finding.starts`, `Finding.count`);
+- `group`: the span of the sentence(s) the finding touches in its field (`"0-126"`);
+  findings of one field with the same span share a group (`Finding.group`) and
+  `apply_findings` applies a group together.
+
+The file form leaves out `place` (`Finding.stored`): it is read back from the path.
 
 `apply_finding` writes `suggestion` over exactly that occurrence (those occurrences) of `text`
 and keeps the other findings of the same field pointing at the right characters.
@@ -35,6 +39,7 @@ import bisect
 import hashlib
 import itertools
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -145,18 +150,22 @@ class Finding:
 
     @property
     def starts(self) -> list[int]:
-        """Every offset of `text` this finding covers: `start`, then `extra["also"]`.
+        """Every offset of `text` this finding covers: `start`, then those `extra["also"]` adds.
 
         The rollover merges the same stale text with the same fix found several times in one
-        field into one finding; `also` holds the further offsets as one string of numbers
-        separated by spaces (`"245 390"`), compact in the plan file.
+        field into one finding; `also` holds the further offsets as one string of gaps, each
+        from the previous occurrence's start (`"144 145"` after `start` 101: 245 and 390),
+        compact in the plan file.
         """
         first = self.start
         if first is None:
             return []
+        out = [first]
         also = self.extra.get("also")
-        more = [int(x) for x in also.split()] if isinstance(also, str) else []
-        return [first, *more]
+        if isinstance(also, str):
+            for gap in also.split():
+                out.append(out[-1] + int(gap))
+        return out
 
     @property
     def count(self) -> int:
@@ -165,12 +174,19 @@ class Finding:
 
     @property
     def group(self) -> str | None:
-        """Findings with the same `group` touch the same sentence and are applied together."""
-        g = self.extra.get("group")
-        return g if isinstance(g, str) and g else None
+        """Findings with the same group touch the same sentence and are applied together.
+
+        Stored as the sentence's span in its field (`extra["group"]`, `"0-126"`); the group is
+        that span with the field's path: `"section/II.1/1@0-126"`.
+        """
+        span = self.extra.get("group")
+        if not isinstance(span, str) or not span:
+            return None
+        where = "/".join(str(v) for k, v in self.path.items() if k != "start")
+        return f"{where}@{span}"
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form stored in `plan.extra["findings"]`."""
+        """The JSON form (`plan.extra["findings"]` keeps it without `place`: see `stored`)."""
         out = {
             "id": self.id,
             "kind": self.kind,
@@ -182,6 +198,48 @@ class Finding:
             "status": self.status,
         }
         return {**out, **self.extra}
+
+    def stored(self) -> dict[str, Any]:
+        """The form kept in the plan file: `to_dict` without what can be read back.
+
+        `place` comes from the path, and a message that is the standard one for its kind, text
+        and suggestion (`standard_message`) from those: a dense plan has thousands of findings
+        and its file stays small. Anything else is written as it is.
+        """
+        out = self.to_dict()
+        if out["place"] == place_label(self.path):
+            del out["place"]
+        if out["message"] and out["message"] == standard_message(
+            self.kind, self.text, self.suggestion
+        ):
+            del out["message"]
+        return out
+
+
+_YEAR_IN = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def standard_message(kind: str, text: str, suggestion: str) -> str | None:
+    """The usual message of a finding, when its kind, text and suggestion tell it.
+
+    - `year`, `năm 2020` → `năm 2021`: last year's mention in a plan for the new year;
+    - `past_event` on a date moved to the new year: a date of last year now past.
+
+    The rollover's messages for these cases are exactly these; `Finding.stored` leaves a
+    message out of the plan file only when it equals this one, so nothing is ever lost.
+    """
+    if kind not in ("year", "past_event") or not suggestion:
+        return None
+    old = _YEAR_IN.findall(text)
+    new = _YEAR_IN.findall(suggestion)
+    if not old or not new:
+        return None
+    if kind == "year":
+        return f"Năm {old[-1]} là năm của kế hoạch cũ; kế hoạch mới là năm {new[-1]}."
+    return (
+        f"Mốc thời gian “{text}” đã qua so với năm {new[-1]}: hãy đặt lại mốc "
+        "của năm nay (hoặc bỏ nếu không còn phù hợp)."
+    )
 
 
 def make_id(kind: str, path: Mapping[str, Any], text: str, nth: int = 0) -> str:
@@ -253,11 +311,20 @@ def finding_from_dict(data: Any, where: str = "findings") -> Finding:
     return Finding(
         id=data["id"],
         kind=data.get("kind", ""),
-        place=data.get("place", ""),
+        place=data["place"] if isinstance(data.get("place"), str) else place_label(path),
         path=dict(path),
         text=data.get("text", ""),
         suggestion=data.get("suggestion", ""),
-        message=data.get("message", ""),
+        message=(
+            data["message"]
+            if isinstance(data.get("message"), str)
+            else standard_message(
+                str(data.get("kind", "")),
+                str(data.get("text", "")),
+                str(data.get("suggestion", "")),
+            )
+            or ""
+        ),
         status=status,
         extra={k: v for k, v in data.items() if k not in known},
     )
@@ -278,7 +345,7 @@ def findings_of(plan: Plan) -> list[Finding]:
 
 def store_findings(plan: Plan, findings: Iterable[Finding]) -> Plan:
     """A copy of the plan holding exactly `findings` (as dicts in `plan.extra["findings"]`)."""
-    items = [f.to_dict() for f in findings]
+    items = [f.stored() for f in findings]
     return with_extra(plan, findings=items if items else None)
 
 
@@ -479,7 +546,7 @@ def _at(f: Finding, starts: list[int]) -> Finding:
     """`f` pointing at `starts` (first in `path["start"]`, the others in `extra["also"]`)."""
     extra = {k: v for k, v in f.extra.items() if k != "also"}
     if len(starts) > 1:
-        extra["also"] = " ".join(str(s) for s in starts[1:])
+        extra["also"] = " ".join(str(b - a) for a, b in itertools.pairwise(starts))
     return replace(f, path={**f.path, "start": starts[0]}, extra=extra)
 
 

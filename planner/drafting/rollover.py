@@ -22,6 +22,7 @@ The function is pure: no clock, no files; the caller passes `today`.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -156,7 +157,7 @@ def rollover(
         found_open.extend(scan_text(text, path, ctx))
     findings = _dedupe([*applied, *found_open])
     findings = sorted(findings, key=_order_key(draft))
-    draft = with_extra(draft, findings=[f.to_dict() for f in findings] or None)
+    draft = with_extra(draft, findings=[f.stored() for f in findings] or None)
     return RolloverResult(draft, tuple(findings))
 
 
@@ -614,7 +615,6 @@ def _merge_and_group(
         r = root(i)
         a, b = bounds.get(r, (lo, hi))
         bounds[r] = (min(a, lo), max(b, hi))
-    where = "/".join(str(v) for k, v in path.items() if k != "start")
     out = []
     seen_nth: dict[tuple[str, str], int] = {}
     for i, (start, kind, what, suggestion, message, extra, also) in enumerate(items):
@@ -623,9 +623,9 @@ def _merge_and_group(
         lo, hi = bounds[root(i)]
         s = ends[lo - 1] if lo > 0 else 0
         e = ends[hi] if hi < len(ends) else len(text)
-        more: dict[str, Any] = {"group": f"{where}@{s}-{e}", **extra}
+        more: dict[str, Any] = {"group": f"{s}-{e}", **extra}
         if also:
-            more["also"] = " ".join(str(a) for a in also)
+            more["also"] = " ".join(str(b - a) for a, b in itertools.pairwise([start, *also]))
         f = new_finding(kind, place, {**path, "start": start}, what, suggestion, message, nth=nth)
         out.append(replace(f, extra=more))
     return out
