@@ -52,6 +52,27 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (plan_id, version)
     );
     """,
+    # The user's catalogue rows are versioned like plans: user_directives keeps the newest
+    # version (its data, deleted flag and number), user_directive_versions every version.
+    # The rows stored before become their version 1.
+    """
+    ALTER TABLE user_directives ADD COLUMN head_version INTEGER NOT NULL DEFAULT 1;
+    CREATE TABLE user_directive_versions (
+        directive_id TEXT NOT NULL REFERENCES user_directives(id),
+        version INTEGER NOT NULL,
+        saved_at TEXT NOT NULL,
+        based_on INTEGER,                -- the version the save was made from, NULL for the first
+        author TEXT,                     -- who saved it, NULL while users are not known
+        note TEXT NOT NULL DEFAULT '',
+        conflict INTEGER NOT NULL DEFAULT 0,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        data TEXT NOT NULL,
+        PRIMARY KEY (directive_id, version)
+    );
+    INSERT INTO user_directive_versions (directive_id, version, saved_at, note, deleted, data)
+        SELECT id, 1, updated_at, 'Lưu trước khi danh mục có lịch sử', deleted, data
+        FROM user_directives ORDER BY rowid;
+    """,
 ]
 
 MIGRATIONS_TABLE = (
