@@ -311,7 +311,7 @@ def finding_from_dict(data: Any, where: str = "findings") -> Finding:
     return Finding(
         id=data["id"],
         kind=data.get("kind", ""),
-        place=data["place"] if isinstance(data.get("place"), str) else place_label(path),
+        place=data.get("place") or place_label(path),
         path=dict(path),
         text=data.get("text", ""),
         suggestion=data.get("suggestion", ""),
