@@ -2,6 +2,9 @@
 
 - `rollover PLAN.json --year Y -o NEW.json [--json]`: next year's draft and its findings (exit 0);
 - `check-citations PLAN.json [--json]`: every citation linked or flagged (0 clean, 1 findings).
+- `findings PLAN.json [--json] [--apply all|ID…] [--dismiss ID…] [-o OUT.json]`: the plan's
+  findings listed; with `--apply`/`--dismiss`, applied (each with its group, as the page does)
+  or dismissed and the plan written to OUT.json (exit 0; bad input or an unknown id: exit 2).
 
 Both read the shipped catalogue `data/directives.csv` (or `--catalogue CSV`).
 """
@@ -20,7 +23,13 @@ from typing import Any
 from planner.catalogue.model import Catalogue
 from planner.catalogue.user_rows import SHIPPED_CSV
 from planner.drafting.citation_check import check_citations
-from planner.drafting.findings import KIND_LABELS, Finding
+from planner.drafting.findings import (
+    KIND_LABELS,
+    Finding,
+    apply_findings,
+    dismiss_finding,
+    findings_of,
+)
 from planner.drafting.rollover import rollover
 from planner.errors import InputFileError
 from planner.model import load_plan, save_plan
@@ -50,6 +59,22 @@ def register(sub: Any) -> None:
     c.add_argument("--catalogue", metavar="DANH_MỤC.csv", help="mặc định: data/directives.csv")
     c.set_defaults(func=run_check)
 
+    f = sub.add_parser(
+        "findings",
+        help="liệt kê, áp dụng hoặc bỏ qua các điểm cần rà soát của kế hoạch (như trên trang)",
+    )
+    f.add_argument("plan", metavar="KẾ_HOẠCH.json")
+    f.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    f.add_argument(
+        "--apply",
+        nargs="+",
+        metavar="MÃ",
+        help="áp dụng các điểm này (mỗi điểm cùng nhóm câu của nó); “all”: mọi điểm có đề xuất",
+    )
+    f.add_argument("--dismiss", nargs="+", metavar="MÃ", help="bỏ qua các điểm này")
+    f.add_argument("-o", "--output", metavar="RA.json", help="tệp kế hoạch ghi ra sau khi sửa")
+    f.set_defaults(func=run_findings)
+
 
 def _catalogue(args: argparse.Namespace) -> Catalogue:
     return Catalogue.from_csv(Path(args.catalogue) if args.catalogue else SHIPPED_CSV)
@@ -69,9 +94,74 @@ def _dump(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def _line(f: Finding) -> str:
+def _line(f: Finding, *, with_id: bool = False) -> str:
     arrow = f" → “{f.suggestion}”" if f.suggestion else ""
-    return f"  [{f.status_label}] {f.place}: {KIND_LABELS.get(f.kind, f.kind)}: “{f.text}”{arrow}"
+    times = f" ({f.count} chỗ)" if f.count > 1 else ""
+    ident = f"{f.id} · " if with_id else ""
+    return (
+        f"  [{f.status_label}] {ident}{f.place}: {KIND_LABELS.get(f.kind, f.kind)}: "
+        f"“{f.text}”{times}{arrow}"
+    )
+
+
+def run_findings(args: argparse.Namespace) -> int:
+    plan = load_plan(args.plan)
+    changing = bool(args.apply or args.dismiss)
+    if changing and not args.output:
+        raise InputFileError(
+            "Cần chỉ tệp ghi ra (-o RA.json) khi áp dụng hoặc bỏ qua phát hiện; "
+            "tệp gốc không bị ghi đè."
+        )
+    before = {f.id: f.status for f in findings_of(plan)}
+    for fid in args.dismiss or ():
+        plan = dismiss_finding(plan, fid)
+    if args.apply:
+        ids = list(args.apply)
+        if ids == ["all"]:
+            ids = [f.id for f in findings_of(plan) if f.can_apply]
+        elif "all" in ids:
+            raise InputFileError("“--apply all” không đi cùng mã phát hiện nào khác.")
+        plan = apply_findings(plan, ids)
+    if args.output:
+        save_plan(plan, args.output)
+    found = findings_of(plan)
+    counts = Counter(f.status for f in found)
+    changed = {
+        status: [f.id for f in found if f.status == status and before.get(f.id) != status]
+        for status in ("applied", "dismissed")
+    }
+    if args.json:
+        _dump(
+            {
+                "output": str(args.output) if args.output else None,
+                "open": counts["open"],
+                "applied": counts["applied"],
+                "dismissed": counts["dismissed"],
+                "applied_now": changed["applied"],
+                "dismissed_now": changed["dismissed"],
+                "findings": [{**f.to_dict(), "group": f.group, "count": f.count} for f in found],
+            }
+        )
+        return 0
+    out = sys.stdout
+    if changing:
+        out.write(
+            f"Đã áp dụng {len(changed['applied'])} điểm, bỏ qua {len(changed['dismissed'])} "
+            f"điểm; đã ghi {args.output}\n"
+        )
+    if not found:
+        out.write("Kế hoạch chưa có điểm nào cần rà soát.\n")
+        return 0
+    out.write(
+        f"{len(found)} điểm: {counts['open']} cần xem, {counts['applied']} đã áp dụng, "
+        f"{counts['dismissed']} đã bỏ qua.\n"
+    )
+    sizes = Counter(f.group for f in found if f.group)
+    for f in found:
+        mates = sizes.get(f.group, 0) - 1 if f.group else 0
+        note = f" [cùng câu với {mates} điểm khác: áp dụng cùng nhau]" if mates > 0 else ""
+        out.write(_line(f, with_id=True) + note + "\n")
+    return 0
 
 
 def run_rollover(args: argparse.Namespace) -> int:
