@@ -1,7 +1,11 @@
 """Document commands: `export PLAN.json -o OUT.docx` and `check-docx IN.docx`.
 
-"Today" (the document's core-property dates, the charts' reference day) is the real date,
-read here and only here.
+`export` checks first whether the plan is ready to sign (`planner.drafting.readiness`): a plan
+that is not is written with a *DỰ THẢO* mark in the page header and a one-line note on stderr
+(exit 0); with `--final` it is refused (exit 1) and what is left is printed, one item a line.
+
+"Today" (the document's core-property dates, the charts' reference day, overdue tasks in the
+readiness check) is `PLANNER_TODAY` when set, else the real date, read here and only here.
 """
 
 from __future__ import annotations
@@ -11,9 +15,13 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner.errors import InputFileError
+
+if TYPE_CHECKING:
+    from planner.drafting.readiness import Readiness
+    from planner.model import Plan
 
 
 def register(sub: Any) -> None:
@@ -27,6 +35,13 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--schedule", action="store_true", help="thêm bảng Tiến độ thực hiện từ các công việc"
     )
+    p.add_argument(
+        "--final",
+        action="store_true",
+        help="bản chính thức: từ chối nếu kế hoạch chưa sẵn sàng để trình ký "
+        "(không có thì kế hoạch chưa sẵn sàng được xuất kèm dấu DỰ THẢO)",
+    )
+    p.add_argument("--catalogue", metavar="DANH_MỤC.csv", help="mặc định: data/directives.csv")
     p.set_defaults(func=run_export)
     c = sub.add_parser("check-docx", help="kiểm tra thể thức một tệp Word theo Nghị định 30/2020")
     c.add_argument("docx", metavar="VĂN_BẢN.docx")
@@ -35,11 +50,22 @@ def register(sub: Any) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from planner.cli.plan import cli_today
     from planner.docx.writer import export_docx
     from planner.model import load_plan
 
-    today = date.today()
+    today = cli_today(None)
     plan = load_plan(args.plan)
+    readiness = _readiness(plan, args, today)
+    if args.final and not readiness.ready:
+        out = sys.stdout
+        out.write(
+            f"{Path(args.plan).name}: chưa xuất bản chính thức. {readiness.summary()}\n"
+            "Hãy xử lý các điểm sau (hoặc xuất không có --final để được bản dự thảo):\n"
+        )
+        for item in readiness.items:
+            out.write(f"- {item.line}\n")
+        return 1
     template = Path(args.template).read_bytes() if args.template else None
     rows: list[tuple[str, str, str, str]] = []
     charts: list[tuple[str, bytes]] = []
@@ -55,12 +81,35 @@ def run_export(args: argparse.Namespace) -> int:
         charts = chart_images(plan, today, previous_plan(plan))
         if not charts:
             sys.stderr.write("Lưu ý: kế hoạch chưa có công việc nào, không có biểu đồ.\n")
-    data = export_docx(plan, today=today, template=template, schedule_rows=rows, charts=charts)
+    draft = not readiness.ready
+    data = export_docx(
+        plan,
+        today=today,
+        template=template,
+        schedule_rows=rows,
+        charts=charts,
+        draft_mark=draft,
+    )
     out = Path(args.output)
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_bytes(data)
     tmp.replace(out)
+    if draft:
+        sys.stderr.write(
+            f"Lưu ý: đã xuất bản DỰ THẢO (có dấu “DỰ THẢO” ở đầu trang): kế hoạch còn "
+            f"{len(readiness.items)} điểm chưa xử lý; xem bằng “python -m planner check-plan "
+            f"{args.plan}”.\n"
+        )
     return 0
+
+
+def _readiness(plan: Plan, args: argparse.Namespace, today: date) -> Readiness:
+    from planner.catalogue.model import Catalogue
+    from planner.catalogue.user_rows import SHIPPED_CSV
+    from planner.drafting.readiness import check_readiness
+
+    catalogue = Catalogue.from_csv(Path(args.catalogue) if args.catalogue else SHIPPED_CSV)
+    return check_readiness(plan, catalogue, today=today)
 
 
 def run_check(args: argparse.Namespace) -> int:

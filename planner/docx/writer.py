@@ -17,7 +17,8 @@ user's template with the same style names, see `planner/nd30/styles.py`) and wri
   tables, an optional *Tiến độ thực hiện* table, the closing;
 - the Nơi nhận + signature table (prefix such as `KT.` over the position, the deputy position,
   room to sign, the name); recipients each `- …;`, the last `- Lưu: VT….` (added if missing);
-- optional charts in a *Phụ lục* after the signature.
+- optional charts in a *Phụ lục* after the signature;
+- for a draft (`draft_mark=True`), a boxed bold *DỰ THẢO* at the right of every page header.
 
 Text is cleaned (`planner.text.clean`) and set as element text through lxml, so `&`, `<`
 and quotes stay what they are. The output depends only on the plan, `today` and the options:
@@ -63,6 +64,9 @@ NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 SCHEDULE_TITLE = "TIẾN ĐỘ THỰC HIỆN"
 SCHEDULE_HEADER = ("Thời gian", "Nội dung công việc", "Đơn vị chủ trì", "Đơn vị phối hợp")
+DRAFT_MARK = "DỰ THẢO"  # the page-header mark of a document exported before it is ready
+SIZE_DRAFT_MARK = 12
+DRAFT_MARK_ROOM_CM = 0.3  # the frame's width beyond the boxed text (border, rounding)
 BLANK = "      "  # the blank left for the number, day and month of a draft
 
 # Geometry (twips; 567 twips = 1 cm).
@@ -553,14 +557,62 @@ def _appendix(w: _Writer, plan: Plan, charts: Sequence[tuple[str, bytes]]) -> No
         w.para(doc, "caption", f"Hình {i}. {clean_line(title)}")
 
 
-def _page_header(w: _Writer) -> None:
-    header = w.doc.sections[-1].header
+def _page_header(w: _Writer, *, draft_mark: bool = False) -> None:
+    section = w.doc.sections[-1]
+    header = section.header
     header.is_linked_to_previous = False
     hdr = header._element
     for el in list(hdr):
         hdr.remove(el)
     p = header.add_paragraph(style=w.styles["page_header"])
     add_page_field(p, w.styles["page_number"])
+    if draft_mark:
+        first = section.first_page_header
+        first.is_linked_to_previous = False
+        fhdr = first._element
+        for el in list(fhdr):
+            fhdr.remove(el)
+        first._element.append(_draft_mark_para(w))
+        hdr.insert(0, _draft_mark_para(w))
+
+
+def _draft_mark_para(w: _Writer) -> Any:
+    """`DỰ THẢO`, bold 12 pt in a thin box, at the right of the page header (every page).
+
+    The paragraph is a frame anchored to the right margin, so on pages 2+ it sits on the
+    page number's line instead of adding a line to the header.
+    """
+    p = w._p("page_header", "")
+    ppr = p[0]
+    frame = OxmlElement("w:framePr")
+    text = f"\u00a0{DRAFT_MARK}\u00a0"
+    width = round((text_width_cm(text, SIZE_DRAFT_MARK, bold=True) + DRAFT_MARK_ROOM_CM) * 567)
+    for key, val in (("w", str(width)), ("wrap", "around"), ("vAnchor", "text"),
+                     ("hAnchor", "margin"), ("xAlign", "right"), ("y", "1")):  # fmt: skip
+        frame.set(qn(f"w:{key}"), val)
+    insert_ppr_child(ppr, frame)
+    jc = OxmlElement("w:jc")
+    jc.set(qn("w:val"), "right")
+    insert_ppr_child(ppr, jc)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:before"), "0")
+    spacing.set(qn("w:after"), "0")
+    insert_ppr_child(ppr, spacing)
+    r = _run(text)
+    rpr = OxmlElement("w:rPr")
+    for tag in ("w:b", "w:bCs"):
+        rpr.append(OxmlElement(tag))
+    for tag in ("w:sz", "w:szCs"):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), str(SIZE_DRAFT_MARK * 2))
+        rpr.append(el)
+    bdr = OxmlElement("w:bdr")
+    for key, val in (("val", "single"), ("sz", "8"), ("space", "1"), ("color", "000000")):
+        bdr.set(qn(f"w:{key}"), val)
+    rpr.append(bdr)
+    r.insert(0, rpr)
+    p.append(r)
+    return p
 
 
 def _core_properties(doc: Any, plan: Plan, today: date) -> None:
@@ -586,8 +638,15 @@ def export_docx(
     template: bytes | None = None,
     schedule_rows: Sequence[tuple[str, str, str, str]] = (),
     charts: Sequence[tuple[str, bytes]] = (),
+    draft_mark: bool = False,
 ) -> bytes:
-    """The plan as .docx bytes following ND30; equal inputs give equal bytes."""
+    """The plan as .docx bytes following ND30; equal inputs give equal bytes.
+
+    With `draft_mark` every page header carries a boxed *DỰ THẢO* at its right (page 1 too):
+    the caller sets it when the plan is not ready to sign
+    (`planner.drafting.readiness.check_readiness`) and the user has not confirmed the final
+    version.
+    """
     doc = _load_template(template)
     body = doc.element.body
     for el in list(body):
@@ -600,7 +659,7 @@ def export_docx(
     else:
         clamp_margins(section)
     w = _Writer(doc)
-    _page_header(w)
+    _page_header(w, draft_mark=draft_mark)
     _header_block(w, plan)
     _title(w, plan)
     for line in basis_lines([b.text for b in plan.bases]):
