@@ -1,64 +1,158 @@
 """The search index behind `Catalogue.search` (see planner/catalogue/model.py for the behaviour).
 
-Built once per catalogue: symbol keys (any spelling), loose symbol keys (parts in any order),
-numbers, type codes, an inverted word index (posting lists turned into sets on first use),
-a one-deletion index for typos (SymSpell style) and the newest-first order for ties.
-Folding is done in bulk (`fold_many`) so 100,000 rows index in about a second or two.
+Built once per catalogue into flat numpy arrays, so that a query costs a few vectorised passes
+whatever the number of rows, and so that the whole index can be saved beside a catalogue file
+and loaded again in milliseconds (`save` / `load`; the command line's `search --catalogue`):
+
+- an inverted index of words (title, issuer, topics, the parts of the symbol) in CSR form, and
+  one of title bigrams (two words in a row: a phrase match), weighed by rarity (IDF);
+- per row: the type codes and issuer codes it carries (bit sets), number, year, issue date,
+  year written in the symbol, issuer level, status, a mild prior (level, in force), the
+  document type's name and the title's length;
+- hashes of every symbol and alias (any spelling), and of their parts in any order.
+
+A query is taken apart (`parse_query`) into a symbol, numbers, type words and codes, issuer
+words and codes, years and dates, and the remaining title words. Every row that shares any of
+them is scored at once; the reasons and the `match` grade (`exact` / `strong` / `weak`) are
+worked out for the returned rows only.
 """
 
 from __future__ import annotations
 
 import bisect
-import heapq
 import re
-from collections import defaultdict
-from collections.abc import Callable, Sequence
+import sys
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz.distance import OSA
 
-from planner.text.fold import (
-    fold,
-    fold_many,
-    norm_number,
-    strip_number_zeros,
-    tokens,
-    words_only,
-)
+from planner.errors import CatalogueError
+from planner.text.fold import fold, fold_many, norm_number, strip_number_zeros, words_only
 
 if TYPE_CHECKING:
     from planner.catalogue.model import Directive
 
-TIER_EXACT_SYMBOL = 1000.0
-TIER_LOOSE_SYMBOL = 900.0
-TIER_NUMBER_TYPE = 600.0
-TIER_NUMBER = 300.0
-WORDS_WEIGHT = 100.0
-PHRASE_BONUS = 20.0
-MAX_SCORED = 400  # rows matching every word that are scored in full (newest first)
+IntArray = npt.NDArray[np.int32]
+FloatArray = npt.NDArray[np.float32]
+BoolArray = npt.NDArray[np.bool_]
+
+# A query longer than this is refused: nobody types more to find a document, and every step
+# of a search is bounded by it.
+MAX_QUERY_CHARS = 200
+# Longest word tried for typos and prefixes (longer ones are matched exactly only).
+MAX_FUZZY_WORD = 30
+MAX_PREFIX_WORDS = 60
+
+# ---------------------------------------------------------------- score weights
+SCORE_EXACT_SYMBOL = 1000.0
+SCORE_LOOSE_SYMBOL = 900.0
+SCORE_NUMBER = 300.0
+SCORE_NUMBER_OTHER = -200.0  # the query gives a number, the row has another
+SCORE_TYPE = 150.0
+SCORE_TYPE_OTHER = -200.0
+SCORE_ISSUER = 120.0
+SCORE_ISSUER_OTHER = -60.0
+SCORE_YEAR = 100.0
+SCORE_YEAR_OTHER = -150.0
+SCORE_DATE = 150.0
+SCORE_DATE_OTHER = -150.0
+SCORE_UNDATED = -50.0
+SCORE_WORDS = 200.0  # times the share of the query's word weight the row holds
+SCORE_PHRASE = 120.0  # times the share of the query's word pairs found side by side
+SCORE_TITLE_FIT = 30.0  # times the share of the title's words that the query holds
+SCORE_CITED = 60.0
+LEVEL_PRIOR = {"central": 8.0, "province": 5.0, "district": 3.0, "unit": 0.0}
+STATUS_PRIOR = {
+    "in_force": 6.0,
+    "partly_amended": 4.0,
+    "unknown": 0.0,
+    "expired": -6.0,
+    "replaced": -6.0,
+}
+# A routine letter is seldom the document meant when a decision or plan says the same.
+TYPE_PRIOR = {"cong van": -5.0, "cong dien": -5.0}
+PREFIX_FACTOR = 0.85
+TYPO_FACTOR = 0.75
+STRONG_COVERAGE = 0.6  # share of the query's word weight that makes a words-only hit strong
+
+MATCH_EXACT, MATCH_STRONG, MATCH_WEAK = "exact", "strong", "weak"
 
 _TOKEN = re.compile(r"[a-z0-9]+")
-_NUMBER = re.compile(r"\d+[a-z]?")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _DIGIT_TOKEN = re.compile(r"(?<![a-z0-9])\d[a-z0-9]*")
 _DATE = re.compile(r"(?<![\d/])(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?![\d/])")
 _DATE_WORDS = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
-_CHUNK = re.compile(r"[a-z0-9]+(?:[/\-][a-z0-9]+)+")
-_SEPARATOR_SPACES = re.compile(r"\s*([/\-])\s*")
+# A symbol: parts joined by / or -. Starts only at a token's start and never gives back what
+# it took (possessive), so that a long run of digits costs linear time, not quadratic.
+_CHUNK = re.compile(r"(?<![a-z0-9])[a-z0-9]++(?:[/\-][a-z0-9]++)+")
+_SEPARATOR_SPACES = re.compile(r" ?([/\-]) ?")
 # Words a query carries that say nothing about which document is meant.
-FILLER = frozenset({"so", "ngay", "thang", "nam", "cua", "ve", "viec", "va", "cac", "ky", "hieu"})
+FILLER = frozenset({"so", "ngay", "thang", "nam", "cua", "ve", "viec", "va", "cac"})
+# Filler words that are title words too unless a number follows (số 25 / chuyển đổi số).
+NUMBER_MARKERS = frozenset({"so", "ngay", "thang", "nam"})
+
+# Issuers: a code (as written in symbols) and the folded phrases that name it in a query or in
+# a row's issuer. `ISSUER_SYMBOL_ONLY` codes are ordinary words too (tư, thư), so they count
+# only inside a symbol.
+ISSUERS: dict[str, tuple[str, ...]] = {
+    "tw": ("ban chap hanh trung uong", "trung uong", "bo chinh tri", "ban bi thu", "tw"),
+    "ttg": ("thu tuong", "ttg"),
+    "cp": ("chinh phu", "cp"),
+    "qh": ("quoc hoi", "qh"),
+    "bgddt": ("bo giao duc", "bo gddt", "bgddt", "bgd"),
+    "sgddt": ("so giao duc", "so gddt", "sgddt", "sgd"),
+    "pgddt": ("phong giao duc", "phong gddt", "pgddt", "pgd"),
+    "tu": ("tinh uy",),
+    "thu": ("thanh uy",),
+    "ubnd": ("uy ban nhan dan", "ubnd"),
+    "hdnd": ("hoi dong nhan dan", "hdnd"),
+    "bdv": ("ban dan van", "bdv"),
+}
+ISSUER_SYMBOL_ONLY = frozenset({"tu", "thu"})
+ISSUER_LABELS = {
+    "tw": "Trung ương Đảng",
+    "ttg": "Thủ tướng Chính phủ",
+    "cp": "Chính phủ",
+    "qh": "Quốc hội",
+    "bgddt": "Bộ Giáo dục và Đào tạo",
+    "sgddt": "Sở Giáo dục và Đào tạo",
+    "pgddt": "Phòng Giáo dục và Đào tạo",
+    "tu": "Tỉnh ủy",
+    "thu": "Thành ủy",
+    "ubnd": "Ủy ban nhân dân",
+    "hdnd": "Hội đồng nhân dân",
+    "bdv": "Ban Dân vận",
+}
+_ISSUER_BIT = {code: 1 << k for k, code in enumerate(ISSUERS)}
+_QH = re.compile(r"qh\d*")
+
+FORMAT_VERSION = 1
+
+
+def _tuple_hash_check() -> int:
+    """`hash` of a tuple of ints, which keys the symbol table: the same in every process of one
+    Python version, checked again when a saved index is loaded."""
+    return hash((1, 2, 3))
 
 
 @dataclass(frozen=True)
 class Query:
-    """A query taken apart: words, numbers, type codes, symbol keys, dates and years."""
+    """A query taken apart."""
 
-    words: tuple[str, ...]
+    words: tuple[str, ...]  # every token but years (the old, plain view)
+    content: tuple[str, ...]  # title words: not type, issuer, number, year or filler
+    pairs: tuple[tuple[int, int], ...]  # positions in `content` of words typed side by side
     numbers: tuple[str, ...]
     types: frozenset[str]
+    named_types: tuple[tuple[str, tuple[str, ...]], ...]  # (code, its name's words) as typed
+    issuers: frozenset[str]
     symbol_keys: tuple[str, ...]
     loose_keys: tuple[str, ...]
     dates: tuple[date, ...]
@@ -67,14 +161,45 @@ class Query:
 
     @property
     def empty(self) -> bool:
-        return not (self.words or self.numbers or self.symbol_keys or self.years or self.dates)
+        return not (
+            self.content
+            or self.numbers
+            or self.symbol_keys
+            or self.years
+            or self.dates
+            or self.types
+            or self.issuers
+        )
+
+
+def check_query_length(query: str) -> None:
+    """Refuse a query longer than `MAX_QUERY_CHARS` (a Vietnamese CatalogueError)."""
+    if len(query) > MAX_QUERY_CHARS:
+        count = f"{len(query):,}".replace(",", ".")
+        raise CatalogueError(
+            f"Từ khóa tìm kiếm dài quá {MAX_QUERY_CHARS} ký tự (đang có {count} ký tự); "
+            "hãy nhập số ký hiệu hoặc vài từ của trích yếu."
+        )
+
+
+def _phrase_table(
+    type_names: dict[str, str],
+) -> dict[tuple[str, ...], tuple[str, str]]:
+    """Folded multi-word names → ("type" | "issuer", code)."""
+    table: dict[tuple[str, ...], tuple[str, str]] = {}
+    for code, phrases in ISSUERS.items():
+        for phrase in phrases:
+            table[tuple(phrase.split())] = ("issuer", code)
+    for name, code in type_names.items():
+        table[tuple(name.split())] = ("type", code)
+    return table
 
 
 def parse_query(
     query: str, type_names: dict[str, str], type_codes: dict[str, tuple[str, ...]]
 ) -> Query:
     """Take a query apart. `type_names`: folded type name -> code; `type_codes`: code or
-    abbreviation -> the codes it stands for."""
+    abbreviation -> the codes it stands for. Linear in the query's length."""
     text = fold(query)
     dates: list[date] = []
 
@@ -94,80 +219,300 @@ def parse_query(
     joined = _SEPARATOR_SPACES.sub(r"\1", text)
     symbol_keys: list[str] = []
     loose_keys: list[str] = []
+    in_symbol: set[str] = set()
     for chunk in _CHUNK.findall(strip_number_zeros(joined)):
         parts = _TOKEN.findall(chunk)
+        in_symbol.update(parts)
         symbol_keys.append(" ".join(parts))
         loose_keys.append(" ".join(sorted(parts)))
+    toks = _TOKEN.findall(joined)
+    phrases = _phrase_table(type_names)
+    longest = max(len(p) for p in phrases)
     types: set[str] = set()
-    for name, code in type_names.items():
-        if re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", text):
-            types.add(code)
+    named_types: list[tuple[str, tuple[str, ...]]] = []
+    issuers: set[str] = set()
     words: list[str] = []
     numbers: list[str] = []
     years: list[int] = []
-    for token in tokens(text):
-        if token in type_codes:
-            types.update(type_codes[token])
+    content: list[str] = []
+    positions: list[int] = []  # token position of each content word
+    k = 0
+    while k < len(toks):
+        token = toks[k]
+        found = None
+        for size in range(min(longest, len(toks) - k), 1, -1):
+            found = phrases.get(tuple(toks[k : k + size]))
+            if found is not None:
+                break
+        if found is not None:
+            kind, code = found
+            if kind == "type":
+                types.update(type_codes.get(code, (code,)))
+                named_types.append((code, tuple(toks[k : k + size])))
+            else:
+                issuers.add(code)
+            words.extend(toks[k : k + size])
+            k += size
+            continue
+        k += 1
         if len(token) == 4 and _YEAR.fullmatch(token):
             years.append(int(token))
             continue
-        if _NUMBER.fullmatch(token):
+        if token[0].isdigit():
             token = norm_number(token)
             numbers.append(token)
+            words.append(token)
+            continue
         words.append(token)
+        if token in type_codes:
+            types.update(type_codes[token])
+            continue
+        issuer = token if token in ISSUERS else ("qh" if _QH.fullmatch(token) else None)
+        if issuer and (issuer not in ISSUER_SYMBOL_ONLY or token in in_symbol):
+            issuers.add(issuer)
+            continue
+        phrase = phrases.get((token,))
+        if phrase is not None and phrase[0] == "type":
+            types.update(type_codes.get(phrase[1], (phrase[1],)))
+            named_types.append((phrase[1], (token,)))
+            continue
+        if token in in_symbol:
+            continue
+        if (token == "ky" and toks[k : k + 1] == ["hieu"]) or (
+            token == "hieu" and toks[k - 2 : k - 1] == ["ky"]
+        ):
+            continue  # "số ký hiệu"; "hiệu trưởng" is a title word
+        if token in FILLER:
+            # "số 25", "năm 2021", "ngày 5": markers; "chuyển đổi số", "năm học": words.
+            following = toks[k] if k < len(toks) else ""
+            half_typed = last_is_prefix and k == len(toks)  # "dân vậ": not "và"
+            if not half_typed and (token not in NUMBER_MARKERS or following[:1].isdigit()):
+                continue
+        content.append(token)
+        positions.append(k - 1)
+    if not (content or numbers or symbol_keys or years or dates or types or issuers):
+        # Only filler words: search them as words rather than find nothing.
+        content = [t for t in toks if t in FILLER]
+        positions = [n for n, t in enumerate(toks) if t in FILLER]
+    unique = list(dict.fromkeys(content))
+    pairs = tuple(
+        dict.fromkeys(
+            (unique.index(content[n]), unique.index(content[n + 1]))
+            for n in range(len(content) - 1)
+            if positions[n + 1] == positions[n] + 1 and content[n] != content[n + 1]
+        )
+    )
     return Query(
         words=tuple(words),
+        content=tuple(unique),
+        pairs=pairs,
         numbers=tuple(dict.fromkeys(numbers)),
         types=frozenset(types),
+        named_types=tuple(dict.fromkeys(named_types)),
+        issuers=frozenset(issuers),
         symbol_keys=tuple(dict.fromkeys(symbol_keys)),
         loose_keys=tuple(dict.fromkeys(loose_keys)),
         dates=tuple(dates),
-        years=tuple(years),
+        years=tuple(dict.fromkeys(years)),
         last_is_prefix=last_is_prefix,
     )
 
 
+def issuer_codes(folded_issuer: str, symbol_letters: Iterable[str]) -> set[str]:
+    """Issuer codes of a row: from its issuer's name and the letters of its symbol."""
+    found: set[str] = set()
+    padded = f" {folded_issuer} "
+    for code, phrases in ISSUERS.items():
+        if any(f" {p} " in padded for p in phrases):
+            found.add(code)
+    for part in symbol_letters:
+        if part in ISSUERS:
+            found.add(part)
+        elif _QH.fullmatch(part):
+            found.add("qh")
+    return found
+
+
+@dataclass(frozen=True)
+class Found:
+    """One row found: its index, score, grade and the reasons, in Vietnamese."""
+
+    row: int
+    score: float
+    match: str
+    reasons: tuple[str, ...]
+
+
+_ARRAYS = (
+    "post_ptr",
+    "post_rows",
+    "pair_keys",
+    "pair_ptr",
+    "pair_rows",
+    "sym_hash",
+    "sym_rows",
+    "loose_hash",
+    "loose_rows",
+    "type_bits",
+    "issuer_bits",
+    "number_id",
+    "year",
+    "sym_year",
+    "ordinal",
+    "level_id",
+    "status_id",
+    "doctype_id",
+    "title_len",
+    "prior",
+    "order",
+    "rank",
+)
+
+
 class SearchIndex:
-    """Index over `rows`; `search` returns `(score, row index)` pairs, best first."""
+    """Index over `rows`; `find` returns the best rows for a parsed query with their reasons.
+
+    Holds no reference to the rows: everything it needs is in its arrays, so that a saved index
+    answers without the catalogue being loaded (the caller fetches the rows it returns).
+    """
+
+    # Declared for mypy: set by `_build` or `load`.
+    post_ptr: npt.NDArray[np.int64]
+    post_rows: IntArray
+    pair_keys: npt.NDArray[np.int64]
+    pair_ptr: npt.NDArray[np.int64]
+    pair_rows: IntArray
+    sym_hash: npt.NDArray[np.int64]
+    sym_rows: IntArray
+    loose_hash: npt.NDArray[np.int64]
+    loose_rows: IntArray
+    type_bits: npt.NDArray[np.int64]
+    issuer_bits: npt.NDArray[np.int64]
+    number_id: IntArray
+    year: npt.NDArray[np.int16]
+    sym_year: npt.NDArray[np.int16]
+    ordinal: IntArray
+    level_id: npt.NDArray[np.int8]
+    status_id: npt.NDArray[np.int8]
+    doctype_id: npt.NDArray[np.int16]
+    title_len: npt.NDArray[np.int16]
+    prior: FloatArray
+    order: IntArray
+    rank: IntArray
 
     def __init__(
         self,
-        rows: Sequence[Directive],
+        rows: Sequence[Directive] | None,
         type_names: dict[str, str],
         type_codes: dict[str, tuple[str, ...]],
+        type_labels: dict[str, str] | None = None,
     ) -> None:
-        self.rows = rows
         self.type_names = type_names
         self.type_codes = type_codes
-        n = len(rows)
-        # Symbols as space-separated keys ("25 nq tw"), aliases after "\x02"; titles as words.
+        self.type_labels = type_labels or {}
+        codes = sorted({c for cs in type_codes.values() for c in cs} | set(type_names.values()))
+        self.type_bit = {c: 1 << k for k, c in enumerate(codes)}
+        self._deletes: dict[str, list[str]] | None = None
+        self._sorted_vocab: list[str] | None = None
+        if rows is not None:
+            self._build(rows)
+
+    # ------------------------------------------------------------------ build
+    def _build(self, rows: Sequence[Directive]) -> None:
+        n = self.n = len(rows)
+        titles = [d.title for d in rows]
+        title_text = words_only("\x00".join(fold_many(titles)))
         keys_text = words_only(
             strip_number_zeros(
                 "\x00".join(fold_many(["\x02".join((d.symbol, *d.aliases)) for d in rows]))
             )
         )
-        self.symbol_keys = keys_text.split("\x00")
+        symbol_keys = keys_text.split("\x00")
         shapes = _DIGIT_TOKEN.sub("", keys_text).split("\x00")
-        self.titles = fold_many([d.title for d in rows])
-        title_words = words_only("\x00".join(self.titles)).split("\x00")
-        symbol_index: defaultdict[str, list[int]] = defaultdict(list)
-        number_index: defaultdict[str, list[int]] = defaultdict(list)
-        postings: defaultdict[str, list[int]] = defaultdict(list)
-        # Type, issuer, topics and the letters of the symbol repeat across rows: their words
-        # are computed once per distinct combination and added to the postings in bulk.
-        groups: dict[tuple[str, str, tuple[str, ...], str], tuple[frozenset[str], list[int]]] = {}
-        group_words: dict[tuple[str, str, tuple[str, ...], str], frozenset[str]] = {}
-        self.types: list[frozenset[str]] = [frozenset()] * n
-        self.years = [0] * n
+        # Title words: one pass over all rows, "\x00" tokens mark where a row ends.
+        title_tokens = title_text.replace("\x00", " \x00 ").split(" ")
+        vocab: dict[str, int] = {"": -1, "\x00": -2}
+        for token in dict.fromkeys(title_tokens):
+            if token not in vocab:
+                vocab[token] = len(vocab) - 2
+        ids = np.fromiter(map(vocab.__getitem__, title_tokens), dtype=np.int32)
+        del title_tokens
+        ends = ids == -2
+        row_of = np.cumsum(ends, dtype=np.int32)
+        keep = ids >= 0
+        t_ids, t_rows = ids[keep], row_of[keep]
+        del ids, ends, row_of, keep
+        self.title_len = np.minimum(np.bincount(t_rows, minlength=n), 32000).astype(np.int16)
+        same = t_rows[:-1] == t_rows[1:]
+        pair_keys = (t_ids[:-1].astype(np.int64) << 32 | t_ids[1:].astype(np.int64))[same]
+        pair_rows = t_rows[:-1][same]
+        del same
+
+        def term(word: str) -> int:
+            found = vocab.get(word)
+            if found is None:
+                found = vocab[word] = len(vocab) - 2
+            return found
+
+        # Per row: groups (type, issuer, topics, symbol letters) share their words and codes.
+        group_of = np.empty(n, dtype=np.int32)
+        groups: dict[tuple[str, str, tuple[str, ...], str], int] = {}
+        group_terms: list[list[int]] = []
+        group_types: list[int] = []
+        group_issuers: list[int] = []
+        group_doctype: list[int] = []
+        group_prior: list[float] = []
+        doctype_names: dict[str, int] = {}
+        numbers: dict[str, int] = {}
+        statuses: dict[str, int] = {}
+        level_index = {name: k for k, name in enumerate(LEVEL_PRIOR)}
+        number_id = np.full(n, -1, dtype=np.int32)
+        year = np.zeros(n, dtype=np.int16)
+        sym_year = np.zeros(n, dtype=np.int16)
+        ordinal = np.zeros(n, dtype=np.int32)
+        level_id = np.full(n, -1, dtype=np.int8)
+        status_id = np.zeros(n, dtype=np.int8)
+        prior = np.zeros(n, dtype=np.float32)
+        sym_terms: list[int] = []
+        sym_counts = np.zeros(n, dtype=np.int32)
+        sym_hash: list[int] = []
+        sym_rows: list[int] = []
+        loose_hash: list[int] = []
+        loose_rows: list[int] = []
         for i, d in enumerate(rows):
-            keys = self.symbol_keys[i]
-            if "\x02" in keys:
+            key = (d.doc_type, d.issuer, d.topics, shapes[i])
+            g = groups.get(key)
+            if g is None:
+                g = groups[key] = len(group_terms)
+                type_bits, issuer_bits, words = self._group(key)
+                group_terms.append(sorted({term(w) for w in words}))
+                group_types.append(type_bits)
+                group_issuers.append(issuer_bits)
+                folded_type = fold(d.doc_type)
+                group_doctype.append(doctype_names.setdefault(folded_type, len(doctype_names)))
+                group_prior.append(TYPE_PRIOR.get(folded_type, 0.0))
+            prior[i] = group_prior[g]
+            group_of[i] = g
+            keys = symbol_keys[i]
+            if keys.strip():
+                parts_seen: set[int] = set()
                 for alias in keys.split("\x02"):
-                    if alias.strip():
-                        symbol_index[" ".join(alias.split())].append(i)
-                keys = keys.replace("\x02", " ")
-            elif keys:
-                symbol_index[" ".join(keys.split())].append(i)
+                    parts = alias.split()
+                    if not parts:
+                        continue
+                    part_ids = [term(p) for p in parts]
+                    parts_seen.update(part_ids)
+                    sym_hash.append(hash(tuple(part_ids)))
+                    sym_rows.append(i)
+                    loose_hash.append(hash(tuple(sorted(part_ids))))
+                    loose_rows.append(i)
+                    if not sym_year[i]:
+                        for p in parts:
+                            if len(p) == 4 and _YEAR.fullmatch(p):
+                                sym_year[i] = int(p)
+                                break
+                sym_terms.extend(parts_seen)
+                sym_counts[i] = len(parts_seen)
             number = d.number
             if number:
                 if not number.isdigit():
@@ -175,245 +520,592 @@ class SearchIndex:
                     number = number.replace(" ", "")
                 if number[:1] == "0":
                     number = norm_number(number)
-                number_index[number].append(i)
-            key = (d.doc_type, d.issuer, d.topics, shapes[i])
-            group = groups.get(key)
-            if group is None:
-                codes, words = self._group_words(key)
-                group = groups[key] = (codes, [])
-                group_words[key] = words
-            group[1].append(i)
-            self.types[i] = group[0]
+                number_id[i] = numbers.setdefault(number, len(numbers))
             if d.issued:
-                self.years[i] = d.issued.year
-            row_words = set(title_words[i].split())
-            row_words.update(keys.split())
-            if number:
-                row_words.add(number)
-            for word in row_words:
-                postings[word].append(i)
-        for key, (_codes, members) in groups.items():
-            for word in group_words[key]:
-                postings[word].extend(members)
-        self.symbol_index = dict(symbol_index)
-        self.number_index = dict(number_index)
-        self._posting_lists = dict(postings)
-        self._posting_sets: dict[str, frozenset[int]] = {}
-        self.vocab = sorted(self._posting_lists)
-        deletes: defaultdict[str, list[str]] = defaultdict(list)
-        for word in self.vocab:
-            if len(word) >= 3 and not word[0].isdigit():
-                for k in range(len(word)):
-                    deletes[word[:k] + word[k + 1 :]].append(word)
-        self.deletes = dict(deletes)
-        ordinals = [-(d.issued or date.min).toordinal() for d in rows]
-        self.order = sorted(range(n), key=ordinals.__getitem__)  # newest first, stable
-        self.rank = [0] * n
-        for position, i in enumerate(self.order):
-            self.rank[i] = position
+                year[i] = d.issued.year
+                ordinal[i] = d.issued.toordinal()
+            level_id[i] = level_index.get(d.issuer_level, -1)
+            status_id[i] = statuses.setdefault(d.status, len(statuses))
+            prior[i] += LEVEL_PRIOR.get(d.issuer_level, 0.0) + STATUS_PRIOR.get(d.status, 0.0)
+        # Postings: title words, symbol parts and group words, each (word, row) once.
+        g_types = np.array(group_types, dtype=np.int64)
+        g_issuers = np.array(group_issuers, dtype=np.int64)
+        g_doctype = np.array(group_doctype, dtype=np.int16)
+        self.type_bits = g_types[group_of] if n else np.zeros(0, np.int64)
+        self.issuer_bits = g_issuers[group_of] if n else np.zeros(0, np.int64)
+        self.doctype_id = g_doctype[group_of] if n else np.zeros(0, np.int16)
+        g_lens = np.array([len(t) for t in group_terms], dtype=np.int64)
+        g_flat = np.array([t for ts in group_terms for t in ts], dtype=np.int32)
+        g_start = np.concatenate(([0], np.cumsum(g_lens)))[:-1] if len(g_lens) else g_lens
+        per_row = g_lens[group_of] if n else np.zeros(0, np.int64)
+        grp_rows = np.repeat(np.arange(n, dtype=np.int32), per_row)
+        offsets = np.arange(len(grp_rows), dtype=np.int64) - np.repeat(
+            np.cumsum(per_row) - per_row, per_row
+        )
+        grp_ids = g_flat[np.repeat(g_start[group_of], per_row) + offsets] if n else g_flat
+        all_ids = np.concatenate((t_ids, np.array(sym_terms, dtype=np.int32), grp_ids))
+        all_rows = np.concatenate(
+            (t_rows, np.repeat(np.arange(n, dtype=np.int32), sym_counts), grp_rows)
+        )
+        del t_ids, t_rows, grp_ids, grp_rows, offsets
+        self.vocab = [w for w, k in sorted(vocab.items(), key=lambda kv: kv[1]) if k >= 0]
+        self.term_id = {w: k for k, w in enumerate(self.vocab)}
+        self.post_ptr, self.post_rows = _csr(all_ids, all_rows, len(self.vocab))
+        del all_ids, all_rows
+        self.pair_keys, self.pair_ptr, self.pair_rows = _keyed_csr(pair_keys, pair_rows)
+        self.sym_hash, self.sym_rows = _hash_table(sym_hash, sym_rows)
+        self.loose_hash, self.loose_rows = _hash_table(loose_hash, loose_rows)
+        self.number_id, self.year, self.sym_year, self.ordinal = number_id, year, sym_year, ordinal
+        self.level_id, self.status_id, self.prior = level_id, status_id, prior
+        self.numbers = list(numbers)
+        self.statuses = list(statuses)
+        self.doctype_names = list(doctype_names)
+        order = np.argsort(-ordinal.astype(np.int64), kind="stable").astype(np.int32)
+        self.order = order
+        self.rank = np.empty(n, dtype=np.int32)
+        self.rank[order] = np.arange(n, dtype=np.int32)
+        self._derive()
 
-    def _group_words(
-        self, key: tuple[str, str, tuple[str, ...], str]
-    ) -> tuple[frozenset[str], frozenset[str]]:
-        """(type codes, words) shared by rows of one type, issuer, topics and symbol letters."""
+    def _derive(self) -> None:
+        """Lookups computed from the arrays (after a build or a load)."""
+        self.n = len(self.order)
+        self.number_of = {v: k for k, v in enumerate(self.numbers)}
+        df = np.diff(self.post_ptr).astype(np.float32)
+        self.idf = np.log((self.n + 1.0) / (df + 0.5)).astype(np.float32) + np.float32(0.1)
+
+    def _group(self, key: tuple[str, str, tuple[str, ...], str]) -> tuple[int, int, set[str]]:
+        """(type bits, issuer bits, words) of rows of one type, issuer, topics and letters."""
         doc_type, issuer, topics, letters = key
+        codes: set[str] = set()
         code = self.type_names.get(fold(doc_type))
-        codes = {code} if code else set()
-        letter_parts = set(_TOKEN.findall(letters))
-        for part in letter_parts & self.type_codes.keys():
+        if code:
+            codes.add(code)
+        letter_parts = _TOKEN.findall(letters)
+        for part in set(letter_parts) & self.type_codes.keys():
             codes.update(self.type_codes[part])
-        words = set(_TOKEN.findall(fold(f"{doc_type} {issuer} {' '.join(topics)}")))
-        words |= letter_parts | codes
-        return frozenset(codes), frozenset(words)
+        folded_issuer = fold(issuer)
+        issuers = issuer_codes(" ".join(_TOKEN.findall(folded_issuer)), letter_parts)
+        words = set(_TOKEN.findall(fold(f"{issuer} {' '.join(topics)}")))
+        words.update(letter_parts)
+        type_bits = 0
+        for c in codes:
+            type_bits |= self.type_bit.get(c, 0)
+        issuer_bits = 0
+        for c in issuers:
+            issuer_bits |= _ISSUER_BIT[c]
+        return type_bits, issuer_bits, words
 
-    # ------------------------------------------------------------------ helpers
-    def posting(self, word: str) -> frozenset[int] | None:
-        found = self._posting_sets.get(word)
-        if found is None:
-            raw = self._posting_lists.get(word)
-            if raw is None:
-                return None
-            found = self._posting_sets[word] = frozenset(raw)
-        return found
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: Path, stamp: str) -> None:
+        """Write the index to `path` (numpy's .npz), tagged with the catalogue file's `stamp`."""
+        meta = "\n".join(
+            [str(FORMAT_VERSION), stamp, str(_tuple_hash_check()), sys.version.split()[0]]
+        )
+        lists = {
+            "vocab": self.vocab,
+            "numbers": self.numbers,
+            "statuses": self.statuses,
+            "doctype_names": self.doctype_names,
+        }
+        payload: dict[str, Any] = {name: getattr(self, name) for name in _ARRAYS}
+        payload["meta"] = np.frombuffer(meta.encode(), dtype=np.uint8)
+        for name, values in lists.items():
+            payload[name] = np.frombuffer("\n".join(values).encode(), dtype=np.uint8)
+        partial = path.with_name(path.name + ".partial")
+        with partial.open("wb") as f:
+            np.savez(f, **payload)
+        partial.replace(path)
+
+    @classmethod
+    def load(
+        cls,
+        path: Path,
+        stamp: str,
+        type_names: dict[str, str],
+        type_codes: dict[str, tuple[str, ...]],
+        type_labels: dict[str, str] | None = None,
+    ) -> SearchIndex | None:
+        """The index saved at `path` if it was saved for `stamp` by this version, else None."""
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                meta = bytes(data["meta"]).decode().split("\n")
+                expected = [
+                    str(FORMAT_VERSION),
+                    stamp,
+                    str(_tuple_hash_check()),
+                    sys.version.split()[0],
+                ]
+                if meta != expected:
+                    return None
+                index = cls(None, type_names, type_codes, type_labels)
+                for name in _ARRAYS:
+                    setattr(index, name, data[name])
+                for name in ("vocab", "numbers", "statuses", "doctype_names"):
+                    text = bytes(data[name]).decode()
+                    setattr(index, name, text.split("\n") if text else [])
+        except (OSError, ValueError, KeyError, UnicodeDecodeError):
+            return None
+        index.term_id = {w: k for k, w in enumerate(index.vocab)}
+        index._derive()
+        return index
+
+    # ------------------------------------------------------------------ words
+    def _posting(self, term: int) -> IntArray:
+        return self.post_rows[self.post_ptr[term] : self.post_ptr[term + 1]]
 
     def near(self, word: str) -> set[str]:
         """Vocabulary words one edit (missing, extra, wrong or swapped letter) from `word`."""
-        candidates = set(self.deletes.get(word, ()))
+        if self._deletes is None:
+            deletes: dict[str, list[str]] = {}
+            for w in self.vocab:
+                if 3 <= len(w) <= MAX_FUZZY_WORD and not w[0].isdigit():
+                    for k in range(len(w)):
+                        deletes.setdefault(w[:k] + w[k + 1 :], []).append(w)
+            self._deletes = deletes
+        candidates = set(self._deletes.get(word, ()))
         for k in range(len(word)):
             shorter = word[:k] + word[k + 1 :]
-            if shorter in self._posting_lists:
+            if shorter in self.term_id:
                 candidates.add(shorter)
-            candidates.update(self.deletes.get(shorter, ()))
+            candidates.update(self._deletes.get(shorter, ()))
         return {c for c in candidates if OSA.distance(word, c, score_cutoff=1) <= 1}
 
-    def _expand(self, word: str, prefix: bool) -> _WordRows | None:
-        """The rows a query word stands for: its own, or those of longer or near words."""
-        exact = self.posting(word)
-        if exact is not None:
-            return _WordRows(exact, [], 1.0)
-        approx: list[frozenset[int]] = []
-        weight = 0.7
-        if prefix and len(word) >= 2:
-            start = bisect.bisect_left(self.vocab, word)
-            for candidate in self.vocab[start : start + 60]:
+    def variants(self, word: str, prefix: bool) -> tuple[list[int], float]:
+        """The terms a query word stands for and the factor their matches count: the word
+        itself (1), longer words for a half-typed last word, or words one typo away."""
+        exact = self.term_id.get(word)
+        if exact is not None and not (prefix and 2 <= len(word) <= MAX_FUZZY_WORD):
+            return [exact], 1.0
+        found: list[int] = [] if exact is None else [exact]
+        factor = TYPO_FACTOR
+        if prefix and 2 <= len(word) <= MAX_FUZZY_WORD:
+            if self._sorted_vocab is None:
+                self._sorted_vocab = sorted(self.vocab)
+            start = bisect.bisect_left(self._sorted_vocab, word)
+            for candidate in self._sorted_vocab[start : start + MAX_PREFIX_WORDS]:
                 if not candidate.startswith(word):
                     break
-                approx.append(self.posting(candidate) or frozenset())
-            if approx:
-                weight = 0.85
-        if len(word) >= 3 and not word[0].isdigit():
-            approx.extend(self.posting(c) or frozenset() for c in self.near(word))
-        return _WordRows(None, approx, weight) if approx else None
+                found.append(self.term_id[candidate])
+            if found:
+                factor = PREFIX_FACTOR
+            if exact is not None:
+                return found, PREFIX_FACTOR
+        if 3 <= len(word) <= MAX_FUZZY_WORD and not word[0].isdigit():
+            found.extend(self.term_id[c] for c in sorted(self.near(word)))
+        return list(dict.fromkeys(found)), factor
 
-    def newest(self, rows: set[int] | frozenset[int], count: int) -> set[int]:
-        """The `count` newest of `rows` without sorting all of them."""
-        if len(rows) < 4 * count:
-            return set(sorted(rows, key=self.rank.__getitem__)[:count])
-        picked: set[int] = set()
-        for i in self.order:
-            if i in rows:
-                picked.add(i)
-                if len(picked) >= count:
-                    break
-        return picked
+    def _pair_rows(self, first: Sequence[int], second: Sequence[int]) -> IntArray:
+        """Rows whose title has a word of `first` right before a word of `second`."""
+        keys = np.array([(a << 32) | b for a in first[:8] for b in second[:8]], dtype=np.int64)
+        lo = np.searchsorted(self.pair_keys, keys, side="left")
+        hi = np.searchsorted(self.pair_keys, keys, side="right")
+        parts = [
+            self.pair_rows[self.pair_ptr[a] : self.pair_ptr[a + 1]]
+            for a, b in zip(lo.tolist(), hi.tolist(), strict=True)
+            if b > a
+        ]
+        if not parts:
+            return np.zeros(0, dtype=np.int32)
+        return parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts))
+
+    # ------------------------------------------------------------------ filters
+    def filter_mask(
+        self,
+        doc_type: str | None,
+        issuer_level: str | None,
+        year_from: int | None,
+        year_to: int | None,
+        status: str | None,
+    ) -> BoolArray | None:
+        """Rows passing the filters (None: no filter)."""
+        mask: BoolArray | None = None
+
+        def narrow(m: BoolArray) -> None:
+            nonlocal mask
+            mask = m if mask is None else mask & m
+
+        if doc_type:
+            folded = fold(doc_type)
+            code = self.type_names.get(folded) or folded.replace(" ", "")
+            by_code = (self.type_bits & self.type_bit.get(code, 0)) != 0
+            if folded in self.doctype_names:
+                by_code |= self.doctype_id == self.doctype_names.index(folded)
+            narrow(by_code)
+        if issuer_level:
+            levels = list(LEVEL_PRIOR)
+            wanted = levels.index(issuer_level) if issuer_level in levels else -2
+            narrow(self.level_id == wanted)
+        if status:
+            wanted = self.statuses.index(status) if status in self.statuses else -1
+            narrow(self.status_id == wanted)
+        if year_from is not None:
+            narrow((self.year > 0) & (self.year >= year_from))
+        if year_to is not None:
+            narrow((self.year > 0) & (self.year <= year_to))
+        return mask
+
+    def newest(self, mask: BoolArray | None, limit: int) -> list[int]:
+        """The `limit` newest rows passing `mask`."""
+        if mask is None:
+            return [int(i) for i in self.order[:limit]]
+        return [int(i) for i in self.order[mask[self.order]][:limit]]
 
     # ------------------------------------------------------------------ search
-    def search(
-        self, q: Query, accept: Callable[[int], bool], limit: int
-    ) -> list[tuple[float, int]]:
-        scores: dict[int, float] = {}
-
-        def lift(indexes: Sequence[int] | list[int], amount: float) -> None:
-            for i in indexes:
-                if scores.get(i, -1.0) < amount:
-                    scores[i] = amount
-
-        for key in q.symbol_keys:
-            lift(self.symbol_index.get(key, ()), TIER_EXACT_SYMBOL)
-        for key in q.loose_keys:  # the parts of a symbol in another order
-            parts = key.split()
-            numbers = [p for p in parts if p[0].isdigit()]
-            for i in self.number_index.get(numbers[0], ()) if numbers else ():
-                keys = self.symbol_keys[i].replace("\x02", " ").split()
-                if sorted(keys) == parts or any(
-                    sorted(alias.split()) == parts for alias in self.symbol_keys[i].split("\x02")
-                ):
-                    lift((i,), TIER_LOOSE_SYMBOL)
-        for number in q.numbers:
-            matches = self.number_index.get(number, [])
-            if q.types:
-                lift([i for i in matches if self.types[i] & q.types], TIER_NUMBER_TYPE)
-            lift(matches, TIER_NUMBER)
-        for i, value in self._word_scores(q, limit, set(scores)).items():
-            scores[i] = scores.get(i, 0.0) + value
-        if not scores and (q.years or q.dates) and not q.words:
-            wanted = set(q.years) | {d.year for d in q.dates}
-            pool = [i for i in self.order if self.years[i] in wanted]
-            scores = {i: 0.0 for i in pool[: max(limit * 20, 200)]}
-        phrase = " ".join(q.words)
-        hits = []
-        for i, base in scores.items():
-            if not accept(i):
+    def find(
+        self,
+        q: Query,
+        limit: int,
+        mask: BoolArray | None = None,
+        cited: Collection[int] = (),
+    ) -> list[Found]:
+        """The best `limit` rows for `q` among those passing `mask`: strong and exact hits
+        first (by score), then weak ones; `cited` rows (cited in the office's plans) rank up."""
+        n = self.n
+        if n == 0 or limit <= 0:
+            return []
+        # Words: the share of the query's word weight each row holds, and of its pairs.
+        words_num = np.zeros(n, dtype=np.float32)
+        matched = np.zeros(n, dtype=np.int16)
+        words_total = 0.0
+        word_terms: list[list[int]] = []
+        word_factors: list[float] = []
+        for k, word in enumerate(q.content):
+            prefix = q.last_is_prefix and k == len(q.content) - 1
+            terms, factor = self.variants(word, prefix)
+            word_terms.append(terms)
+            word_factors.append(factor)
+            if not terms:
+                words_total += float(np.log(n + 1.0) + 0.1)  # a word no row holds
                 continue
-            score = base + self._date_adjust(i, q)
-            if len(q.words) > 1 and phrase in self.titles[i]:
-                score += PHRASE_BONUS
-            if score > 0 or base == 0.0:
-                hits.append((score, i))
-        rank = self.rank
-        return heapq.nsmallest(limit, hits, key=lambda h: (-h[0], rank[h[1]]))
-
-    def _date_adjust(self, i: int, q: Query) -> float:
-        if not (q.dates or q.years):
-            return 0.0
-        issued = self.rows[i].issued
-        if issued is None:
-            return -50.0
-        if q.dates:
-            return 150.0 if issued in q.dates else -150.0
-        if issued.year in q.years or any(f" {y} " in f" {self.symbol_keys[i]} " for y in q.years):
-            return 100.0
-        return -100.0
-
-    def _word_scores(self, q: Query, limit: int, already: set[int]) -> dict[int, float]:
-        """Scores for the query's words: rows holding all of them first, then most of them."""
-        words = list(dict.fromkeys(q.words))
-        meaningful = [w for w in words if w not in FILLER] or words
-        if not meaningful:
-            return {}
-        groups = []
-        for n, word in enumerate(meaningful):
-            prefix = q.last_is_prefix and n == len(meaningful) - 1
-            found = self._expand(word, prefix)
-            if found is not None:
-                groups.append(found)
-        if not groups:
-            return {}
-        total = len(meaningful)
-        ordered = sorted(groups, key=lambda g: g.size)
-        matched: frozenset[int] | set[int] = ordered[0].rows()
-        full = len(groups) == total  # every word of the query is held by the matched rows
-        for group in ordered[1:]:
-            narrowed = group.within(matched)
-            if narrowed:
-                matched = narrowed
+            if len(terms) == 1:
+                rows = self._posting(terms[0])
+                weight = float(self.idf[terms[0]])
             else:
-                full = False
-        candidates: set[int] = set(matched)
-        if len(candidates) > MAX_SCORED:
-            candidates = self.newest(candidates, MAX_SCORED) | (candidates & already)
-        candidates |= already
+                rows = np.unique(np.concatenate([self._posting(t) for t in terms]))
+                weight = float(np.log((n + 1.0) / (len(rows) + 0.5)) + 0.1)
+            words_num[rows] += weight * factor
+            matched[rows] += 1
+            words_total += weight
+        phrase_num = np.zeros(n, dtype=np.float32) if q.pairs else None
+        phrase_total = 0.0
+        for a, b in q.pairs:
+            if not (word_terms[a] and word_terms[b]):
+                phrase_total += 1.0
+                continue
+            factor = min(word_factors[a], word_factors[b])
+            rows = self._pair_rows(word_terms[a], word_terms[b])
+            assert phrase_num is not None
+            phrase_num[rows] += factor
+            phrase_total += 1.0
+        # Symbols and numbers.
+        sym_exact = self._symbol_rows(q.symbol_keys, self.sym_hash, self.sym_rows, False)
+        sym_loose = self._symbol_rows(q.loose_keys, self.loose_hash, self.loose_rows, True)
+        number_ids = [self.number_of[x] for x in q.numbers if x in self.number_of]
+        number_hit: BoolArray | None = None
+        if number_ids:
+            number_hit = self.number_id == number_ids[0]
+            for extra in number_ids[1:]:
+                number_hit |= self.number_id == extra
+        # Candidates: rows holding any word, number or symbol of the query.
+        parts: list[IntArray] = []
+        if q.content:
+            parts.append(np.flatnonzero(words_num > 0).astype(np.int32))
+        if number_hit is not None:
+            parts.append(np.flatnonzero(number_hit).astype(np.int32))
+        parts.extend((sym_exact, sym_loose))
+        if q.content or q.numbers or q.symbol_keys:
+            cand = np.unique(np.concatenate(parts)) if parts else np.zeros(0, np.int32)
+        else:  # only type, issuer, year or date: the rows having them all
+            every = np.ones(n, dtype=np.bool_)
+            if q.types:
+                every &= (self.type_bits & self._bits(q.types, self.type_bit)) != 0
+            if q.issuers:
+                every &= (self.issuer_bits & self._bits(q.issuers, _ISSUER_BIT)) != 0
+            if q.years or q.dates:
+                every &= self._year_hit(np.arange(n, dtype=np.int32), q)
+            cand = np.flatnonzero(every).astype(np.int32)
+        if mask is not None and len(cand):
+            cand = cand[mask[cand]]
+        if len(cand) == 0:
+            return []
+        f = self._features(q, cand, words_num, matched, words_total, phrase_num, phrase_total)
+        f.set_symbols(sym_exact, sym_loose)
+        f.set_number(number_hit, self._title_has(q.numbers, cand))
+        cited_rows = np.zeros(len(cand), dtype=np.bool_)
+        if cited:
+            cited_rows = np.isin(cand, np.fromiter(cited, dtype=np.int32))
+        score, grade = f.score(cited_rows)
+        # Best first: non-weak hits, then by score, then newest.
+        key = (grade == 2).astype(np.float64) * 1e7 - score.astype(np.float64)
+        take = min(limit, len(cand))
+        if len(cand) > take:
+            part = np.argpartition(key, take - 1)[:take]
+        else:
+            part = np.arange(len(cand))
+        picked = sorted(part.tolist(), key=lambda j: (key[j], self.rank[cand[j]]))
+        return [f.found(j, bool(cited_rows[j]), self) for j in picked]
 
-        def weigh_all(rows: set[int]) -> dict[int, float]:
-            values = dict.fromkeys(rows, 0.0)
-            for group in groups:
-                for i in group.within(rows):
-                    values[i] += group.weight_of(i)
-            return {i: WORDS_WEIGHT * v / total for i, v in values.items()}
+    @staticmethod
+    def _bits(codes: Iterable[str], table: dict[str, int]) -> int:
+        bits = 0
+        for c in codes:
+            bits |= table.get(c, 0)
+        return bits
 
-        result = weigh_all(candidates)
-        if len(result) < limit and len(groups) > 1:
-            # Too few rows hold every word: add rows holding most of them (newest first).
-            floor = WORDS_WEIGHT * (0.74 if full else 0.5)
-            extra: set[int] = set()
-            for group in ordered:
-                extra |= self.newest(set(group.rows()).difference(result), limit * 4)
-            for i, value in weigh_all(extra).items():
-                if value >= floor:
-                    result[i] = value
-        return result
+    def _symbol_rows(
+        self,
+        keys: Sequence[str],
+        hashes: npt.NDArray[np.int64],
+        rows: IntArray,
+        loose: bool,
+    ) -> IntArray:
+        found: list[IntArray] = []
+        for key in keys:
+            ids = [self.term_id.get(p) for p in key.split()]
+            if not ids or None in ids:
+                continue
+            ints = [i for i in ids if i is not None]
+            h = hash(tuple(sorted(ints) if loose else ints))
+            lo = int(np.searchsorted(hashes, h, side="left"))
+            hi = int(np.searchsorted(hashes, h, side="right"))
+            if hi > lo:
+                found.append(rows[lo:hi])
+        if not found:
+            return np.zeros(0, dtype=np.int32)
+        return np.unique(np.concatenate(found)).astype(np.int32)
+
+    def _title_has(self, words: Sequence[str], cand: IntArray) -> BoolArray:
+        """For each candidate: does its title, symbol or issuer hold one of `words`?"""
+        has = np.zeros(len(cand), dtype=np.bool_)
+        for word in words:
+            t = self.term_id.get(word)
+            if t is not None:
+                has |= np.isin(cand, self._posting(t), assume_unique=True)
+        return has
+
+    def _year_hit(self, rows: IntArray, q: Query) -> BoolArray:
+        """Rows issued on one of the query's dates or in one of its years (or whose symbol
+        holds the year)."""
+        hit = np.zeros(len(rows), dtype=np.bool_)
+        if q.dates:
+            ordinals = np.array([d.toordinal() for d in q.dates], dtype=np.int32)
+            hit |= np.isin(self.ordinal[rows], ordinals)
+        if q.years:
+            years = np.array(q.years, dtype=np.int16)
+            hit |= np.isin(self.year[rows], years) | np.isin(self.sym_year[rows], years)
+        return hit
+
+    def _features(
+        self,
+        q: Query,
+        cand: IntArray,
+        words_num: FloatArray,
+        matched: npt.NDArray[np.int16],
+        words_total: float,
+        phrase_num: FloatArray | None,
+        phrase_total: float,
+    ) -> _Features:
+        f = _Features(q, cand)
+        if q.content:
+            f.coverage = words_num[cand] / np.float32(max(words_total, 1e-6))
+            f.matched = matched[cand]
+            lengths = np.maximum(self.title_len[cand], 1).astype(np.float32)
+            f.fit = np.minimum(f.matched.astype(np.float32) / lengths, 1.0)
+        if phrase_num is not None and phrase_total:
+            f.phrase = phrase_num[cand] / np.float32(phrase_total)
+        if q.types:
+            bits = self._bits(q.types, self.type_bit)
+            f.type_hit = (self.type_bits[cand] & bits) != 0
+            # A type named in words that the title also holds ("Chương trình giáo dục phổ
+            # thông" of a Thông tư) is no contradiction: the words may be the title's.
+            named_in_title = np.zeros(len(cand), dtype=np.bool_)
+            for _code, name_words in q.named_types:
+                inside = np.ones(len(cand), dtype=np.bool_)
+                for word in name_words:
+                    inside &= self._title_has([word], cand)
+                named_in_title |= inside
+            f.type_other = ~f.type_hit & ~named_in_title
+        if q.issuers:
+            bits = self._bits(q.issuers, _ISSUER_BIT)
+            row_bits = self.issuer_bits[cand]
+            f.issuer_hit = (row_bits & bits) != 0
+            f.issuer_other = ~f.issuer_hit & (row_bits != 0)
+        if q.years or q.dates:
+            undated = self.year[cand] == 0
+            hit = self._year_hit(cand, q)
+            if q.dates:
+                on_date = np.isin(
+                    self.ordinal[cand], np.array([d.toordinal() for d in q.dates], np.int32)
+                )
+                f.date_hit = on_date
+                f.date_other = ~on_date & ~undated
+            else:
+                f.year_hit = hit
+                f.year_other = ~hit & ~undated
+            f.undated = undated & ~hit
+        f.prior = self.prior[cand]
+        return f
+
+    # ------------------------------------------------------------------ symbols (Catalogue)
+    def rows_with_symbol(self, key: str) -> list[int]:
+        """Rows whose symbol or an alias has the symbol key `key` (`symbol_key` form)."""
+        return [int(i) for i in self._symbol_rows([key], self.sym_hash, self.sym_rows, False)]
 
 
-class _WordRows:
-    """The rows holding one query word: exactly (weight 1) or through longer or near words
-    (their posting sets kept apart, so that narrowing never builds a large union)."""
+class _Features:
+    """What each candidate row shares with the query, as arrays over the candidates."""
 
-    __slots__ = ("_union", "approx", "exact", "size", "weight")
+    def __init__(self, q: Query, cand: IntArray) -> None:
+        size = len(cand)
+        self.q = q
+        self.cand = cand
+        none = np.zeros(size, dtype=np.bool_)
+        zero = np.zeros(size, dtype=np.float32)
+        self.coverage = zero
+        self.phrase = zero
+        self.fit = zero
+        self.matched = np.zeros(size, dtype=np.int16)
+        self.type_hit = self.type_other = none
+        self.issuer_hit = self.issuer_other = none
+        self.year_hit = self.year_other = none
+        self.date_hit = self.date_other = none
+        self.undated = none
+        self.exact = self.loose = none
+        self.number_hit = self.number_other = none
+        self.prior = zero
 
-    def __init__(
-        self, exact: frozenset[int] | None, approx: list[frozenset[int]], weight: float
-    ) -> None:
-        self.exact = exact
-        self.approx = approx
-        self.weight = weight
-        self.size = len(exact) if exact is not None else sum(len(p) for p in approx)
-        self._union: frozenset[int] | None = exact
+    def set_symbols(self, exact: IntArray, loose: IntArray) -> None:
+        if len(exact):
+            self.exact = np.isin(self.cand, exact)
+        if len(loose):
+            self.loose = np.isin(self.cand, loose) & ~self.exact
 
-    def rows(self) -> frozenset[int]:
-        if self._union is None:
-            self._union = frozenset().union(*self.approx)
-        return self._union
+    def set_number(self, number_hit: BoolArray | None, number_in_text: BoolArray) -> None:
+        if not self.q.numbers:
+            return
+        symbol = self.exact | self.loose
+        if number_hit is not None:
+            self.number_hit = number_hit[self.cand] | symbol
+        else:
+            self.number_hit = symbol
+        self.number_other = ~self.number_hit & ~number_in_text
 
-    def within(self, rows: set[int] | frozenset[int]) -> set[int]:
-        """The rows of `rows` that hold the word."""
-        if self.exact is not None:
-            return set(self.exact & rows)
-        if self._union is not None or len(rows) * 4 > self.size:
-            return set(self.rows() & rows)
-        found: set[int] = set()
-        for posting in self.approx:
-            found |= posting & rows
-        return found
+    def score(self, cited: BoolArray) -> tuple[FloatArray, npt.NDArray[np.int8]]:
+        """Each candidate's score and grade (0 exact, 1 strong, 2 weak)."""
+        s = (
+            SCORE_WORDS * self.coverage
+            + SCORE_PHRASE * self.phrase
+            + SCORE_TITLE_FIT * self.fit
+            + self.prior
+        )
+        s += np.where(self.exact, SCORE_EXACT_SYMBOL, 0.0).astype(np.float32)
+        s += np.where(self.loose, SCORE_LOOSE_SYMBOL, 0.0).astype(np.float32)
+        s += SCORE_NUMBER * self.number_hit + SCORE_NUMBER_OTHER * self.number_other
+        s += SCORE_TYPE * self.type_hit + SCORE_TYPE_OTHER * self.type_other
+        s += SCORE_ISSUER * self.issuer_hit + SCORE_ISSUER_OTHER * self.issuer_other
+        s += SCORE_YEAR * self.year_hit + SCORE_YEAR_OTHER * self.year_other
+        s += SCORE_DATE * self.date_hit + SCORE_DATE_OTHER * self.date_other
+        s += SCORE_UNDATED * self.undated
+        s += SCORE_CITED * cited
+        self.contradiction = self.type_other | self.number_other | self.year_other
+        self.contradiction = self.contradiction | self.date_other
+        q = self.q
+        evidence = self.number_hit | self.exact | self.loose
+        if q.content:
+            evidence = evidence | (self.coverage >= STRONG_COVERAGE)
+        elif not (q.numbers or q.symbol_keys):
+            evidence = evidence | self.type_hit | self.issuer_hit | self.year_hit | self.date_hit
+        symbol = (self.exact | self.loose) & ~self.year_other & ~self.date_other
+        grade = np.where(symbol, 0, np.where(~self.contradiction & evidence, 1, 2))
+        self.grade = grade.astype(np.int8)
+        self.total = s.astype(np.float32)
+        return self.total, self.grade
 
-    def weight_of(self, _i: int) -> float:
-        return 1.0 if self.exact is not None else self.weight
+    def found(self, j: int, cited: bool, index: SearchIndex) -> Found:
+        """The j-th candidate as a `Found` with its reasons in Vietnamese."""
+        q = self.q
+        reasons: list[str] = []
+        if self.exact[j]:
+            reasons.append("đúng số ký hiệu")
+        elif self.loose[j]:
+            reasons.append("đúng số ký hiệu (các phần viết theo thứ tự khác)")
+        elif q.numbers:
+            wanted = ", ".join(q.numbers)
+            if self.number_hit[j]:
+                reasons.append(f"đúng số {wanted}")
+            elif self.number_other[j]:
+                reasons.append(f"khác số (tìm số {wanted})")
+            else:
+                reasons.append(f"có số {wanted} trong trích yếu")
+        if q.types:
+            names = " / ".join(dict.fromkeys(index.type_labels.get(c, c.upper()) for c in q.types))
+            if self.type_hit[j]:
+                reasons.append("đúng loại văn bản")
+            elif self.type_other[j]:
+                reasons.append(f"khác loại văn bản (tìm {names})")
+            else:
+                reasons.append("tên loại văn bản có trong trích yếu")
+        if q.issuers:
+            if self.issuer_hit[j]:
+                reasons.append("đúng cơ quan ban hành")
+            elif self.issuer_other[j]:
+                wanted = ", ".join(ISSUER_LABELS[c] for c in sorted(q.issuers))
+                reasons.append(f"khác cơ quan ban hành (tìm {wanted})")
+        if q.dates:
+            if self.date_hit[j]:
+                reasons.append("đúng ngày ban hành")
+            elif self.date_other[j]:
+                wanted = ", ".join(f"{d.day}/{d.month}/{d.year}" for d in q.dates)
+                reasons.append(f"khác ngày ban hành (tìm {wanted})")
+        elif q.years:
+            wanted = ", ".join(str(y) for y in q.years)
+            if self.year_hit[j]:
+                reasons.append(f"đúng năm {wanted}")
+            elif self.year_other[j]:
+                reasons.append(f"khác năm (tìm năm {wanted})")
+        if (q.years or q.dates) and self.undated[j]:
+            reasons.append("chưa rõ ngày ban hành")
+        if q.content:
+            total = len(q.content)
+            count = int(self.matched[j])
+            if q.pairs and float(self.phrase[j]) >= 0.999:
+                reasons.append("khớp cả cụm từ trong trích yếu")
+            elif count:
+                reasons.append(f"khớp {min(count, total)}/{total} từ của trích yếu")
+            else:
+                reasons.append("không khớp từ nào của trích yếu")
+        if cited:
+            reasons.append("đã được trích dẫn trong kế hoạch của đơn vị")
+        grade = (MATCH_EXACT, MATCH_STRONG, MATCH_WEAK)[int(self.grade[j])]
+        return Found(int(self.cand[j]), float(self.total[j]), grade, tuple(reasons))
+
+
+# ---------------------------------------------------------------- array helpers
+def _csr(keys: IntArray, rows: IntArray, size: int) -> tuple[npt.NDArray[np.int64], IntArray]:
+    """(pointers, rows) of each key 0..size-1, rows ascending and each (key, row) once."""
+    order = np.lexsort((rows, keys))
+    keys, rows = keys[order], rows[order]
+    if len(keys):
+        keep = np.ones(len(keys), dtype=np.bool_)
+        keep[1:] = (keys[1:] != keys[:-1]) | (rows[1:] != rows[:-1])
+        keys, rows = keys[keep], rows[keep]
+    counts = np.bincount(keys, minlength=size) if len(keys) else np.zeros(size, np.int64)
+    ptr = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(counts, out=ptr[1:])
+    return ptr, rows.astype(np.int32)
+
+
+def _keyed_csr(
+    keys: npt.NDArray[np.int64], rows: IntArray
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], IntArray]:
+    """(distinct keys sorted, pointers, rows) for arbitrary int64 keys."""
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    ptr, out = _csr(inverse.astype(np.int32), rows, len(distinct))
+    return distinct.astype(np.int64), ptr, out
+
+
+def _hash_table(hashes: list[int], rows: list[int]) -> tuple[npt.NDArray[np.int64], IntArray]:
+    h = np.array(hashes, dtype=np.int64)
+    r = np.array(rows, dtype=np.int32)
+    order = np.argsort(h, kind="stable")
+    return h[order], r[order]

@@ -20,12 +20,21 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from planner.catalogue.index import SearchIndex, parse_query
+from planner.catalogue.index import (
+    MATCH_STRONG,
+    MATCH_WEAK,
+    SearchIndex,
+    check_query_length,
+    parse_query,
+)
+from planner.catalogue.index import (
+    MAX_QUERY_CHARS as MAX_QUERY_CHARS,  # callers check a query's length against it
+)
 from planner.errors import CatalogueError, os_error_text
 from planner.text.clean import clean_line
 from planner.text.dates import parse_date as parse_date  # catalogue files and pages use it
@@ -94,6 +103,7 @@ _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "l": ("luat",),
 }
 _TYPE_BY_FOLDED_NAME = {fold(name): code for name, code in DOC_TYPES.items()}
+TYPE_LABELS = {code: name for name, code in DOC_TYPES.items()}
 # Every code or abbreviation a query or symbol may hold -> the type codes it stands for.
 _TYPE_CODES: dict[str, tuple[str, ...]] = {code: (code,) for code in DOC_TYPES.values()} | {
     abbr: (abbr, *codes) for abbr, codes in _ABBREVIATIONS.items()
@@ -159,10 +169,24 @@ class Directive:
 
 @dataclass(frozen=True)
 class Hit:
-    """One search result: the directive and its score (higher is better)."""
+    """One search result: the directive, its score (higher is better), how well it matches
+    (`exact`: its symbol; `strong`: nothing contradicts the query and enough of it matches;
+    `weak`: its type, number, year or date contradicts the query, or too little matches) and
+    why, as short Vietnamese reasons (“đúng số 25”, “khác loại văn bản (tìm Thông tư)”)."""
 
     directive: Directive
     score: float
+    match: str = MATCH_STRONG
+    reasons: tuple[str, ...] = ()
+
+
+class SearchResult(list[Hit]):
+    """The hits of one search, best first; `best` is the first hit that is not weak (the one
+    a page may open or a picker may propose), None when every hit is weak or there is none."""
+
+    @property
+    def best(self) -> Hit | None:
+        return next((h for h in self if h.match != MATCH_WEAK), None)
 
 
 def split_list(value: str) -> tuple[str, ...]:
@@ -307,7 +331,7 @@ class Catalogue:
             rows[d.id] = d  # a later row with the same id wins (the user's edit of a row)
         self._rows: tuple[Directive, ...] = tuple(rows.values())
         self._by_id = {d.id: i for i, d in enumerate(self._rows)}
-        self._index = SearchIndex(self._rows, _TYPE_BY_FOLDED_NAME, _TYPE_CODES)
+        self._index = SearchIndex(self._rows, _TYPE_BY_FOLDED_NAME, _TYPE_CODES, TYPE_LABELS)
         self._replaces: dict[str, list[int]] = {}
         self._amended_by: dict[str, list[int]] = {}
         for i, d in enumerate(self._rows):
@@ -383,7 +407,12 @@ class Catalogue:
 
     def by_symbol(self, symbol: str, issued: date | None = None) -> list[Directive]:
         """Rows whose symbol or alias is `symbol` in any spelling; same date first if given."""
-        found = [self._rows[i] for i in self._index.symbol_index.get(symbol_key(symbol), ())]
+        key = symbol_key(symbol)
+        found = [
+            d
+            for d in (self._rows[i] for i in self._index.rows_with_symbol(key))
+            if key in {symbol_key(s) for s in (d.symbol, *d.aliases)}
+        ]
         if issued is not None:
             found.sort(key=lambda d: d.issued != issued)
         return found
@@ -427,51 +456,49 @@ class Catalogue:
         year_from: int | None = None,
         year_to: int | None = None,
         status: str | None = None,
-    ) -> list[Hit]:
+        cited_ids: Collection[str] = (),
+    ) -> SearchResult:
         """Ranked hits for `query` (see the module docstring), at most `limit` of them.
 
         Filters: `doc_type` (a name such as "Nghị quyết" or a code such as "NQ"),
         `issuer_level` (central/province/district/unit), `year_from`/`year_to` (issue year,
         inclusive; rows without a date are left out when a year filter is set), `status`.
-        An empty query lists the rows passing the filters, newest first (score 0).
+        `cited_ids`: rows already cited in the office's plans, ranked up. An empty query lists
+        the rows passing the filters, newest first (score 0). A query longer than
+        `MAX_QUERY_CHARS` raises CatalogueError. Exact and strong hits come before weak ones;
+        the result's `best` is the first of them.
         """
-        if limit <= 0:
-            return []
-        accept = self._filter(doc_type, issuer_level, year_from, year_to, status)
-        parsed = parse_query(query, _TYPE_BY_FOLDED_NAME, _TYPE_CODES)
-        if parsed.empty:
-            picked = []
-            for i in self._index.order:
-                if accept(i):
-                    picked.append(Hit(self._rows[i], 0.0))
-                    if len(picked) >= limit:
-                        break
-            return picked
-        found = self._index.search(parsed, accept, limit)
-        return [Hit(self._rows[i], round(score, 2)) for score, i in found]
+        return run_search(
+            self._index,
+            lambda i: self._rows[i],
+            self._by_id,
+            query,
+            limit=limit,
+            filters=(doc_type, issuer_level, year_from, year_to, status),
+            cited_ids=cited_ids,
+        )
 
-    def _filter(
-        self,
-        doc_type: str | None,
-        issuer_level: str | None,
-        year_from: int | None,
-        year_to: int | None,
-        status: str | None,
-    ) -> Callable[[int], bool]:
-        rows, index = self._rows, self._index
-        checks: list[Callable[[int], bool]] = []
-        if doc_type:
-            folded = fold(doc_type)
-            code = _TYPE_BY_FOLDED_NAME.get(folded) or folded.replace(" ", "")
-            checks.append(lambda i: code in index.types[i] or fold(rows[i].doc_type) == folded)
-        if issuer_level:
-            checks.append(lambda i: rows[i].issuer_level == issuer_level)
-        if status:
-            checks.append(lambda i: rows[i].status == status)
-        if year_from is not None:
-            checks.append(lambda i: bool(index.years[i]) and index.years[i] >= year_from)
-        if year_to is not None:
-            checks.append(lambda i: bool(index.years[i]) and index.years[i] <= year_to)
-        if not checks:
-            return lambda i: True
-        return lambda i: all(check(i) for check in checks)
+
+def run_search(
+    index: SearchIndex,
+    row: Callable[[int], Directive],
+    by_id: Mapping[str, int],
+    query: str,
+    *,
+    limit: int,
+    filters: tuple[str | None, str | None, int | None, int | None, str | None],
+    cited_ids: Collection[str] = (),
+) -> SearchResult:
+    """`Catalogue.search` over any index: `row(i)` gives the directive of row i and `by_id`
+    the row of an id (a catalogue in memory, or a file whose index was saved beside it)."""
+    check_query_length(query)
+    if limit <= 0:
+        return SearchResult()
+    mask = index.filter_mask(*filters)
+    parsed = parse_query(query, _TYPE_BY_FOLDED_NAME, _TYPE_CODES)
+    if parsed.empty:
+        newest = index.newest(mask, limit)
+        return SearchResult(Hit(row(i), 0.0, MATCH_STRONG, ("mới nhất trước",)) for i in newest)
+    cited = [by_id[c] for c in cited_ids if c in by_id]
+    found = index.find(parsed, limit, mask, cited)
+    return SearchResult(Hit(row(f.row), round(f.score, 2), f.match, f.reasons) for f in found)
