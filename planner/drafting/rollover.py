@@ -50,7 +50,7 @@ from planner.drafting.findings import (
 from planner.errors import PlannerError
 from planner.model import STATUS_LABELS, Plan, Section, Task, plan_to_dict, with_extra
 from planner.text.dates import make_date, show_date
-from planner.text.fold import fold
+from planner.text.fold import fold, fold_same_length
 
 
 class RolloverError(PlannerError):
@@ -492,11 +492,16 @@ _NESTED_LEAD = re.compile(
 _TRAILING_LINK = re.compile(r"(?:[\s,]|(?<![\wÀ-ỹ])(?:và|hoặc|cùng)(?![\wÀ-ỹ]))*\Z", re.IGNORECASE)
 
 
-def citation_spans(text: str, mentions: list[CitationMention] | None = None) -> list[CitationSpan]:
+def citation_spans(
+    text: str, mentions: list[CitationMention] | None = None, catalogue: Any = None
+) -> list[CitationSpan]:
     """Every citation in `text` with its title as cited (see `CitationSpan`), in order.
 
-    A rollover never rewrites characters inside these spans except by replacing a whole
-    citation with another document's citation (or with a visibly blank one to fill in).
+    A title runs to the end of its clause; with `catalogue`, a citation of a known row whose
+    title is written out ends right after that title (`…năm 2020, năm 2020 tổ chức tốt`: the
+    second year is the plan's own). A rollover never rewrites characters inside these spans
+    except by replacing a whole citation with another document's citation (or with a visibly
+    blank one to fill in).
     """
     if mentions is None:
         mentions = find_citations(text)
@@ -520,9 +525,21 @@ def citation_spans(text: str, mentions: list[CitationMention] | None = None) -> 
         reach = cut.start() if cut else limit
         reach = max(reach, m.end)
         end = reach if _TITLE_LEAD.match(text, m.end) else m.end
+        if end > m.end and catalogue is not None:
+            end = _known_title_end(text, m, end, catalogue)
         inside = tuple((s, e) for s, e in nested if e <= end)
         out.append(CitationSpan(m, m.start, end, reach, inside))
     return out
+
+
+def _known_title_end(text: str, m: CitationMention, end: int, catalogue: Any) -> int:
+    """Where the catalogue row's title ends in `text[m.end:end]`, else `end`."""
+    d = resolve(m, catalogue)
+    title = fold_same_length(d.title).strip(" ,;.") if d is not None and d.title else ""
+    if len(title) < 12:
+        return end
+    at = fold_same_length(text[m.end : end]).find(title)
+    return end if at < 0 else m.end + at + len(title)
 
 
 def scan_text(text: str, path: Mapping[str, Any], ctx: Context) -> list[Finding]:
@@ -544,7 +561,7 @@ def scan_text(text: str, path: Mapping[str, Any], ctx: Context) -> list[Finding]
         out.append((start, kind, found, suggestion, message, extra))
 
     protected = _Spans()
-    spans = citation_spans(text) if has_digit else []
+    spans = citation_spans(text, catalogue=ctx.catalogue) if has_digit else []
     for cs in spans:
         protected.add(cs.start, cs.end)
     for rx in (_LAW_NAME, _RESOLUTION_OF_CONGRESS):
