@@ -235,9 +235,13 @@ def test_cli_exits_2_when_nothing_is_readable(
     )
     assert code == 2
     err = capsys.readouterr().err
-    assert "hong.docx" in err and "khong-co" in err
-    assert err.strip().splitlines()[-1].startswith("Lỗi: Không đọc được kế hoạch nào")
+    assert err.count("\n") == 1  # one line, as every refusal
+    assert err.startswith("Lỗi: Không đọc được kế hoạch nào trong 2 tệp đã cho: ")
+    assert "hong.docx" in err and "khong-co" in err and "Chưa ghi gì vào “moi.csv”" in err
     assert not out.exists()
+    assert main(["harvest-citations", str(plans / "hong.docx"), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "hong.docx" in err and not out.exists()
 
 
 def test_uncatalogued_citations_of_one_plan() -> None:

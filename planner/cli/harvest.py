@@ -4,7 +4,7 @@ Reads every .docx and plan .json given (folders searched, sub-folders too) throu
 `planner.drafting.harvest.harvest_files`, writes the documents the catalogue (`--catalogue`,
 by default data/directives.csv) does not hold yet as rows in the catalogue's format, and prints
 the report. A file that cannot be read is reported and the others are still read; exit 0 when
-the rows are written, 2 when no file could be read (nothing written).
+the rows are written, 2 when no file could be read (nothing written; one line on stderr).
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from planner.catalogue.user_rows import SHIPPED_CSV
 from planner.cli.catalogue import _catalogue_csv
 from planner.drafting.harvest import harvest_files
 from planner.errors import InputFileError
+
+MAX_SHOWN = 5
 
 
 def register(sub: Any) -> None:
@@ -41,13 +43,14 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.output)
     catalogue = Catalogue.from_csv(Path(args.catalogue) if args.catalogue else SHIPPED_CSV)
     report = harvest_files(args.inputs, catalogue)
-    if not report.files_read:
-        for u in report.unreadable:
-            sys.stderr.write(f"Lỗi: {u.message}\n")
-        raise InputFileError(
-            f"Không đọc được kế hoạch nào trong {len(report.unreadable)} tệp đã cho; "
-            f"chưa ghi gì vào “{out.name}”."
-        )
+    if not report.files_read:  # one line naming every file (at most MAX_SHOWN of them)
+        reasons = [" ".join(u.message.split()).rstrip(".") for u in report.unreadable]
+        shown = "; ".join(reasons[:MAX_SHOWN])
+        if len(reasons) > MAX_SHOWN:
+            shown += f"; và {len(reasons) - MAX_SHOWN} tệp khác"
+        if len(reasons) > 1:
+            shown = f"Không đọc được kế hoạch nào trong {len(reasons)} tệp đã cho: {shown}"
+        raise InputFileError(f"{shown}. Chưa ghi gì vào “{out.name}”.")
     partial = out.with_name(f".{out.name}.partial")
     partial.write_bytes(_catalogue_csv(tuple(report.rows)))
     os.replace(partial, out)

@@ -51,7 +51,7 @@ from planner.docx.ooxml import (
     setup_section,
 )
 from planner.errors import ExportError, InputFileError
-from planner.model import Block, Plan, Section
+from planner.model import Block, Plan, Section, size_problem
 from planner.nd30.metrics import text_width_cm
 from planner.nd30.styles import REQUIRED_STYLES, STYLE
 from planner.paths import TEMPLATE_PATH
@@ -647,6 +647,9 @@ def export_docx(
     (`planner.drafting.readiness.check_readiness`) and the user has not confirmed the final
     version.
     """
+    too_big = size_problem(plan)  # refused up front, before minutes of work
+    if too_big:
+        raise ExportError(f"Không xuất được văn bản Word: {too_big}. Hãy chia bảng nhỏ hơn.")
     doc = _load_template(template)
     body = doc.element.body
     for el in list(body):
