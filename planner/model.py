@@ -19,7 +19,13 @@ from planner.text.clean import clean_line, clean_text
 
 SCHEMA_VERSION = 1
 MAX_SECTION_DEPTH = 6
-MAX_PLAN_BYTES = 20 * 1024 * 1024
+# The largest plan the app serves: every loader refuses a bigger one whole (never half
+# loaded), the store refuses to save one, the exporter refuses to write one. The cell
+# limits keep the DOCX export under about 10 s (it writes about 6,000 cells a second).
+MAX_PLAN_BYTES = 20 * 1024 * 1024  # the plan's JSON
+MAX_TABLE_COLUMNS = 63  # Word's own limit for one table
+MAX_TABLE_CELLS = 20_000  # one table
+MAX_PLAN_CELLS = 50_000  # every table of the plan together
 
 BLOCK_KINDS = ("paragraph", "dash", "plus", "table")
 TASK_STATUSES = ("planned", "in_progress", "done", "cancelled")
@@ -353,13 +359,57 @@ def _task(r: _Reader, value: Any, where: str) -> Task:
     )
 
 
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f}".replace(".", ",").removesuffix(",0")
+
+
+def _n(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def bytes_problem(size: int) -> str | None:
+    """Why a plan of `size` bytes of JSON is too large for the app (Vietnamese), or None."""
+    if size > MAX_PLAN_BYTES:
+        return f"nặng {_mb(size)} MB, quá giới hạn {_mb(MAX_PLAN_BYTES)} MB một kế hoạch"
+    return None
+
+
+def size_problem(plan: Plan) -> str | None:
+    """Why `plan` is larger than the app serves (one Vietnamese clause naming the limit), or
+    None. Counts table cells: the columns of a table, its cells, the cells of the plan."""
+    total = 0
+    for path, section in plan.iter_sections():
+        tables = 0
+        for block in section.blocks:
+            if block.kind != "table":
+                continue
+            tables += 1
+            where = f"bảng thứ {tables} ở mục {path}"
+            widest = max((len(r) for r in block.rows), default=0)
+            if widest > MAX_TABLE_COLUMNS:
+                return f"{where} có {_n(widest)} cột, quá giới hạn {MAX_TABLE_COLUMNS} cột một bảng"
+            cells = sum(len(r) for r in block.rows)
+            if cells > MAX_TABLE_CELLS:
+                return f"{where} có {_n(cells)} ô, quá giới hạn {_n(MAX_TABLE_CELLS)} ô một bảng"
+            total += cells
+    if total > MAX_PLAN_CELLS:
+        return (
+            f"các bảng có tổng cộng {_n(total)} ô, quá giới hạn {_n(MAX_PLAN_CELLS)} ô một kế hoạch"
+        )
+    return None
+
+
 def plan_from_json(raw: bytes | str, source: str = "kế hoạch") -> Plan:
-    """Parse a plan file's bytes; every problem is a PlanFormatError naming `source`."""
+    """Parse a plan file's bytes; every problem is a PlanFormatError naming `source`.
+
+    A plan larger than the app serves (`bytes_problem`, `size_problem`) is refused whole."""
+    size = len(raw)
+    if isinstance(raw, str) and size > MAX_PLAN_BYTES // 4:  # else surely small enough
+        size = len(raw.encode("utf-8", "surrogatepass"))
+    too_big = bytes_problem(size)
+    if too_big:
+        raise PlanFormatError(f"Tệp {source} {too_big}; chương trình không mở tệp này.")
     if isinstance(raw, bytes):
-        if len(raw) > MAX_PLAN_BYTES:
-            raise PlanFormatError(
-                f"Tệp {source} quá lớn (tối đa {MAX_PLAN_BYTES // 1024 // 1024} MB)."
-            )
         try:
             raw = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -378,9 +428,13 @@ def plan_from_json(raw: bytes | str, source: str = "kế hoạch") -> Plan:
             f"(lỗi JSON ở dòng {e.lineno}, cột {e.colno})."
         ) from None
     try:
-        return plan_from_dict(data, source)
+        plan = plan_from_dict(data, source)
     except RecursionError:
         raise PlanFormatError(f"Tệp {source} lồng quá sâu, không đọc được.") from None
+    too_big = size_problem(plan)
+    if too_big:
+        raise PlanFormatError(f"Tệp {source}: {too_big}; chương trình không mở tệp này.")
+    return plan
 
 
 def load_plan(path: str | Path) -> Plan:

@@ -1,4 +1,5 @@
-"""Store commands: `db backup -o FILE`, `db restore FILE`, `db check [--json]`.
+"""Store commands: `db backup -o FILE`, `db restore FILE`, `db check [--json]`,
+`db prune --older-than DAYS [--plan ID]`.
 
 `--db PATH` (else `PLANNER_DB`, else `.data/planner.db`) selects the database. `db check` exits
 0 when the store is intact and every plan readable, 1 when something is damaged, 2 when the
@@ -16,7 +17,7 @@ from typing import Any
 
 from planner.store.backup import backup, check_store, restore
 from planner.store.health import DAMAGED, READ_ONLY, UNAVAILABLE
-from planner.store.plans import default_db_path
+from planner.store.plans import PlanStore, default_db_path
 
 STATUS_TEXT = {
     "ok": "không có lỗi",
@@ -53,6 +54,17 @@ def register(sub: Any) -> None:
     with_db(c)
     c.set_defaults(func=run_check)
 
+    p = actions.add_parser(
+        "prune",
+        help="xóa các phiên bản cũ (giữ bản mới nhất, bản đã đặt tên, bản xung đột chưa xử lý)",
+    )
+    p.add_argument(
+        "--older-than", required=True, type=int, metavar="SỐ_NGÀY", help="xóa bản cũ hơn số ngày"
+    )
+    p.add_argument("--plan", metavar="MÃ", help="chỉ kế hoạch có mã này (mặc định: mọi kế hoạch)")
+    with_db(p)
+    p.set_defaults(func=run_prune)
+
 
 def _db(args: argparse.Namespace) -> Path:
     return Path(args.db) if args.db else default_db_path()
@@ -81,6 +93,33 @@ def run_restore(args: argparse.Namespace) -> int:
             "(xem: python -m planner db check).\n"
         )
     return 0
+
+
+def run_prune(args: argparse.Namespace) -> int:
+    path = _db(args)
+    check_store(path)  # an existing store: prune never creates one
+    store = PlanStore(path)
+    file_before = _file_bytes(path)
+    result = store.prune_history(args.plan, args.older_than, now=datetime.now())
+    if result.removed:
+        store.vacuum()
+    file_after = _file_bytes(path)
+    sys.stdout.write(
+        f"Đã xóa {result.removed} phiên bản cũ hơn {args.older_than} ngày "
+        f"của {result.plans} kế hoạch.\n"
+        f"Dữ liệu phiên bản: {_bytes(result.bytes_before)} → {_bytes(result.bytes_after)}; "
+        f"tệp {path}: {_bytes(file_before)} → {_bytes(file_after)}.\n"
+    )
+    return 0
+
+
+def _file_bytes(path: Path) -> int:
+    sides = [path, path.with_name(path.name + "-wal")]
+    return sum(p.stat().st_size for p in sides if p.exists())
+
+
+def _bytes(n: int) -> str:
+    return f"{n:,} byte".replace(",", ".")
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -1,5 +1,9 @@
 """Plan storage: one SQLite file (WAL), every save a new version, conflicts never overwrite.
 
+The newest version of a plan is stored whole; older ones as what changed (see
+`planner/store/delta.py`), so an autosave adds about the size of the edit. `prune_history`
+drops old versions, keeping the newest, the named ones and unsettled conflicts.
+
 The path is `PLANNER_DB` or `.data/planner.db`. A connection is opened per operation, so the
 store is safe to share between Streamlit sessions (threads) and processes. Writes take the
 write lock up front (BEGIN IMMEDIATE) and wait on a busy timeout instead of failing.
@@ -9,18 +13,28 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
+import threading
 import uuid
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from planner.errors import ConflictError, NotFoundError, PlannerError, StorageError
-from planner.model import Plan, plan_from_dict, plan_to_dict
-from planner.store import health
+from planner.model import (
+    MAX_PLAN_BYTES,
+    Plan,
+    bytes_problem,
+    plan_from_dict,
+    plan_to_dict,
+    size_problem,
+)
+from planner.store import delta, health
 from planner.store.health import OK, READ_ONLY, FileCheck, StoreHealth
 from planner.store.schema import (
     MIGRATIONS,
@@ -36,6 +50,10 @@ from planner.store.schema import SQLITE_READONLY as _SQLITE_READONLY
 DEFAULT_DB = Path(".data") / "planner.db"
 BUSY_TIMEOUT_MS = 15_000
 RESTORE_HINT = "python -m planner db restore TỆP_SAO_LƯU"
+MAX_LABEL = 200
+RECENT_VERSIONS = 8  # whole versions remembered per store (see `_remember`)
+_ROW_ERRORS = (json.JSONDecodeError, zlib.error, UnicodeDecodeError, TypeError)
+_BASE_PREFIX = re.compile(rb'\{"\$base":(\d+),')
 
 
 @dataclass(frozen=True)
@@ -64,6 +82,16 @@ class VersionInfo:
     note: str
     conflict: bool
     based_on: int | None
+    label: str = ""  # the name the user gave this version (kept by history pruning)
+    resolved: bool = False  # a conflict version the user has settled
+
+
+@dataclass(frozen=True)
+class PruneResult:
+    plans: int  # plans looked at
+    removed: int  # versions removed
+    bytes_before: int  # stored version data of those plans, before and after
+    bytes_after: int
 
 
 def default_db_path() -> Path:
@@ -78,6 +106,8 @@ class PlanStore:
         """Open (or create) the store. Never raises for a damaged, read-only or unreachable
         file: the store then serves what it can read and refuses writes (see `health()`)."""
         self.path = Path(path) if path is not None else default_db_path()
+        self._recent: dict[tuple[str, int], tuple[str, Any]] = {}
+        self._recent_lock = threading.Lock()
         self._prepare()
 
     def _prepare(self) -> None:
@@ -242,13 +272,15 @@ class PlanStore:
         """Store a new plan (its version 1) and return its id."""
         plan_id = uuid.uuid4().hex[:12]
         stamp = now.isoformat(timespec="seconds")
+        data, text = self._checked_data(plan)
         with self.transaction() as con:
             con.execute(
                 "INSERT INTO plans (id, name, subject_title, year, created_at, updated_at, "
                 "head_version) VALUES (?, ?, ?, ?, ?, ?, 1)",
                 (plan_id, title or None, plan.title, plan.meta.year, stamp, stamp),
             )
-            self._insert_version(con, plan_id, 1, plan, stamp, None, "Tạo mới", False)
+            self._insert_row(con, plan_id, 1, text, stamp, None, "Tạo mới", False)
+        self._remember(plan_id, 1, text, data)
         return plan_id
 
     def list_plans(self, *, include_deleted: bool = False) -> list[PlanSummary]:
@@ -269,19 +301,18 @@ class PlanStore:
         """The newest version of a plan (a deleted plan can still be opened to restore it)."""
         with self.connect() as con:
             row = self._plan_row(con, plan_id)
-            data = con.execute(
-                "SELECT data FROM plan_versions WHERE plan_id=? AND version=?",
-                (plan_id, row[3]),
+            found = con.execute(
+                "SELECT 1 FROM plan_versions WHERE plan_id=? AND version=?", (plan_id, row[3])
             ).fetchone()
-        if data is None:
-            raise StorageError(
-                f"Kế hoạch “{row[0]}” bị mất phiên bản mới nhất (phiên bản {row[3]}) nên không "
-                f"mở được. Hãy khôi phục một phiên bản cũ hơn hoặc khôi phục từ bản sao lưu: "
-                f"{RESTORE_HINT}"
-            )
-        return StoredPlan(
-            plan_id, row[0], row[3], self._decode(data[0], plan_id), datetime.fromisoformat(row[2])
-        )
+            if found is None:
+                raise StorageError(
+                    f"Kế hoạch “{row[0]}” bị mất phiên bản mới nhất (phiên bản {row[3]}) nên "
+                    f"không mở được. Hãy khôi phục một phiên bản cũ hơn hoặc khôi phục từ bản "
+                    f"sao lưu: {RESTORE_HINT}"
+                )
+            data = self._version_data(con, plan_id, int(row[3]))
+        plan = self._plan(data, plan_id)
+        return StoredPlan(plan_id, row[0], row[3], plan, datetime.fromisoformat(row[2]))
 
     def save(
         self, plan_id: str, plan: Plan, *, base_version: int, now: datetime, note: str = ""
@@ -292,18 +323,22 @@ class PlanStore:
         version marked as a conflict and `ConflictError` names both versions.
         """
         stamp = now.isoformat(timespec="seconds")
+        data, text = self._checked_data(plan)
         with self.transaction() as con:
             row = self._plan_row(con, plan_id)
-            head = row[3]
+            head = int(row[3])
             new = self._next_version(con, plan_id)
             conflict = base_version != head
-            self._insert_version(con, plan_id, new, plan, stamp, base_version, note, conflict)
+            self._insert_row(con, plan_id, new, text, stamp, base_version, note, conflict)
             if not conflict:
+                self._demote_previous(con, plan_id, head)
                 con.execute(
                     "UPDATE plans SET head_version=?, updated_at=?, subject_title=?, year=? "
                     "WHERE id=?",
                     (new, stamp, plan.title, plan.meta.year, plan_id),
                 )
+        if not conflict:
+            self._remember(plan_id, new, text, data)
         if conflict:
             raise ConflictError(
                 f"Kế hoạch “{row[0]}” vừa được lưu ở nơi khác (phiên bản {head}) sau khi bạn mở "
@@ -353,28 +388,90 @@ class PlanStore:
                 "WHERE plan_id=? ORDER BY version DESC",
                 (plan_id,),
             ).fetchall()
-        return [
-            VersionInfo(r[0], datetime.fromisoformat(r[1]), r[2], bool(r[3]), r[4]) for r in rows
-        ]
+            marks = self._marks(con, plan_id)
+        out = []
+        for r in rows:
+            label, resolved = marks.get(r[0], ("", False))
+            out.append(
+                VersionInfo(
+                    r[0], datetime.fromisoformat(r[1]), r[2], bool(r[3]), r[4], label, resolved
+                )
+            )
+        return out
 
     def open_version(self, plan_id: str, version: int) -> Plan:
         with self.connect() as con:
             self._plan_row(con, plan_id)
-            row = con.execute(
-                "SELECT data FROM plan_versions WHERE plan_id=? AND version=?", (plan_id, version)
-            ).fetchone()
-        if row is None:
-            raise NotFoundError(f"Không có phiên bản {version} của kế hoạch này.")
-        return self._decode(row[0], plan_id)
+            data = self._version_data(con, plan_id, version)
+        return self._plan(data, plan_id)
 
     def restore_version(self, plan_id: str, version: int, *, now: datetime) -> int:
-        """Make an earlier version the newest again (as a new version: nothing is lost)."""
+        """Make an earlier version the newest again (as a new version: nothing is lost).
+        Restoring a conflict version settles it."""
         plan = self.open_version(plan_id, version)
         with self.connect() as con:
             head = int(self._plan_row(con, plan_id)[3])  # the head itself may be unreadable
-        return self.save(
+            conflict = con.execute(
+                "SELECT conflict FROM plan_versions WHERE plan_id=? AND version=?",
+                (plan_id, version),
+            ).fetchone()
+        new = self.save(
             plan_id, plan, base_version=head, now=now, note=f"Khôi phục phiên bản {version}"
         )
+        if conflict and conflict[0]:
+            self.resolve_conflict(plan_id, version, now=now)
+        return new
+
+    def name_version(self, plan_id: str, version: int, label: str) -> None:
+        """Give a version a name (kept by `prune_history`); an empty name removes it."""
+        label = " ".join(label.split())
+        if len(label) > MAX_LABEL:
+            raise StorageError(f"Tên phiên bản dài quá {MAX_LABEL} ký tự; hãy đặt tên ngắn hơn.")
+        with self.transaction() as con:
+            self._existing_version(con, plan_id, version)
+            self._set_mark(con, plan_id, version, "label", label or None)
+
+    def resolve_conflict(self, plan_id: str, version: int, *, now: datetime) -> None:
+        """Mark a conflict version as settled by the user (`prune_history` may then drop it)."""
+        with self.transaction() as con:
+            row = self._existing_version(con, plan_id, version)
+            if not row[0]:
+                raise StorageError(f"Phiên bản {version} không phải bản xung đột.")
+            self._set_mark(con, plan_id, version, "resolved_at", now.isoformat(timespec="seconds"))
+
+    def prune_history(
+        self, plan_id: str | None, older_than_days: int, *, now: datetime
+    ) -> PruneResult:
+        """Remove versions saved more than `older_than_days` days before `now`, of one plan or
+        of every plan (the bin included). Always kept: the newest version, every named version
+        and every conflict version not yet settled. Kept versions stay readable exactly."""
+        if older_than_days < 0:
+            raise StorageError("Số ngày phải từ 0 trở lên.")
+        cutoff = now - timedelta(days=older_than_days)
+        result = PruneResult(0, 0, 0, 0)
+        with self.transaction() as con:
+            if plan_id is None:
+                ids = [r[0] for r in con.execute("SELECT id FROM plans ORDER BY rowid")]
+            else:
+                self._plan_row(con, plan_id)
+                ids = [plan_id]
+            for pid in ids:
+                removed, before, after = self._prune_plan(con, pid, cutoff)
+                result = PruneResult(
+                    result.plans + 1,
+                    result.removed + removed,
+                    result.bytes_before + before,
+                    result.bytes_after + after,
+                )
+        return result
+
+    def vacuum(self) -> None:
+        """Give the space of removed rows back to the file system (rewrites the file)."""
+        check = self.file_check()
+        if check.status != OK:
+            raise StorageError(self._refusal(check))
+        with self.connect() as con:
+            con.execute("VACUUM")
 
     # ------------------------------------------------------------ internals
 
@@ -396,11 +493,11 @@ class PlanStore:
         return int(top) + 1
 
     @staticmethod
-    def _insert_version(
+    def _insert_row(
         con: sqlite3.Connection,
         plan_id: str,
         version: int,
-        plan: Plan,
+        data: str | bytes,
         stamp: str,
         based_on: int | None,
         note: str,
@@ -409,23 +506,260 @@ class PlanStore:
         con.execute(
             "INSERT INTO plan_versions (plan_id, version, saved_at, based_on, note, conflict, data)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                plan_id,
-                version,
-                stamp,
-                based_on,
-                note,
-                int(conflict),
-                json.dumps(plan_to_dict(plan), ensure_ascii=False),
-            ),
+            (plan_id, version, stamp, based_on, note, int(conflict), data),
+        )
+
+    def _demote_previous(self, con: sqlite3.Connection, plan_id: str, head: int) -> None:
+        """After a save made a new newest version, store the version before the old head as a
+        delta against the old head (every `KEYFRAME_EVERY`-th one compressed, whole instead).
+        The newest two versions thus stay whole: a damaged newest row can be repaired from the
+        one before it (restore_version); an older version replays one delta per version up
+        to the next keyframe."""
+        found = con.execute(
+            "SELECT based_on, data FROM plan_versions WHERE plan_id=? AND version=?",
+            (plan_id, head),
+        ).fetchone()
+        previous = found[0] if found else None
+        if previous is None or previous >= head or not isinstance(found[1], str):
+            return
+        row = con.execute(
+            "SELECT data, conflict FROM plan_versions WHERE plan_id=? AND version=?",
+            (plan_id, previous),
+        ).fetchone()
+        if row is None or row[1] or not isinstance(row[0], str):
+            return  # gone, a conflict copy (kept whole), or already compressed
+        try:
+            old = self._recalled(plan_id, previous, row[0])
+            stored = delta.full_row(old)
+            if previous % delta.KEYFRAME_EVERY:
+                head_data = self._recalled(plan_id, head, found[1])
+                patch = delta.delta_row(head, head_data, old)
+                # Checked by replaying it on a fresh copy: kept only if it gives the exact text.
+                _, replay = delta.decode_row(patch)
+                if delta.whole_text(delta.apply(json.loads(found[1]), replay)) == row[0]:
+                    stored = patch
+        except (json.JSONDecodeError, RecursionError):
+            return  # an unreadable row is left as it is
+        con.execute(
+            "UPDATE plan_versions SET data=? WHERE plan_id=? AND version=?",
+            (stored, plan_id, previous),
+        )
+
+    def _remember(self, plan_id: str, version: int, text: str, data: Any) -> None:
+        """Keep the JSON data of a whole version just written: the saves that follow need it
+        to store the versions before as deltas, without parsing the whole plan again."""
+        with self._recent_lock:
+            self._recent[(plan_id, version)] = (text, data)
+            while len(self._recent) > RECENT_VERSIONS:
+                self._recent.pop(next(iter(self._recent)))
+
+    def _recalled(self, plan_id: str, version: int, text: str) -> Any:
+        """The JSON data of a stored whole row: remembered when the row is the very text this
+        store wrote (compared in full), else parsed. Never changed by the caller."""
+        with self._recent_lock:
+            known = self._recent.get((plan_id, version))
+        if known is not None and known[0] == text:
+            return known[1]
+        return json.loads(text)
+
+    @staticmethod
+    def _checked_data(plan: Plan) -> tuple[dict[str, Any], str]:
+        """The plan's JSON data and text; a plan larger than the app serves is refused, not
+        stored."""
+        problem = size_problem(plan)
+        data = plan_to_dict(plan)
+        text = delta.whole_text(data)
+        if problem is None and len(text) > MAX_PLAN_BYTES // 4:  # else surely small enough
+            problem = bytes_problem(len(text.encode("utf-8", "surrogatepass")))
+        if problem:
+            raise StorageError(f"Không lưu được: kế hoạch {problem}.")
+        return data, text
+
+    @staticmethod
+    def _existing_version(con: sqlite3.Connection, plan_id: str, version: int) -> tuple[Any, ...]:
+        row = con.execute(
+            "SELECT conflict FROM plan_versions WHERE plan_id=? AND version=?", (plan_id, version)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"Không có phiên bản {version} của kế hoạch này.")
+        return tuple(row)
+
+    @staticmethod
+    def _has_marks(con: sqlite3.Connection) -> bool:
+        """False in a store made before named versions existed and not yet migrated (read-only)."""
+        return (
+            con.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='version_marks'"
+            ).fetchone()
+            is not None
+        )
+
+    def _marks(self, con: sqlite3.Connection, plan_id: str) -> dict[int, tuple[str, bool]]:
+        if not self._has_marks(con):
+            return {}
+        rows = con.execute(
+            "SELECT version, label, resolved_at FROM version_marks WHERE plan_id=?", (plan_id,)
+        ).fetchall()
+        return {int(r[0]): (r[1] or "", r[2] is not None) for r in rows}
+
+    @staticmethod
+    def _set_mark(
+        con: sqlite3.Connection, plan_id: str, version: int, column: str, value: str | None
+    ) -> None:
+        assert column in ("label", "resolved_at")
+        con.execute(
+            "INSERT OR IGNORE INTO version_marks (plan_id, version) VALUES (?, ?)",
+            (plan_id, version),
+        )
+        con.execute(
+            f"UPDATE version_marks SET {column}=? WHERE plan_id=? AND version=?",
+            (value, plan_id, version),
+        )
+        con.execute(
+            "DELETE FROM version_marks WHERE plan_id=? AND version=? AND label IS NULL "
+            "AND resolved_at IS NULL",
+            (plan_id, version),
         )
 
     @staticmethod
-    def _decode(data: str, plan_id: str) -> Plan:
-        """The stored JSON as a Plan; a damaged row is a Vietnamese StorageError."""
+    def _row_base(data: object) -> int | None:
+        """The version a row is a delta against (None for a whole version), reading only the
+        first bytes of the row; a damaged row counts as whole (it is never a base to keep)."""
+        if not isinstance(data, bytes):
+            return None
+        try:
+            head = zlib.decompressobj().decompress(data, 64)
+        except zlib.error:
+            return None
+        found = _BASE_PREFIX.match(head)
+        return int(found.group(1)) if found else None
+
+    def _version_data(self, con: sqlite3.Connection, plan_id: str, version: int) -> Any:
+        """The JSON data of one version: its row, or the whole version its deltas lead to
+        with each delta replayed. Damage anywhere on the way is a Vietnamese StorageError."""
+        where = (
+            f"Kế hoạch {plan_id} trong cơ sở dữ liệu bị hỏng: không đọc được phiên bản {version}"
+        )
+        patches: list[Any] = []
+        seen: set[int] = set()
+        current = version
+        while True:
+            if current in seen or len(seen) > 100_000:
+                raise StorageError(f"{where}: các phiên bản ghi dựa vào nhau thành vòng.")
+            seen.add(current)
+            row = con.execute(
+                "SELECT data FROM plan_versions WHERE plan_id=? AND version=?", (plan_id, current)
+            ).fetchone()
+            if row is None:
+                if current == version:
+                    raise NotFoundError(f"Không có phiên bản {version} của kế hoạch này.")
+                raise StorageError(
+                    f"{where}: nó được ghi dưới dạng phần thay đổi so với phiên bản {current}, "
+                    f"mà phiên bản {current} đã bị mất. Hãy khôi phục từ bản sao lưu: "
+                    f"{RESTORE_HINT}"
+                )
+            try:
+                base, payload = delta.decode_row(row[0])
+            except _ROW_ERRORS as err:
+                raise StorageError(f"{where}: {self._row_error(err, current)}.") from err
+            if base is None:
+                data = payload
+                break
+            patches.append(payload)
+            current = base
+        try:
+            for patch in reversed(patches):
+                data = delta.apply(data, patch)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as err:
+            raise StorageError(f"{where}: phần thay đổi đã lưu không khớp với bản gốc.") from err
+        return data
+
+    @staticmethod
+    def _row_error(err: Exception, version: int) -> str:
+        if isinstance(err, json.JSONDecodeError):
+            return f"dữ liệu phiên bản {version}: {health.json_error_text(err)}"
+        if isinstance(err, TypeError) and str(err) == "empty row":
+            return f"dữ liệu phiên bản {version} trống"
+        return f"dữ liệu phiên bản {version} bị hỏng, không giải nén được"
+
+    def _prune_plan(
+        self, con: sqlite3.Connection, plan_id: str, cutoff: datetime
+    ) -> tuple[int, int, int]:
+        """Prune one plan inside the caller's transaction: (removed, bytes before, after)."""
+        head = int(self._plan_row(con, plan_id)[3])
+        rows = con.execute(
+            "SELECT version, saved_at, conflict, data FROM plan_versions WHERE plan_id=?",
+            (plan_id,),
+        ).fetchall()
+        marks = self._marks(con, plan_id)
+        bases: dict[int, int | None] = {}
+        sizes: dict[int, int] = {}
+        drop: set[int] = set()
+        for version, saved_at, conflict, data in rows:
+            bases[version] = self._row_base(data)
+            sizes[version] = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
+            label, resolved = marks.get(version, ("", False))
+            keep = version == head or label or (conflict and not resolved)
+            if not keep and _older(saved_at, cutoff):
+                drop.add(version)
+        before = sum(sizes.values())
+        if not drop:
+            return 0, before, before
+        # A kept version stored as a delta whose chain passes a dropped version is stored
+        # again, as a delta against the newest version (read before anything is dropped).
+        rewrite: dict[int, bytes] = {}
+        head_data: Any = None
+        for version in bases:
+            if version in drop or not self._chain_crosses(version, bases, drop):
+                continue
+            data = self._version_data(con, plan_id, version)
+            if head_data is None:
+                head_data = self._version_data(con, plan_id, head)
+            rewrite[version] = delta.delta_row(head, head_data, data)
+        con.executemany(
+            "DELETE FROM plan_versions WHERE plan_id=? AND version=?",
+            [(plan_id, v) for v in sorted(drop)],
+        )
+        if self._has_marks(con):
+            con.executemany(
+                "DELETE FROM version_marks WHERE plan_id=? AND version=?",
+                [(plan_id, v) for v in sorted(drop)],
+            )
+        for version, data in rewrite.items():
+            con.execute(
+                "UPDATE plan_versions SET data=? WHERE plan_id=? AND version=?",
+                (data, plan_id, version),
+            )
+            sizes[version] = len(data)
+        after = sum(size for v, size in sizes.items() if v not in drop)
+        return len(drop), before, after
+
+    @staticmethod
+    def _chain_crosses(version: int, bases: dict[int, int | None], drop: set[int]) -> bool:
+        seen = {version}
+        current = bases.get(version)
+        while current is not None:
+            if current in drop or current not in bases or current in seen:
+                return True
+            seen.add(current)
+            current = bases[current]
+        return False
+
+    def _plan(self, data: Any, plan_id: str) -> Plan:
         where = f"Kế hoạch {plan_id} trong cơ sở dữ liệu bị hỏng, không đọc được"
         try:
-            raw = json.loads(data)
+            return plan_from_dict(data, f"kế hoạch {plan_id} trong cơ sở dữ liệu")
+        except PlannerError as err:
+            raise StorageError(f"{where}: {err}") from err
+        except (ValueError, TypeError, KeyError, AttributeError) as err:
+            raise StorageError(f"{where}: nội dung không đúng cấu trúc kế hoạch.") from err
+
+    def _decode(self, data: object, plan_id: str) -> Plan:
+        """One stored row, which must hold a whole version (the newest always does), as a
+        Plan; a damaged row is a Vietnamese StorageError."""
+        where = f"Kế hoạch {plan_id} trong cơ sở dữ liệu bị hỏng, không đọc được"
+        try:
+            base, raw = delta.decode_row(data)
         except (json.JSONDecodeError, TypeError) as err:
             reason = (
                 health.json_error_text(err)
@@ -433,9 +767,22 @@ class PlanStore:
                 else "dữ liệu trống"
             )
             raise StorageError(f"{where}: {reason}.") from err
-        try:
-            return plan_from_dict(raw, f"kế hoạch {plan_id} trong cơ sở dữ liệu")
-        except PlannerError as err:
-            raise StorageError(f"{where}: {err}") from err
-        except (ValueError, TypeError, KeyError, AttributeError) as err:
-            raise StorageError(f"{where}: nội dung không đúng cấu trúc kế hoạch.") from err
+        except (zlib.error, UnicodeDecodeError) as err:
+            raise StorageError(f"{where}: dữ liệu không giải nén được.") from err
+        if base is not None:
+            raise StorageError(
+                f"{where}: phiên bản mới nhất chỉ lưu phần thay đổi so với phiên bản {base}."
+            )
+        return self._plan(raw, plan_id)
+
+
+def _older(saved_at: str, cutoff: datetime) -> bool:
+    """True when `saved_at` (ISO text) is before `cutoff`; aware and naive times compare by
+    their wall-clock reading."""
+    try:
+        saved = datetime.fromisoformat(saved_at)
+    except ValueError:
+        return False  # an unreadable time is never taken as old
+    if (saved.tzinfo is None) != (cutoff.tzinfo is None):
+        saved, cutoff = saved.replace(tzinfo=None), cutoff.replace(tzinfo=None)
+    return saved < cutoff
