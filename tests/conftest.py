@@ -48,9 +48,14 @@ def require_soffice() -> str:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """Every test marked `soffice` needs LibreOffice: skipped without it, failed under CI."""
+    """Every test marked `soffice` needs LibreOffice, every `e2e` test Debian's chromium:
+    skipped without them, failed under CI."""
     if item.get_closest_marker("soffice") is not None:
         require_soffice()
+    if item.get_closest_marker("e2e") is not None:
+        require_program(
+            "chromium", why="browser tests drive Debian's chromium (apt-get install chromium)"
+        )
 
 
 @pytest.fixture

@@ -19,10 +19,10 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 VIEWPORT = {"width": 1400, "height": 900}
-NO_CHROMIUM = f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)"
 # Every browser test module starts with `pytestmark = E2E`: `make e2e` selects them by the
-# marker, `make test` runs them too, and without chromium they are skipped with the reason.
-E2E = [pytest.mark.e2e, pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)]
+# marker, `make test` runs them too; without chromium they are skipped on a developer machine
+# and fail under CI (tests/conftest.py).
+E2E = [pytest.mark.e2e]
 
 
 def server_env(tmp: Path) -> dict[str, str]:
