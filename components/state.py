@@ -71,6 +71,15 @@ CATALOGUE_DRAFT = "catalogue.draft"  # a Directive prefilling the add/edit form
 CATALOGUE_FORM_EPOCH = "catalogue.form_epoch"  # bumped per new draft: a fresh form
 CATALOGUE_FLASH = "catalogue.flash"  # a success message shown once on the next run
 
+# ---------------------------------------------------------------- Văn bản căn cứ: issue #12 pages
+# (catalogue_search, catalogue_form, catalogue_import, catalogue_harvest, citation_picker)
+CATALOGUE_WEAK_CONFIRM = "catalogue.weak_confirm"  # id of a weak hit whose adding awaits a yes
+CATALOGUE_DRAFT_BASE = "catalogue.draft_base"  # (row id, head version) the edit form opened
+CATALOGUE_ROW_CONFLICT = "catalogue.row_conflict"  # (row id, theirs, mine, message)
+CATALOGUE_IMPORT_N = "catalogue.import_n"  # bumped after an import: a fresh uploader
+HARVEST_OPEN = "harvest.open"  # digest of the .docx whose uncatalogued citations are shown
+HARVEST_N = "harvest.n"  # bumped after rows are added: a fresh review table
+
 # ---------------------------------------------------------------- Tiến độ, Trình chiếu, Xuất
 PROGRESS_FLASH = "progress.flash"  # a success message shown once on the next run
 PROGRESS_UPLOAD_N = "progress.upload_n"  # bumped after reports are applied: a fresh uploader
@@ -122,10 +131,16 @@ def seed(key: str, value: Any) -> None:
         st.session_state[key] = value
 
 
-def open_catalogue_draft(draft: Directive | None) -> None:
+def open_catalogue_draft(draft: Directive | None, *, base_version: int | None = None) -> None:
     """Show *Văn bản căn cứ*'s add/edit form prefilled with `draft` (a Directive, or None for
-    an empty form) on its next run; the editor's "Thêm vào danh mục…" uses this too."""
+    an empty form) on its next run; the editor's "Thêm vào danh mục…" uses this too.
+    `base_version`: the user row's newest version when it was opened (0: none yet), so that a
+    save over someone else's newer edit becomes a conflict (`catalogue_form`)."""
     st.session_state[CATALOGUE_DRAFT] = draft
+    if draft is not None and base_version is not None:
+        st.session_state[CATALOGUE_DRAFT_BASE] = (draft.id, base_version)
+    else:
+        st.session_state.pop(CATALOGUE_DRAFT_BASE, None)
     st.session_state[CATALOGUE_SECTION] = "edit"
     bump(CATALOGUE_FORM_EPOCH)
 
