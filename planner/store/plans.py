@@ -329,9 +329,10 @@ class PlanStore:
             head = int(row[3])
             new = self._next_version(con, plan_id)
             conflict = base_version != head
+            if not conflict:  # first, so that the new row reuses the pages it frees
+                self._demote_previous(con, plan_id, head)
             self._insert_row(con, plan_id, new, text, stamp, base_version, note, conflict)
             if not conflict:
-                self._demote_previous(con, plan_id, head)
                 con.execute(
                     "UPDATE plans SET head_version=?, updated_at=?, subject_title=?, year=? "
                     "WHERE id=?",
