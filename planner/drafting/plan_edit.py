@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from planner.drafting.findings import place_label
 from planner.errors import PlannerError
@@ -36,6 +36,7 @@ from planner.model import (
     section_depth,
 )
 from planner.text.clean import clean_line, clean_text
+from planner.text.fold import fold
 from planner.text.numbering import label_style, number_label
 
 SectionRef = str | tuple[int, ...]
@@ -679,6 +680,172 @@ def copy_block_from(
     """Copy one block of `source` into a section of `plan` (it starts chưa rà soát)."""
     _, s = _block_check(source, source_ref, source_block)
     return insert_block(plan, target_ref, replace(s.blocks[source_block], reviewed=False), index)
+
+
+# ---------------------------------------------------------------- copy with sight
+
+CopyChoice = Literal["replace", "beside"]
+COPY_CHOICES: tuple[CopyChoice, ...] = ("replace", "beside")
+
+
+@dataclass(frozen=True)
+class CopyCheck:
+    """What copying one section or block of last year's plan would do to this year's.
+
+    `existing` is this year's section that already holds it (a section copy: that section
+    itself; a block copy: the section holding the same block), `existing_block` the block's
+    index there; both None when nothing matches, and the copy simply adds it. `segments` is
+    what replacing would change: the word diff from this year's text to last year's (deleted
+    words would go, inserted words would come in).
+    """
+
+    kind: Literal["section", "block"]
+    existing: Index | None
+    existing_block: int | None
+    segments: tuple[DiffSegment, ...]
+
+    @property
+    def exists(self) -> bool:
+        return self.existing is not None
+
+    @property
+    def identical(self) -> bool:
+        """True when replacing would change no word (only case, marks or spacing may differ)."""
+        return self.exists and all(s.op == "equal" for s in self.segments)
+
+
+def subtree_text(section: Section) -> str:
+    """A section's text with its sub-sections', in document order (for a copy's diff)."""
+    return "\n".join(section_text(s) for _, _, s in iter_indexed((section,)))
+
+
+def _number_key(number: str) -> str:
+    return fold(number).rstrip(".")
+
+
+def find_same_section(
+    plan: Plan, section: Section, parent: SectionRef | None = None
+) -> Index | None:
+    """Among the children of this year's `parent` (None = the level-1 sections), the one
+    with the same number and folded title as `section`, or None."""
+    number, title = _number_key(section.number), fold(section.title)
+    parent_idx: Index = () if parent is None or parent == () else section_index(plan, parent)
+    siblings = _get(plan.sections, parent_idx).children if parent_idx else plan.sections
+    for i, s in enumerate(siblings):
+        if _number_key(s.number) == number and fold(s.title) == title:
+            return (*parent_idx, i)
+    return None
+
+
+def _block_key(block: Block) -> str:
+    """A block's folded words: its text (a table: its cells), whatever its kind mark."""
+    return fold(block_text(block) if block.kind == "table" else block.text)
+
+
+def find_same_block(plan: Plan, target: SectionRef, block: Block) -> int | None:
+    """The first block of section `target` with `block`'s folded text, or None (an empty
+    block never matches)."""
+    key = _block_key(block)
+    if not key:
+        return None
+    for i, b in enumerate(section_at(plan, target).blocks):
+        if _block_key(b) == key:
+            return i
+    return None
+
+
+def check_section_copy(
+    plan: Plan, source: Plan, source_ref: SectionRef, parent: SectionRef | None = None
+) -> CopyCheck:
+    """Does last year's section `source_ref` already exist this year (same number, same
+    folded title), and what would replacing it change?"""
+    src = section_at(source, source_ref)
+    found = find_same_section(plan, src, parent)
+    if found is None:
+        return CopyCheck("section", None, None, ())
+    mine = _get(plan.sections, found)
+    return CopyCheck("section", found, None, word_diff(subtree_text(mine), subtree_text(src)))
+
+
+def check_block_copy(
+    plan: Plan, source: Plan, source_ref: SectionRef, source_block: int, target_ref: SectionRef
+) -> CopyCheck:
+    """Does last year's block already sit in this year's section `target_ref` (same folded
+    text), and what would replacing it change?"""
+    _, s = _block_check(source, source_ref, source_block)
+    block = s.blocks[source_block]
+    target = section_index(plan, target_ref)
+    found = find_same_block(plan, target, block)
+    if found is None:
+        return CopyCheck("block", None, None, ())
+    mine = _get(plan.sections, target).blocks[found]
+    return CopyCheck("block", target, found, word_diff(block_text(mine), block_text(block)))
+
+
+def _check_choice(choice: str) -> None:
+    if choice not in COPY_CHOICES:
+        raise PlanEditError(f"Cách chép “{choice}” không hợp lệ (thay thế hoặc thêm bên cạnh).")
+
+
+def apply_section_copy(
+    plan: Plan,
+    source: Plan,
+    source_ref: SectionRef,
+    parent: SectionRef | None = None,
+    index: int | None = None,
+    choice: CopyChoice = "beside",
+) -> Plan:
+    """Copy last year's section as the user chose, after `check_section_copy`.
+
+    With no such section this year, it is added at `index` under `parent` (both choices).
+    Otherwise "replace" puts last year's section (with its sub-sections, chưa rà soát) in
+    place of this year's, keeping this year's number; findings inside the replaced text are
+    closed. "beside" adds it right after this year's one and renumbers the siblings.
+    """
+    _check_choice(choice)
+    found = check_section_copy(plan, source, source_ref, parent).existing
+    if found is None:
+        return copy_section_from(plan, source, source_ref, parent, index)
+    copied = _mark_unreviewed(section_at(source, source_ref))
+    if choice == "beside":
+        return insert_section(plan, copied, found[:-1] or None, found[-1] + 1)
+    _check_depth(found[:-1], copied)
+    mine = _get(plan.sections, found)
+    new = _edit_section(plan, found, lambda _s: replace(copied, number=mine.number))
+
+    def remap(idx: Index, block: int | None) -> tuple[Index, int | None] | None:
+        return None if idx[: len(found)] == found else (idx, block)
+
+    return _finish(plan, new, remap)
+
+
+def apply_block_copy(
+    plan: Plan,
+    source: Plan,
+    source_ref: SectionRef,
+    source_block: int,
+    target_ref: SectionRef,
+    choice: CopyChoice = "beside",
+) -> Plan:
+    """Copy last year's block into this year's section `target_ref` as the user chose.
+
+    With no block of the same folded text there, it is added at the end (both choices).
+    Otherwise "replace" puts last year's block (chưa rà soát) in place of this year's (a
+    finding on it is closed), "beside" adds it right after this year's one.
+    """
+    _check_choice(choice)
+    check = check_block_copy(plan, source, source_ref, source_block, target_ref)
+    if check.existing is None or check.existing_block is None:
+        return copy_block_from(plan, source, source_ref, source_block, target_ref)
+    target, at = check.existing, check.existing_block
+    if choice == "beside":
+        return copy_block_from(plan, source, source_ref, source_block, target, at + 1)
+    new_block = replace(section_at(source, source_ref).blocks[source_block], reviewed=False)
+    blocks = list(_get(plan.sections, target).blocks)
+    blocks[at] = new_block
+    new = _edit_section(plan, target, lambda x: replace(x, blocks=tuple(blocks)))
+    order: list[int | None] = [j if j != at else None for j in range(len(blocks))]
+    return _finish(plan, new, _block_map(target, order))
 
 
 # ---------------------------------------------------------------- last year beside this year
