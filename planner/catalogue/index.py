@@ -65,18 +65,30 @@ SCORE_DATE_OTHER = -150.0
 SCORE_UNDATED = -50.0
 SCORE_WORDS = 200.0  # times the share of the query's word weight the row holds
 SCORE_PHRASE = 120.0  # times the share of the query's word pairs found side by side
-SCORE_TITLE_FIT = 30.0  # times the share of the title's words that the query holds
+SCORE_TITLE_FIT = 12.0  # times the share of the title's words that the query holds
 SCORE_CITED = 60.0
-LEVEL_PRIOR = {"central": 8.0, "province": 5.0, "district": 3.0, "unit": 0.0}
+# Mild priors: a base document is more often central, in force, and high in the hierarchy.
+LEVEL_PRIOR = {"central": 15.0, "province": 8.0, "district": 4.0, "unit": 0.0}
 STATUS_PRIOR = {
-    "in_force": 6.0,
-    "partly_amended": 4.0,
+    "in_force": 2.0,
+    "partly_amended": 1.0,
     "unknown": 0.0,
     "expired": -6.0,
     "replaced": -6.0,
 }
-# A routine letter is seldom the document meant when a decision or plan says the same.
-TYPE_PRIOR = {"cong van": -5.0, "cong dien": -5.0}
+# The legal hierarchy; a routine letter is seldom the document meant when a decision or a
+# plan says the same.
+TYPE_PRIOR = {
+    "luat": 6.0,
+    "nghi dinh": 5.0,
+    "thong tu": 4.0,
+    "nghi quyet": 3.0,
+    "chi thi": 2.0,
+    "quyet dinh": 2.0,
+    "ket luan": 2.0,
+    "cong van": -5.0,
+    "cong dien": -5.0,
+}
 PREFIX_FACTOR = 0.85
 TYPO_FACTOR = 0.75
 STRONG_COVERAGE = 0.6  # share of the query's word weight that makes a words-only hit strong
@@ -412,6 +424,7 @@ class SearchIndex:
         self.type_labels = type_labels or {}
         codes = sorted({c for cs in type_codes.values() for c in cs} | set(type_names.values()))
         self.type_bit = {c: 1 << k for k, c in enumerate(codes)}
+        self.extra: dict[str, npt.NDArray[Any]] = {}
         self._deletes: dict[str, list[str]] | None = None
         self._sorted_vocab: list[str] | None = None
         if rows is not None:
@@ -596,8 +609,11 @@ class SearchIndex:
         return type_bits, issuer_bits, words
 
     # ------------------------------------------------------------------ persistence
-    def save(self, path: Path, stamp: str) -> None:
-        """Write the index to `path` (numpy's .npz), tagged with the catalogue file's `stamp`."""
+    def save(
+        self, path: Path, stamp: str, extra: dict[str, npt.NDArray[Any]] | None = None
+    ) -> None:
+        """Write the index to `path` (numpy's .npz), tagged with the catalogue file's `stamp`;
+        `extra` arrays are saved beside it and come back in `extra` after `load`."""
         meta = "\n".join(
             [str(FORMAT_VERSION), stamp, str(_tuple_hash_check()), sys.version.split()[0]]
         )
@@ -609,6 +625,8 @@ class SearchIndex:
         }
         payload: dict[str, Any] = {name: getattr(self, name) for name in _ARRAYS}
         payload["meta"] = np.frombuffer(meta.encode(), dtype=np.uint8)
+        for name, array in (extra or {}).items():
+            payload[f"extra_{name}"] = array
         for name, values in lists.items():
             payload[name] = np.frombuffer("\n".join(values).encode(), dtype=np.uint8)
         partial = path.with_name(path.name + ".partial")
@@ -640,6 +658,11 @@ class SearchIndex:
                 index = cls(None, type_names, type_codes, type_labels)
                 for name in _ARRAYS:
                     setattr(index, name, data[name])
+                index.extra = {
+                    name.removeprefix("extra_"): data[name]
+                    for name in data.files
+                    if name.startswith("extra_")
+                }
                 for name in ("vocab", "numbers", "statuses", "doctype_names"):
                     text = bytes(data[name]).decode()
                     setattr(index, name, text.split("\n") if text else [])

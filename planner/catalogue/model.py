@@ -331,7 +331,7 @@ class Catalogue:
             rows[d.id] = d  # a later row with the same id wins (the user's edit of a row)
         self._rows: tuple[Directive, ...] = tuple(rows.values())
         self._by_id = {d.id: i for i, d in enumerate(self._rows)}
-        self._index = SearchIndex(self._rows, _TYPE_BY_FOLDED_NAME, _TYPE_CODES, TYPE_LABELS)
+        self._index = build_index(self._rows)
         self._replaces: dict[str, list[int]] = {}
         self._amended_by: dict[str, list[int]] = {}
         for i, d in enumerate(self._rows):
@@ -477,6 +477,16 @@ class Catalogue:
             filters=(doc_type, issuer_level, year_from, year_to, status),
             cited_ids=cited_ids,
         )
+
+
+def build_index(rows: Sequence[Directive]) -> SearchIndex:
+    """The search index of `rows` (row i of the index is `rows[i]`)."""
+    return SearchIndex(rows, _TYPE_BY_FOLDED_NAME, _TYPE_CODES, TYPE_LABELS)
+
+
+def load_index(path: Path, stamp: str) -> SearchIndex | None:
+    """An index saved by `SearchIndex.save` for `stamp`, or None (absent, stale, unreadable)."""
+    return SearchIndex.load(path, stamp, _TYPE_BY_FOLDED_NAME, _TYPE_CODES, TYPE_LABELS)
 
 
 def run_search(

@@ -1,7 +1,11 @@
 """Catalogue commands: `search QUERY`, `check-catalogue [FILE]`, `import-catalogue IN -o OUT`.
 
 `search` looks in the shipped catalogue merged with the user's rows (when the database at
-`PLANNER_DB` / `.data/planner.db` exists; it is never created by a search), or in `--catalogue`.
+`PLANNER_DB` / `.data/planner.db` exists; it is never created by a search), or in `--catalogue`
+through an index saved beside that file (`.NAME.search-index.npz`, or under the database's
+folder when the file's folder is read-only), rebuilt when the file changes. Each hit says how
+it matches (`exact`, `strong`, `weak`) and why; weak hits (their type, number or year differ
+from the query's) come under "Không có văn bản khớp".
 `check-catalogue` exits 0 when the file is clean, 1 with findings, 2 when it cannot be read.
 `import-catalogue` converts a foreign list (a portal's export, an Excel list) to the catalogue's
 format through `planner.catalogue.importer.import_rows` and prints its report; any problem
@@ -27,7 +31,9 @@ from planner.catalogue.importer import (
     parse_pairs,
     resolve_mapping,
 )
+from planner.catalogue.index import MATCH_WEAK, check_query_length
 from planner.catalogue.model import COLUMNS, ISSUER_LEVELS, STATUSES, Catalogue, Directive
+from planner.catalogue.search_file import IndexedFile
 from planner.catalogue.user_rows import SHIPPED_CSV, load_catalogue
 from planner.errors import InputFileError
 from planner.store.plans import PlanStore, default_db_path
@@ -90,16 +96,21 @@ def _pair_options(parser: Any) -> None:
     )
 
 
-def _catalogue(args: argparse.Namespace) -> Catalogue:
-    if args.catalogue:
-        return Catalogue.from_csv(args.catalogue)
+def _catalogue(args: argparse.Namespace) -> Catalogue | IndexedFile:
+    """`--catalogue FILE` through its saved index (built on first use, rebuilt when the file
+    changes); else the shipped catalogue merged with the user's rows."""
     path = default_db_path()
+    if args.catalogue:
+        return IndexedFile.open(
+            args.catalogue, fallback_dir=path.parent / "search-index", max_bytes=CLI_MAX_BYTES
+        )
     return load_catalogue(PlanStore(path) if path.exists() else None)
 
 
 def run_search(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise InputFileError("Số kết quả (--limit) phải từ 1 trở lên.")
+    check_query_length(args.query)
     hits = _catalogue(args).search(
         args.query,
         limit=args.limit,
@@ -120,6 +131,8 @@ def run_search(args: argparse.Namespace) -> int:
                 "title": h.directive.title,
                 "status": h.directive.status,
                 "score": h.score,
+                "match": h.match,
+                "reasons": list(h.reasons),
             }
             for h in hits
         ]
@@ -128,14 +141,27 @@ def run_search(args: argparse.Namespace) -> int:
     if not hits:
         sys.stdout.write("Không tìm thấy văn bản nào.\n")
         return 0
+    weak_shown = False
     for n, hit in enumerate(hits, start=1):
+        if hit.match == MATCH_WEAK and not weak_shown:
+            weak_shown = True
+            if hits.best is None:
+                sys.stdout.write("Không có văn bản khớp. Các văn bản gần giống:\n")
+            else:
+                sys.stdout.write("Không có văn bản khớp khác. Các văn bản gần giống:\n")
         d = hit.directive
         when = f" ngày {citation_date(d.issued)}" if d.issued else ""
         issuer = f" của {d.issuer}" if d.issuer else ""
+        grade = MATCH_LABELS.get(hit.match, hit.match)
         sys.stdout.write(f"{n}. {d.label}{when}{issuer} [{d.status_label}] ({d.id})\n")
         if d.title:
             sys.stdout.write(f"   {d.title}\n")
+        if hit.reasons:
+            sys.stdout.write(f"   {grade}: {'; '.join(hit.reasons)}\n")
     return 0
+
+
+MATCH_LABELS = {"exact": "Khớp số ký hiệu", "strong": "Khớp", "weak": "Gần giống"}
 
 
 def _mapped_rows(
