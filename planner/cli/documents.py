@@ -66,7 +66,21 @@ def run_export(args: argparse.Namespace) -> int:
         for item in readiness.items:
             out.write(f"- {item.line}\n")
         return 1
-    template = Path(args.template).read_bytes() if args.template else None
+    template: bytes | None = None
+    template_name = "mẫu.docx"
+    notes: list[str] = []
+    if args.template:
+        from planner.docx.safety import removal_lines
+        from planner.docx.writer import clean_template
+
+        template_path = Path(args.template)
+        template_name = template_path.name
+        try:
+            raw = template_path.read_bytes()
+        except FileNotFoundError:
+            raise InputFileError(f"Không tìm thấy tệp mẫu {template_name}.") from None
+        template, removed = clean_template(raw, template_name)
+        notes = removal_lines(removed, template_name)  # said once the document is written
     rows: list[tuple[str, str, str, str]] = []
     charts: list[tuple[str, bytes]] = []
     if args.schedule:
@@ -89,11 +103,14 @@ def run_export(args: argparse.Namespace) -> int:
         schedule_rows=rows,
         charts=charts,
         draft_mark=draft,
+        template_name=template_name,
     )
     out = Path(args.output)
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_bytes(data)
     tmp.replace(out)
+    for line in notes:
+        sys.stderr.write(line + "\n")
     if draft:
         sys.stderr.write(
             f"Lưu ý: đã xuất bản DỰ THẢO (có dấu “DỰ THẢO” ở đầu trang): kế hoạch còn "

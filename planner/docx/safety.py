@@ -12,7 +12,9 @@ Every refusal is an `InputFileError` with a Vietnamese message that names the fi
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
@@ -260,3 +262,272 @@ def open_docx(data: bytes, name: str) -> Any:
         raise _fail(name, f"bị hỏng, không đọc được; {_SAVE_AS}.") from None
     except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, AttributeError, TypeError):
         raise _fail(name, f"bị hỏng, không đọc được; {_SAVE_AS}.") from None
+
+
+# ---------------------------------------------------------------- hostile content
+
+# What a Word file may hold that reaches outside it or runs code, and what the user reads
+# about it (one line per kind).
+KIND_LABELS = {
+    "macro": "mã macro (VBA)",
+    "attached_template": "mẫu đính kèm (attachedTemplate) trỏ ra ngoài tệp",
+    "external_link": "liên kết tới tệp hoặc địa chỉ bên ngoài",
+    "remote_image": "ảnh lấy từ bên ngoài tệp",
+    "ole": "đối tượng nhúng (OLE, ActiveX)",
+    "altchunk": "nội dung chèn từ tệp khác (altChunk)",
+    "field": "trường tự lấy dữ liệu từ ngoài (INCLUDETEXT, INCLUDEPICTURE, LINK, DDE)",
+}
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PR = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+_DOC_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+# Main-part content types python-docx refuses that only differ by macros or being a template.
+_OTHER_MAINS = (
+    "application/vnd.ms-word.document.macroEnabled.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+)
+_MACRO_TYPES = ("vbaProject", "vbaData", "keyMapCustomizations", "wordVbaData")
+_FETCHING_FIELD = re.compile(
+    r"^\s*(INCLUDETEXT|INCLUDEPICTURE|INCLUDE|LINK|DDEAUTO|DDE|IMPORT)\b", re.I
+)
+WEB_PREFIXES = ("http://", "https://", "mailto:")
+
+
+@dataclass(frozen=True)
+class Removal:
+    """One hostile thing found in a Word file: its kind (`KIND_LABELS`), part and detail."""
+
+    kind: str
+    part: str
+    detail: str = ""
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+
+def removal_lines(removals: list[Removal], name: str) -> list[str]:
+    """One Vietnamese line per kind of removed content, naming the file."""
+    counts: dict[str, int] = {}
+    for r in removals:
+        counts[r.kind] = counts.get(r.kind, 0) + 1
+    file = clean_line(name)[:120]
+    return [
+        f"Lưu ý: đã bỏ {KIND_LABELS[k]} khỏi tệp mẫu “{file}” ({n} chỗ); "
+        "văn bản xuất ra không mang theo phần này."
+        for k, n in counts.items()
+    ]
+
+
+def _rel_kind(rel_type: str, external: bool, target: str) -> str | None:
+    """The `KIND_LABELS` key of a relationship to remove, or None to keep it."""
+    tail = rel_type.rsplit("/", 1)[-1]
+    if tail in _MACRO_TYPES:
+        return "macro"
+    if tail == "attachedTemplate":
+        return "attached_template"
+    if tail in ("oleObject", "package", "control", "activeXControlBinary"):
+        return "ole"
+    if tail == "aFChunk":
+        return "altchunk"
+    if external:
+        return "remote_image" if tail == "image" else "external_link"
+    return None
+
+
+def _rels_source(rels_part: str) -> str:
+    """`word/_rels/document.xml.rels` → `word/document.xml`."""
+    folder, _, base = rels_part.rpartition("_rels/")
+    return folder + base[: -len(".rels")]
+
+
+def _resolve(source: str, target: str) -> str:
+    """The zip member a relative relationship target names."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    parts = source.split("/")[:-1]
+    for piece in target.split("/"):
+        if piece == "..":
+            if parts:
+                parts.pop()
+        elif piece and piece != ".":
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def _xml(data: bytes) -> Any:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.fromstring(data, parser)
+
+
+def _blank_fields(root: Any, part: str, found: list[Removal]) -> bool:
+    """Neutralise fields that fetch: a fldSimple is replaced by its result, a complex field's
+    instruction is emptied. True when anything changed."""
+    changed = False
+    for fld in list(root.iter(f"{{{_W}}}fldSimple")):
+        instr = fld.get(f"{{{_W}}}instr") or ""
+        if _FETCHING_FIELD.match(instr):
+            found.append(Removal("field", part, clean_line(instr)[:60]))
+            parent = fld.getparent()
+            if parent is not None:
+                i = parent.index(fld)
+                for j, child in enumerate(list(fld)):
+                    parent.insert(i + j, child)
+                parent.remove(fld)
+            changed = True
+    stack: list[list[Any]] = []
+    for el in root.iter(f"{{{_W}}}fldChar", f"{{{_W}}}instrText"):
+        if el.tag == f"{{{_W}}}instrText":
+            if stack:
+                stack[-1].append(el)
+            continue
+        kind = el.get(f"{{{_W}}}fldCharType")
+        if kind == "begin":
+            stack.append([])
+        elif kind in ("separate", "end") and stack:
+            instrs = stack[-1]
+            text = "".join(x.text or "" for x in instrs)
+            if instrs and _FETCHING_FIELD.match(text):
+                found.append(Removal("field", part, clean_line(text)[:60]))
+                for x in instrs:
+                    x.text = ""
+                changed = True
+            stack[-1] = []
+            if kind == "end":
+                stack.pop()
+    return changed
+
+
+def _clean_part(root: Any, part: str, dropped_ids: set[str], found: list[Removal]) -> bool:
+    """Remove altChunk, embedded objects, attached templates, fetching fields and references
+    to dropped relationships from one XML part. True when anything changed."""
+    changed = False
+    for tag, kind in (
+        (f"{{{_W}}}altChunk", "altchunk"),
+        (f"{{{_W}}}object", "ole"),
+        (f"{{{_W}}}control", "ole"),
+        (f"{{{_W}}}attachedTemplate", "attached_template"),
+    ):
+        for el in list(root.iter(tag)):
+            if not any(f.kind == kind and f.part == part for f in found):
+                found.append(Removal(kind, part))
+            parent = el.getparent()
+            if parent is not None:
+                parent.remove(el)
+                changed = True
+    if _blank_fields(root, part, found):
+        changed = True
+    if dropped_ids:
+        for el in root.iter():
+            for key in [k for k in el.attrib if k.startswith(f"{{{_R}}}")]:
+                if el.attrib[key] in dropped_ids:
+                    del el.attrib[key]
+                    changed = True
+    return changed
+
+
+def find_hostile(data: bytes, name: str) -> list[Removal]:
+    """What `clean_docx` would remove from a Word file, without changing it."""
+    return _clean(data, name)[1]
+
+
+def clean_docx(data: bytes, name: str) -> tuple[bytes, list[Removal]]:
+    """A copy of a (checked) Word file without macros, external relationships of any kind,
+    attached templates, altChunk, embedded objects and fields that fetch; and what was removed.
+    The same bytes come back when there was nothing to remove."""
+    return _clean(data, name)
+
+
+def _clean(data: bytes, name: str) -> tuple[bytes, list[Removal]]:
+    check_docx_bytes(data, name)
+    found: list[Removal] = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = [i for i in zf.infolist() if not i.is_dir()]
+            parts = {i.filename: zf.read(i) for i in infos}
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError):
+        raise _fail(name, f"bị hỏng, không giải nén được; {_SAVE_AS}.") from None
+    new: dict[str, bytes | None] = {}  # member → new bytes (None: dropped)
+    dropped_ids: dict[str, set[str]] = {}  # source part → relationship ids removed
+    try:
+        for member, raw in parts.items():
+            if not member.endswith(".rels"):
+                continue
+            root = _xml(raw)
+            source = _rels_source(member)
+            changed = False
+            for rel in list(root):
+                rel_type = rel.get("Type") or ""
+                target = rel.get("Target") or ""
+                external = (rel.get("TargetMode") or "").lower() == "external"
+                kind = _rel_kind(rel_type, external, target)
+                if kind is None:
+                    continue
+                found.append(Removal(kind, source, clean_line(target)[:80]))
+                dropped_ids.setdefault(source, set()).add(rel.get("Id") or "")
+                root.remove(rel)
+                changed = True
+                if not external:
+                    new[_resolve(source, target)] = None
+            if changed:
+                new[member] = etree.tostring(
+                    root, xml_declaration=True, encoding="UTF-8", standalone=True
+                )
+        for member in parts:
+            low = member.lower()
+            if low.endswith("vbaproject.bin") or low.endswith("vbadata.xml"):
+                if member not in new:
+                    found.append(Removal("macro", member))
+                new[member] = None
+        for member in parts:
+            if member.endswith(".rels") and new.get(_rels_source(member), b"") is None:
+                new[member] = None  # the relationships of a dropped part go with it
+        for member, raw in parts.items():
+            if not member.endswith(".xml") or not member.startswith("word/"):
+                continue
+            if new.get(member, b"") is None:
+                continue
+            root = _xml(new.get(member) or raw)
+            if _clean_part(root, member, dropped_ids.get(member, set()), found):
+                new[member] = etree.tostring(
+                    root, xml_declaration=True, encoding="UTF-8", standalone=True
+                )
+        ct = parts.get("[Content_Types].xml")
+        if ct is not None:
+            root = _xml(ct)
+            changed = False
+            for el in list(root):
+                ctype = el.get("ContentType") or ""
+                part_name = (el.get("PartName") or "").lstrip("/")
+                if ctype in _OTHER_MAINS:
+                    if "macroEnabled" in ctype:
+                        found.append(Removal("macro", part_name or "[Content_Types].xml"))
+                    el.set("ContentType", _DOC_MAIN)
+                    changed = True
+                elif (
+                    "vbaProject" in ctype
+                    or "vbaData" in ctype
+                    or (part_name and part_name in new and new[part_name] is None)
+                ):
+                    root.remove(el)
+                    changed = True
+            if changed:
+                new["[Content_Types].xml"] = etree.tostring(
+                    root, xml_declaration=True, encoding="UTF-8", standalone=True
+                )
+    except etree.XMLSyntaxError:
+        raise _fail(name, f"bị hỏng: có phần không phải XML hợp lệ; {_SAVE_AS}.") from None
+    if not new:
+        return data, found
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zw:
+        for info in infos:
+            member = info.filename
+            if member in new and new[member] is None:
+                continue
+            body = new.get(member) or parts[member]
+            zw.writestr(member, body)
+    return out.getvalue(), found

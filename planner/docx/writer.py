@@ -50,6 +50,7 @@ from planner.docx.ooxml import (
     insert_ppr_child,
     setup_section,
 )
+from planner.docx.safety import Removal
 from planner.errors import ExportError, InputFileError
 from planner.model import Block, Plan, Section, size_problem
 from planner.nd30.metrics import text_width_cm
@@ -205,10 +206,22 @@ def missing_styles(doc: Any) -> list[str]:
 
 def check_template(data: bytes, name: str = "mẫu.docx") -> list[str]:
     """Names of the styles a user's template lacks (empty: the template is usable)."""
-    return missing_styles(_open(data, name))
+    return missing_styles(_open(clean_template(data, name)[0], name))
 
 
-def _load_template(template: bytes | None) -> Any:
+def clean_template(data: bytes, name: str = "mẫu.docx") -> tuple[bytes, list[Removal]]:
+    """A user's template without macros, external links, attached templates, altChunk,
+    embedded objects and fetching fields (`planner.docx.safety.clean_docx`), and what was
+    removed; `removal_lines` says it to the user. `export_docx` cleans its template itself."""
+    from planner.docx.safety import clean_docx
+
+    try:
+        return clean_docx(data, name)
+    except InputFileError as e:
+        raise ExportError(f"Không dùng được tệp mẫu: {e}") from None
+
+
+def _load_template(template: bytes | None, name: str = "mẫu.docx") -> Any:
     if template is None:
         try:
             data = TEMPLATE_PATH.read_bytes()
@@ -217,7 +230,7 @@ def _load_template(template: bytes | None) -> Any:
                 f"Không tìm thấy tệp mẫu {TEMPLATE_PATH.name} trong thư mục templates."
             ) from None
         return _open(data, TEMPLATE_PATH.name)
-    doc = _open(template, "mẫu.docx")
+    doc = _open(clean_template(template, name)[0], name)
     missing = missing_styles(doc)
     if missing:
         raise ExportError(
@@ -639,18 +652,20 @@ def export_docx(
     schedule_rows: Sequence[tuple[str, str, str, str]] = (),
     charts: Sequence[tuple[str, bytes]] = (),
     draft_mark: bool = False,
+    template_name: str = "mẫu.docx",
 ) -> bytes:
     """The plan as .docx bytes following ND30; equal inputs give equal bytes.
 
     With `draft_mark` every page header carries a boxed *DỰ THẢO* at its right (page 1 too):
     the caller sets it when the plan is not ready to sign
     (`planner.drafting.readiness.check_readiness`) and the user has not confirmed the final
-    version.
+    version. A user's `template` (named `template_name` in messages) is cleaned first
+    (`clean_template`): nothing hostile in it reaches the document.
     """
     too_big = size_problem(plan)  # refused up front, before minutes of work
     if too_big:
         raise ExportError(f"Không xuất được văn bản Word: {too_big}. Hãy chia bảng nhỏ hơn.")
-    doc = _load_template(template)
+    doc = _load_template(template, template_name)
     body = doc.element.body
     for el in list(body):
         if el.tag != qn("w:sectPr"):

@@ -33,9 +33,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from planner.docx.safety import open_docx
+from planner.docx.safety import clean_docx, open_docx
 from planner.errors import InputFileError
-from planner.nd30 import body_rules, closing_rules, header_rules, page_rules, placeholder_rules
+from planner.nd30 import (
+    body_rules,
+    closing_rules,
+    header_rules,
+    page_rules,
+    placeholder_rules,
+    safety_rules,
+)
 from planner.nd30.context import CheckContext
 from planner.nd30.findings import Finding
 
@@ -54,14 +61,18 @@ def check_document(doc: Any) -> list[Finding]:
     body_rules.body_text(ctx, body_start, sign_table)
     body_rules.citations(ctx)
     placeholder_rules.placeholders(ctx)
+    safety_rules.hidden_text(ctx, ctx.body + headers_and_footers)
     return ctx.findings.result()
 
 
 def check_docx(data: bytes, name: str) -> list[Finding]:
     """ND30 findings for a .docx given as bytes; unreadable files raise InputFileError."""
-    doc = open_docx(data, name)
+    # Formatting is checked on a copy without the hostile parts (a .docm opens too); what was
+    # in them is reported as safety findings.
+    cleaned, removed = clean_docx(data, name)
+    doc = open_docx(cleaned, name)
     try:
-        return check_document(doc)
+        return check_document(doc) + safety_rules.hostile(removed)
     except (KeyError, IndexError, ValueError, AttributeError, TypeError):
         # A structure python-docx accepted but this checker does not understand: say so
         # plainly rather than show a traceback.
