@@ -131,6 +131,9 @@ class Plan:
     signer: Signer = field(default_factory=Signer)
     tasks: tuple[Task, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    # What loading repaired (broken references, see `_repair_references`), in Vietnamese, for
+    # the caller to tell the user; never written to the file.
+    notes: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def title(self) -> str:
@@ -266,7 +269,7 @@ def plan_from_dict(data: Any, source: str = "kế hoạch") -> Plan:
         name=r.text(s.get("name"), "signer.name", multiline=False),
         extra=_extra(s, Signer),
     )
-    return Plan(
+    plan = Plan(
         meta=meta,
         bases=tuple(bases),
         preamble=_texts(r, d.get("preamble"), "preamble"),
@@ -282,6 +285,96 @@ def plan_from_dict(data: Any, source: str = "kế hoạch") -> Plan:
         ),
         extra={k: v for k, v in _extra(d, Plan).items() if k != "schema_version"},
     )
+    return _repair_references(r, plan)
+
+
+_GONE = "Chỗ này không còn trong kế hoạch."
+
+
+def _repair_references(r: _Reader, plan: Plan) -> Plan:
+    """A plan whose references all hold, or a refusal naming the place.
+
+    Refused: two tasks with one id (a report, a finding or an edit could not tell them apart).
+    Repaired, with a note in `Plan.notes`: a task's `section` naming no section (deleting a
+    section leaves one) is cleared; an open finding whose `path` names no section, block,
+    line or task is closed as dismissed (as an edit that deletes its text does).
+    """
+    seen: dict[str, int] = {}
+    for i, t in enumerate(plan.tasks):
+        if t.id in seen:
+            raise r.fail(
+                f"tasks[{i + 1}].id",
+                f"có mã “{t.id}” trùng với tasks[{seen[t.id] + 1}]; mỗi công việc cần một mã riêng",
+            )
+        seen[t.id] = i
+    notes: list[str] = []
+    paths = {p: s for p, s in plan.iter_sections()}
+    tasks = list(plan.tasks)
+    for i, t in enumerate(tasks):
+        if t.section is not None and t.section not in paths:
+            notes.append(
+                f"Công việc “{t.id}” gắn với mục “{t.section}” không còn trong kế hoạch; "
+                "đã bỏ liên kết mục của công việc này."
+            )
+            tasks[i] = replace(t, section=None)
+    extra = dict(plan.extra)
+    raw = extra.get("findings")
+    if isinstance(raw, list):
+        fixed = []
+        for n, item in enumerate(raw):
+            if (
+                isinstance(item, dict)
+                and item.get("status") == "open"
+                and not _path_exists(plan, paths, item.get("path"))
+            ):
+                message = str(item.get("message") or "")
+                item = {**item, "status": "dismissed", "message": f"{message} ({_GONE})".strip()}
+                notes.append(
+                    f"Phát hiện thứ {n + 1} (findings[{n + 1}]) trỏ tới chỗ không còn trong kế "
+                    "hoạch; đã chuyển sang “Đã bỏ qua”."
+                )
+            fixed.append(item)
+        extra["findings"] = fixed
+    if not notes:
+        return plan
+    return replace(
+        plan,
+        tasks=tuple(tasks),
+        extra=extra,
+        notes=tuple(f"Tệp {r.source}: {note}" for note in notes),
+    )
+
+
+def _path_exists(plan: Plan, paths: Mapping[str, Section], path: Any) -> bool:
+    """Whether a finding's `path` (see `planner.drafting.findings`) names a place that exists.
+    A path this version does not know is taken as existing (a newer file's)."""
+    if not isinstance(path, dict):
+        return True
+
+    def index_ok(value: Any, size: int) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < size
+
+    area = path.get("area")
+    if area in ("bases", "preamble", "closing", "recipients"):
+        items: tuple[Any, ...] = getattr(plan, str(area))
+        return index_ok(path.get("index"), len(items))
+    if area == "task":
+        return any(t.id == path.get("id") for t in plan.tasks)
+    if area == "section":
+        section = paths.get(str(path.get("section")))
+        if section is None:
+            return False
+        if "block" not in path:
+            return True
+        if not index_ok(path.get("block"), len(section.blocks)):
+            return False
+        block = section.blocks[path["block"]]
+        if "row" in path or "col" in path:
+            if not index_ok(path.get("row"), len(block.rows)):
+                return False
+            return index_ok(path.get("col"), len(block.rows[path["row"]]))
+        return True
+    return True
 
 
 def _texts(r: _Reader, value: Any, where: str, *, multiline: bool = True) -> tuple[str, ...]:

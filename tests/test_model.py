@@ -159,3 +159,54 @@ def test_replace_keeps_frozen_semantics(sample):
     assert sample.preamble != edited.preamble
     with pytest.raises(AttributeError):
         sample.meta.year = 1  # type: ignore[misc]
+
+
+def _raw_plan(**extra: object) -> dict[str, object]:
+    return {
+        "schema_version": 1,
+        "sections": [
+            {"number": "I", "title": "MỤC ĐÍCH", "blocks": [{"text": "Một."}]},
+        ],
+        **extra,
+    }
+
+
+def test_duplicate_task_ids_are_refused_naming_both_places() -> None:
+    raw = _raw_plan(tasks=[{"id": "t1", "title": "Việc A"}, {"id": "t1", "title": "Việc A"}])
+    with pytest.raises(PlanFormatError) as info:
+        plan_from_dict(raw, "kh.json")
+    msg = str(info.value)
+    assert "kh.json" in msg and "tasks[2].id" in msg and "tasks[1]" in msg and "trùng" in msg
+
+
+def test_a_task_on_a_missing_section_is_unlinked_and_the_user_told() -> None:
+    raw = _raw_plan(tasks=[{"id": "t1", "title": "Việc", "section": "IV.2"}])
+    plan = plan_from_dict(raw, "kh.json")
+    assert plan.tasks[0].section is None
+    assert len(plan.notes) == 1 and "IV.2" in plan.notes[0] and "kh.json" in plan.notes[0]
+    assert "notes" not in plan_to_dict(plan)
+    ok = plan_from_dict(_raw_plan(tasks=[{"id": "t1", "title": "Việc", "section": "I"}]))
+    assert ok.tasks[0].section == "I" and ok.notes == ()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        {"area": "section", "section": "II", "block": 0, "start": 0},
+        {"area": "section", "section": "I", "block": 5, "start": 0},
+        {"area": "section", "section": "I", "block": 0, "row": 1, "col": 0, "start": 0},
+        {"area": "bases", "index": 3, "start": 0},
+        {"area": "task", "id": "t9", "field": "due"},
+    ],
+)
+def test_an_open_finding_on_a_missing_place_is_dismissed_and_the_user_told(
+    path: dict[str, object],
+) -> None:
+    finding = {"id": "f1", "kind": "stale", "path": path, "text": "x", "status": "open"}
+    plan = plan_from_dict(_raw_plan(findings=[finding]), "kh.json")
+    (stored,) = plan.extra["findings"]
+    assert stored["status"] == "dismissed"
+    assert "findings[1]" in plan.notes[0]
+    good = {**finding, "path": {"area": "section", "section": "I", "block": 0, "start": 0}}
+    plan = plan_from_dict(_raw_plan(findings=[good]))
+    assert plan.extra["findings"][0]["status"] == "open" and plan.notes == ()

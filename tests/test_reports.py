@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
 
-from planner.errors import InputFileError
+from planner.errors import InputFileError, PlannerError
 from planner.model import Plan, Task
 from planner.progress.reports import (
     ReportError,
@@ -307,3 +308,38 @@ def test_templates_never_hold_formulas() -> None:
     assert ws.cell(2, 2).value == '=HYPERLINK("http://x")'
     text = report_template_csv(plan).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "'@Phòng" in text
+
+
+def _twins(same_id: bool) -> Plan:
+    """Two tasks titled "Việc A" led by the same unit (and, with `same_id`, one id)."""
+    a = Task(id="t1", title="Việc A", lead="Phòng Giáo dục và Đào tạo")
+    b = Task(id="t1" if same_id else "t2", title="Việc A", lead="Phòng Giáo dục và Đào tạo")
+    return Plan(tasks=(a, b))
+
+
+def test_a_row_matching_two_tasks_alike_is_flagged_not_applied_to_both() -> None:
+    header = "Đơn vị,Nội dung công việc,Trạng thái,Tỷ lệ hoàn thành (%),Ngày báo cáo,Ghi chú"
+    rep = read_report(
+        _csv(["Phòng Giáo dục và Đào tạo,Việc A,Hoàn thành,100,20/03/2021,"], header).encode(),
+        "c.csv",
+    )
+    plan = _twins(same_id=False)
+    (change,) = match_reports(plan, rep)
+    assert change.task_id is None
+    assert "khớp với 2 công việc" in change.message and "Dòng 2" in change.message
+    assert apply_reports(plan, [change]) == plan
+
+
+def test_a_row_naming_an_id_two_tasks_hold_matches_neither() -> None:
+    header = "Đơn vị,Mã công việc,Trạng thái,Tỷ lệ hoàn thành (%),Ngày báo cáo,Ghi chú"
+    rep = read_report(
+        _csv(["Phòng Giáo dục và Đào tạo,t1,Hoàn thành,100,20/03/2021,"], header).encode(),
+        "d.csv",
+    )
+    plan = _twins(same_id=True)
+    (change,) = match_reports(plan, rep)
+    assert change.task_id is None and "khớp với 2 công việc" in change.message
+    # even a change built by hand cannot reach both
+    forged = replace(change, task_id="t1")
+    with pytest.raises(PlannerError, match="nhiều công việc"):
+        apply_reports(plan, [forged])

@@ -383,8 +383,13 @@ def match_reports(plan: Plan, report: ReportFile) -> list[ProposedChange]:
     """
     from rapidfuzz import fuzz, process
 
-    by_id = {t.id: t for t in plan.tasks}
-    titles = {t.id: fold(t.title) for t in plan.tasks}
+    by_id: dict[str, Task] = {}
+    shared_ids: set[str] = set()  # an id two tasks hold: a row naming it matches neither
+    for t in plan.tasks:
+        if t.id in by_id:
+            shared_ids.add(t.id)
+        by_id.setdefault(t.id, t)
+    titles = {i: fold(t.title) for i, t in enumerate(plan.tasks)}
     out = []
     for r in report.rows:
         if r.errors:
@@ -393,16 +398,37 @@ def match_reports(plan: Plan, report: ReportFile) -> list[ProposedChange]:
         task: Task | None = by_id.get(r.task_id) if r.task_id else None
         how, score = ("mã", 100.0) if task else ("", 0.0)
         message = ""
-        if task is None and r.task:
+        ambiguous: list[Task] = []
+        if task is not None and task.id in shared_ids:
+            ambiguous = [t for t in plan.tasks if t.id == task.id]
+            task = None
+        elif task is None and r.task:
             q = fold(r.task)
             scored = process.extract(q, titles, scorer=fuzz.token_set_ratio, limit=5)
-            best = None
-            for _title, s, tid in scored:
-                bonus = 5 if _unit_matches(r.unit, by_id[tid]) else 0
-                if best is None or s + bonus > best[0]:
-                    best = (s + bonus, s, tid)
-            if best and best[1] >= MATCH_THRESHOLD:
-                task, how, score = by_id[best[2]], "nội dung", float(best[1])
+            ranked = sorted(
+                (
+                    (s + (5 if _unit_matches(r.unit, plan.tasks[i]) else 0), s, i)
+                    for _title, s, i in scored
+                    if s >= MATCH_THRESHOLD
+                ),
+                key=lambda x: (-x[0], x[2]),
+            )
+            if ranked:
+                top = [x for x in ranked if x[0] == ranked[0][0]]
+                if len(top) > 1:
+                    ambiguous = [plan.tasks[x[2]] for x in top]
+                else:
+                    task, how, score = plan.tasks[top[0][2]], "nội dung", float(top[0][1])
+        if ambiguous:
+            names = "; ".join(f"“{_short(t.title)}” (mã {t.id})" for t in ambiguous[:3])
+            message = (
+                f"Dòng {r.row}: khớp với {len(ambiguous)} công việc như nhau ({names}); "
+                "chưa nhận dòng này, hãy ghi rõ mã công việc."
+            )
+            out.append(
+                ProposedChange(r, None, "", "", 0, None, r.status, None, r.progress, message)
+            )
+            continue
         if task is None:
             message = f"Dòng {r.row}: không tìm thấy công việc tương ứng trong kế hoạch."
             if r.task_id and r.task_id not in by_id:
@@ -431,6 +457,10 @@ def match_reports(plan: Plan, report: ReportFile) -> list[ProposedChange]:
             )
         )
     return out
+
+
+def _short(text: str, n: int = 40) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 # ---------------------------------------------------------------- applying
@@ -473,6 +503,13 @@ def apply_reports(plan: Plan, accepted: Sequence[ProposedChange]) -> Plan:
     missing = [tid for tid in changes if tid not in {t.id for t in plan.tasks}]
     if missing:
         raise TaskError(f"Không tìm thấy công việc mã “{missing[0]}” trong kế hoạch.")
+    held = [t.id for t in plan.tasks]
+    shared = [tid for tid in changes if held.count(tid) > 1]
+    if shared:
+        raise TaskError(
+            f"Mã công việc “{shared[0]}” có ở nhiều công việc; báo cáo không được ghi vào "
+            "công việc nào. Hãy sửa để mỗi công việc có một mã riêng."
+        )
     tasks = []
     for t in plan.tasks:
         if t.id not in changes:
