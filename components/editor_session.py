@@ -24,6 +24,18 @@ from planner.errors import PlannerError
 from planner.model import Plan, plan_to_dict
 from planner.store.plans import StoredPlan
 
+READ_ONLY_NOTE = (
+    "Chế độ chỉ đọc: cơ sở dữ liệu không ghi được nên kế hoạch chỉ để xem, tải về hoặc in; "
+    "các nút sửa bị khóa."
+)
+READ_ONLY_REFUSED = "Cơ sở dữ liệu đang ở chế độ chỉ đọc nên thay đổi này không được lưu."
+
+
+def writable() -> bool:
+    """False when the store refuses every write (read-only, damaged or unavailable): the
+    editor then shows the plan without editing widgets and `edit` saves nothing."""
+    return state.get_store().writable
+
 
 def key(*parts: object) -> str:
     """A widget key that changes when the plan's content is replaced or restructured."""
@@ -88,7 +100,12 @@ def save(new: Plan, old: Plan, *, note: str = "", structural: bool = False) -> b
 
 def edit(fn: Callable[..., Plan], *args: Any, note: str = "", structural: bool = False,
          notice: str = "", **kwargs: Any) -> None:  # fmt: skip
-    """Apply `fn(plan, *args, **kwargs)` to the working plan and save it (a widget callback)."""
+    """Apply `fn(plan, *args, **kwargs)` to the working plan and save it (a widget callback).
+    On a store that cannot be written nothing is tried: the refusal is shown instead."""
+    if not writable():
+        fail(READ_ONLY_REFUSED)
+        bump_structure()  # widgets go back to the stored text
+        return
     plan = working_plan()
     if plan is None:
         return
@@ -207,4 +224,5 @@ def version_history(plan_id: str, current: Plan) -> None:
         type="primary",
         on_click=_restore,
         args=(picked,),
+        disabled=not writable(),
     )

@@ -1,14 +1,19 @@
 """The findings panel: what the rollover and the citation check ask the user to look at.
 
 Findings are grouped by kind, each with its place, the text found, the suggested replacement
-and *Áp dụng* / *Bỏ qua*; the review progress (*Đã rà soát x/y đoạn*) sits on top. Every
-action is saved as a version at once.
+and *Áp dụng* / *Bỏ qua*; the review progress (*Đã rà soát x/y đoạn*) sits on top. Findings
+of one sentence (the same `Finding.group`) are one card: every change of the sentence shown,
+one *Áp dụng* applies them together (`apply_findings`). A suggestion that leaves blanks
+(“…” for a number or a date not known yet) says what is still to fill in. Every action is
+saved as a version at once; on a store that cannot be written the buttons are disabled.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections import Counter
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -18,7 +23,7 @@ from planner.drafting.findings import (
     CITATION_KINDS,
     KIND_LABELS,
     Finding,
-    apply_finding,
+    apply_findings,
     dismiss_finding,
     findings_of,
     get_text,
@@ -28,6 +33,7 @@ from planner.drafting.findings import (
 )
 from planner.errors import PlannerError
 from planner.model import Plan
+from planner.nd30.placeholder_rules import find_placeholders
 
 _SHOW_DONE = "editor.findings.show_done"
 
@@ -56,19 +62,29 @@ def findings_summary(plan: Plan) -> str:
 # ---------------------------------------------------------------- callbacks
 
 
-def _apply(fid: str, place: str) -> None:
+def _apply(ids: list[str], place: str) -> None:
+    """Apply a finding, or a sentence's findings, with the rest of their sentence group."""
+    what = "đề xuất" if len(ids) == 1 else f"{len(ids)} đề xuất"
     es.edit(
-        apply_finding, fid, note=f"Áp dụng đề xuất ở {place}", structural=True,
-        notice=f"Đã áp dụng đề xuất ở {place}.",
+        apply_findings, ids, note=f"Áp dụng {what} ở {place}", structural=True,
+        notice=f"Đã áp dụng {what} ở {place}.",
     )  # fmt: skip
 
 
 def apply_many(plan: Plan, ids: list[str]) -> tuple[Plan, list[str]]:
-    """Apply several findings in turn; those that no longer fit are left open with a reason."""
+    """Apply several findings (each with its sentence group); those that no longer fit are
+    left open with a reason. All at once when they all fit, else one group at a time."""
+    try:
+        return apply_findings(plan, ids), []
+    except PlannerError:
+        pass
     problems = []
     for fid in ids:
+        status = {f.id: f.status for f in findings_of(plan)}
+        if status.get(fid) != "open":
+            continue  # applied with a neighbour of its sentence
         try:
-            plan = apply_finding(plan, fid)
+            plan = apply_findings(plan, [fid])
         except PlannerError as e:
             problems.append(str(e))
     return plan, problems
@@ -88,12 +104,19 @@ def _apply_all(ids: list[str], label: str) -> None:
     )  # fmt: skip
 
 
-def _dismiss(fid: str, place: str) -> None:
-    es.edit(dismiss_finding, fid, note=f"Bỏ qua phát hiện ở {place}")
+def _each(plan: Plan, fn: Callable[[Plan, str], Plan], ids: list[str]) -> Plan:
+    """`fn(plan, id)` for every id in turn (dismiss or reopen a whole sentence)."""
+    for fid in ids:
+        plan = fn(plan, fid)
+    return plan
 
 
-def _reopen(fid: str, place: str) -> None:
-    es.edit(reopen_finding, fid, note=f"Mở lại phát hiện ở {place}")
+def _dismiss(ids: list[str], place: str) -> None:
+    es.edit(_each, dismiss_finding, ids, note=f"Bỏ qua phát hiện ở {place}")
+
+
+def _reopen(ids: list[str], place: str) -> None:
+    es.edit(_each, reopen_finding, ids, note=f"Mở lại phát hiện ở {place}")
 
 
 def _recheck_rollover(plan: Plan) -> Plan:
@@ -121,12 +144,13 @@ def _catalogue():  # type: ignore[no-untyped-def]
 
 def findings_panel(plan: Plan) -> None:
     """Counts, re-check buttons and every finding grouped by kind (the page shows the
-    review progress above it)."""
+    review progress above it); a sentence's findings are one card."""
     try:
         findings = findings_of(plan)
     except PlannerError as e:
         st.error(str(e))
         return
+    locked = not es.writable()
     c = _counts(findings)
     a, b, d = st.columns(3)
     a.metric("Cần xem", c["open"])
@@ -136,13 +160,13 @@ def findings_panel(plan: Plan) -> None:
     recheck.button(
         "Rà soát lại năm cũ", key=es.key("f.recheck"), icon=":material/refresh:",
         help="Tìm lại các chỗ còn ghi năm cũ, giai đoạn đã kết thúc, sự kiện đã qua…",
-        on_click=es.edit, args=(_recheck_rollover,),
+        on_click=es.edit, args=(_recheck_rollover,), disabled=locked,
         kwargs={"note": "Rà soát lại", "notice": "Đã rà soát lại kế hoạch."},
     )  # fmt: skip
     cite.button(
         "Kiểm tra trích dẫn", key=es.key("f.cite"), icon=":material/fact_check:",
         help="Đối chiếu mọi văn bản được trích dẫn với danh mục văn bản",
-        on_click=es.edit, args=(_check_citations,),
+        on_click=es.edit, args=(_check_citations,), disabled=locked,
         kwargs={"note": "Kiểm tra trích dẫn", "notice": "Đã kiểm tra trích dẫn."},
     )  # fmt: skip
     show_done = show.toggle("Hiện cả phát hiện đã xử lý", key=_SHOW_DONE)
@@ -154,6 +178,11 @@ def findings_panel(plan: Plan) -> None:
         return
     if not c["open"] and not show_done:
         st.success("Đã xử lý hết các phát hiện.")
+    sentences: dict[str, list[Finding]] = {}
+    for f in findings:
+        if f.group:
+            sentences.setdefault(f.group, []).append(f)
+    drawn: set[str] = set()
     order = {k: i for i, k in enumerate(KIND_LABELS)}
     kinds = sorted({f.kind for f in findings}, key=lambda k: order.get(k, len(order)))
     for kind in kinds:
@@ -169,46 +198,99 @@ def findings_panel(plan: Plan) -> None:
                 st.button(
                     f"Áp dụng cả {len(ready)} đề xuất của nhóm này", key=es.key("f.all", kind),
                     icon=":material/done_all:", on_click=_apply_all, args=(ready, label),
+                    disabled=locked,
                 )  # fmt: skip
             for f in shown:
-                _finding(f, plan)
+                if f.group is None or len(sentences[f.group]) < 2:
+                    _card([f], plan, locked)
+                elif f.group not in drawn:  # the sentence's card, under its first kind
+                    drawn.add(f.group)
+                    members = [g for g in sentences[f.group] if show_done or g.status == "open"]
+                    _card(members, plan, locked)
 
 
-def _finding(f: Finding, plan: Plan) -> None:
+def _card(members: list[Finding], plan: Plan, locked: bool) -> None:
+    """One finding, or the findings of one sentence: where, each change, what is left to
+    fill in, and the actions (one *Áp dụng* for the whole sentence)."""
+    f = members[0]
     with st.container(border=True):
         info, actions = st.columns([5, 2], vertical_alignment="center")
         with info:
+            if len(members) == 1:
+                head = f"**{html.escape(f.place)}** · {f.status_label}"
+                body = _change_html(f, plan)
+                notes = [f.message] if f.message else []
+            else:
+                head = (
+                    f"**{html.escape(f.place)}** · một câu, {len(members)} thay đổi "
+                    "được áp dụng cùng nhau"
+                )
+                body = _sentence_html(members, plan)
+                notes = [
+                    f"{i}. {g.kind_label} ({g.status_label.lower()}): {g.message}"
+                    for i, g in enumerate(members, 1)
+                ]
             st.markdown(
-                f"**{html.escape(f.place)}** · {f.status_label}  \n"
-                + _change_html(f, plan)
-                + (f"  \n<small>{html.escape(f.message)}</small>" if f.message else ""),
+                f"{head}  \n{body}"
+                + "".join(f"  \n<small>{html.escape(n)}</small>" for n in notes),
                 unsafe_allow_html=True,
             )
+            blanks = blanks_note([g for g in members if g.status == "open"])
+            if blanks:
+                st.markdown(f":orange[:material/edit_note: {blanks}]")
         with actions:
-            if f.status == "open":
-                if f.suggestion:
-                    st.button(
-                        "Áp dụng", key=es.key("f.apply", f.id), type="primary",
-                        icon=":material/done:", on_click=_apply, args=(f.id, f.place),
-                        width="stretch",
-                    )  # fmt: skip
-                st.button(
-                    "Bỏ qua", key=es.key("f.dismiss", f.id), icon=":material/close:",
-                    on_click=_dismiss, args=(f.id, f.place), width="stretch",
-                )  # fmt: skip
-            row = f.extra.get("directive_row")
-            if f.kind == "citation_unknown" and isinstance(row, dict):
-                if st.button(
-                    "Thêm vào danh mục…", key=es.key("f.addcat", f.id),
-                    icon=":material/library_add:", width="stretch",
-                    help="Mở trang Văn bản căn cứ với văn bản này điền sẵn để kiểm tra rồi lưu",
-                ):  # fmt: skip
-                    _open_catalogue_draft(row)
-            if f.status == "dismissed":
-                st.button(
-                    "Xem lại", key=es.key("f.reopen", f.id), icon=":material/undo:",
-                    on_click=_reopen, args=(f.id, f.place), width="stretch",
-                )  # fmt: skip
+            _actions(members, locked)
+
+
+def _actions(members: list[Finding], locked: bool) -> None:
+    f = members[0]
+    open_ids = [g.id for g in members if g.status == "open"]
+    applicable = [g.id for g in members if g.can_apply]
+    if applicable:
+        st.button(
+            "Áp dụng", key=es.key("f.apply", f.id), type="primary", icon=":material/done:",
+            on_click=_apply, args=(applicable, f.place), width="stretch", disabled=locked,
+            help=None if len(members) == 1 else "Áp dụng mọi thay đổi của câu này cùng lúc",
+        )  # fmt: skip
+    if open_ids:
+        st.button(
+            "Bỏ qua", key=es.key("f.dismiss", f.id), icon=":material/close:",
+            on_click=_dismiss, args=(open_ids, f.place), width="stretch", disabled=locked,
+        )  # fmt: skip
+    for g in members:
+        row = g.extra.get("directive_row")
+        if g.kind == "citation_unknown" and isinstance(row, dict):
+            if st.button(
+                "Thêm vào danh mục…", key=es.key("f.addcat", g.id),
+                icon=":material/library_add:", width="stretch",
+                help="Mở trang Văn bản căn cứ với văn bản này điền sẵn để kiểm tra rồi lưu",
+            ):  # fmt: skip
+                _open_catalogue_draft(row)
+    dismissed = [g.id for g in members if g.status == "dismissed"]
+    if dismissed and not open_ids:
+        st.button(
+            "Xem lại", key=es.key("f.reopen", f.id), icon=":material/undo:",
+            on_click=_reopen, args=(dismissed, f.place), width="stretch", disabled=locked,
+        )  # fmt: skip
+
+
+_NUMBER_BLANK = re.compile(r"\bsố\s*…", re.IGNORECASE)
+_DATE_BLANK = re.compile(r"\bngày\s*…", re.IGNORECASE)
+
+
+def blanks_note(findings: list[Finding]) -> str:
+    """What a suggestion leaves blank for the user to fill in (“…” for a number, a date), or
+    "" when applying it leaves no blank."""
+    left = [f.suggestion for f in findings if f.suggestion and find_placeholders(f.suggestion)]
+    if not left:
+        return ""
+    what = []
+    if any(_NUMBER_BLANK.search(t) for t in left):
+        what.append("số")
+    if any(_DATE_BLANK.search(t) for t in left):
+        what.append("ngày")
+    fill = ", ".join(what) + "…" if what else "nội dung"
+    return f"Đề xuất để trống chỗ “…”: sau khi áp dụng cần điền {fill} vào chỗ trống."
 
 
 def _open_catalogue_draft(row: dict) -> None:
@@ -226,6 +308,47 @@ def _open_catalogue_draft(row: dict) -> None:
         return
     state.open_catalogue_draft(draft)
     st.switch_page("views/catalogue.py")
+
+
+_OLD = '<span style="background:#fde2e2;color:#9b1c1c">{}</span>'
+_NEW = '<span style="background:#dcfce7;color:#14532d">{}</span>'
+_KEEP = '<span style="background:#fef3c7;color:#78350f">{}</span>'
+_SPAN = re.compile(r"(\d+)-(\d+)")
+
+
+def _sentence_html(members: list[Finding], plan: Plan) -> str:
+    """The sentence the findings share, with every text found marked, then the sentence as
+    it reads once they are applied; each change on its own when the text has moved on."""
+    first = members[0]
+    current = get_text(plan, first.path) or ""
+    m = _SPAN.fullmatch(str(first.extra.get("group", "")))
+    lo, hi = (int(m[1]), int(m[2])) if m else (0, len(current))
+    hi = min(hi, len(current))
+    edits = sorted(
+        (s, g)
+        for g in members
+        if g.status == "open"
+        for s in g.starts
+        if lo <= s and s + len(g.text) <= hi and current[s : s + len(g.text)] == g.text
+    )
+    if not edits:
+        return "  \n".join(_change_html(g, plan) for g in members)
+    old: list[str] = []
+    new: list[str] = []
+    pos = lo
+    for s, g in edits:
+        if s < pos:
+            continue  # overlapping texts: the first one wins, as when applying
+        plain = html.escape(current[pos:s])
+        found = html.escape(g.text)
+        old += [plain, (_OLD if g.suggestion else _KEEP).format(found)]
+        new += [
+            plain,
+            _NEW.format(html.escape(g.suggestion)) if g.suggestion else _KEEP.format(found),
+        ]
+        pos = s + len(g.text)
+    tail = html.escape(current[pos:hi])
+    return f"{''.join(old)}{tail}  \nĐề xuất: {''.join(new)}{tail}"
 
 
 def _change_html(f: Finding, plan: Plan) -> str:

@@ -9,9 +9,10 @@ import streamlit as st
 
 from components import editor_session as es
 from components import state
-from components.findings_panel import findings_panel, review_bar
+from components.findings_panel import findings_panel, findings_summary, review_bar
 from components.header_form import bases_editor, closing_form, header_form, paragraphs_editor
 from components.section_editor import section_editor
+from planner.docx.preview import preview_html
 
 VIEWS = {
     "content": "Nội dung các mục",
@@ -31,14 +32,24 @@ head.markdown(f"**{stored.title}** · năm {plan.meta.year or '(chưa ghi năm)'
 saved.caption(f":material/cloud_done: {es.saved_status(stored)}")
 review_bar(plan)
 
-view = st.radio(
-    "Phần đang soạn",
-    list(VIEWS),
-    format_func=VIEWS.__getitem__,
-    horizontal=True,
-    key="editor.view",
-    label_visibility="collapsed",
-)
+state.take_editor_goto()  # a link from Xuất văn bản's readiness list opens a given place
+view = None
+if es.writable():
+    view = st.radio(
+        "Phần đang soạn",
+        list(VIEWS),
+        format_func=VIEWS.__getitem__,
+        horizontal=True,
+        key=state.EDITOR_VIEW,
+        label_visibility="collapsed",
+    )
+else:  # a store that cannot be written: the plan to read, no editing widgets
+    st.info(es.READ_ONLY_NOTE, icon=":material/lock:")
+    tab_doc, tab_found = st.tabs(["Văn bản (chỉ xem)", findings_summary(plan)])
+    with tab_doc:
+        st.html(preview_html(plan))
+    with tab_found:
+        findings_panel(plan)
 if view == "content":
     section_editor(plan)
 elif view == "header":
@@ -50,7 +61,7 @@ elif view == "header":
 elif view == "closing":
     paragraphs_editor(plan, "closing")
     closing_form(plan)
-else:
+elif view == "findings":
     findings_panel(plan)
 
 with st.expander("Lịch sử phiên bản", icon=":material/history:"):
