@@ -25,6 +25,7 @@ import sys
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -194,11 +195,18 @@ def check_query_length(query: str) -> None:
         )
 
 
+_PHRASE_TABLES: dict[tuple[tuple[str, str], ...], dict[tuple[str, ...], tuple[str, str]]] = {}
+
+
 def _phrase_table(
     type_names: dict[str, str],
 ) -> dict[tuple[str, ...], tuple[str, str]]:
     """Folded multi-word names → ("type" | "issuer", code)."""
-    table: dict[tuple[str, ...], tuple[str, str]] = {}
+    key = tuple(sorted(type_names.items()))
+    cached = _PHRASE_TABLES.get(key)
+    if cached is not None:
+        return cached
+    table = _PHRASE_TABLES[key] = {}
     for code, phrases in ISSUERS.items():
         for phrase in phrases:
             table[tuple(phrase.split())] = ("issuer", code)
@@ -330,8 +338,27 @@ def parse_query(
     )
 
 
-def issuer_codes(folded_issuer: str, symbol_letters: Iterable[str]) -> set[str]:
+@lru_cache(maxsize=65536)
+def _fold_cached(text: str) -> str:
+    return fold(text)
+
+
+@lru_cache(maxsize=65536)
+def _words_cached(text: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(fold(text)))
+
+
+@lru_cache(maxsize=65536)
+def _issuer_codes_cached(folded_issuer: str, letters: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_issuer_codes(folded_issuer, letters))
+
+
+def issuer_codes(folded_issuer: str, symbol_letters: Iterable[str]) -> frozenset[str]:
     """Issuer codes of a row: from its issuer's name and the letters of its symbol."""
+    return _issuer_codes_cached(folded_issuer, tuple(symbol_letters))
+
+
+def _issuer_codes(folded_issuer: str, symbol_letters: Iterable[str]) -> set[str]:
     found: set[str] = set()
     padded = f" {folded_issuer} "
     for code, phrases in ISSUERS.items():
@@ -590,15 +617,17 @@ class SearchIndex:
         """(type bits, issuer bits, words) of rows of one type, issuer, topics and letters."""
         doc_type, issuer, topics, letters = key
         codes: set[str] = set()
-        code = self.type_names.get(fold(doc_type))
+        code = self.type_names.get(_fold_cached(doc_type))
         if code:
             codes.add(code)
         letter_parts = _TOKEN.findall(letters)
         for part in set(letter_parts) & self.type_codes.keys():
             codes.update(self.type_codes[part])
-        folded_issuer = fold(issuer)
-        issuers = issuer_codes(" ".join(_TOKEN.findall(folded_issuer)), letter_parts)
-        words = set(_TOKEN.findall(fold(f"{issuer} {' '.join(topics)}")))
+        issuer_words = _words_cached(issuer)
+        issuers = issuer_codes(" ".join(issuer_words), letter_parts)
+        words = set(issuer_words)
+        for topic in topics:
+            words.update(_words_cached(topic))
         words.update(letter_parts)
         type_bits = 0
         for c in codes:
@@ -729,7 +758,7 @@ class SearchIndex:
         ]
         if not parts:
             return np.zeros(0, dtype=np.int32)
-        return parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts))
+        return parts[0] if len(parts) == 1 else self._union(parts)
 
     # ------------------------------------------------------------------ filters
     def filter_mask(
@@ -804,7 +833,7 @@ class SearchIndex:
                 rows = self._posting(terms[0])
                 weight = float(self.idf[terms[0]])
             else:
-                rows = np.unique(np.concatenate([self._posting(t) for t in terms]))
+                rows = self._union([self._posting(t) for t in terms])
                 weight = float(np.log((n + 1.0) / (len(rows) + 0.5)) + 0.1)
             words_num[rows] += weight * factor
             matched[rows] += 1
@@ -829,15 +858,45 @@ class SearchIndex:
             number_hit = self.number_id == number_ids[0]
             for extra in number_ids[1:]:
                 number_hit |= self.number_id == extra
+        cited_mark = self._marks([np.fromiter(cited, dtype=np.int32)]) if cited else None
+
+        def rank(cand: IntArray) -> tuple[list[Found], int]:
+            """The best of `cand` and how many of them are not weak."""
+            if mask is not None and len(cand):
+                cand = cand[mask[cand]]
+            if len(cand) == 0:
+                return [], 0
+            f = self._features(q, cand, words_num, matched, words_total, phrase_num, phrase_total)
+            f.set_symbols(sym_exact, sym_loose)
+            f.set_number(number_hit, self._title_has(q.numbers, cand))
+            cited_rows = cited_mark[cand] if cited_mark is not None else np.zeros(0, np.bool_)
+            score, grade = f.score(cited_rows)
+            weak = grade == 2
+            picked = self._best(score, weak, cand, limit)
+            found = [f.found(j, bool(len(cited_rows) and cited_rows[j]), self) for j in picked]
+            return found, len(weak) - int(np.count_nonzero(weak))
+
+        symbol_parts = [sym_exact, sym_loose]
+        if q.content:
+            # Only rows holding enough of the words, the number or the symbol can be strong;
+            # when they give `limit` strong hits, weak rows (listed after them) are not needed.
+            enough = words_num >= np.float32(STRONG_COVERAGE * words_total) - np.float32(1e-4)
+            if number_hit is not None:
+                enough |= number_hit
+            for part in symbol_parts:
+                enough[part] = True
+            found, strong = rank(np.flatnonzero(enough).astype(np.int32))
+            if strong >= limit:
+                return found
         # Candidates: rows holding any word, number or symbol of the query.
         parts: list[IntArray] = []
         if q.content:
             parts.append(np.flatnonzero(words_num > 0).astype(np.int32))
         if number_hit is not None:
             parts.append(np.flatnonzero(number_hit).astype(np.int32))
-        parts.extend((sym_exact, sym_loose))
+        parts.extend(symbol_parts)
         if q.content or q.numbers or q.symbol_keys:
-            cand = np.unique(np.concatenate(parts)) if parts else np.zeros(0, np.int32)
+            cand = self._union(parts)
         else:  # only type, issuer, year or date: the rows having them all
             every = np.ones(n, dtype=np.bool_)
             if q.types:
@@ -847,26 +906,38 @@ class SearchIndex:
             if q.years or q.dates:
                 every &= self._year_hit(np.arange(n, dtype=np.int32), q)
             cand = np.flatnonzero(every).astype(np.int32)
-        if mask is not None and len(cand):
-            cand = cand[mask[cand]]
-        if len(cand) == 0:
-            return []
-        f = self._features(q, cand, words_num, matched, words_total, phrase_num, phrase_total)
-        f.set_symbols(sym_exact, sym_loose)
-        f.set_number(number_hit, self._title_has(q.numbers, cand))
-        cited_rows = np.zeros(len(cand), dtype=np.bool_)
-        if cited:
-            cited_rows = np.isin(cand, np.fromiter(cited, dtype=np.int32))
-        score, grade = f.score(cited_rows)
-        # Best first: non-weak hits, then by score, then newest.
-        key = (grade == 2).astype(np.float64) * 1e7 - score.astype(np.float64)
-        take = min(limit, len(cand))
-        if len(cand) > take:
-            part = np.argpartition(key, take - 1)[:take]
-        else:
-            part = np.arange(len(cand))
-        picked = sorted(part.tolist(), key=lambda j: (key[j], self.rank[cand[j]]))
-        return [f.found(j, bool(cited_rows[j]), self) for j in picked]
+        return rank(cand)[0]
+
+    def _best(self, score: FloatArray, weak: BoolArray, cand: IntArray, limit: int) -> list[int]:
+        """Positions of the best `limit` candidates: non-weak first, then by score, then
+        newest (ties at the cut are settled by recency too)."""
+        picked: list[int] = []
+        for group in (np.flatnonzero(~weak), np.flatnonzero(weak)):
+            room = limit - len(picked)
+            if room <= 0 or not len(group):
+                continue
+            values = score[group]
+            if len(group) > room:
+                cut = np.partition(values, len(group) - room)[len(group) - room]
+                above = group[values > cut]
+                ties = group[values == cut]
+                ties = ties[np.argsort(self.rank[cand[ties]], kind="stable")][: room - len(above)]
+                group = np.concatenate((above, ties))
+            picked.extend(sorted(group.tolist(), key=lambda j: (-score[j], self.rank[cand[j]])))
+        return picked
+
+    def _marks(self, parts: Sequence[IntArray]) -> BoolArray:
+        """A mask over all rows, true for the rows in `parts`."""
+        mark = np.zeros(self.n, dtype=np.bool_)
+        for part in parts:
+            mark[part] = True
+        return mark
+
+    def _union(self, parts: Sequence[IntArray]) -> IntArray:
+        """The rows in any of `parts`, ascending, each once (linear in the rows, no sort)."""
+        if not parts:
+            return np.zeros(0, dtype=np.int32)
+        return np.flatnonzero(self._marks(parts)).astype(np.int32)
 
     @staticmethod
     def _bits(codes: Iterable[str], table: dict[str, int]) -> int:
@@ -903,7 +974,7 @@ class SearchIndex:
         for word in words:
             t = self.term_id.get(word)
             if t is not None:
-                has |= np.isin(cand, self._posting(t), assume_unique=True)
+                has |= self._marks([self._posting(t)])[cand]
         return has
 
     def _year_hit(self, rows: IntArray, q: Query) -> BoolArray:
@@ -999,9 +1070,9 @@ class _Features:
 
     def set_symbols(self, exact: IntArray, loose: IntArray) -> None:
         if len(exact):
-            self.exact = np.isin(self.cand, exact)
+            self.exact = np.isin(self.cand, exact, kind="sort")
         if len(loose):
-            self.loose = np.isin(self.cand, loose) & ~self.exact
+            self.loose = np.isin(self.cand, loose, kind="sort") & ~self.exact
 
     def set_number(self, number_hit: BoolArray | None, number_in_text: BoolArray) -> None:
         if not self.q.numbers:
@@ -1014,35 +1085,51 @@ class _Features:
         self.number_other = ~self.number_hit & ~number_in_text
 
     def score(self, cited: BoolArray) -> tuple[FloatArray, npt.NDArray[np.int8]]:
-        """Each candidate's score and grade (0 exact, 1 strong, 2 weak)."""
-        s = (
-            SCORE_WORDS * self.coverage
-            + SCORE_PHRASE * self.phrase
-            + SCORE_TITLE_FIT * self.fit
-            + self.prior
-        )
-        s += np.where(self.exact, SCORE_EXACT_SYMBOL, 0.0).astype(np.float32)
-        s += np.where(self.loose, SCORE_LOOSE_SYMBOL, 0.0).astype(np.float32)
-        s += SCORE_NUMBER * self.number_hit + SCORE_NUMBER_OTHER * self.number_other
-        s += SCORE_TYPE * self.type_hit + SCORE_TYPE_OTHER * self.type_other
-        s += SCORE_ISSUER * self.issuer_hit + SCORE_ISSUER_OTHER * self.issuer_other
-        s += SCORE_YEAR * self.year_hit + SCORE_YEAR_OTHER * self.year_other
-        s += SCORE_DATE * self.date_hit + SCORE_DATE_OTHER * self.date_other
-        s += SCORE_UNDATED * self.undated
-        s += SCORE_CITED * cited
-        self.contradiction = self.type_other | self.number_other | self.year_other
-        self.contradiction = self.contradiction | self.date_other
+        """Each candidate's score and grade (0 exact, 1 strong, 2 weak). Only the kinds of
+        evidence the query has are added (each a pass over the candidates)."""
         q = self.q
+        f32 = np.float32
+        s = self.prior.copy()
+        if q.content:
+            s += f32(SCORE_WORDS) * self.coverage
+            s += f32(SCORE_TITLE_FIT) * self.fit
+        if q.pairs:
+            s += f32(SCORE_PHRASE) * self.phrase
+        if q.symbol_keys:
+            s += f32(SCORE_EXACT_SYMBOL) * self.exact
+            s += f32(SCORE_LOOSE_SYMBOL) * self.loose
+        if q.numbers:
+            s += f32(SCORE_NUMBER) * self.number_hit
+            s += f32(SCORE_NUMBER_OTHER) * self.number_other
+        if q.types:
+            s += f32(SCORE_TYPE) * self.type_hit
+            s += f32(SCORE_TYPE_OTHER) * self.type_other
+        if q.issuers:
+            s += f32(SCORE_ISSUER) * self.issuer_hit
+            s += f32(SCORE_ISSUER_OTHER) * self.issuer_other
+        if q.dates:
+            s += f32(SCORE_DATE) * self.date_hit
+            s += f32(SCORE_DATE_OTHER) * self.date_other
+        elif q.years:
+            s += f32(SCORE_YEAR) * self.year_hit
+            s += f32(SCORE_YEAR_OTHER) * self.year_other
+        if q.years or q.dates:
+            s += f32(SCORE_UNDATED) * self.undated
+        if cited.any():
+            s += f32(SCORE_CITED) * cited
+        contradiction = self.type_other | self.number_other | self.year_other | self.date_other
         evidence = self.number_hit | self.exact | self.loose
         if q.content:
-            evidence = evidence | (self.coverage >= STRONG_COVERAGE)
+            evidence = evidence | (self.coverage >= f32(STRONG_COVERAGE))
         elif not (q.numbers or q.symbol_keys):
             evidence = evidence | self.type_hit | self.issuer_hit | self.year_hit | self.date_hit
-        symbol = (self.exact | self.loose) & ~self.year_other & ~self.date_other
-        grade = np.where(symbol, 0, np.where(~self.contradiction & evidence, 1, 2))
-        self.grade = grade.astype(np.int8)
-        self.total = s.astype(np.float32)
-        return self.total, self.grade
+        grade = np.full(len(s), 2, dtype=np.int8)
+        grade[evidence & ~contradiction] = 1
+        if q.symbol_keys:
+            grade[(self.exact | self.loose) & ~self.year_other & ~self.date_other] = 0
+        self.grade = grade
+        self.total = s
+        return s, grade
 
     def found(self, j: int, cited: bool, index: SearchIndex) -> Found:
         """The j-th candidate as a `Found` with its reasons in Vietnamese."""
@@ -1106,12 +1193,9 @@ class _Features:
 # ---------------------------------------------------------------- array helpers
 def _csr(keys: IntArray, rows: IntArray, size: int) -> tuple[npt.NDArray[np.int64], IntArray]:
     """(pointers, rows) of each key 0..size-1, rows ascending and each (key, row) once."""
-    order = np.lexsort((rows, keys))
-    keys, rows = keys[order], rows[order]
-    if len(keys):
-        keep = np.ones(len(keys), dtype=np.bool_)
-        keep[1:] = (keys[1:] != keys[:-1]) | (rows[1:] != rows[:-1])
-        keys, rows = keys[keep], rows[keep]
+    span = np.int64(max(int(rows.max()) + 1, 1) if len(rows) else 1)
+    pairs = np.unique(keys.astype(np.int64) * span + rows.astype(np.int64))
+    keys, rows = (pairs // span).astype(np.int32), (pairs % span).astype(np.int32)
     counts = np.bincount(keys, minlength=size) if len(keys) else np.zeros(size, np.int64)
     ptr = np.zeros(size + 1, dtype=np.int64)
     np.cumsum(counts, out=ptr[1:])
