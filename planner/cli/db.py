@@ -123,7 +123,17 @@ def _bytes(n: int) -> str:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    health = check_store(_db(args))
+    path = _db(args)
+    if path.is_file() and path.stat().st_size == 0:
+        # Opening it as a store would write a new, empty database into it: a check only reads.
+        problem = f"Tệp {path} trống (0 byte): không phải cơ sở dữ liệu, không có gì để kiểm tra."
+        if args.json:
+            payload = {"path": str(path), "status": "empty", "ok": False, "problems": [problem]}
+            sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        else:
+            sys.stdout.write(f"{path}: {problem}\n")
+        return 1
+    health = check_store(path)
     if args.json:
         payload = {
             "path": str(health.path),
