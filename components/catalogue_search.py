@@ -1,5 +1,10 @@
 """*Văn bản căn cứ* › Tra cứu: search the catalogue, see a row's status and relations, add it
-(or its replacement) to the open plan's Căn cứ, edit or delete the user's own rows."""
+(or its replacement) to the open plan's Căn cứ, edit or delete the user's own rows.
+
+Each hit says how well it matches (khớp hoàn toàn / khớp rõ / khớp yếu) and why. When no hit
+is exact or strong the page says "Không có văn bản khớp" above the weak hits, opens none of
+them, and adding a weak hit to Căn cứ asks first. The rows the open plan already cites rank
+up. A Căn cứ goes to its place in the expected order (`planner.drafting.bases_order`)."""
 
 from __future__ import annotations
 
@@ -19,16 +24,23 @@ from planner.catalogue.citation import (
 from planner.catalogue.model import (
     ISSUER_LEVEL_LABELS,
     ISSUER_LEVELS,
+    MAX_QUERY_CHARS,
     STATUS_LABELS,
     STATUSES,
     Catalogue,
     Directive,
+    Hit,
 )
 from planner.catalogue.user_rows import delete_directive
-from planner.drafting import plan_edit
+from planner.drafting.bases_order import add_base_in_order
 from planner.errors import PlannerError
 
 ANY = "Tất cả"
+MATCH_LABELS = {"exact": "khớp hoàn toàn", "strong": "khớp rõ", "weak": "khớp yếu"}
+NO_MATCH = (
+    "Không có văn bản khớp với “{query}”. Dưới đây chỉ là các văn bản gần giống (khớp yếu): "
+    "hãy xem kỹ trước khi dùng, hoặc thêm văn bản mới vào danh mục."
+)
 
 
 def _source_text(source: str) -> str:
@@ -78,8 +90,18 @@ def search_section(catalogue: Catalogue, stored) -> None:  # type: ignore[no-unt
         live="300ms",
         placeholder="Ví dụ: 25-NQ/TW · nghi quyet 25 · cai cach hanh chinh · 76/NQ-CP 2021",
         help="Gõ số ký hiệu (viết kiểu nào cũng được), loại văn bản, vài từ trong tên hoặc "
-        "năm ban hành; không cần gõ dấu.",
+        f"năm ban hành; không cần gõ dấu. Tối đa {MAX_QUERY_CHARS} ký tự.",
+        max_chars=MAX_QUERY_CHARS,
     )
+    if len(query or "") >= MAX_QUERY_CHARS:
+        # The box keeps at most MAX_QUERY_CHARS characters and cuts a longer paste there: a
+        # query that long is a paste gone wrong, not something to search for.
+        st.error(
+            f"Từ khóa tìm kiếm dài quá {MAX_QUERY_CHARS} ký tự (phần dán thêm đã bị cắt). Hãy "
+            "gõ số ký hiệu, loại văn bản hoặc vài từ trong tên văn bản.",
+            icon=":material/block:",
+        )
+        return
     filters = _filters(catalogue)
     keep = state.pop(state.CATALOGUE_KEEP, False)  # a link or the URL chose the row
     if state.get(state.CATALOGUE_LAST_QUERY) != (query, filters):
@@ -87,7 +109,16 @@ def search_section(catalogue: Catalogue, stored) -> None:  # type: ignore[no-unt
             state.pop(state.CATALOGUE_SELECTED)  # a new search shows its own top hit
         state.put(state.CATALOGUE_LAST_QUERY, (query, filters))
         state.bump(state.CATALOGUE_SEARCH_NO)
-    hits = catalogue.search(query or "", limit=50, **filters)  # type: ignore[arg-type]
+    cited = _cited_ids(stored.plan, catalogue) if stored is not None else set()
+    try:
+        hits = catalogue.search(query or "", limit=50, cited_ids=cited, **filters)  # type: ignore[arg-type]
+    except PlannerError as err:  # a query over the length limit
+        st.error(str(err))
+        return
+    searched = bool((query or "").strip())
+    best = hits.best
+    if searched and hits and best is None:
+        st.warning(NO_MATCH.format(query=query.strip()), icon=":material/search_off:")
     if not hits:
         st.info("Không tìm thấy văn bản phù hợp. Hãy thử số ký hiệu hoặc vài từ trong tên.")
         selected = catalogue.get(state.get(state.CATALOGUE_SELECTED, ""))
@@ -104,6 +135,9 @@ def search_section(catalogue: Catalogue, stored) -> None:  # type: ignore[no-unt
             "Hiệu lực": [h.directive.status_label for h in hits],
         }
     )
+    if searched:
+        table.insert(0, "Mức khớp", [MATCH_LABELS.get(h.match, h.match) for h in hits])
+        table["Vì sao"] = ["; ".join(h.reasons) for h in hits]
     shown = "văn bản" if query else "văn bản mới nhất"
     st.caption(
         f"{len(hits)} {shown}{' (tối đa 50)' if len(hits) == 50 else ''}. "
@@ -124,6 +158,8 @@ def search_section(catalogue: Catalogue, stored) -> None:  # type: ignore[no-unt
             "Cơ quan ban hành": st.column_config.TextColumn(width=170),
             "Trích yếu": st.column_config.TextColumn(width="medium"),
             "Hiệu lực": st.column_config.TextColumn(width=135),
+            "Mức khớp": st.column_config.TextColumn(width=110),
+            "Vì sao": st.column_config.TextColumn(width="medium"),
         },
     )
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
@@ -132,8 +168,15 @@ def search_section(catalogue: Catalogue, stored) -> None:  # type: ignore[no-unt
     if picked and picked != last:
         state.put(state.CATALOGUE_SELECTED, picked)
     state.put(state.CATALOGUE_LAST_ROW, picked)
-    selected = catalogue.get(state.get(state.CATALOGUE_SELECTED, "")) or hits[0].directive
-    detail(catalogue, selected, stored)
+    selected = catalogue.get(state.get(state.CATALOGUE_SELECTED, ""))
+    if selected is None:
+        if searched and best is None:
+            st.caption("Bấm một dòng để xem chi tiết văn bản gần giống.")
+            return
+        selected = (best or hits[0]).directive
+    detail(
+        catalogue, selected, stored, hit=next((h for h in hits if h.directive == selected), None)
+    )
 
 
 def _links(catalogue: Catalogue, title: str, directives: list[Directive], key: str) -> None:
@@ -166,13 +209,20 @@ def _mentioned_in(catalogue: Catalogue, directive: Directive) -> list[Directive]
     return found
 
 
-def detail(catalogue: Catalogue, d: Directive, stored) -> None:  # type: ignore[no-untyped-def]
-    """One row: its facts, relations, citations and what can be done with it."""
+def detail(catalogue: Catalogue, d: Directive, stored, hit: Hit | None = None) -> None:  # type: ignore[no-untyped-def]
+    """One row: its facts, relations, citations and what can be done with it; `hit` is the
+    search hit it was opened from (how well it matches, and why)."""
     st.divider()
     head, badge = st.columns([5, 1])
     head.subheader(d.label)
     with badge:
         status_badge(d)
+    if hit is not None and hit.reasons and hit.score:
+        text = f"{MATCH_LABELS.get(hit.match, hit.match).capitalize()}: {'; '.join(hit.reasons)}."
+        if hit.match == "weak":
+            st.warning(text, icon=":material/help:")
+        else:
+            st.caption(text)
     note = outdated_note(catalogue, d)
     replacement = catalogue.replacement_of(d)
     if note:
@@ -204,7 +254,7 @@ def detail(catalogue: Catalogue, d: Directive, stored) -> None:  # type: ignore[
         st.code(first_citation(d), language=None, wrap_lines=True)
         st.markdown("**Trích dẫn các lần sau**")
         st.code(short_citation(d), language=None, wrap_lines=True)
-        _plan_actions(d, replacement, stored)
+        _plan_actions(d, replacement, stored, weak=hit is not None and hit.match == "weak")
         mine = user_ids()
         b1, b2 = st.columns(2)
         b1.button(
@@ -235,7 +285,9 @@ def _shipped_ids() -> set[str]:
     return {d.id for d in Catalogue.from_csv(SHIPPED_CSV)}
 
 
-def _plan_actions(d: Directive, replacement: Directive | None, stored) -> None:  # type: ignore[no-untyped-def]
+def _plan_actions(
+    d: Directive, replacement: Directive | None, stored, *, weak: bool = False
+) -> None:  # type: ignore[no-untyped-def]
     if stored is None:
         st.info("Mở một kế hoạch ở Trang chủ để thêm văn bản này vào phần Căn cứ.")
         return
@@ -244,15 +296,31 @@ def _plan_actions(d: Directive, replacement: Directive | None, stored) -> None: 
     present = _cited_ids(plan, state.get_catalogue())
     if d.id in present:
         st.success(f"Đã có trong Căn cứ của kế hoạch “{subject}”.", icon=":material/check:")
+    elif weak and state.get(state.CATALOGUE_WEAK_CONFIRM) == d.id:
+        st.warning(
+            f"{short_citation(d)} chỉ khớp yếu với từ khóa đã tìm. Đây có đúng là văn bản cần "
+            f"trích dẫn vào Căn cứ của kế hoạch “{subject}”?",
+            icon=":material/help:",
+        )
+        yes, no = st.columns(2)
+        if yes.button("Đúng, vẫn thêm", key=f"{K}add.yes.{d.id}", type="primary"):
+            state.pop(state.CATALOGUE_WEAK_CONFIRM)
+            _add_base(stored, d)
+        if no.button("Không thêm", key=f"{K}add.no.{d.id}"):
+            state.pop(state.CATALOGUE_WEAK_CONFIRM)
+            st.rerun()
     else:
-        kind = "secondary" if replacement is not None else "primary"
+        kind = "secondary" if replacement is not None or weak else "primary"
         if st.button(
-            "Thêm vào Căn cứ của kế hoạch đang mở",
+            "Thêm vào Căn cứ của kế hoạch đang mở" + ("…" if weak else ""),
             key=f"{K}add.{d.id}",
             type=kind,
             icon=":material/playlist_add:",
             help=f"Kế hoạch: {subject}",
         ):
+            if weak:
+                state.put(state.CATALOGUE_WEAK_CONFIRM, d.id)
+                st.rerun()
             _add_base(stored, d)
     if replacement is not None and replacement.id not in present:
         if st.button(
@@ -277,7 +345,7 @@ def _cited_ids(plan, catalogue: Catalogue) -> set[str]:  # type: ignore[no-untyp
 
 def _add_base(stored, d: Directive) -> None:  # type: ignore[no-untyped-def]
     try:
-        plan = plan_edit.add_base(stored.plan, base_line(d), d.id)
+        plan = add_base_in_order(stored.plan, base_line(d), d.id, state.get_catalogue())
     except PlannerError as err:
         st.error(str(err))
         return

@@ -48,8 +48,9 @@ def test_search_without_diacritics_and_add_to_the_open_plan(app_env) -> None:  #
     assert not at.exception
     plan = store.open(plan_id).plan
     assert len(plan.bases) == before + 1
-    assert plan.bases[-1].directive_id == "nq-25-tw-2013"
-    assert plan.bases[-1].text.startswith("Căn cứ Nghị quyết số 25-NQ/TW ngày 03/6/2013")
+    # A central Party document goes before the sample's district plans (bases_order).
+    assert plan.bases[0].directive_id == "nq-25-tw-2013"
+    assert plan.bases[0].text.startswith("Căn cứ Nghị quyết số 25-NQ/TW ngày 03/6/2013")
     assert any("Đã thêm Nghị quyết số 25-NQ/TW" in s.value for s in at.success)
     assert not any(b.label.startswith("Thêm vào Căn cứ") for b in at.button)
 
@@ -66,7 +67,7 @@ def test_expired_directive_warns_and_offers_its_replacement(app_env) -> None:  #
     at.text_input(key="catalogue.query").input("30c/NQ-CP").run()
     _button(at, "Thêm văn bản thay thế").click().run()
     assert not at.exception
-    assert store.open(plan_id).plan.bases[-1].directive_id == "nq-76-cp-2021"
+    assert store.open(plan_id).plan.bases[0].directive_id == "nq-76-cp-2021"
 
 
 def test_without_an_open_plan_the_page_says_how(app_env) -> None:  # type: ignore[no-untyped-def]
@@ -209,3 +210,63 @@ def test_a_base_already_cited_in_the_text_is_recognised(app_env) -> None:  # typ
     assert at.subheader[0].value == "Kế hoạch số 106/KH-UBND"
     assert any("Đã có trong Căn cứ" in s.value for s in at.success)
     assert not any(b.label.startswith("Thêm vào Căn cứ") for b in at.button)
+
+
+def test_hits_say_how_they_match_and_why(app_env) -> None:  # type: ignore[no-untyped-def]
+    at, _store, _ = _open(app_env)
+    at.text_input(key="catalogue.query").input("25-NQ/TW").run()
+    table = at.dataframe[0].value
+    assert table["Mức khớp"][0] == "khớp hoàn toàn"
+    assert "đúng số ký hiệu" in table["Vì sao"][0]
+    at.text_input(key="catalogue.query").input("nghi quyet 25").run()
+    table = at.dataframe[0].value
+    assert list(table["Mức khớp"][:2]) == ["khớp rõ", "khớp yếu"]
+    assert table["Vì sao"][1] == "đúng số 25; khác loại văn bản (tìm Nghị quyết)"
+    assert not any("Không có văn bản khớp" in w.value for w in at.warning)
+    assert at.subheader[0].value == "Nghị quyết số 25-NQ/TW"  # the best hit opens
+
+
+def test_only_weak_hits_say_no_match_and_adding_one_asks_first(app_env) -> None:  # type: ignore[no-untyped-def]
+    at, store, plan_id = _open(app_env)
+    before = store.open(plan_id).plan.bases
+    at.text_input(key="catalogue.query").input("chi thi 05 2015").run()
+    assert not at.exception
+    assert at.warning[0].value.startswith("Không có văn bản khớp với “chi thi 05 2015”.")
+    table = at.dataframe[0].value
+    assert set(table["Mức khớp"]) == {"khớp yếu"}
+    assert not at.subheader  # no weak hit is opened for the user
+    assert not any(b.label.startswith("Thêm vào Căn cứ") for b in at.button)
+    # The user opens one on purpose: it says why it is weak, and adding it asks first.
+    rows = [d for d in _catalogue_rows(app_env) if d.symbol == table["Số ký hiệu"][0]]
+    weak_id = rows[0].id
+    at.session_state["catalogue.selected"] = weak_id
+    at.run()
+    assert at.subheader[0].value.startswith("Chỉ thị số 05")
+    assert any(w.value.startswith("Khớp yếu: ") for w in at.warning)
+    _button(at, "Thêm vào Căn cứ của kế hoạch đang mở…").click().run()
+    assert store.open(plan_id).plan.bases == before  # not yet
+    assert any("chỉ khớp yếu" in w.value for w in at.warning)
+    _button(at, "Không thêm").click().run()
+    assert store.open(plan_id).plan.bases == before
+    _button(at, "Thêm vào Căn cứ của kế hoạch đang mở…").click().run()
+    _button(at, "Đúng, vẫn thêm").click().run()
+    assert not at.exception
+    assert weak_id in {b.directive_id for b in store.open(plan_id).plan.bases}
+
+
+def _catalogue_rows(app_env):  # type: ignore[no-untyped-def]
+    from planner.catalogue.user_rows import load_catalogue
+
+    return list(load_catalogue(PlanStore(app_env)))
+
+
+def test_a_query_over_the_limit_is_refused_with_a_message(app_env) -> None:  # type: ignore[no-untyped-def]
+    from planner.catalogue.model import MAX_QUERY_CHARS
+
+    at, _store, _ = _open(app_env)
+    box = at.text_input(key="catalogue.query")
+    assert box.max_chars == MAX_QUERY_CHARS
+    box.set_value("1" * 40_000).run()  # the browser cuts a paste at max_chars; so does the server
+    assert not at.exception
+    assert any(f"dài quá {MAX_QUERY_CHARS} ký tự" in e.value for e in at.error)
+    assert not at.dataframe
