@@ -616,3 +616,18 @@ def test_progress_report_import_refuses_unreadable_files(app_env: Path, tmp_path
         ("legacy.doc", "bao-cao-cu.csv"),
     ]
     _upload_each(at, "progress.report.0", files, app_env, tmp_path)
+
+
+@pytest.mark.parametrize("name", ["catalogue-cp1258.csv", "catalogue-utf16.csv"])
+@pytest.mark.parametrize("command", ["check-citations", "check-plan", "rollover"])
+def test_every_catalogue_reader_accepts_what_check_catalogue_reads(
+    command: str, name: str, tmp_path: Path
+) -> None:
+    """`--catalogue` goes through check-catalogue's reader: the same encodings are read."""
+    sample = tmp_path / "plan.json"
+    assert run_cli(["sample", "-o", str(sample)], tmp_path, tmp_path / "db")[0] == 0
+    argv = [command, str(sample), "--catalogue", str(BAD / name)]
+    if command == "rollover":
+        argv += ["--year", "2021", "-o", str(tmp_path / "out.json")]
+    code, _, err, _ = run_cli(argv, tmp_path, tmp_path / "db")
+    assert code in (0, 1), err

@@ -226,7 +226,9 @@ def run_import(args: argparse.Namespace) -> int:
     if out.resolve() == path.resolve():
         raise InputFileError(f"Tệp ra “{out.name}” trùng tệp vào; hãy ghi ra tệp khác.")
     table = read_table(path.read_bytes(), path.name, max_bytes=CLI_MAX_BYTES, max_rows=CLI_MAX_ROWS)
-    catalogue = Catalogue.from_csv(args.catalogue or SHIPPED_CSV)
+    from planner.cli.catalogue_file import read_catalogue
+
+    catalogue = read_catalogue(args.catalogue)
     report = import_rows(table, mapping, constants, catalogue=catalogue)
     if args.json:
         payload = report.to_json() | {"output": str(out) if report.ok else None}

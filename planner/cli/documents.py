@@ -121,11 +121,10 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def _readiness(plan: Plan, args: argparse.Namespace, today: date) -> Readiness:
-    from planner.catalogue.model import Catalogue
-    from planner.catalogue.user_rows import SHIPPED_CSV
+    from planner.cli.catalogue_file import read_catalogue
     from planner.drafting.readiness import check_readiness
 
-    catalogue = Catalogue.from_csv(Path(args.catalogue) if args.catalogue else SHIPPED_CSV)
+    catalogue = read_catalogue(args.catalogue)
     return check_readiness(plan, catalogue, today=today)
 
 

@@ -17,11 +17,9 @@ import os
 import sys
 from collections import Counter
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from planner.catalogue.model import Catalogue
-from planner.catalogue.user_rows import SHIPPED_CSV
 from planner.drafting.citation_check import check_citations
 from planner.drafting.findings import (
     KIND_LABELS,
@@ -77,7 +75,9 @@ def register(sub: Any) -> None:
 
 
 def _catalogue(args: argparse.Namespace) -> Catalogue:
-    return Catalogue.from_csv(Path(args.catalogue) if args.catalogue else SHIPPED_CSV)
+    from planner.cli.catalogue_file import read_catalogue
+
+    return read_catalogue(args.catalogue)
 
 
 def _today(value: str | None) -> date:

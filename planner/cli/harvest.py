@@ -16,8 +16,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from planner.catalogue.model import Catalogue
-from planner.catalogue.user_rows import SHIPPED_CSV
 from planner.cli.catalogue import _catalogue_csv
 from planner.drafting.harvest import harvest_files
 from planner.errors import InputFileError
@@ -41,7 +39,9 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     out = Path(args.output)
-    catalogue = Catalogue.from_csv(Path(args.catalogue) if args.catalogue else SHIPPED_CSV)
+    from planner.cli.catalogue_file import read_catalogue
+
+    catalogue = read_catalogue(args.catalogue)
     report = harvest_files(args.inputs, catalogue)
     if not report.files_read:  # one line naming every file (at most MAX_SHOWN of them)
         reasons = [" ".join(u.message.split()).rstrip(".") for u in report.unreadable]

@@ -102,12 +102,12 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def run_check_plan(args: argparse.Namespace) -> int:
-    from planner.catalogue.model import Catalogue
-    from planner.catalogue.user_rows import SHIPPED_CSV
     from planner.drafting.readiness import check_readiness
 
     plan = load_plan(args.plan)
-    catalogue = Catalogue.from_csv(Path(args.catalogue) if args.catalogue else SHIPPED_CSV)
+    from planner.cli.catalogue_file import read_catalogue
+
+    catalogue = read_catalogue(args.catalogue)
     result = check_readiness(plan, catalogue, today=cli_today(args.today))
     if args.json:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
