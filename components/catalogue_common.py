@@ -13,8 +13,8 @@ import streamlit as st
 from components import state
 from planner.catalogue.citation import citation_date, short_citation
 from planner.catalogue.model import ISSUER_LEVEL_LABELS, Catalogue, Directive
-from planner.catalogue.user_rows import user_directive_ids
-from planner.errors import PlannerError
+from planner.catalogue.user_rows import row_head_version, user_directive_ids
+from planner.errors import NotFoundError, PlannerError
 
 K = state.CATALOGUE  # every widget key of the page starts with this
 SECTIONS = {
@@ -35,8 +35,18 @@ def select(directive_id: str) -> None:
 
 
 def edit(directive: Directive | None) -> None:
-    """Open the add/edit form on `directive` (None: an empty form for a new row)."""
-    state.open_catalogue_draft(directive)
+    """Open the add/edit form on `directive` (None: an empty form for a new row), at the
+    newest version of its user row (0: none yet, a shipped row edited for the first time), so
+    that a save over someone else's newer edit becomes a conflict (`catalogue_history`)."""
+    base: int | None = None
+    if directive is not None:
+        try:
+            base = row_head_version(state.get_store(), directive.id)
+        except NotFoundError:
+            base = 0
+        except PlannerError:
+            base = None
+    state.open_catalogue_draft(directive, base_version=base)
 
 
 def go(section: str) -> None:

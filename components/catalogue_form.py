@@ -19,6 +19,12 @@ from components.catalogue_common import (
     ref_label,
     select,
 )
+from components.catalogue_history import (
+    base_version,
+    conflict_panel,
+    history_panel,
+    remember_conflict,
+)
 from planner.catalogue.citation import (
     directive_from_citation,
     find_citations,
@@ -36,17 +42,21 @@ from planner.catalogue.model import (
     make_id,
 )
 from planner.catalogue.user_rows import save_directive
-from planner.errors import PlannerError
+from planner.errors import ConflictError, PlannerError
 
 
 def edit_section(catalogue: Catalogue) -> None:
     """The form, empty or prefilled with the draft a button or a pasted citation left."""
+    if conflict_panel():
+        return  # the user first chooses which version to keep
     draft = state.get(state.CATALOGUE_DRAFT)
     if draft is None:
         st.caption("Thêm một văn bản mới vào danh mục. Các ô có dấu * là bắt buộc.")
     else:
         st.button("Bỏ, thêm văn bản mới", key=K + "new", on_click=edit, args=(None,))
     edit_form(catalogue, draft, key=f"{K}form.{state.get(state.CATALOGUE_FORM_EPOCH, 0)}")
+    if draft is not None and draft.id in catalogue:
+        history_panel(draft)
 
 
 def edit_form(catalogue: Catalogue, draft: Directive | None, *, key: str) -> None:
@@ -186,7 +196,16 @@ def _save_row(catalogue: Catalogue, row: dict[str, str], *, editing: bool) -> No
 
     try:
         directive = directive_from_row(row)
-        save_directive(state.get_store(), directive, now=state.now())
+        save_directive(
+            state.get_store(),
+            directive,
+            now=state.now(),
+            base_version=base_version(directive.id) if editing else None,
+        )
+    except ConflictError as err:
+        remember_conflict(err, directive.id)
+        state.invalidate_catalogue()
+        st.rerun()
     except (PlannerError, ValueError) as err:
         st.error(f"Chưa lưu được: {err}")
         return

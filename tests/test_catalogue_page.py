@@ -270,3 +270,89 @@ def test_a_query_over_the_limit_is_refused_with_a_message(app_env) -> None:  # t
     assert not at.exception
     assert any(f"dài quá {MAX_QUERY_CHARS} ký tự" in e.value for e in at.error)
     assert not at.dataframe
+
+
+def _user_row(store, title: str, *, when: datetime):  # type: ignore[no-untyped-def]
+    from planner.catalogue.model import Directive
+    from planner.catalogue.user_rows import save_directive
+
+    row = Directive(
+        id="kh-15-ubnd-2021",
+        doc_type="Kế hoạch",
+        number="15",
+        symbol="15/KH-UBND",
+        issued=datetime(2021, 1, 5).date(),
+        issuer="UBND thành phố Thủ Dầu Một",
+        issuer_level="district",
+        title=title,
+        source="thử",
+    )
+    save_directive(store, row, now=when)
+    return row
+
+
+def _edit_row(at, query: str):  # type: ignore[no-untyped-def]
+    at.text_input(key="catalogue.query").input(query).run()
+    _button(at, "Sửa văn bản này").click().run()
+    assert not at.exception, at.exception
+
+
+def test_row_history_lists_versions_and_restores_an_older_one(app_env) -> None:  # type: ignore[no-untyped-def]
+    from planner.catalogue.user_rows import row_history
+
+    at, store, _ = _open(app_env, with_plan=False)
+    _user_row(store, "về dân vận", when=datetime(2021, 1, 6, 8))
+    _user_row(store, "về dân vận năm 2021", when=datetime(2021, 1, 7, 9, 30))
+    at.run()
+    _edit_row(at, "15/KH-UBND")
+    history = at.dataframe[0].value
+    assert list(history["Phiên bản"]) == [2, 1]
+    assert list(history["Thời gian"]) == ["07/01/2021 09:30", "06/01/2021 08:00"]
+    assert list(history["Người sửa"]) == ["—", "—"]
+    assert list(history["Nội dung"]) == ["Sửa", "Tạo mới"]
+    compare = at.dataframe[1].value
+    assert list(compare["Thông tin"]) == ["Trích yếu"]
+    assert list(compare["Phiên bản 1"]) == ["về dân vận"]
+    _button(at, "Khôi phục phiên bản 1").click().run()
+    assert not at.exception
+    versions = row_history(store, "kh-15-ubnd-2021")
+    assert [v.version for v in versions] == [3, 2, 1]
+    assert (
+        versions[0].directive.title == "về dân vận" and versions[0].note == "Khôi phục phiên bản 1"
+    )
+    assert any("Đã khôi phục phiên bản 1 (lưu thành phiên bản 3)" in s.value for s in at.success)
+    title = next(t for t in at.text_area if t.label == "Trích yếu")
+    assert title.value == "về dân vận"  # the form shows the restored version
+
+
+def test_a_save_over_a_newer_edit_keeps_both_and_asks(app_env) -> None:  # type: ignore[no-untyped-def]
+    from planner.catalogue.user_rows import row_history
+
+    at, store, _ = _open(app_env, with_plan=False)
+    _user_row(store, "về dân vận", when=datetime(2021, 1, 6, 8))
+    at.run()
+    _edit_row(at, "15/KH-UBND")  # opened at version 1
+    _user_row(store, "về dân vận (bản của đồng nghiệp)", when=datetime(2021, 1, 6, 9))
+    next(t for t in at.text_area if t.label == "Trích yếu").input("về dân vận (bản của tôi)")
+    _button(at, "Lưu văn bản").click().run()
+    assert not at.exception
+    [message] = [e.value for e in at.error]
+    assert "vừa được lưu ở nơi khác (phiên bản 2) sau khi bạn mở nó (phiên bản 1)" in message
+    compare = at.dataframe[0].value
+    assert list(compare["Thông tin"]) == ["Trích yếu"]
+    assert compare.iloc[0, 1] == "về dân vận (bản của đồng nghiệp)"
+    assert compare.iloc[0, 2] == "về dân vận (bản của tôi)"
+    versions = row_history(store, "kh-15-ubnd-2021")
+    assert versions[0].conflict and versions[0].directive.title == "về dân vận (bản của tôi)"
+    assert user_directives(store)[0].title == "về dân vận (bản của đồng nghiệp)"  # nothing lost
+    _button(at, "Giữ bản của tôi").click().run()
+    assert not at.exception
+    assert user_directives(store)[0].title == "về dân vận (bản của tôi)"
+    assert not any("nơi khác" in e.value for e in at.error)
+    # The other way: the newest is kept, mine stays in the history.
+    _user_row(store, "về dân vận (bản cuối)", when=datetime(2021, 1, 6, 10))
+    next(t for t in at.text_area if t.label == "Trích yếu").input("về dân vận (lần hai)")
+    _button(at, "Lưu văn bản").click().run()
+    _button(at, "Dùng bản mới nhất").click().run()
+    assert user_directives(store)[0].title == "về dân vận (bản cuối)"
+    assert row_history(store, "kh-15-ubnd-2021")[0].directive.title == "về dân vận (lần hai)"
