@@ -36,6 +36,8 @@ STATUS_LABELS = {
     "cancelled": "Đã hủy",
 }
 SIGNER_PREFIXES = ("", "KT.", "TM.", "TL.", "TUQ.", "Q.")
+EMPHASIS_STYLES = ("b", "i", "bi")  # bold, italic, both
+MAX_HEADER_ROWS = 10
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,11 @@ class Meta:
     doc_type: str = "KẾ HOẠCH"
     subject: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    # Optional (format v1, written only when set): lines under the trích yếu as the source
+    # has them (an italic sub-line, `(Ban hành kèm theo …)`), and the month of a draft date
+    # that has a month but no day (`ngày   tháng 4 năm 2026`) while `issued` is None.
+    subtitles: tuple[str, ...] = ()
+    issued_month: int = 0
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,12 @@ class Block:
 
     `reviewed` is None for a block nobody asked to review; a rollover sets it False on every
     carried-over block (chưa rà soát) and the editor sets it True once checked.
+
+    `text` keeps manual line breaks as `\n`. `emphasis` lists the bold/italic spans of the
+    text as (start, end, "b" | "i" | "bi"), character offsets, sorted and disjoint. A table's
+    `rows` is a full grid; `header_rows` says how many rows on top are its header (repeated
+    on each page), `merges` the merged cells as (row, col, rows, cols): the top-left cell
+    holds the text, the cells it covers are "".
     """
 
     kind: str = "paragraph"
@@ -74,6 +87,9 @@ class Block:
     rows: tuple[tuple[str, ...], ...] = ()
     reviewed: bool | None = None
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    emphasis: tuple[tuple[int, int, str], ...] = ()
+    header_rows: int = 0
+    merges: tuple[tuple[int, int, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,6 +107,21 @@ class Signer:
     position: str = ""
     deputy_position: str = ""
     name: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    # The position lines as written, when `prefix`/`position`/`deputy_position` cannot say
+    # them (`TM. ỦY BAN NHÂN DÂN` / `KT. CHỦ TỊCH` / `PHÓ CHỦ TỊCH`); the export prints them.
+    lines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Appendix:
+    """What follows the signature: a Phụ lục or a Biểu, its title, the lines under it
+    (`(Kèm theo Kế hoạch số …)`) and its content; `landscape` prints it on a landscape page."""
+
+    title: str = ""
+    subtitles: tuple[str, ...] = ()
+    blocks: tuple[Block, ...] = ()
+    landscape: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
@@ -134,6 +165,7 @@ class Plan:
     # What loading repaired (broken references, see `_repair_references`), in Vietnamese, for
     # the caller to tell the user; never written to the file.
     notes: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    appendices: tuple[Appendix, ...] = ()
 
     @property
     def title(self) -> str:
@@ -246,6 +278,8 @@ def plan_from_dict(data: Any, source: str = "kế hoạch") -> Plan:
         doc_type=r.text(m.get("doc_type", "KẾ HOẠCH"), "meta.doc_type", multiline=False),
         subject=r.text(m.get("subject"), "meta.subject", multiline=False),
         extra=_extra(m, Meta),
+        subtitles=_texts(r, m.get("subtitles"), "meta.subtitles", multiline=False),
+        issued_month=r.int_(m.get("issued_month", 0), "meta.issued_month", 0, 12),
     )
     bases = []
     for i, b in enumerate(r.lst(d.get("bases"), "bases")):
@@ -268,6 +302,7 @@ def plan_from_dict(data: Any, source: str = "kế hoạch") -> Plan:
         deputy_position=r.text(s.get("deputy_position"), "signer.deputy_position", multiline=False),
         name=r.text(s.get("name"), "signer.name", multiline=False),
         extra=_extra(s, Signer),
+        lines=_texts(r, s.get("lines"), "signer.lines", multiline=False),
     )
     plan = Plan(
         meta=meta,
@@ -284,6 +319,10 @@ def plan_from_dict(data: Any, source: str = "kế hoạch") -> Plan:
             _task(r, t, f"tasks[{i + 1}]") for i, t in enumerate(r.lst(d.get("tasks"), "tasks"))
         ),
         extra={k: v for k, v in _extra(d, Plan).items() if k != "schema_version"},
+        appendices=tuple(
+            _appendix(r, x, f"appendices[{i + 1}]")
+            for i, x in enumerate(r.lst(d.get("appendices"), "appendices"))
+        ),
     )
     return _repair_references(r, plan)
 
@@ -390,25 +429,7 @@ def _section(r: _Reader, value: Any, where: str, depth: int) -> Section:
             f"Tệp {r.source}: mục “{where}” lồng quá sâu (tối đa {MAX_SECTION_DEPTH} cấp mục)."
         )
     d = r.obj(value, where)
-    blocks = []
-    for i, b in enumerate(r.lst(d.get("blocks"), f"{where}.blocks")):
-        bw = f"{where}.blocks[{i + 1}]"
-        b = r.obj(b, bw)
-        kind = b.get("kind", "paragraph")
-        if kind not in BLOCK_KINDS:
-            raise r.fail(f"{bw}.kind", f"phải là một trong: {', '.join(BLOCK_KINDS)}")
-        rows: tuple[tuple[str, ...], ...] = ()
-        if kind == "table":
-            rows = tuple(
-                tuple(r.text(c, f"{bw}.rows[{j + 1}]") for c in r.lst(row, f"{bw}.rows[{j + 1}]"))
-                for j, row in enumerate(r.lst(b.get("rows"), f"{bw}.rows"))
-            )
-        reviewed = b.get("reviewed")
-        if reviewed is not None and not isinstance(reviewed, bool):
-            raise r.fail(f"{bw}.reviewed", "phải là true, false hoặc null")
-        blocks.append(
-            Block(kind, r.text(b.get("text"), f"{bw}.text"), rows, reviewed, _extra(b, Block))
-        )
+    blocks = _blocks(r, d.get("blocks"), f"{where}.blocks")
     children = tuple(
         _section(r, c, f"{where}.children[{i + 1}]", depth + 1)
         for i, c in enumerate(r.lst(d.get("children"), f"{where}.children"))
@@ -416,9 +437,77 @@ def _section(r: _Reader, value: Any, where: str, depth: int) -> Section:
     return Section(
         number=r.text(d.get("number"), f"{where}.number", multiline=False),
         title=r.text(d.get("title"), f"{where}.title", multiline=False),
-        blocks=tuple(blocks),
+        blocks=blocks,
         children=children,
         extra=_extra(d, Section),
+    )
+
+
+def _blocks(r: _Reader, value: Any, where: str) -> tuple[Block, ...]:
+    return tuple(_block(r, b, f"{where}[{i + 1}]") for i, b in enumerate(r.lst(value, where)))
+
+
+def _block(r: _Reader, value: Any, bw: str) -> Block:
+    b = r.obj(value, bw)
+    kind = b.get("kind", "paragraph")
+    if kind not in BLOCK_KINDS:
+        raise r.fail(f"{bw}.kind", f"phải là một trong: {', '.join(BLOCK_KINDS)}")
+    rows: tuple[tuple[str, ...], ...] = ()
+    if kind == "table":
+        rows = tuple(
+            tuple(r.text(c, f"{bw}.rows[{j + 1}]") for c in r.lst(row, f"{bw}.rows[{j + 1}]"))
+            for j, row in enumerate(r.lst(b.get("rows"), f"{bw}.rows"))
+        )
+    reviewed = b.get("reviewed")
+    if reviewed is not None and not isinstance(reviewed, bool):
+        raise r.fail(f"{bw}.reviewed", "phải là true, false hoặc null")
+    text = r.text(b.get("text"), f"{bw}.text")
+    emphasis = []
+    end = 0
+    for i, span in enumerate(r.lst(b.get("emphasis"), f"{bw}.emphasis")):
+        sw = f"{bw}.emphasis[{i + 1}]"
+        if not isinstance(span, list) or len(span) != 3 or span[2] not in EMPHASIS_STYLES:
+            raise r.fail(sw, "phải có dạng [đầu, cuối, “b” | “i” | “bi”]")
+        start = r.int_(span[0], sw, end, len(text))
+        stop = r.int_(span[1], sw, start + 1, len(text)) if start < len(text) else 0
+        if not stop:
+            raise r.fail(sw, f"phải nằm trong đoạn chữ (dài {len(text)} ký tự)")
+        emphasis.append((start, stop, str(span[2])))
+        end = stop
+    header_rows = r.int_(b.get("header_rows", 0), f"{bw}.header_rows", 0, MAX_HEADER_ROWS)
+    merges = []
+    for i, m in enumerate(r.lst(b.get("merges"), f"{bw}.merges")):
+        mw = f"{bw}.merges[{i + 1}]"
+        if not isinstance(m, list) or len(m) != 4:
+            raise r.fail(mw, "phải có dạng [hàng, cột, số hàng, số cột]")
+        row = r.int_(m[0], mw, 0, max(0, len(rows) - 1))
+        col = r.int_(m[1], mw, 0, max(0, len(rows[row]) - 1) if rows else 0)
+        nrows = r.int_(m[2], mw, 1, len(rows) - row)
+        ncols = r.int_(m[3], mw, 1, max(1, min(len(x) for x in rows[row : row + nrows]) - col))
+        merges.append((row, col, nrows, ncols))
+    return Block(
+        kind,
+        text,
+        rows,
+        reviewed,
+        _extra(b, Block),
+        emphasis=tuple(emphasis),
+        header_rows=header_rows,
+        merges=tuple(merges),
+    )
+
+
+def _appendix(r: _Reader, value: Any, where: str) -> Appendix:
+    d = r.obj(value, where)
+    landscape = d.get("landscape", False)
+    if not isinstance(landscape, bool):
+        raise r.fail(f"{where}.landscape", "phải là true hoặc false")
+    return Appendix(
+        title=r.text(d.get("title"), f"{where}.title", multiline=False),
+        subtitles=_texts(r, d.get("subtitles"), f"{where}.subtitles", multiline=False),
+        blocks=_blocks(r, d.get("blocks"), f"{where}.blocks"),
+        landscape=landscape,
+        extra=_extra(d, Appendix),
     )
 
 
@@ -471,13 +560,15 @@ def size_problem(plan: Plan) -> str | None:
     """Why `plan` is larger than the app serves (one Vietnamese clause naming the limit), or
     None. Counts table cells: the columns of a table, its cells, the cells of the plan."""
     total = 0
-    for path, section in plan.iter_sections():
+    places = [(f"mục {path}", section.blocks) for path, section in plan.iter_sections()]
+    places += [(f"phụ lục thứ {i}", a.blocks) for i, a in enumerate(plan.appendices, start=1)]
+    for place, blocks in places:
         tables = 0
-        for block in section.blocks:
+        for block in blocks:
             if block.kind != "table":
                 continue
             tables += 1
-            where = f"bảng thứ {tables} ở mục {path}"
+            where = f"bảng thứ {tables} ở {place}"
             widest = max((len(r) for r in block.rows), default=0)
             if widest > MAX_TABLE_COLUMNS:
                 return f"{where} có {_n(widest)} cột, quá giới hạn {MAX_TABLE_COLUMNS} cột một bảng"
@@ -555,7 +646,23 @@ def _block_dict(b: Block) -> dict[str, Any]:
         out["rows"] = [list(r) for r in b.rows]
     if b.reviewed is not None:
         out["reviewed"] = b.reviewed
+    if b.emphasis:
+        out["emphasis"] = [list(x) for x in b.emphasis]
+    if b.header_rows:
+        out["header_rows"] = b.header_rows
+    if b.merges:
+        out["merges"] = [list(x) for x in b.merges]
     return {**out, **b.extra}
+
+
+def _appendix_dict(a: Appendix) -> dict[str, Any]:
+    out = {
+        "title": a.title,
+        "subtitles": list(a.subtitles),
+        "blocks": [_block_dict(b) for b in a.blocks],
+        "landscape": a.landscape,
+    }
+    return {**out, **a.extra}
 
 
 def _section_dict(s: Section) -> dict[str, Any]:
@@ -586,7 +693,7 @@ def task_to_dict(t: Task) -> dict[str, Any]:
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
     """The plan as format-v1 JSON data (unknown keys found on load included)."""
     m = plan.meta
-    meta = {
+    meta: dict[str, Any] = {
         "parent_authority": m.parent_authority,
         "authority": m.authority,
         "number": m.number,
@@ -597,13 +704,19 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "doc_type": m.doc_type,
         "subject": m.subject,
     }
+    if m.subtitles:
+        meta["subtitles"] = list(m.subtitles)
+    if m.issued_month:
+        meta["issued_month"] = m.issued_month
     s = plan.signer
-    signer = {
+    signer: dict[str, Any] = {
         "prefix": s.prefix,
         "position": s.position,
         "deputy_position": s.deputy_position,
         "name": s.name,
     }
+    if s.lines:
+        signer["lines"] = list(s.lines)
     out = {
         "schema_version": SCHEMA_VERSION,
         "meta": {**meta, **m.extra},
@@ -615,6 +728,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "signer": {**signer, **s.extra},
         "tasks": [task_to_dict(t) for t in plan.tasks],
     }
+    if plan.appendices:
+        out["appendices"] = [_appendix_dict(a) for a in plan.appendices]
     return {**out, **plan.extra}
 
 
