@@ -124,6 +124,9 @@ def new_year_form() -> None:
             with st.expander(f"Lưu ý khi đọc tệp ({len(result.warnings)})", expanded=True):
                 for w in result.warnings:
                     st.warning(w)
+        from components.catalogue_harvest import uncatalogued_notice
+
+        uncatalogued_notice(source, uploaded.name, state.get(state.NEW_YEAR_IMPORTED)[0])
     else:
         source = sample_plan()
         title = f"{source.title} (kế hoạch mẫu)"

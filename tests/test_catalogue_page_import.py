@@ -109,3 +109,48 @@ def test_changing_the_mapping_reruns_the_importer(app_env) -> None:  # type: ign
     at.selectbox(key="catalogue.import.map.cong-tinh.csv.0").set_value("").run()
     assert any("cong-tinh.csv" in e.value for e in at.error)
     assert _go(at) == []
+
+
+def test_after_a_docx_import_the_uncatalogued_citations_can_be_added(app_env) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from planner.model import Base
+    from tests.docx_builders import plan_docx
+
+    plan = sample_plan()
+    plan = replace(
+        plan,
+        bases=(
+            *plan.bases,
+            Base(
+                "Căn cứ Kế hoạch số 45/KH-SGDĐT ngày 10/01/2020 của Sở Giáo dục và Đào tạo tỉnh "
+                "Bình Dương về công tác dân vận năm 2020;"
+            ),
+            Base("Căn cứ Công văn số 77/UBND-VX ngày 02/3/2020 của UBND tỉnh về việc báo cáo;"),
+        ),
+    )
+    at = make_app().run()
+    at.radio(key="newyear.source").set_value("docx").run()
+    at.file_uploader(key="newyear.docx").set_value(
+        ("ke-hoach-2020.docx", plan_docx(plan), "application/octet-stream")
+    ).run()
+    assert not at.exception, [e.value for e in at.exception]
+    notice = [m.value for m in at.markdown if "chưa có trong danh" in m.value]
+    assert notice and "**2 văn bản được trích dẫn chưa có trong danh mục**" in notice[0]
+    assert not at.get("arrow_data_frame")  # the table waits for the click
+    at.button(key="harvest.open_button").click().run()
+    table = at.dataframe[0].value
+    assert list(table["Số ký hiệu"]) == ["45/KH-SGDĐT", "77/UBND-VX"]
+    assert list(table["Thêm"]) == [True, True]
+    assert table["Cơ quan ban hành"][0] == "Sở Giáo dục và Đào tạo tỉnh Bình Dương"
+    assert "ke-hoach-2020.docx" in table["Trích dẫn ở"][0]
+    [add] = [b for b in at.button if b.key == "harvest.add"]
+    assert add.label == "Thêm 2 văn bản vào danh mục"
+    add.click().run()
+    assert not at.exception
+    store = PlanStore(app_env)
+    saved = user_directives(store)
+    assert [d.symbol for d in saved] == ["45/KH-SGDĐT", "77/UBND-VX"]
+    assert saved[0].status == "unknown" and saved[0].issued is not None
+    assert row_history(store, saved[0].id)[0].note == "Thêm từ trích dẫn trong ke-hoach-2020.docx"
+    assert not any("chưa có trong danh" in m.value for m in at.markdown)  # all added now
