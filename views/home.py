@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
+from components.new_plan_form import new_plan_form
 from components.new_year import new_year_form
 from planner.errors import PlannerError
 from planner.model import plan_from_json, plan_to_json
@@ -16,6 +17,7 @@ st.caption(
     "theo dõi tiến độ và tải về văn bản Word đúng thể thức Nghị định 30/2020/NĐ-CP."
 )
 store = state.get_store()
+writable = store.writable  # False: nothing that writes can be pressed
 state.show_conflict()
 
 opened = state.load_current()
@@ -25,7 +27,12 @@ if opened is not None:
 start, upload = st.columns(2)
 with start:
     st.subheader("Bắt đầu")
-    if st.button("Mở kế hoạch mẫu 2020", type="primary", icon=":material/description:"):
+    if st.button(
+        "Mở kế hoạch mẫu 2020",
+        type="primary",
+        icon=":material/description:",
+        disabled=not writable,
+    ):
         try:
             new_id = store.create(sample_plan(), now=state.now())
         except PlannerError as e:
@@ -39,7 +46,9 @@ with upload:
     uploaded = st.file_uploader(
         "Tệp kế hoạch đã tải về trước đây", type=["json"], key="home.upload_json"
     )
-    if uploaded is not None and st.button("Lưu tệp này thành kế hoạch", key="home.upload_save"):
+    if uploaded is not None and st.button(
+        "Lưu tệp này thành kế hoạch", key="home.upload_save", disabled=not writable
+    ):
         try:
             plan = plan_from_json(uploaded.getvalue(), uploaded.name)
             new_id = store.create(plan, now=state.now())
@@ -53,6 +62,7 @@ with st.expander(
     "Tạo kế hoạch năm mới từ kế hoạch năm trước", icon=":material/event_repeat:", expanded=True
 ):
     new_year_form()
+new_plan_form()
 
 st.divider()
 st.subheader("Kế hoạch đã lưu")
@@ -72,9 +82,13 @@ for p in plans:
         if b_open.button("Mở", key=f"open.{p.id}", disabled=p.id == current):
             state.open_plan(p.id)
             st.rerun()
-        if b_dup.button("Nhân bản", key=f"dup.{p.id}"):
-            state.open_plan(store.duplicate(p.id, now=state.now()))
-            st.rerun()
+        if b_dup.button("Nhân bản", key=f"dup.{p.id}", disabled=not writable):
+            try:
+                state.open_plan(store.duplicate(p.id, now=state.now()))
+            except PlannerError as e:
+                st.error(str(e))
+            else:
+                st.rerun()
         b_json.download_button(
             "Tải .json",
             data=lambda pid=p.id: plan_to_json(store.open(pid).plan).encode("utf-8"),
@@ -82,17 +96,21 @@ for p in plans:
             mime="application/json",
             key=f"json.{p.id}",
         )
-        if b_del.button("Xóa", key=f"del.{p.id}"):
+        if b_del.button("Xóa", key=f"del.{p.id}", disabled=not writable):
             state.put(state.HOME_CONFIRM_DELETE, p.id)
         if state.get(state.HOME_CONFIRM_DELETE) == p.id:
             st.warning(f"Xóa kế hoạch “{p.title}”? Có thể khôi phục lại trong mục Thùng rác.")
             yes, no = st.columns(2)
-            if yes.button("Xóa", key=f"del.yes.{p.id}", type="primary"):
-                store.delete(p.id, now=state.now())
+            if yes.button("Xóa", key=f"del.yes.{p.id}", type="primary", disabled=not writable):
                 state.pop(state.HOME_CONFIRM_DELETE)
-                if p.id == current:
-                    state.open_plan(None)
-                st.rerun()
+                try:
+                    store.delete(p.id, now=state.now())
+                except PlannerError as e:
+                    st.error(str(e))
+                else:
+                    if p.id == current:
+                        state.open_plan(None)
+                    st.rerun()
             if no.button("Không xóa", key=f"del.no.{p.id}"):
                 state.pop(state.HOME_CONFIRM_DELETE)
                 st.rerun()
@@ -103,6 +121,10 @@ if deleted:
         for p in deleted:
             c1, c2 = st.columns([4, 1], vertical_alignment="center")
             c1.write(f"{p.title} (năm {p.year})")
-            if c2.button("Khôi phục", key=f"restore.{p.id}"):
-                store.restore(p.id)
-                st.rerun()
+            if c2.button("Khôi phục", key=f"restore.{p.id}", disabled=not writable):
+                try:
+                    store.restore(p.id)
+                except PlannerError as e:
+                    st.error(str(e))
+                else:
+                    st.rerun()
