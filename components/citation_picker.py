@@ -18,6 +18,11 @@ All session keys start with `key`.
 
     status_badge(directive) -> None   # a coloured badge with the Vietnamese status label
     outdated_note(catalogue, directive) -> str | None   # the warning text, or None
+
+Each hit in the list says how well it matches (khớp hoàn toàn / khớp rõ / khớp yếu); when no
+hit is exact or strong the picker says “Không có văn bản khớp” and chooses none of them.
+The editor's Căn cứ part adds a picked directive at its place in the expected order and offers
+*Sắp xếp lại Căn cứ* (`planner.drafting.bases_order`; `sort_bases_button`).
 """
 
 from __future__ import annotations
@@ -26,7 +31,12 @@ import streamlit as st
 
 from components import state
 from planner.catalogue.citation import citation_date, short_citation
-from planner.catalogue.model import Catalogue, Directive
+from planner.catalogue.model import MAX_QUERY_CHARS, Catalogue, Directive
+from planner.drafting.bases_order import order_bases
+from planner.errors import PlannerError
+from planner.model import Plan
+
+MATCH_LABELS = {"exact": "khớp hoàn toàn", "strong": "khớp rõ", "weak": "khớp yếu"}
 
 _BADGE_COLOURS = {
     "in_force": "green",
@@ -83,21 +93,32 @@ def citation_picker(
         type="search",
         live="300ms",
         help="Gõ số ký hiệu, loại văn bản, tên hoặc năm; không dấu cũng được.",
+        max_chars=MAX_QUERY_CHARS,
     )
     override_key = state.citation_override_key(key)
     if not (query or "").strip():
         state.pop(override_key)
         return None
-    hits = catalogue.search(query, limit=limit)
+    try:
+        hits = catalogue.search(query, limit=limit)
+    except PlannerError as err:  # over the length limit
+        st.caption(str(err))
+        return None
     if not hits:
         st.caption("Không tìm thấy văn bản phù hợp. Hãy thử số ký hiệu hoặc vài từ trong tên.")
         return None
+    if hits.best is None:
+        st.caption("Không có văn bản khớp; các văn bản dưới đây chỉ gần giống (khớp yếu).")
+    grade = {h.directive.id: MATCH_LABELS.get(h.match, h.match) for h in hits}
     options = [h.directive.id for h in hits]
     chosen_id = st.radio(
         "Kết quả",
         options,
+        index=0 if hits.best is not None else None,
         key=f"{key}.choice.{query}",
-        format_func=lambda i: option_label(catalogue.get(i)) if catalogue.get(i) else i,
+        format_func=lambda i: (
+            f"{option_label(catalogue.get(i))} · {grade[i]}" if catalogue.get(i) else i
+        ),
     )
     override = state.get(override_key)
     if override and override[0] == chosen_id and catalogue.get(override[1]) is not None:
@@ -124,3 +145,26 @@ def citation_picker(
 
 def _use_replacement(override_key: str, original_id: str, replacement_id: str) -> None:
     state.put(override_key, (original_id, replacement_id))
+
+
+def sort_bases_button(plan: Plan, catalogue: Catalogue, *, key: str, edit) -> None:  # type: ignore[no-untyped-def]
+    """*Sắp xếp lại Căn cứ*: `edit(fn, *args, note=…, structural=…, notice=…)` is the editor's
+    apply-and-save callback (`editor_session.edit`). Disabled when the list is in order."""
+    in_order = order_bases(plan, catalogue) is plan
+    st.button(
+        "Sắp xếp lại Căn cứ",
+        key=key,
+        icon=":material/sort:",
+        disabled=len(plan.bases) < 2 or in_order,
+        help="Xếp theo cấp ban hành (Trung ương, tỉnh, huyện, đơn vị), văn bản của Đảng trước "
+        "văn bản nhà nước, theo hiệu lực pháp lý rồi theo ngày ban hành. Căn cứ chưa liên kết "
+        "danh mục đứng cuối cấp của nó."
+        + (" Danh sách đã đúng thứ tự." if in_order and len(plan.bases) > 1 else ""),
+        on_click=edit,
+        args=(order_bases, catalogue),
+        kwargs={
+            "note": "Sắp xếp lại căn cứ",
+            "structural": True,
+            "notice": "Đã sắp xếp lại căn cứ theo cấp ban hành và hiệu lực pháp lý.",
+        },
+    )

@@ -171,6 +171,7 @@ def bases_editor(plan: Plan) -> None:
         )  # fmt: skip
         if base.directive_id:
             text_col.caption(":material/link: Đã liên kết với danh mục văn bản.")
+    _sort_button(plan)
     _add_from_catalogue(plan)
     with st.expander("Tự gõ một căn cứ", icon=":material/edit:"):
         k = es.key("base.new")
@@ -190,6 +191,7 @@ def _catalogue():  # type: ignore[no-untyped-def]
 
 def _add_from_catalogue(plan: Plan) -> None:
     from planner.catalogue.citation import base_line
+    from planner.drafting.bases_order import add_base_in_order
 
     with st.expander("Thêm căn cứ từ danh mục văn bản", icon=":material/library_add:"):
         try:
@@ -207,10 +209,22 @@ def _add_from_catalogue(plan: Plan) -> None:
             st.caption("Văn bản này đã có trong danh sách căn cứ.")
         st.button(
             "Thêm vào căn cứ", key=es.key("base.cat.add", picked.id), type="primary",
-            icon=":material/add:", on_click=es.edit, args=(pe.add_base, line, picked.id),
+            icon=":material/add:", on_click=es.edit,
+            args=(add_base_in_order, line, picked.id, catalogue),  # at its place in the order
             kwargs={"note": "Thêm căn cứ từ danh mục", "structural": True,
                     "notice": "Đã thêm căn cứ."},
         )  # fmt: skip
+
+
+def _sort_button(plan: Plan) -> None:
+    """*Sắp xếp lại Căn cứ* (components/citation_picker.py)."""
+    from components.citation_picker import sort_bases_button
+
+    try:
+        catalogue = _catalogue()
+    except Exception:  # a broken catalogue: _add_from_catalogue says so
+        return
+    sort_bases_button(plan, catalogue, key=es.key("base.sort"), edit=es.edit)
 
 
 def _pick(catalogue):  # type: ignore[no-untyped-def]

@@ -356,3 +356,46 @@ def test_a_save_over_a_newer_edit_keeps_both_and_asks(app_env) -> None:  # type:
     _button(at, "Dùng bản mới nhất").click().run()
     assert user_directives(store)[0].title == "về dân vận (bản cuối)"
     assert row_history(store, "kh-15-ubnd-2021")[0].directive.title == "về dân vận (lần hai)"
+
+
+def test_the_editor_re_sorts_the_bases_and_adds_in_order(app_env) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from planner.model import Base
+
+    store = PlanStore(app_env)
+    plan = sample_plan()
+    plain = Base("Căn cứ tình hình thực tế của đơn vị,")
+    nq25 = Base(
+        "Căn cứ Nghị quyết số 25-NQ/TW ngày 03/6/2013 của Ban Chấp hành Trung ương;",
+        "nq-25-tw-2013",
+    )
+    plan = replace(plan, bases=(plain, *plan.bases, nq25))
+    plan_id = store.create(plan, now=datetime(2021, 3, 15, 9))
+    at = make_app()
+    at.query_params["plan"] = plan_id
+    at.run()
+    at.switch_page("views/editor.py").run()
+    at.radio(key="editor.view").set_value("header").run()
+    assert not at.exception, at.exception
+    [sort] = [b for b in at.button if b.key and b.key.endswith("base.sort")]
+    assert sort.label == "Sắp xếp lại Căn cứ" and not sort.disabled
+    sort.click().run()
+    assert not at.exception, at.exception
+    bases = store.open(plan_id).plan.bases
+    assert bases[0] == nq25 and bases[-1] == plain
+    # The sample's two district plans: the Ban Dân vận (Party) one before the UBND one.
+    assert [b.text[:30] for b in bases[1:3]] == [
+        "Căn cứ Kế hoạch số 28-KHPH/BDV",
+        "Căn cứ Kế hoạch số 106/KH-UBND",
+    ]
+    assert any("Đã sắp xếp lại căn cứ" in t.value for t in at.toast)
+    [sort] = [b for b in at.button if b.key and b.key.endswith("base.sort")]
+    assert sort.disabled  # in order now
+    # Adding from the catalogue puts the line at its place, not at the end.
+    at.text_input(key="editor.base.picker.query").input("16/CT-TTg").run()
+    add = next(b for b in at.button if b.key and ".base.cat.add." in b.key)
+    add.click().run()
+    assert not at.exception, at.exception
+    ids = [b.directive_id for b in store.open(plan_id).plan.bases]
+    assert ids[:2] == ["nq-25-tw-2013", "ct-16-ttg-2016"]
