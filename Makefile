@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test lint e2e bench clean setup
+.PHONY: run test lint e2e fuzz bench clean setup
 
 setup: $(STAMP)
 
@@ -29,6 +29,10 @@ test: $(STAMP) lint
 
 e2e: $(STAMP)
 	$(PY) -m pytest -q -m e2e
+
+# A longer fuzzing run than `make test` gives tests/test_fuzz.py.
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(PY) -m pytest -q tests/test_fuzz.py
 
 bench: $(STAMP)
 	$(PY) -m bench
