@@ -325,6 +325,42 @@ def validate_task(task: Task, *, where: str = "") -> None:
         )
 
 
+def settle_progress(task: Task, before: Task | None = None) -> Task:
+    """`task` with its status and percentage made to agree (a cancelled task is left as is).
+
+    *Hoàn thành* means 100 %; 100 % means *Hoàn thành*; a percentage above 0 is not *Chưa bắt
+    đầu* but *Đang thực hiện*. `before` is the task as saved: when only one of the two was
+    changed, that one wins: a status picked alone sets the percentage (*Chưa bắt đầu* 0 %,
+    *Hoàn thành* 100 %; a finished task reopened as *Đang thực hiện* at 100 % raises TaskError
+    asking for the real percentage), a percentage typed alone sets the status (100 %
+    *Hoàn thành*, 1-99 % *Đang thực hiện*, 0 % on a finished task *Chưa bắt đầu*).
+    """
+    if task.status == "cancelled":
+        return task
+    p = task.progress
+    if before is not None:
+        status_changed = before.status != task.status
+        progress_changed = before.progress != p
+        if status_changed and not progress_changed:
+            if task.status == "planned":
+                return replace(task, progress=0)
+            if task.status == "in_progress" and p >= 100:
+                raise TaskError(
+                    f"{_name(task)}: đã chuyển về “{STATUS_LABELS['in_progress']}” nên cần nhập "
+                    "tỷ lệ hoàn thành thực tế (dưới 100%)."
+                )
+        elif progress_changed and not status_changed:
+            if 0 < p < 100:
+                return replace(task, status="in_progress")
+            if p == 0 and task.status == "done":
+                return replace(task, status="planned")
+    if task.status == "done" or p >= 100:
+        return replace(task, status="done", progress=100)
+    if task.status == "planned" and p > 0:
+        return replace(task, status="in_progress")
+    return task
+
+
 def _check_unique(tasks: Sequence[Task]) -> None:
     seen: set[str] = set()
     for t in tasks:
