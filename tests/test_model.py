@@ -210,3 +210,13 @@ def test_an_open_finding_on_a_missing_place_is_dismissed_and_the_user_told(
     good = {**finding, "path": {"area": "section", "section": "I", "block": 0, "start": 0}}
     plan = plan_from_dict(_raw_plan(findings=[good]))
     assert plan.extra["findings"][0]["status"] == "open" and plan.notes == ()
+
+
+def test_bidi_controls_and_invisible_characters_never_reach_the_plan() -> None:
+    hidden = "\u202eMỤC\u200b ĐÍCH\u2066\u200d\ufeff\u2060\u200e\u061c"
+    raw = _raw_plan()
+    raw["sections"][0]["title"] = hidden  # type: ignore[index]
+    raw["meta"] = {"subject": "Kế hoa\u0323ch\u202c"}  # decomposed: comes back NFC
+    plan = plan_from_dict(raw)
+    assert plan.sections[0].title == "MỤC ĐÍCH"
+    assert plan.meta.subject == "Kế hoạch"
