@@ -221,10 +221,13 @@ def _card(members: list[Finding], plan: Plan, locked: bool) -> None:
                 body = _change_html(f, plan)
                 notes = [f.message] if f.message else []
             else:
-                head = (
-                    f"**{html.escape(f.place)}** · một câu, {len(members)} thay đổi "
-                    "được áp dụng cùng nhau"
+                n_fix = sum(g.can_apply for g in members)
+                what = (
+                    f"{n_fix} thay đổi được áp dụng cùng nhau"
+                    if n_fix > 1
+                    else f"{len(members)} chỗ cần xem"
                 )
+                head = f"**{html.escape(f.place)}** · một câu, {what}"
                 body = _sentence_html(members, plan)
                 notes = [
                     f"{i}. {g.kind_label} ({g.status_label.lower()}): {g.message}"
@@ -348,6 +351,8 @@ def _sentence_html(members: list[Finding], plan: Plan) -> str:
         ]
         pos = s + len(g.text)
     tail = html.escape(current[pos:hi])
+    if not any(g.suggestion for _, g in edits):
+        return f"{''.join(old)}{tail}"
     return f"{''.join(old)}{tail}  \nĐề xuất: {''.join(new)}{tail}"
 
 

@@ -83,13 +83,19 @@ def new_plan_form() -> None:
         lo, hi = today.year - YEARS_BACK, today.year + YEARS_AHEAD
         default = source.meta.year + 1 if source and source.meta.year else today.year
         with st.form(state.NEW_PLAN, border=False):
-            year = st.number_input(
+            col_year, col_subject = st.columns([1, 3])
+            year = col_year.number_input(
                 "Năm của kế hoạch",
                 min_value=lo,
                 max_value=hi,
                 value=min(max(default, lo), hi),
                 step=1,
                 key=_key("year"),
+            )
+            subject = col_subject.text_input(
+                "Trích yếu (có thể điền sau)",
+                placeholder="Ví dụ: Thực hiện công tác dân vận chính quyền năm 2022",
+                key=_key("subject"),
             )
             values: dict[str, str] = {}
             left, right = st.columns(2)
@@ -101,11 +107,6 @@ def new_plan_form() -> None:
                     placeholder=f"Ví dụ: {example}",
                     key=_key(name),
                 )
-            subject = st.text_input(
-                "Trích yếu (có thể điền sau)",
-                placeholder="Ví dụ: Thực hiện công tác dân vận chính quyền năm 2022",
-                key=_key("subject"),
-            )
             submitted = st.form_submit_button(
                 "Tạo kế hoạch", type="primary", icon=":material/note_add:", disabled=not writable
             )
