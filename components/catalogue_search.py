@@ -137,7 +137,7 @@ def search_section(catalogue: Catalogue, stored) -> None:  # type: ignore[no-unt
     )
     if searched:
         table.insert(0, "Mức khớp", [MATCH_LABELS.get(h.match, h.match) for h in hits])
-        table["Vì sao"] = ["; ".join(h.reasons) for h in hits]
+        table.insert(1, "Vì sao", ["; ".join(h.reasons) for h in hits])
     shown = "văn bản" if query else "văn bản mới nhất"
     st.caption(
         f"{len(hits)} {shown}{' (tối đa 50)' if len(hits) == 50 else ''}. "
@@ -159,7 +159,7 @@ def search_section(catalogue: Catalogue, stored) -> None:  # type: ignore[no-unt
             "Trích yếu": st.column_config.TextColumn(width="medium"),
             "Hiệu lực": st.column_config.TextColumn(width=135),
             "Mức khớp": st.column_config.TextColumn(width=110),
-            "Vì sao": st.column_config.TextColumn(width="medium"),
+            "Vì sao": st.column_config.TextColumn(width=220),
         },
     )
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])

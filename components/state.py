@@ -349,26 +349,26 @@ def show_conflict() -> None:
 # ---------------------------------------------------------------- readiness links, new plan
 # (export page → editor at a place; Trang chủ's new-plan form)
 EDITOR_VIEW = "editor.view"  # the editor's part switcher (a widget): "content", "header"…
-EDITOR_GOTO = "editor.goto"  # (plan id, view, level-1 section index | None), read once
+EDITOR_GOTO = "editor.goto"  # (plan id, view, section index tuple | None), read once
 EXPORT_FINAL = "export.final"  # the "Xuất bản chính thức" confirmation (a widget)
 NEW_PLAN = "home.new_plan"  # first part of every key of Trang chủ's new-plan form
 
 
-def open_editor_at(view: str, top: int | None = None) -> None:
+def open_editor_at(view: str, at: tuple[int, ...] | None = None) -> None:
     """Have *Soạn kế hoạch* show its part `view` ("content", "header", "closing",
-    "findings") and, for "content", the level-1 section `top` on its next run; the caller
-    then switches page. Only the open plan is concerned: another plan ignores it."""
-    st.session_state[EDITOR_GOTO] = (current_plan_id(), view, top)
+    "findings") and, for "content", the section at index path `at` ((1, 0) for II.1) on its
+    next run; the caller then switches page. Only the open plan is concerned."""
+    st.session_state[EDITOR_GOTO] = (current_plan_id(), view, at)
 
 
 def take_editor_goto() -> None:
     """The editor calls this before drawing its part switcher: a pending `open_editor_at`
-    becomes the switcher's value and the section shown (remembered per plan, as the section
-    picker does), once."""
+    becomes the switcher's value and the section being edited (remembered per plan, as the
+    section tree does), once."""
     goto = st.session_state.pop(EDITOR_GOTO, None)
     if not goto or goto[0] != current_plan_id():
         return
-    plan_id, view, top = goto
+    plan_id, view, at = goto
     st.session_state[EDITOR_VIEW] = view
-    if top is not None:
-        st.session_state[EDITOR_TOP] = (plan_id, int(top))
+    if at:
+        st.session_state[EDITOR_AT] = (plan_id, tuple(int(i) for i in at))
