@@ -20,8 +20,15 @@ from planner.docx.writer import (
     export_docx,
     soffice_path,
 )
+from planner.drafting.readiness import (
+    KIND_LABELS,
+    KINDS,
+    Readiness,
+    ReadinessItem,
+    check_readiness,
+)
 from planner.errors import PlannerError
-from planner.model import Plan, plan_to_json
+from planner.model import Plan, Section, plan_to_json
 from planner.nd30.checker import Finding, check_docx
 from planner.store.plans import StoredPlan
 
@@ -55,12 +62,21 @@ def _md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def show_findings(findings: list[Finding]) -> None:
+def show_findings(findings: list[Finding], open_items: int = 0) -> None:
+    """The thể thức check's result; `open_items` readiness items keep the success message from
+    saying there is nothing left (the form is right, the content is not finished)."""
     if not findings:
-        st.success(
-            "Đúng thể thức theo Nghị định 30/2020: không có lỗi nào.",
-            icon=":material/check_circle:",
-        )
+        if open_items:
+            st.success(
+                "Đúng thể thức trình bày theo Nghị định 30/2020 (bố cục, phông chữ, lề). "
+                f"Nội dung còn {open_items} điểm chưa xử lý: xem mục “Sẵn sàng trình ký”.",
+                icon=":material/check_circle:",
+            )
+        else:
+            st.success(
+                "Đúng thể thức theo Nghị định 30/2020: không có lỗi nào.",
+                icon=":material/check_circle:",
+            )
         return
     st.warning(f"Có {len(findings)} lỗi thể thức cần sửa.", icon=":material/warning:")
     box = st.container(height=420) if len(findings) > 6 else st.container()
@@ -95,6 +111,130 @@ def open_work_note(plan: Plan) -> None:
             "trước khi trình ký.",
             icon=":material/rule:",
         )
+
+
+# ---------------------------------------------------------------- Sẵn sàng trình ký
+
+EDITOR_PAGE = "views/editor.py"
+PROGRESS_PAGE = "views/progress.py"
+PER_KIND = 30  # items listed per kind; the rest are counted
+_VIEW_NAMES = {
+    "content": "Nội dung các mục",
+    "header": "Phần đầu và căn cứ",
+    "closing": "Phần kết, nơi nhận, chữ ký",
+    "findings": "Phát hiện cần xem",
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a readiness item is fixed: a page, the editor's part and section (index path)."""
+
+    page: str
+    view: str | None
+    at: tuple[int, ...] | None
+    label: str  # Vietnamese, for the button's help
+
+
+def section_index(plan: Plan, section_path: object) -> tuple[int, ...] | None:
+    """The index path ((1, 0) for `II.1`) of the section at `section_path`, or None."""
+    if not isinstance(section_path, str):
+        return None
+
+    def walk(
+        sections: tuple[Section, ...], prefix: str, at: tuple[int, ...]
+    ) -> tuple[int, ...] | None:
+        for i, s in enumerate(sections):
+            path = f"{prefix}.{s.number}" if prefix else s.number
+            if path == section_path:
+                return (*at, i)
+            if section_path.startswith(f"{path}."):
+                found = walk(s.children, path, (*at, i))
+                if found is not None:
+                    return found
+        return None
+
+    return walk(plan.sections, "", ())
+
+
+def target_of(item: ReadinessItem, plan: Plan) -> Target:
+    """Where the user fixes `item`: open findings in the editor's findings part, texts of a
+    section in that section, header and Căn cứ in the header part, the closing, Nơi nhận and
+    signer in the closing part, tasks on Tiến độ."""
+    area = item.path.get("area")
+    if area == "task":
+        return Target(PROGRESS_PAGE, None, None, "trang Tiến độ")
+    at = section_index(plan, item.path.get("section")) if area == "section" else None
+    if item.kind == "finding":
+        view = "findings"
+    elif area == "section":
+        view = "content"
+    elif area in ("meta", "bases", "preamble"):
+        view = "header"
+    else:
+        view = "closing"
+    where = _VIEW_NAMES[view]
+    if view == "content" and at is not None:
+        where = f"Mục {item.path.get('section')}"
+    return Target(EDITOR_PAGE, view, at, f"trang Soạn kế hoạch, phần “{where}”")
+
+
+def readiness_of(plan: Plan, today: date) -> Readiness | None:
+    """The plan's readiness check (None, with the message shown, when it cannot be made)."""
+    try:
+        return check_readiness(plan, state.get_catalogue(), today=today)
+    except PlannerError as err:
+        st.error(str(err))
+        return None
+
+
+def readiness_panel(plan: Plan, readiness: Readiness | None) -> None:
+    """*Sẵn sàng trình ký*: every item left, by kind, with its place and a button that opens
+    the editor (or Tiến độ) right there."""
+    with st.container(border=True):
+        st.markdown("**Sẵn sàng trình ký**")
+        if readiness is None:
+            return
+        if readiness.ready:
+            st.success(
+                "Sẵn sàng trình ký: không còn điểm nào cần xử lý. Văn bản xuất ra là bản chính "
+                "thức (không có dấu DỰ THẢO).",
+                icon=":material/verified:",
+            )
+        else:
+            st.warning(readiness.summary(), icon=":material/pending_actions:")
+            open_work_note(plan)
+        for note in readiness.notes:
+            st.caption(note)
+        few = len(readiness.items) <= 6
+        for kind in KINDS:
+            items = [(n, i) for n, i in enumerate(readiness.items) if i.kind == kind]
+            if not items:
+                continue
+            with st.expander(f"{KIND_LABELS[kind]} ({len(items)})", expanded=few):
+                for n, item in items[:PER_KIND]:
+                    _item_row(n, item, plan)
+                if len(items) > PER_KIND:
+                    st.caption(
+                        f"Còn {len(items) - PER_KIND} điểm khác cùng loại: xem và xử lý trong "
+                        "trang Soạn kế hoạch."
+                    )
+
+
+def _item_row(n: int, item: ReadinessItem, plan: Plan) -> None:
+    target = target_of(item, plan)
+    text, action = st.columns([6, 1], vertical_alignment="center")
+    text.markdown(f"**{_md(item.place)}** · {_md(item.message)}")
+    if action.button(
+        "Sửa",
+        key=f"export.goto.{n}",
+        icon=":material/edit:",
+        help=f"Mở {target.label}",
+        width="stretch",
+    ):
+        if target.view is not None:
+            state.open_editor_at(target.view, target.at)
+        st.switch_page(target.page)
 
 
 def options_panel(plan: Plan) -> Options:
@@ -163,10 +303,48 @@ def schedule_of(plan: Plan, options: Options) -> ScheduleRows:
     return []
 
 
-def download_panel(stored: StoredPlan, today: date, options: Options, rows: ScheduleRows) -> None:
-    """Build the .docx (checked at once), then its download, the PDF, and the plan's .json."""
+def final_choice(readiness: Readiness | None) -> bool:
+    """True when the document is built without the DỰ THẢO mark: the plan is ready, or the
+    user confirmed *Xuất bản chính thức* knowing how many items are still open."""
+    if readiness is not None and readiness.ready:
+        return True
+    status = (
+        f"Kế hoạch còn {len(readiness.items)} điểm chưa xử lý (xem “Sẵn sàng trình ký”)"
+        if readiness is not None
+        else "Chưa kiểm tra được kế hoạch đã sẵn sàng trình ký hay chưa"
+    )
+    final = st.checkbox(
+        "Xuất bản chính thức",
+        key=state.EXPORT_FINAL,
+        help="Văn bản không có dấu DỰ THẢO ở đầu trang dù kế hoạch chưa sẵn sàng trình ký.",
+    )
+    if final:
+        st.warning(
+            f"{status}. Văn bản sẽ không có dấu DỰ THẢO: chỉ xuất bản chính thức khi đã kiểm "
+            "tra kỹ và chắc chắn.",
+            icon=":material/warning:",
+        )
+    else:
+        st.caption(f"{status}, nên văn bản là bản dự thảo: đầu mỗi trang có dấu DỰ THẢO.")
+    return bool(final)
+
+
+def download_panel(
+    stored: StoredPlan,
+    today: date,
+    options: Options,
+    rows: ScheduleRows,
+    readiness: Readiness | None,
+) -> None:
+    """Build the .docx (checked at once), then its download, the PDF, and the plan's .json.
+
+    A plan not ready to sign is built with the DỰ THẢO mark unless the user confirms
+    *Xuất bản chính thức*."""
     plan = stored.plan
     template = options.template
+    st.subheader("Tải về")
+    draft = not final_choice(readiness)
+    open_items = len(readiness.items) if readiness is not None else 0
     key = (
         stored.id,
         stored.version,
@@ -174,8 +352,8 @@ def download_panel(stored: StoredPlan, today: date, options: Options, rows: Sche
         options.charts,
         hashlib.sha256(template).hexdigest() if template else "",
         today.isoformat(),
+        draft,
     )
-    st.subheader("Tải về")
     if st.button("Tạo tệp Word", type="primary", key="export.build", icon=":material/build:"):
         try:
             with st.spinner("Đang tạo văn bản…"):
@@ -186,16 +364,23 @@ def download_panel(stored: StoredPlan, today: date, options: Options, rows: Sche
                     previous = previous_for(plan) or previous_plan(plan)
                     charts = chart_images(plan, today, previous)
                 data = export_docx(
-                    plan, today=today, template=template, schedule_rows=rows, charts=charts
+                    plan,
+                    today=today,
+                    template=template,
+                    schedule_rows=rows,
+                    charts=charts,
+                    draft_mark=draft,
                 )
                 findings = check_docx(data, f"{_file_stem(plan)}.docx")
-            built = {"key": key, "docx": data, "findings": findings, "pdf": None}
+            built = {"key": key, "docx": data, "findings": findings, "pdf": None, "draft": draft}
             state.put(state.EXPORT_BUILT, built)
         except PlannerError as err:
             st.error(str(err))
     built = state.get(state.EXPORT_BUILT)
     if built and built["key"] == key:
         stem = _file_stem(plan)
+        if built.get("draft"):
+            st.caption(":material/draft: Bản dự thảo: đầu mỗi trang có dấu DỰ THẢO.")
         st.download_button(
             "Tải văn bản Word (.docx)",
             built["docx"],
@@ -206,7 +391,7 @@ def download_panel(stored: StoredPlan, today: date, options: Options, rows: Sche
             key="export.download_docx",
         )
         st.markdown("**Kiểm tra thể thức của tệp vừa tạo**")
-        show_findings(built["findings"])
+        show_findings(built["findings"], open_items)
         if soffice_path():
             if built["pdf"] is None and st.button("Tạo tệp PDF", key="export.pdf"):
                 try:

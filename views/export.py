@@ -1,4 +1,5 @@
-"""Xuất văn bản: preview, build and download the ND30 document; check any .docx's thể thức.
+"""Xuất văn bản: whether the plan is ready to sign, preview, build and download the ND30
+document (a draft carries DỰ THẢO); check any .docx's thể thức.
 
 The page lays out `components/export_document.py`'s panels beside the preview."""
 
@@ -10,8 +11,9 @@ from components import state
 from components.export_document import (
     check_other_panel,
     download_panel,
-    open_work_note,
     options_panel,
+    readiness_of,
+    readiness_panel,
     schedule_of,
 )
 from planner.docx.preview import preview_html
@@ -26,7 +28,8 @@ st.caption(
     f"{stored.title} · văn bản Word theo thể thức Nghị định 30/2020/NĐ-CP, "
     "kiểm tra trước khi tải về"
 )
-open_work_note(plan)
+readiness = readiness_of(plan, today)
+readiness_panel(plan, readiness)
 options = options_panel(plan)
 rows = schedule_of(plan, options)
 
@@ -34,7 +37,7 @@ tab_doc, tab_check = st.tabs(["Văn bản của kế hoạch", "Kiểm tra thể
 with tab_doc:
     left, right = st.columns([2, 1], gap="large")
 with tab_doc, right:
-    download_panel(stored, today, options, rows)
+    download_panel(stored, today, options, rows, readiness)
 with tab_doc, left:
     st.subheader("Xem trước")
     st.html(preview_html(plan, schedule_rows=rows))
