@@ -4,7 +4,8 @@
 returns `findings.Finding(rule, message, where)` records in Vietnamese. This module is the
 driver: `resolver` resolves formatting the way Word does, `reader` reads the document into
 paragraphs, and the rules live by ND30 area in `page_rules`, `header_rules`, `body_rules`,
-`closing_rules` and `placeholder_rules`, sharing a `context.CheckContext`. It may import
+`closing_rules` and `placeholder_rules`, sharing a `context.CheckContext`; `safety_rules`
+adds *nguy cơ an toàn* findings (hostile content, hidden characters) beside them. It may import
 those, `planner.docx.safety` and `planner.errors`.
 
 Rule references follow the numbering of the team's ND30 notes (Phụ lục I): I.1 khổ giấy,
