@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import re
 
-from planner.nd30.context import SHORT_RULE_SHARE, CheckContext, sizes_text, sizes_within
+from planner.nd30.context import (
+    SHORT_RULE_SHARE,
+    TYPED_RULE,
+    CheckContext,
+    sizes_text,
+    sizes_within,
+)
 from planner.nd30.findings import R_BODY, R_CITE, R_SIZE, R_TITLE, measure
 from planner.nd30.reader import Para
 from planner.nd30.units import ONE_AND_HALF_LINES, SINGLE_LINE, TWIPS_PER_PT
@@ -22,6 +28,7 @@ DOC_TYPES = (
     "TỜ TRÌNH", "HỢP ĐỒNG", "CÔNG ĐIỆN", "GIẤY MỜI", "CÔNG VĂN", "GIẤY GIỚI THIỆU",
 )  # fmt: skip
 TITLE_SEARCH_PARAS = 3  # a table this far below the header ends the search for the title
+SUBJECT_MAX_LINES = 4  # a trích yếu typed as separate centred bold lines: at most this many
 HEADING_MAX_CHARS = 250  # a labelled paragraph longer than this is a sentence, not a heading
 FIRST_LINE_TWIPS = (540, 750)  # first-line indent 1 cm or 1.27 cm, with room for rounding
 PARAGRAPH_GAP_TWIPS = 6 * TWIPS_PER_PT  # at least 6 pt between paragraphs
@@ -97,19 +104,40 @@ def title(ctx: CheckContext, start: int) -> int:
     if fold_keep_marks(s.text).startswith("căn cứ"):
         ctx.add(R_TITLE, "Thiếu trích yếu nội dung dưới tên loại văn bản.", p.label())
         return j
-    if not s.all_("b"):
-        ctx.add(R_TITLE, "Trích yếu nội dung phải in đậm.", s.label())
-    if s.any_("i"):
-        ctx.add(R_TITLE, "Trích yếu nội dung phải là chữ đứng.", s.label())
-    if s.props.get("jc") != "center":
-        ctx.add(R_TITLE, "Trích yếu nội dung phải canh giữa.", s.label())
-    if not sizes_within(s, 13, 14):
-        ctx.add(R_TITLE, f"Trích yếu cỡ {sizes_text(s)}; phải cỡ 13-14.", s.label())
+    lines = [s]
+    # A long trích yếu is often typed as two or three centred bold paragraphs; the rule
+    # sits under the last of them.
+    while len(lines) < SUBJECT_MAX_LINES and j + 1 < len(body):
+        last, nxt = lines[-1], body[j + 1]
+        if (
+            nxt.empty
+            or nxt.table is not None
+            or last.props.get("border.bottom")
+            or last.shape_cm
+            or nxt.props.get("border.top")
+            or not nxt.all_("b")
+            or nxt.props.get("jc") != "center"
+            or TYPED_RULE.match(nxt.text)
+            or fold_keep_marks(nxt.text).startswith("căn cứ")
+        ):
+            break
+        lines.append(nxt)
+        j += 1
+    for s in lines:
+        if not s.all_("b"):
+            ctx.add(R_TITLE, "Trích yếu nội dung phải in đậm.", s.label())
+        if s.any_("i"):
+            ctx.add(R_TITLE, "Trích yếu nội dung phải là chữ đứng.", s.label())
+        if s.props.get("jc") != "center":
+            ctx.add(R_TITLE, "Trích yếu nội dung phải canh giữa.", s.label())
+        if not sizes_within(s, 13, 14):
+            ctx.add(R_TITLE, f"Trích yếu cỡ {sizes_text(s)}; phải cỡ 13-14.", s.label())
+    s = lines[-1]
     length = ctx.rule_under(s, R_TITLE)
     if length is None:
         ctx.add(R_TITLE, "Thiếu đường kẻ ngang, nét liền dưới trích yếu nội dung.", s.label())
     elif length >= 0:
-        line = min(s.est_width_cm(), s.line_width_cm())
+        line = max(min(x.est_width_cm(), x.line_width_cm()) for x in lines)
         lo, hi = SHORT_RULE_SHARE
         if not lo * line <= length <= hi * line:
             ctx.add(

@@ -26,6 +26,7 @@ FIT_TOLERANCE_CM = 0.01  # rounding room when comparing a line's width with its 
 # a rule drawn by hand.
 SHORT_RULE_SHARE = (0.28, 0.6)
 _RULE_LOOKAHEAD = 2  # a rule drawn as its own paragraph sits at most this far below the line
+_CELL_PARAS = 50  # paragraphs of one header cell looked at for what follows a line
 
 
 class CheckContext:
@@ -56,7 +57,11 @@ class CheckContext:
             )
 
     def rule_under(self, p: Para, rule: str = R_BODY) -> float | None:
-        """Length (cm) of the rule under `p`: its border, the next paragraph's, or a shape.
+        """Length (cm) of the rule under `p`, wherever Word users put it: `p`'s bottom border,
+        a shape or underlined blanks in `p`; in the next paragraphs of the same place (a
+        border, a shape, underlined blanks; the top border of the next line); a floating shape
+        anchored anywhere in `p`'s table cell; or, at the end of the cell, the first
+        paragraphs of the cell below it (the next row, same column).
 
         None when there is none; -1 when it is typed with characters (`-----`, `____`), which
         is reported here (under `rule`) since ND30 wants a solid line.
@@ -68,25 +73,54 @@ class CheckContext:
         idx = next((i for i, q in enumerate(self.body) if q.n == p.n), None)
         if idx is None:
             return None
-        for q in self.body[idx + 1 : idx + 1 + _RULE_LOOKAHEAD]:
-            if q.table != p.table or q.cell != p.cell:
-                break
+        same = [q for q in self.body[idx + 1 :] if q.table == p.table and q.cell == p.cell]
+        if p.table is not None:
+            same = same[:_CELL_PARAS]
+        else:
+            same = self.body[idx + 1 : idx + 1 + _RULE_LOOKAHEAD]
+        found = self._rule_in(same[:_RULE_LOOKAHEAD], rule)
+        if found is not None:
+            return found
+        if p.table is None or p.cell is None:
+            return None
+        floating = [x for q in self.body if q.table == p.table and q.cell == p.cell
+                    for x in q.float_cm]  # fmt: skip
+        if floating:
+            return max(floating)
+        if any(not q.empty for q in same):
+            return None  # more text below in the cell: the rule would have been there
+        below = [
+            q
+            for q in self.body
+            if q.table == p.table
+            and q.cell is not None
+            and q.cell[0] == p.cell[0] + 1
+            and q.col == p.col
+        ]
+        return self._rule_in(below[:_RULE_LOOKAHEAD], rule)
+
+    def _rule_in(self, paras: list[Para], rule: str) -> float | None:
+        """The rule the first of `paras` draw before any text (see `rule_under`)."""
+        for q in paras:
             if q.shape_cm:
                 return max(q.shape_cm)
-            if q.empty and (q.props.get("border.bottom") or q.props.get("border.top")):
-                return q.line_width_cm()
-            if not q.empty:
-                if q.props.get("border.top"):
+            if q.empty:
+                if q.props.get("border.bottom") or q.props.get("border.top"):
                     return q.line_width_cm()
-                if TYPED_RULE.match(q.text):
-                    self.add(
-                        rule,
-                        "Đường kẻ được gõ bằng ký tự (----, ____); phải là nét liền "
-                        "(đường viền đoạn văn hoặc đường vẽ).",
-                        q.label(),
-                    )
-                    return -1.0
-                break
+                if q.underline_cm > 0:
+                    return q.underline_cm
+                continue
+            if q.props.get("border.top"):
+                return q.line_width_cm()
+            if TYPED_RULE.match(q.text):
+                self.add(
+                    rule,
+                    "Đường kẻ được gõ bằng ký tự (----, ____); phải là nét liền "
+                    "(đường viền đoạn văn hoặc đường vẽ).",
+                    q.label(),
+                )
+                return -1.0
+            break
         return None
 
     def pick(self, p: Para, pred: Callable[[str], bool]) -> Para:

@@ -23,6 +23,7 @@ from planner.nd30.units import (
     MARGIN_TOLERANCE_MM,
     TWIPS_PER_MM,
 )
+from planner.text.fold import fold_keep_marks
 
 # (python-docx side, least mm, most mm, the side's Vietnamese name)
 MARGINS_MM = (
@@ -32,12 +33,15 @@ MARGINS_MM = (
 PAGE_NUMBER_PT = (13, 14)
 MULTI_PAGE_CHARS = 3500  # body text longer than this runs past one page: it needs numbers
 _BLACK = ("auto", "000000")
+_APPENDIX_OPENINGS = ("phụ lục", "biểu", "danh sách", "danh mục", "mẫu")
 _BLACK_THEME = (None, "text1", "dark1")
 
 
 def page_setup(ctx: CheckContext) -> None:
-    """A4 portrait and the ND30 margins in every section."""
+    """A4 portrait and the ND30 margins in every section; A4 landscape is allowed for a
+    section after the signature that holds a Phụ lục, a Biểu or a wide table."""
     doc = ctx.doc
+    after_closing = _appendix_sections(ctx)
     if not len(doc.sections):
         ctx.add(
             R_PAGE,
@@ -49,7 +53,19 @@ def page_setup(ctx: CheckContext) -> None:
         at = f"phần (section) {i} của văn bản"
         w = s.page_width.twips if s.page_width is not None else 0
         h = s.page_height.twips if s.page_height is not None else 0
-        if not (
+        if i - 1 in after_closing and _is_a4(h, w):
+            _landscape_margins(ctx, s, at)
+            continue
+        if _is_a4(h, w):
+            ctx.add(
+                R_PAGE,
+                "Trang nằm ngang (A4 ngang) trong phần nội dung; chỉ phụ lục, biểu hoặc bảng "
+                "rộng đặt sau phần ký mới được trình bày trên trang nằm ngang.",
+                at,
+            )
+            _landscape_margins(ctx, s, at)
+            continue
+        elif not (
             abs(w - A4_WIDTH_TWIPS) <= A4_TOLERANCE_TWIPS
             and abs(h - A4_HEIGHT_TWIPS) <= A4_TOLERANCE_TWIPS
         ):
@@ -64,6 +80,64 @@ def page_setup(ctx: CheckContext) -> None:
             mm = (m.twips if m is not None else 0) / TWIPS_PER_MM
             if not lo - MARGIN_TOLERANCE_MM <= mm <= hi + MARGIN_TOLERANCE_MM:
                 ctx.add(R_PAGE, f"Lề {label} {measure(mm)} mm, ngoài khoảng {lo}-{hi} mm.", at)
+
+
+def _is_a4(w: int, h: int) -> bool:
+    return (
+        abs(w - A4_WIDTH_TWIPS) <= A4_TOLERANCE_TWIPS
+        and abs(h - A4_HEIGHT_TWIPS) <= A4_TOLERANCE_TWIPS
+    )
+
+
+def _appendix_sections(ctx: CheckContext) -> set[int]:
+    """Indexes of the sections that begin after the closing (the Nơi nhận and signer block)
+    and hold a table or open with a Phụ lục, Biểu, Danh sách or Danh mục heading."""
+    body = ctx.body
+    label = next((p for p in body if fold_keep_marks(p.text).startswith("nơi nhận")), None)
+    if label is None:
+        return set()
+    end = label.n
+    if label.table is not None:
+        end = max(p.n for p in body if p.table == label.table)
+    out: set[int] = set()
+    for sect in {p.section for p in body}:
+        paras = [p for p in body if p.section == sect]
+        filled = [p for p in paras if not p.empty]
+        if not filled or min(p.n for p in paras) <= end:
+            continue
+        opens = fold_keep_marks(filled[0].text).startswith(_APPENDIX_OPENINGS)
+        if opens or any(p.table is not None for p in paras):
+            out.add(sect)
+    return out
+
+
+def _landscape_margins(ctx: CheckContext, s: Any, at: str) -> None:
+    """Margins of a landscape appendix page: the ND30 margins read either way round (Word
+    turns them with the page, or keeps them as they were)."""
+    got = {}
+    for side, _, _, _ in MARGINS_MM:
+        m = getattr(s, f"{side}_margin")
+        got[side] = (m.twips if m is not None else 0) / TWIPS_PER_MM
+    turned = {"top": "left", "bottom": "right", "left": "top", "right": "bottom"}
+    ranges = {side: (lo, hi) for side, lo, hi, _ in MARGINS_MM}
+
+    def fits(mapping: dict[str, str]) -> bool:
+        return all(
+            ranges[mapping[side]][0] - MARGIN_TOLERANCE_MM
+            <= got[side]
+            <= ranges[mapping[side]][1] + MARGIN_TOLERANCE_MM
+            for side in got
+        )
+
+    if fits({k: k for k in got}) or fits(turned):
+        return
+    ctx.add(
+        R_PAGE,
+        "Lề trang nằm ngang của phụ lục ngoài quy định: "
+        + ", ".join(f"{label} {measure(got[side])} mm" for side, _, _, label in MARGINS_MM)
+        + " (lề 20-25 mm, 30-35 mm và 15-20 mm như trang đứng, theo chiều trang).",
+        at,
+    )
 
 
 def headers_footers(ctx: CheckContext) -> list[Para]:
@@ -160,7 +234,7 @@ def fonts(ctx: CheckContext, p: Para) -> None:
         if not ((val or "auto").lower() in _BLACK and theme in _BLACK_THEME):
             ctx.add(R_FONT, "Chữ có màu; văn bản phải in màu đen.", where(p))
             break
-    if p.text != unicodedata.normalize("NFC", p.text):
+    if p.nfd or p.text != unicodedata.normalize("NFC", p.text):
         ctx.add(
             R_FONT,
             "Chữ tiếng Việt ở dạng tổ hợp (NFD), không phải Unicode dựng sẵn (TCVN 6909:2001).",

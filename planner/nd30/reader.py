@@ -1,9 +1,12 @@
 """The document as the checker reads it: `Para` records (text, resolved formatting, runs, where
 it sits) for the body, each page header and footer, and the cells of their tables.
 
-`Reader(doc)` walks the body in reading order, through tables and content controls; it gives
-each paragraph the width its text has (section text width, or its table cell less the cell
-margins) and the lengths of the thin shapes drawn in it (rules). `segments` cuts a header line
+`Reader(doc)` walks the body in reading order, through tables and content controls; it reads
+text in NFC (noting paragraphs typed in NFD), gives each paragraph its section, the width its
+text has (its own section's text width, or its table cell, from `w:tcW` or the grid, less the
+cell margins of the cell, the table or the table's style) and the rules drawn in it: thin
+shapes (VML lines and shapes, DrawingML lines, inline or floating) and underlined spaces or
+tabs in an otherwise empty paragraph. `segments` cuts a header line
 laid out with tabs or runs of spaces into its pieces. It may import python-docx,
 `planner.nd30.resolver`, `planner.nd30.metrics` and `planner.nd30.units`.
 """
@@ -11,19 +14,21 @@ laid out with tabs or runs of spaces into its pieces. It may import python-docx,
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from docx.oxml.ns import qn
 
-from planner.nd30.metrics import text_width_cm
+from planner.nd30.metrics import text_width_cm, text_width_pt
 from planner.nd30.resolver import Resolver, int_value
 from planner.nd30.units import (
     A4_WIDTH_TWIPS,
     CELL_MARGIN_TWIPS,
     CM_PER_INCH,
     DEFAULT_FONT_SIZE_PT,
+    DEFAULT_TAB_TWIPS,
     EMU_PER_CM,
     LEFT_MARGIN_TWIPS,
     PT_PER_INCH,
@@ -32,6 +37,7 @@ from planner.nd30.units import (
     RULE_MAX_HEIGHT_CM,
     TEXT_WIDTH_TWIPS,
     TWIPS_PER_CM,
+    TWIPS_PER_PT,
 )
 
 _LABEL_CHARS = 48  # a paragraph quoted in a finding: at most this many characters
@@ -40,6 +46,8 @@ _RUN_PARENTS = {qn("w:hyperlink"), qn("w:ins"), qn("w:smartTag"), qn("w:fldSimpl
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 _VML = "{urn:schemas-microsoft-com:vml}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_PCT_FULL = 5000  # w:tcW of type pct: fiftieths of a percent of the table's width
 _CM_PER_UNIT = {
     "pt": CM_PER_INCH / PT_PER_INCH,
     "in": CM_PER_INCH,
@@ -75,6 +83,11 @@ class Para:
     fields: list[str] = field(default_factory=list)
     shape_cm: list[float] = field(default_factory=list)
     segment: bool = False  # a piece of a line laid out with tabs or spaces
+    section: int = 0  # index of the document section holding it (body only)
+    col: int | None = None  # first grid column of its table cell
+    float_cm: list[float] = field(default_factory=list)  # floating (anchored) shapes only
+    underline_cm: float = 0.0  # an underlined run of spaces or tabs drawn as a rule
+    nfd: bool = False  # its text was typed decomposed (NFD); `text` is NFC
 
     @property
     def empty(self) -> bool:
@@ -140,28 +153,49 @@ def iter_runs(p: Any) -> Iterator[Any]:
 def shape_lengths(r: Any) -> list[float]:
     """Lengths (cm) of thin drawn shapes (rules) in a run: DrawingML extents and VML
     lines/shapes at most `RULE_MAX_HEIGHT_CM` high."""
-    out: list[float] = []
-    for ext in r.iter(f"{_WP}extent"):
+    return [length for length, _ in shapes(r)]
+
+
+def shapes(r: Any) -> list[tuple[float, bool]]:
+    """(length in cm, floating) of each thin drawn shape (a rule) in a run or paragraph:
+    DrawingML frames (inline or anchored) at most `RULE_MAX_HEIGHT_CM` high or holding a
+    `line` preset, VML lines, and VML shapes or rectangles that thin. A shape Word offers
+    twice (`mc:AlternateContent`: a DrawingML choice and a VML fallback) counts as both,
+    which only repeats its length."""
+    out: list[tuple[float, bool]] = []
+    for frame in r.iter(f"{_WP}inline", f"{_WP}anchor"):
+        ext = frame.find(f"{_WP}extent")
+        if ext is None:
+            continue
         try:
             cx = int(ext.get("cx", "0"))
             cy = int(ext.get("cy", "0"))
         except ValueError:
             continue
-        if cx > 0 and cy <= RULE_MAX_HEIGHT_CM * EMU_PER_CM:
-            out.append(cx / EMU_PER_CM)
+        is_line = any(
+            g.get("prst") in ("line", "straightConnector1") for g in frame.iter(f"{_A}prstGeom")
+        )
+        if cx > 0 and (cy <= RULE_MAX_HEIGHT_CM * EMU_PER_CM or (is_line and cy < cx / 10)):
+            out.append((cx / EMU_PER_CM, frame.tag == f"{_WP}anchor"))
     for line in r.iter(f"{_VML}line"):
         a, b = _vml_point(line.get("from")), _vml_point(line.get("to"))
-        if a is not None and b is not None:
-            out.append(abs(b[0] - a[0]) / PT_PER_INCH * CM_PER_INCH)
+        if a is not None and b is not None and abs(b[1] - a[1]) <= abs(b[0] - a[0]) / 10:
+            out.append((abs(b[0] - a[0]) / PT_PER_INCH * CM_PER_INCH, _vml_floating(line)))
     for shape in r.iter(f"{_VML}shape", f"{_VML}rect"):
-        m = re.search(r"width:\s*([\d.]+)\s*(pt|in|cm|mm|px)?", shape.get("style") or "")
-        h = re.search(r"height:\s*([\d.]+)\s*(pt|in|cm|mm|px)?", shape.get("style") or "")
+        style = shape.get("style") or ""
+        m = re.search(r"(?<![-\w])width:\s*([\d.]+)\s*(pt|in|cm|mm|px)?", style)
+        h = re.search(r"(?<![-\w])height:\s*([\d.]+)\s*(pt|in|cm|mm|px)?", style)
         if m:
             w = _to_cm(float(m.group(1)), m.group(2) or "px")
             hh = _to_cm(float(h.group(1)), h.group(2) or "px") if h else 0.0
             if hh <= RULE_MAX_HEIGHT_CM:
-                out.append(w)
+                out.append((w, _vml_floating(shape)))
     return out
+
+
+def _vml_floating(el: Any) -> bool:
+    """Whether a VML shape floats (absolute position) rather than sits in the line."""
+    return "position:absolute" in (el.get("style") or "").replace(" ", "")
 
 
 def _to_cm(value: float, unit: str) -> float:
@@ -169,14 +203,21 @@ def _to_cm(value: float, unit: str) -> float:
 
 
 def _vml_point(s: str | None) -> tuple[float, float] | None:
-    """A VML point ("12pt,3pt") in points, or None when absent or unreadable."""
+    """A VML point ("12pt,3pt", "1in,0", "0,0") in points, or None when absent or
+    unreadable; a number without a unit is in points, as Word writes them."""
     if not s:
         return None
-    try:
-        parts = [float(x.strip().rstrip("pt") or 0) for x in s.split(",")]
-    except ValueError:
-        return None
-    return (parts[0], parts[1] if len(parts) > 1 else 0.0)
+    out: list[float] = []
+    for x in s.split(","):
+        m = re.fullmatch(r"\s*(-?[\d.]*)\s*(pt|in|cm|mm|px)?\s*", x)
+        if not m:
+            return None
+        try:
+            value = float(m.group(1) or 0)
+        except ValueError:
+            return None
+        out.append(_to_cm(value, m.group(2) or "pt") / CM_PER_INCH * PT_PER_INCH)
+    return (out[0], out[1] if len(out) > 1 else 0.0)
 
 
 class Reader:
@@ -185,20 +226,21 @@ class Reader:
     def __init__(self, doc: Any) -> None:
         self.doc = doc
         self.res = Resolver(doc)
-        self.text_width = (
-            section_text_width(doc.sections[-1]) if len(doc.sections) else TEXT_WIDTH_TWIPS
-        )
+        self.section_widths = [section_text_width(s) for s in doc.sections] or [TEXT_WIDTH_TWIPS]
+        self.text_width = self.section_widths[0]
         self.tables: list[Any] = []
         self.body: list[Para] = []
         self._n = 0
+        self._section = 0
         self._walk(doc.element.body, "body", self.body, self.text_width, None, None, None)
 
     def part(self, element: Any, part: str, width: float) -> list[Para]:
         """Paragraphs of a page header or footer (numbered from 1 within it); `width` in twips."""
         out: list[Para] = []
         saved, self._n = self._n, 0
+        saved_width, self.text_width = self.text_width, width
         self._walk(element, part, out, width, None, None, None)
-        self._n = saved
+        self._n, self.text_width = saved, saved_width
         return out
 
     def _walk(
@@ -214,7 +256,13 @@ class Reader:
         for child in container:
             if child.tag == qn("w:p"):
                 self._n += 1
-                out.append(self._para(child, part, width, table, cell, tstyle))
+                p = self._para(child, part, width, table, cell, tstyle)
+                out.append(p)
+                if part == "body" and table is None and _ends_section(child):
+                    # The paragraph holding a w:sectPr is the last of its section.
+                    self._section = min(self._section + 1, len(self.section_widths) - 1)
+                    self.text_width = self.section_widths[self._section]
+                    width = self.text_width
             elif child.tag == qn("w:tbl"):
                 idx = table
                 if part == "body" and table is None:
@@ -230,19 +278,28 @@ class Reader:
         tpr = tbl.find(qn("w:tblPr"))
         tstyle = None
         mar_l = mar_r = CELL_MARGIN_TWIPS
+        table_w: float | None = None
         if tpr is not None:
             st = tpr.find(qn("w:tblStyle"))
             tstyle = st.get(qn("w:val")) if st is not None else None
-            mar = tpr.find(qn("w:tblCellMar"))
-            if mar is not None:
-                mar_l = _mar(mar, ("left", "start"), mar_l)
-                mar_r = _mar(mar, ("right", "end"), mar_r)
+            # Cell margins: Word's default, then the table style's chain, then the table's own.
+            for el in [*(s.find(qn("w:tblPr")) for s in self.res.chain(tstyle)), tpr]:
+                mar = el.find(qn("w:tblCellMar")) if el is not None else None
+                if mar is not None:
+                    mar_l = _mar(mar, ("left", "start"), mar_l)
+                    mar_r = _mar(mar, ("right", "end"), mar_r)
+            tw = tpr.find(qn("w:tblW"))
+            if tw is not None:
+                table_w = _width(tw, self.text_width)
         grid = [
             int_value(g.get(qn("w:w"))) or 0
             for g in tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")
         ]
+        whole = table_w or float(sum(grid)) or self.text_width
         for ri, tr in enumerate(tbl.findall(qn("w:tr"))):
-            col = 0
+            trpr = tr.find(qn("w:trPr"))
+            before = trpr.find(qn("w:gridBefore")) if trpr is not None else None
+            col = int_value(before.get(qn("w:val"))) or 0 if before is not None else 0
             for ci, tc in enumerate(tr.findall(qn("w:tc"))):
                 tcpr = tc.find(qn("w:tcPr"))
                 span = 1
@@ -251,18 +308,22 @@ class Reader:
                 if tcpr is not None:
                     gs = tcpr.find(qn("w:gridSpan"))
                     if gs is not None:
-                        span = int_value(gs.get(qn("w:val"))) or 1
+                        span = max(1, int_value(gs.get(qn("w:val"))) or 1)
                     tcw = tcpr.find(qn("w:tcW"))
-                    if tcw is not None and tcw.get(qn("w:type")) in (None, "dxa"):
-                        w = int_value(tcw.get(qn("w:w")))
+                    if tcw is not None:
+                        w = _width(tcw, whole)
                     tmar = tcpr.find(qn("w:tcMar"))
                     if tmar is not None:
                         ml = _mar(tmar, ("left", "start"), ml)
                         mr = _mar(tmar, ("right", "end"), mr)
                 if not w:
                     w = sum(grid[col : col + span]) or self.text_width / 2
-                col += span
+                start = len(out)
                 self._walk(tc, part, out, max(0, w - ml - mr), idx, (ri, ci), tstyle)
+                for p in out[start:]:
+                    if p.col is None:
+                        p.col = col
+                col += span
 
     def _para(
         self,
@@ -276,10 +337,15 @@ class Reader:
         props = self.res.paragraph(p, tstyle)
         runs: list[Run] = []
         fields: list[str] = []
-        shapes: list[float] = []
+        found: list[tuple[float, bool]] = []
         brk = False
+        nfd = False
         for simple in p.iter(qn("w:fldSimple")):
             fields.append(simple.get(qn("w:instr")) or "")
+        for child in p:
+            # A shape put in the paragraph outside any run, as some converters write it.
+            if child.tag in (qn("w:pict"), "{" + _MC + "}AlternateContent"):
+                found.extend(shapes(child))
         for r in iter_runs(p):
             parts: list[str] = []
             for el in r:
@@ -295,10 +361,74 @@ class Reader:
                 elif tag == qn("w:instrText"):
                     fields.append(el.text or "")
                 elif tag in (qn("w:drawing"), qn("w:pict"), "{" + _MC + "}AlternateContent"):
-                    shapes.extend(shape_lengths(el))
-            runs.append(Run("".join(parts), self.res.run(r, p, tstyle)))
+                    found.extend(shapes(el))
+            raw = "".join(parts)
+            folded = unicodedata.normalize("NFC", raw) if not raw.isascii() else raw
+            nfd = nfd or folded != raw
+            runs.append(Run(folded, self.res.run(r, p, tstyle)))
         text = "".join(r.text for r in runs)
-        return Para(self._n, p, text, props, runs, part, width, table, cell, brk, fields, shapes)
+        para = Para(
+            self._n, p, text, props, runs, part, width, table, cell, brk, fields,
+            [length for length, _ in found],
+        )  # fmt: skip
+        para.section = self._section if part == "body" else 0
+        para.float_cm = [length for length, floating in found if floating]
+        para.nfd = nfd
+        if not text.strip() and runs:
+            para.underline_cm = underline_length(para)
+        return para
+
+
+def _ends_section(p: Any) -> bool:
+    """Whether the w:p holds a w:sectPr (it ends a section)."""
+    ppr = p.find(qn("w:pPr"))
+    return ppr is not None and ppr.find(qn("w:sectPr")) is not None
+
+
+def _width(el: Any, whole: float) -> float | None:
+    """A w:tcW or w:tblW in twips: `dxa` (or no type) as it is, `pct` as a share of `whole`
+    (fiftieths of a percent, or a percentage written `50%`); None for `auto`, `nil` or an
+    unreadable value (the grid decides)."""
+    kind = el.get(qn("w:type"))
+    raw = el.get(qn("w:w")) or ""
+    if kind == "pct":
+        if raw.endswith("%"):
+            try:
+                return whole * float(raw[:-1]) / 100
+            except ValueError:
+                return None
+        v = int_value(raw)
+        return whole * v / _PCT_FULL if v else None
+    if kind in (None, "dxa"):
+        v = int_value(raw)
+        return float(v) if v else None
+    return None
+
+
+def underline_length(p: Para) -> float:
+    """Length (cm) of the underlined spaces and tabs of an otherwise empty paragraph (a rule
+    typed as underlined blanks); 0 when none is underlined. A tab runs to the paragraph's next
+    tab stop after the current position, or to the next default stop."""
+    x = 0.0  # twips from the paragraph's left indent
+    length = 0.0
+    stops = sorted(t for t in p.props.get("tabs", ()) if t > 0)
+    for r in p.runs:
+        size = float(r.props.get("size", DEFAULT_FONT_SIZE_PT))
+        on = bool(r.props.get("u"))
+        for ch in r.text:
+            if ch == "\t":
+                nxt = next((t for t in stops if t > x + 1), None)
+                if nxt is None:
+                    nxt = (int(x // DEFAULT_TAB_TWIPS) + 1) * DEFAULT_TAB_TWIPS
+                step = nxt - x
+            elif ch == "\n":
+                continue
+            else:
+                step = text_width_pt(ch, size) * TWIPS_PER_PT
+            if on:
+                length += step
+            x += step
+    return length / TWIPS_PER_CM
 
 
 def _mar(el: Any, names: tuple[str, ...], default: int) -> int:

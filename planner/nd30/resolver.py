@@ -98,7 +98,7 @@ class Resolver:
 
     def rpr_props(self, rpr: Any) -> dict[str, Any]:
         """What one w:rPr says: `font.<slot>` names, `size` in points, the toggles as booleans,
-        `color` as (hex value or "auto", theme colour or None)."""
+        `color` as (hex value or "auto", theme colour or None), `u` (underlined) as a boolean."""
         out: dict[str, Any] = {}
         if rpr is None:
             return out
@@ -119,6 +119,9 @@ class Resolver:
             el = rpr.find(qn(f"w:{t}"))
             if el is not None:
                 out[t] = is_on(el)
+        u = rpr.find(qn("w:u"))
+        if u is not None:
+            out["u"] = (u.get(qn("w:val")) or "single") not in ("none", "0", "false")
         color = rpr.find(qn("w:color"))
         if color is not None:
             out["color"] = (color.get(qn("w:val")) or "auto", color.get(qn("w:themeColor")))
@@ -127,7 +130,8 @@ class Resolver:
     def ppr_props(self, ppr: Any) -> dict[str, Any]:
         """What one w:pPr says: `jc`; `ind.*` and `spacing.before`/`after` in twips;
         `spacing.line` in 240ths of a line (lineRule auto) or twips; `border.top`/`bottom`,
-        `outline` (0-8 or None) and `numbered` (automatic numbering) flags."""
+        `outline` (0-8 or None) and `numbered` (automatic numbering) flags, `tabs` (the tab stop
+        positions, twips)."""
         out: dict[str, Any] = {}
         if ppr is None:
             return out
@@ -156,6 +160,14 @@ class Resolver:
             rule = sp.get(qn("w:lineRule"))
             if rule:
                 out["spacing.lineRule"] = rule
+        tabs = ppr.find(qn("w:tabs"))
+        if tabs is not None:
+            out["tabs"] = tuple(
+                v
+                for t in tabs.findall(qn("w:tab"))
+                if t.get(qn("w:val")) not in ("clear", "bar")
+                and (v := int_value(t.get(qn("w:pos")))) is not None
+            )
         bdr = ppr.find(qn("w:pBdr"))
         if bdr is not None:
             for side in ("top", "bottom"):

@@ -33,6 +33,7 @@ CELL_MARGIN_TWIPS = 108  # left and right cell margin of a table without w:tblCe
 SINGLE_LINE = 240  # w:spacing/@w:line for single spacing (lineRule auto: 240ths of a line)
 ONE_AND_HALF_LINES = 360
 DEFAULT_FONT_SIZE_PT = 10.0  # a run with no w:sz anywhere in its chain
+DEFAULT_TAB_TWIPS = 720  # Word's default tab stops every 1.27 cm
 
 # Drawn rules: a shape this thin (or thinner) is a line, not a picture.
 RULE_MAX_HEIGHT_CM = 0.15
