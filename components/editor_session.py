@@ -21,7 +21,7 @@ import streamlit as st
 
 from components import state
 from planner.errors import PlannerError
-from planner.model import Plan, plan_to_dict
+from planner.model import Plan
 from planner.store.plans import StoredPlan
 
 READ_ONLY_NOTE = (
@@ -84,8 +84,11 @@ def working_plan(stored: StoredPlan | None = None) -> Plan | None:
 
 
 def same(a: Plan, b: Plan) -> bool:
-    """True when two plans hold the same content (findings and other extras included)."""
-    return a is b or plan_to_dict(a) == plan_to_dict(b)
+    """True when two plans hold the same content (findings and other extras included).
+
+    Frozen dataclasses compare field by field, and an edit shares every untouched section
+    with the plan it came from, so this is quick on a long plan (no serialising)."""
+    return a is b or a == b
 
 
 def save(new: Plan, old: Plan, *, note: str = "", structural: bool = False) -> bool:

@@ -10,6 +10,7 @@ with one-click copy of a section or a block, and a word diff of each section.
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -62,25 +63,35 @@ def previous_plan(plan: Plan) -> Plan | None:
 # ---------------------------------------------------------------- callbacks
 
 
-def _set_top(i: int) -> None:
-    state.put(state.EDITOR_TOP, (state.current_plan_id(), int(i)))
+def _go(idx: pe.Index) -> None:
+    """Edit section `idx` next (remembered per plan)."""
+    state.put(state.EDITOR_AT, (state.current_plan_id(), tuple(int(i) for i in idx)))
 
 
-def _get_top() -> int:
-    """The level-1 section shown, remembered per plan (another plan starts at its first)."""
-    kept = state.get(state.EDITOR_TOP)
-    if isinstance(kept, tuple) and kept[0] == state.current_plan_id():
-        return max(0, kept[1])
-    return 0
+def _current(plan: Plan) -> pe.Index:
+    """The section being edited, remembered per plan (another plan starts at its first);
+    one that no longer exists falls back to its nearest parent, else the last level-1."""
+    kept = state.get(state.EDITOR_AT)
+    idx: pe.Index = (0,)
+    if isinstance(kept, tuple) and kept[0] == state.current_plan_id() and kept[1]:
+        idx = kept[1]
+    idx = (max(0, min(idx[0], len(plan.sections) - 1)), *idx[1:])
+    while len(idx) > 1:
+        try:
+            pe.section_at(plan, idx)
+            break
+        except PlannerError:
+            idx = idx[:-1]
+    return idx
 
 
-def _on_top_change(k: str) -> None:
-    _set_top(state.widget_value(k))
+def _on_pick(k: str) -> None:
+    _go(state.widget_value(k))
 
 
 def _add_top(plan_len: int) -> None:
     es.edit(pe.add_section, None, "MỤC MỚI", note="Thêm mục", structural=True)
-    _set_top(plan_len)
+    _go((plan_len,))
 
 
 def _on_title(idx: pe.Index, k: str) -> None:
@@ -91,10 +102,14 @@ def _on_number(idx: pe.Index, k: str) -> None:
     es.edit(pe.rename_section, idx, number=state.widget_value(k), note="Đổi số thứ tự mục")
 
 
-def _move_section(idx: pe.Index, delta: int) -> None:
+def _move_section(idx: pe.Index, delta: int, n_siblings: int) -> None:
     es.edit(pe.move_section, idx, delta, note="Chuyển vị trí mục", structural=True)
-    if len(idx) == 1:
-        _set_top(max(0, idx[0] + delta))
+    _go((*idx[:-1], max(0, min(idx[-1] + delta, n_siblings - 1))))
+
+
+def _add_child(idx: pe.Index, n_children: int) -> None:
+    es.edit(pe.add_section, idx, "Mục mới", note="Thêm mục con", structural=True)
+    _go((*idx, n_children))
 
 
 def _delete_section(idx: pe.Index) -> None:
@@ -102,8 +117,7 @@ def _delete_section(idx: pe.Index) -> None:
         pe.delete_section, idx, note="Xóa mục", structural=True,
         notice="Đã xóa mục (có thể khôi phục trong Lịch sử phiên bản).",
     )  # fmt: skip
-    if len(idx) == 1:
-        _set_top(max(0, idx[0] - 1))
+    _go(idx[:-1] if len(idx) > 1 else (max(0, idx[0] - 1),))
 
 
 def _on_text(idx: pe.Index, i: int, k: str, where: str) -> None:
@@ -118,27 +132,193 @@ def _on_reviewed(idx: pe.Index, i: int, k: str) -> None:
     es.edit(pe.set_reviewed, idx, i, bool(state.widget_value(k)), note="Đánh dấu rà soát")
 
 
+@dataclass(frozen=True)
+class CopyAsk:
+    """A copy from last year waiting for the user's choice (its section or block exists)."""
+
+    plan_id: str | None
+    src: pe.Index
+    block: int | None  # None: the whole section
+    parent: pe.Index | None  # a section copy: where it would go
+    at: int | None
+    target: pe.Index | None  # a block copy: this year's section it goes into
+
+
 def _copy_section(previous: Plan, src: pe.Index, parent: pe.Index | None, at: int | None) -> None:
+    """*Chép* of a section: straight in when it is new this year, else ask first."""
+    plan = es.working_plan()
+    if plan is None:
+        return
+    try:
+        exists = pe.check_section_copy(plan, previous, src, parent).exists
+    except PlannerError as e:
+        es.fail(str(e))
+        return
+    if exists:
+        state.put(
+            state.EDITOR_COPY_ASK, CopyAsk(state.current_plan_id(), src, None, parent, at, None)
+        )
+        return
     es.edit(
         pe.copy_section_from, previous, src, parent, at, note="Chép mục từ năm trước",
         structural=True, notice="Đã chép mục từ kế hoạch năm trước.",
     )  # fmt: skip
-    if parent is None and at is not None:
-        _set_top(at)
+    if at is not None:
+        _go((*(parent or ()), at))
 
 
 def _copy_block(previous: Plan, src: pe.Index, i: int, target: pe.Index) -> None:
+    """*Chép* of a block: straight in when this year's section lacks it, else ask first."""
+    plan = es.working_plan()
+    if plan is None:
+        return
+    try:
+        exists = pe.check_block_copy(plan, previous, src, i, target).exists
+    except PlannerError as e:
+        es.fail(str(e))
+        return
+    if exists:
+        state.put(
+            state.EDITOR_COPY_ASK, CopyAsk(state.current_plan_id(), src, i, None, None, target)
+        )
+        return
     es.edit(
         pe.copy_block_from, previous, src, i, target, note="Chép đoạn từ năm trước",
         structural=True, notice="Đã chép đoạn từ kế hoạch năm trước.",
     )  # fmt: skip
 
 
+def _forget_copy() -> None:
+    state.pop(state.EDITOR_COPY_ASK)
+
+
+COPY_BUTTONS = {
+    "replace": "Thay thế bản năm nay",
+    "beside": "Thêm bên cạnh",
+}
+
+
+@st.dialog("Đã có trong kế hoạch năm nay", width="large", on_dismiss=_forget_copy)
+def _copy_dialog(plan: Plan, previous: Plan, ask: CopyAsk) -> None:
+    """Replace, add beside or cancel, with the words replacing would change."""
+    try:
+        if ask.block is None:
+            check = pe.check_section_copy(plan, previous, ask.src, ask.parent)
+            src = pe.section_at(previous, ask.src)
+            what = f"Mục “{src.number}. {src.title}” của năm trước"
+        else:
+            assert ask.target is not None
+            check = pe.check_block_copy(plan, previous, ask.src, ask.block, ask.target)
+            what = f"Đoạn {ask.block + 1} của mục {pe.section_path(previous, ask.src)} năm trước"
+    except PlannerError as e:
+        st.error(str(e))
+        check = None
+    if check is not None and check.existing is not None:
+        if check.existing_block is None:
+            where = f"mục {pe.section_path(plan, check.existing)}"
+        else:
+            where = (
+                f"đoạn {check.existing_block + 1} của mục {pe.section_path(plan, check.existing)}"
+            )
+        st.markdown(f"{html.escape(what)} đã có trong kế hoạch năm nay ({where}).")
+        removed, added = pe.diff_counts(check.segments)
+        if check.identical:
+            st.info("Nội dung năm trước giống hệt bản năm nay: không cần chép lại.")
+        else:
+            st.caption(
+                f"Nếu thay thế: bỏ {removed} từ của năm nay, thêm {added} từ của năm trước "
+                "(đỏ gạch: chữ năm nay sẽ mất; xanh: chữ năm trước sẽ được chép vào)."
+            )
+            with st.container(height=260):
+                st.markdown(
+                    diff_html(check.segments, old_title="Năm nay", new_title="Năm trước"),
+                    unsafe_allow_html=True,
+                )
+        st.caption(
+            "Thay thế: bản năm trước thay vào chỗ bản năm nay (chưa rà soát). "
+            "Thêm bên cạnh: giữ bản năm nay và chép bản năm trước ngay sau nó."
+        )
+    elif check is not None:
+        st.markdown(
+            f"{html.escape(what)} không còn trùng với phần nào của năm nay: chép bình thường."
+        )
+    replace_col, beside_col, cancel_col = st.columns(3)
+    chosen = None
+    if replace_col.button(
+        COPY_BUTTONS["replace"],
+        key=es.key("copy.replace"),
+        type="primary",
+        icon=":material/swap_horiz:",
+        width="stretch",
+        disabled=check is None,
+    ):
+        chosen = "replace"
+    if beside_col.button(
+        COPY_BUTTONS["beside"],
+        key=es.key("copy.beside"),
+        icon=":material/add:",
+        width="stretch",
+        disabled=check is None,
+    ):
+        chosen = "beside"
+    cancel = cancel_col.button("Hủy", key=es.key("copy.cancel"), width="stretch")
+    if chosen is not None:
+        if ask.block is None:
+            es.edit(
+                pe.apply_section_copy,
+                previous,
+                ask.src,
+                ask.parent,
+                ask.at,
+                chosen,
+                note="Chép mục từ năm trước",
+                structural=True,
+                notice="Đã chép mục từ kế hoạch năm trước.",
+            )
+            existing = check.existing if check is not None else None
+            if existing is not None:
+                _go(existing if chosen == "replace" else (*existing[:-1], existing[-1] + 1))
+        else:
+            es.edit(
+                pe.apply_block_copy,
+                previous,
+                ask.src,
+                ask.block,
+                ask.target,
+                chosen,
+                note="Chép đoạn từ năm trước",
+                structural=True,
+                notice="Đã chép đoạn từ kế hoạch năm trước.",
+            )
+    if chosen is not None or cancel:
+        _forget_copy()
+        st.rerun()
+
+
 # ---------------------------------------------------------------- the editor
 
 
+# A level-1 section this small is shown whole (its sub-sections one under another); a larger
+# one a section at a time, chosen in a second list: the page's widgets (and Streamlit's work
+# per widget, which grows with their number) stay bounded however long the plan is.
+WHOLE_MAX_SECTIONS = 6
+WHOLE_MAX_BLOCKS = 14
+
+
+def shown_whole(section: Section) -> bool:
+    """True when a level-1 section is drawn with all its sub-sections at once."""
+    n_sections = n_blocks = 0
+    for _, _, s in pe.iter_indexed((section,)):
+        n_sections += 1
+        n_blocks += len(s.blocks)
+        if n_sections > WHOLE_MAX_SECTIONS or n_blocks > WHOLE_MAX_BLOCKS:
+            return False
+    return True
+
+
 def section_editor(plan: Plan) -> None:
-    """This year's sections (one level-1 section at a time) beside last year's."""
+    """This year's sections (one level-1 section, or one section of a long one, at a time)
+    beside last year's."""
     previous = previous_plan(plan)
     if not plan.sections:
         st.info("Kế hoạch chưa có mục nào.")
@@ -148,17 +328,18 @@ def section_editor(plan: Plan) -> None:
         )  # fmt: skip
         return
     n = len(plan.sections)
-    top = min(_get_top(), n - 1)
+    at = _current(plan)
+    top = at[0]
     pick, add, opts = st.columns([6, 2, 3], vertical_alignment="bottom")
     with pick:
         k = es.key("top.pick")
-        state.put(k, top)
+        state.put(k, (top,))
         st.selectbox(
             "Mục đang soạn",
-            list(range(n)),
+            [(i,) for i in range(n)],
             key=k,
-            format_func=lambda i: _top_label(plan.sections[i]),
-            on_change=_on_top_change,
+            format_func=lambda i: _top_label(plan.sections[i[0]]),
+            on_change=_on_pick,
             args=(k,),
         )
     add.button(
@@ -172,18 +353,28 @@ def section_editor(plan: Plan) -> None:
         show_diff = previous is not None and st.toggle(
             "So sánh với năm trước", value=False, key="editor.show_diff"
         )
+    whole = shown_whole(plan.sections[top])
+    shown = (top,) if whole else at
+    if not whole:
+        _sub_picker(plan, top, at)
     if previous is None:
         st.caption("Kế hoạch này không có kế hoạch năm trước đi kèm nên không so sánh được.")
     if show_prev and previous is not None:
         mine, theirs = st.columns([3, 2], gap="medium")
         with mine:
             st.markdown(f"##### Năm nay ({plan.meta.year or '…'})")
-            _section(plan, (top,), previous if show_diff else None)
+            _section(plan, shown, previous if show_diff else None, whole)
         with theirs:
             st.markdown(f"##### Năm trước ({previous.meta.year or '…'})")
-            _previous_column(plan, previous, top)
+            _previous_column(plan, previous, shown)
     else:
-        _section(plan, (top,), previous if show_diff else None)
+        _section(plan, shown, previous if show_diff else None, whole)
+    ask = state.get(state.EDITOR_COPY_ASK)
+    if isinstance(ask, CopyAsk) and previous is not None:
+        if ask.plan_id == state.current_plan_id():
+            _copy_dialog(plan, previous, ask)
+        else:
+            _forget_copy()
 
 
 def _top_label(s: Section) -> str:
@@ -191,7 +382,48 @@ def _top_label(s: Section) -> str:
     return f"{s.number}. {title}" if s.number else title or "(chưa có tên)"
 
 
-def _section(plan: Plan, idx: pe.Index, previous: Plan | None) -> None:
+def _sub_picker(plan: Plan, top: int, at: pe.Index) -> None:
+    """A long level-1 section: which of its sections is edited, the one before and after,
+    and its outline (read-only) for the rest."""
+    head = plan.sections[top]
+    entries = list(pe.iter_indexed(head.children, (top,), head.number))
+    order: list[pe.Index] = [(top,), *(idx for idx, _, _ in entries)]
+    labels: dict[pe.Index, str] = {(top,): f"{head.number}. (phần chung, trước các mục con)"}
+    labels.update(
+        {idx: "\u2003" * (len(idx) - 2) + f"{path}. {s.title}" for idx, path, s in entries}
+    )
+    pos = order.index(at) if at in order else 0
+    pick, back, fwd = st.columns([8, 1, 1], vertical_alignment="bottom")
+    with pick:
+        k = es.key("sub.pick", top)
+        state.put(k, order[pos])
+        st.selectbox(
+            f"Mục con đang soạn (mục {head.number} có {len(entries)} mục con)",
+            order,
+            key=k,
+            format_func=lambda i: labels[i] if len(labels[i]) <= 110 else labels[i][:109] + "…",
+            on_change=_on_pick,
+            args=(k,),
+        )
+    back.button(
+        "", key=es.key("sub.prev"), icon=":material/navigate_before:", help="Mục con trước",
+        disabled=pos == 0, on_click=_go, args=(order[max(0, pos - 1)],), width="stretch",
+    )  # fmt: skip
+    fwd.button(
+        "", key=es.key("sub.next"), icon=":material/navigate_next:", help="Mục con sau",
+        disabled=pos == len(order) - 1, on_click=_go,
+        args=(order[min(len(order) - 1, pos + 1)],), width="stretch",
+    )  # fmt: skip
+    with st.expander(f"Dàn ý mục {head.number} ({len(entries)} mục con)", icon=":material/list:"):
+        lines = []
+        for idx in order:
+            text = html.escape(labels[idx])
+            lines.append(f"**{text}**" if idx == at else text)
+        with st.container(height=min(360, 26 * len(lines) + 20), border=False):
+            st.markdown("  \n".join(lines))
+
+
+def _section(plan: Plan, idx: pe.Index, previous: Plan | None, whole: bool = True) -> None:
     s = pe.section_at(plan, idx)
     rk = _ref_key(idx)
     depth = len(idx)
@@ -211,18 +443,17 @@ def _section(plan: Plan, idx: pe.Index, previous: Plan | None) -> None:
             up, down, child, delete = st.columns(4)
             up.button(
                 "", key=es.key("s.up", rk), icon=":material/arrow_upward:", help="Đưa mục lên",
-                disabled=idx[-1] == 0, on_click=_move_section, args=(idx, -1),
+                disabled=idx[-1] == 0, on_click=_move_section, args=(idx, -1, len(siblings)),
             )  # fmt: skip
             down.button(
                 "", key=es.key("s.down", rk), icon=":material/arrow_downward:",
                 help="Đưa mục xuống", disabled=idx[-1] == len(siblings) - 1,
-                on_click=_move_section, args=(idx, 1),
+                on_click=_move_section, args=(idx, 1, len(siblings)),
             )  # fmt: skip
             child.button(
                 "", key=es.key("s.child", rk), icon=":material/subdirectory_arrow_right:",
-                help="Thêm mục con", disabled=depth >= MAX_SECTION_DEPTH, on_click=es.edit,
-                args=(pe.add_section, idx, "Mục mới"),
-                kwargs={"note": "Thêm mục con", "structural": True},
+                help="Thêm mục con", disabled=depth >= MAX_SECTION_DEPTH, on_click=_add_child,
+                args=(idx, len(s.children)),
             )  # fmt: skip
             with delete.popover("", icon=":material/delete:", help="Xóa mục này"):
                 n_blocks = sum(len(x.blocks) for _, _, x in pe.iter_indexed((s,)))
@@ -254,6 +485,13 @@ def _section(plan: Plan, idx: pe.Index, previous: Plan | None) -> None:
             )  # fmt: skip
         if previous is not None:
             _diff(previous, plan, idx)
+        if not whole:
+            if s.children:
+                st.caption(
+                    f"Mục này có {len(s.children)} mục con: chọn ở ô “Mục con đang soạn” "
+                    "hoặc bấm nút mũi tên để sang mục con sau."
+                )
+            return
         for c in range(len(s.children)):
             _section(plan, (*idx, c), previous)
 
@@ -392,19 +630,22 @@ def _diff(previous: Plan, plan: Plan, idx: pe.Index) -> None:
         st.markdown(diff_html(segments), unsafe_allow_html=True)
 
 
-def diff_html(segments: tuple[pe.DiffSegment, ...]) -> str:
-    """The diff as HTML: removed words struck through in red, added words in green."""
+def diff_html(
+    segments: tuple[pe.DiffSegment, ...], old_title: str = "Năm trước", new_title: str = "Năm nay"
+) -> str:
+    """The diff as HTML: removed words struck through in red, added words in green; the
+    titles name where each comes from (shown on hover)."""
     out = []
     for seg in segments:
         text = html.escape(seg.text).replace("\n", "<br>")
         if seg.op == "delete":
             out.append(
-                f'<del style="background:#fde2e2;color:#9b1c1c" title="Năm trước">{text}</del>'
+                f'<del style="background:#fde2e2;color:#9b1c1c" title="{old_title}">{text}</del>'
             )
         elif seg.op == "insert":
             out.append(
                 '<ins style="background:#dcfce7;color:#14532d;text-decoration:none" '
-                f'title="Năm nay">{text}</ins>'
+                f'title="{new_title}">{text}</ins>'
             )
         else:
             out.append(text)
@@ -414,23 +655,31 @@ def diff_html(segments: tuple[pe.DiffSegment, ...]) -> str:
 # ---------------------------------------------------------------- last year's column
 
 
-def _previous_column(plan: Plan, previous: Plan, top: int) -> None:
+def _previous_column(plan: Plan, previous: Plan, shown: pe.Index) -> None:
+    """Last year's section matching the one edited (any other can be chosen), read-only,
+    with *Chép* for it and for each of its blocks."""
     entries = list(pe.iter_indexed(previous.sections))
     if not entries:
         st.caption("Kế hoạch năm trước không có mục nào.")
         return
-    match = pe.match_section(previous, plan, (top,))
-    default = match[0] if match else entries[min(top, len(entries) - 1)][0]
+    match = pe.match_section(previous, plan, shown)
+    default = match[0] if match else entries[min(shown[0], len(entries) - 1)][0]
     options = [idx for idx, _, _ in entries]
-    labels = {idx: ("  " * (len(idx) - 1)) + _top_label(s) for idx, _, s in entries}
-    k = es.key("prev.pick", top)
+    labels = {idx: ("\u2003" * (len(idx) - 1)) + f"{path}. {s.title}" for idx, path, s in entries}
+    k = es.key("prev.pick", _ref_key(shown))
     es.seed(k, default if default in options else options[0])
-    chosen = st.selectbox("Mục năm trước", options, key=k, format_func=labels.__getitem__)
+    chosen = st.selectbox(
+        "Mục năm trước", options, key=k,
+        format_func=lambda i: labels[i] if len(labels[i]) <= 110 else labels[i][:109] + "…",
+    )  # fmt: skip
+    whole = shown_whole(pe.section_at(previous, chosen))
     with st.container(height=720, border=False):
-        _previous_section(plan, previous, chosen, top)
+        _previous_section(plan, previous, chosen, shown, whole)
 
 
-def _previous_section(plan: Plan, previous: Plan, idx: pe.Index, top: int) -> None:
+def _previous_section(
+    plan: Plan, previous: Plan, idx: pe.Index, shown: pe.Index, whole: bool
+) -> None:
     s = pe.section_at(previous, idx)
     path = pe.section_path(previous, idx)
     rk = _ref_key(idx)
@@ -443,7 +692,7 @@ def _previous_section(plan: Plan, previous: Plan, idx: pe.Index, top: int) -> No
             help=f"Chép mục {path} (cả các mục con) sang năm nay",
             on_click=_copy_section, args=(previous, idx, parent, at),
         )  # fmt: skip
-        target = _block_target(plan, path, top)
+        target = _block_target(plan, path, shown)
         where = pe.section_path(plan, target) if target else ""
         for i, b in enumerate(s.blocks):
             text, btn = st.columns([6, 1], vertical_alignment="top")
@@ -453,17 +702,24 @@ def _previous_section(plan: Plan, previous: Plan, idx: pe.Index, top: int) -> No
                 help=f"Chép đoạn này vào cuối mục {where} của năm nay",
                 disabled=target is None, on_click=_copy_block, args=(previous, idx, i, target),
             )  # fmt: skip
+        if not whole:
+            if s.children:
+                st.caption(f"Mục này có {len(s.children)} mục con: chọn ở ô “Mục năm trước”.")
+            return
         for c in range(len(s.children)):
-            _previous_section(plan, previous, (*idx, c), top)
+            _previous_section(plan, previous, (*idx, c), shown, whole)
 
 
-def _block_target(plan: Plan, path: str, top: int) -> pe.Index | None:
+def _block_target(plan: Plan, path: str, shown: pe.Index) -> pe.Index | None:
     """This year's section a block of last year's section `path` is copied into: the one
-    with the same path, else the level-1 section being edited."""
+    with the same path, else the section being edited."""
     try:
         return pe.section_index(plan, path)
     except PlannerError:
-        return (top,) if top < len(plan.sections) else None
+        try:
+            return pe.section_index(plan, shown)
+        except PlannerError:
+            return None
 
 
 def _copy_target(plan: Plan, previous: Plan, idx: pe.Index) -> tuple[pe.Index | None, int | None]:

@@ -47,8 +47,11 @@ EDITOR_ERRORS = "editor.errors"  # messages from callbacks, shown on the next ru
 EDITOR_NOTICE = "editor.notice"  # a short success message from a callback
 EDITOR_CACHE = "editor.cache"  # ((plan_id, version), Plan) of an older version being edited
 EDITOR_HISTORY_PICK = "editor.history.pick"  # version-history selectbox (a widget)
-EDITOR_TOP = "editor.top"  # (plan id, index of the level-1 section being edited)
 EDITOR_PREVIOUS = "editor.previous"  # (cache key, Plan | None): last year's plan
+
+# ---------------------------------------------------------------- Soạn kế hoạch: section tree
+EDITOR_AT = "editor.at"  # (plan id, index tuple of the section being edited)
+EDITOR_COPY_ASK = "editor.copy_ask"  # a copy from last year waiting for the user's choice
 
 
 def citation_override_key(picker: str) -> str:

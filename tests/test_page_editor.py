@@ -137,14 +137,92 @@ def test_copy_a_section_and_a_block_from_last_year(app_env):
         ("II", "NỘI DUNG"),
     ]
     assert all(b.reviewed is False for b in plan.sections[0].blocks)
-    # One block of last year's section I copied into this year's section I.
+    # Last year's block 3 of section I is already there (just copied): the page asks, and
+    # "Thêm bên cạnh" puts a second one right after it.
     n = len(plan.sections[0].blocks)
     widget(at.button, "prev.copyb.0.2").click().run()
     ok(at)
+    assert len(store.open(pid).plan.sections[0].blocks) == n  # nothing yet
+    assert any("đã có trong kế hoạch năm nay (đoạn 3 của mục I)" in m.value for m in at.markdown)
+    assert any("Nội dung năm trước giống hệt bản năm nay" in i.value for i in at.info)
+    widget(at.button, "copy.beside").click().run()
+    ok(at)
     plan = store.open(pid).plan
     assert len(plan.sections[0].blocks) == n + 1
-    assert plan.sections[0].blocks[-1].text == plan.sections[0].blocks[2].text
+    assert plan.sections[0].blocks[3].text == plan.sections[0].blocks[2].text
     assert store.versions(pid)[0].note == "Chép đoạn từ năm trước"
+    assert not copy_dialog_open(at)
+
+
+def copy_dialog_open(at) -> bool:
+    """True while the copy dialog (replace, beside, cancel) is shown."""
+    keys = {"copy.replace", "copy.beside", "copy.cancel"}
+    return any(b.key and b.key.split(".", 3)[-1] in keys for b in at.button)
+
+
+def _rewrite_ii_2(at, app_env, pid):
+    """This year's II.2 differs from last year's by one added sentence (typed in the page)."""
+    plan = PlanStore(app_env).open(pid).plan
+    text = plan.sections[1].children[1].blocks[0].text + " Năm 2021 làm thêm việc mới."
+    widget(at.selectbox, "top.pick").set_value((1,)).run()
+    widget(at.text_area, "b.text.1-1.0").input(text).run()
+    ok(at)
+    assert PlanStore(app_env).open(pid).plan.sections[1].children[1].blocks[0].text == text
+    return text
+
+
+def _open_ii_2_copy(at):
+    """Show II beside last year's II.2 and press its Chép."""
+    widget(at.selectbox, "top.pick").set_value((1,)).run()
+    widget(at.selectbox, "prev.pick.1").set_value((1, 1)).run()
+    widget(at.button, "prev.copy.1-1").click().run()
+    ok(at)
+
+
+@pytest.mark.parametrize("choice", ["replace", "beside", "cancel"])
+def test_copying_a_sub_section_that_exists_asks_and_shows_the_diff(app_env, choice):
+    at, pid = create_2021()
+    store = PlanStore(app_env)
+    mine = _rewrite_ii_2(at, app_env, pid)
+    before = store.open(pid)
+    _open_ii_2_copy(at)
+    # Asked, nothing changed yet; the diff shows the sentence that replacing would drop.
+    assert store.open(pid).version == before.version
+    assert copy_dialog_open(at)
+    assert any("đã có trong kế hoạch năm nay (mục II.2)" in m.value for m in at.markdown)
+    diff = [m.value for m in at.markdown if "<del" in m.value and "làm thêm việc mới" in m.value]
+    assert diff and 'title="Năm nay"' in diff[0]
+    assert any("bỏ 6 từ của năm nay, thêm 0 từ của năm trước" in c.value for c in at.caption)
+    widget(at.button, f"copy.{choice}").click().run()
+    ok(at)
+    plan = store.open(pid).plan
+    kids = plan.sections[1].children
+    last_year = store.open(plan.extra["previous_plan_id"]).plan.sections[1].children[1]
+    if choice == "replace":
+        assert [k.number for k in kids] == ["1", "2", "3"]
+        assert kids[1].blocks[0].text == last_year.blocks[0].text
+        assert all(b.reviewed is False for b in kids[1].blocks)
+    elif choice == "beside":
+        assert [k.number for k in kids] == ["1", "2", "3", "4"]
+        assert kids[1].blocks[0].text == mine and kids[2].blocks[0].text == last_year.blocks[0].text
+    else:
+        assert store.open(pid).version == before.version
+    assert not copy_dialog_open(at)
+    at.run()
+    assert not copy_dialog_open(at)  # and stays closed
+
+
+def test_copying_a_sub_section_missing_this_year_copies_at_once(app_env):
+    at, pid = create_2021()
+    store = PlanStore(app_env)
+    widget(at.selectbox, "top.pick").set_value((1,)).run()
+    widget(at.button, "s.del.1-1").click().run()
+    ok(at)
+    assert len(store.open(pid).plan.sections[1].children) == 2
+    _open_ii_2_copy(at)
+    assert not copy_dialog_open(at)  # nothing to ask
+    kids = store.open(pid).plan.sections[1].children
+    assert [k.number for k in kids] == ["1", "2", "3"] and kids[1].blocks[0].reviewed is False
 
 
 def test_section_structure_edits(app_env):
@@ -328,6 +406,41 @@ def test_a_large_plan_stays_usable(app_env, sample, sections):
     assert store.open(pid).plan.sections[0].blocks[0].text == "Sửa trong kế hoạch lớn."
     assert plan_to_dict(store.open(pid).plan)["sections"][99]["title"] == "MỤC 100"
     print(f"rerun with a {sections}-section plan: {elapsed * 1000:.0f} ms")
+
+
+MAX_EDITOR_WIDGETS = 60  # input widgets on the content part, however long the plan
+
+
+def test_300_sub_sections_under_one_heading_draw_a_bounded_number_of_widgets(app_env):
+    """A count, not a time: the page draws one section of a long heading at a time, so its
+    widgets (and Streamlit's per-widget work) do not grow with the plan."""
+    from bench.editor import plan_with_sub_sections, widget_count
+
+    store = PlanStore(app_env)
+    pid = store.create(
+        plan_with_sub_sections(300), now=__import__("datetime").datetime(2021, 3, 15)
+    )
+    at = make_app()
+    at.query_params["plan"] = pid
+    at.run()
+    at.switch_page(EDITOR).run()
+    ok(at)
+    assert widget_count(at) < MAX_EDITOR_WIDGETS
+    assert [t.key.split(".", 3)[-1] for t in at.text_area] == ["b.text.0.0"]
+    # Sub-section 250 picked in the list: its own widgets only, still bounded.
+    widget(at.selectbox, "sub.pick.0").set_value((0, 249)).run()
+    ok(at)
+    assert widget_count(at) < MAX_EDITOR_WIDGETS
+    assert [t.key.split(".", 3)[-1] for t in at.text_area] == ["b.text.0-249.0", "b.text.0-249.1"]
+    widget(at.text_area, "b.text.0-249.1").input("Phân công lại nhiệm vụ 250.").run()
+    ok(at)
+    assert store.open(pid).plan.sections[0].children[249].blocks[1].text == (
+        "Phân công lại nhiệm vụ 250."
+    )
+    # The arrow goes on to the next sub-section.
+    widget(at.button, "sub.next").click().run()
+    assert next(t.key.split(".", 3)[-1] for t in at.text_area) == "b.text.0-250.0"
+    assert any("Dàn ý mục I (300 mục con)" in e.label for e in at.expander)
 
 
 def test_check_citations_and_recheck_keep_decisions(app_env):
