@@ -19,7 +19,6 @@ from planner.catalogue.files import (
     export_csv,
     export_xlsx,
     guess_mapping,
-    prepare_import,
     read_table,
     safe_cell,
 )
@@ -202,24 +201,6 @@ def test_apply_mapping_normalises_values() -> None:
     assert rows[0]["status"] == "in_force"
     assert rows[1]["doc_type"] == "Đề án"
     assert rows[1]["status"] == "unknown"
-
-
-def test_prepare_import_finds_duplicates_and_blocks_bad_rows() -> None:
-    rows = [
-        row(id="", doc_type="NQ", symbol="25-NQ/TW", number="", issued="03/06/2013"),
-        row(id="", symbol="49/CT-TU", number="", issued="2015-09-25"),
-        row(id="", symbol="5/KH-UBND", number="", issued="31/02/2021"),
-        row(id="", symbol="6/KH-UBND", number="", issued="2021-02-01", status=""),
-    ]
-    preview = prepare_import(rows, CATALOGUE, source="Nhập từ tệp a.csv")
-    assert preview.rows_read == 4
-    assert preview.blocked_rows == {3, 4}  # the Party symbol in state form, and 31/02
-    ids = [d.id for d in preview.directives]
-    assert preview.directives[0].doc_type == "Nghị quyết"
-    assert ids == ["nq-25-tw-2013", "kh-6-ubnd-2021"]
-    assert preview.duplicates == ((2, "nq-25-tw-2013", "nq-25-tw-2013"),)
-    assert preview.directives[1].status == "unknown"
-    assert preview.directives[1].source == "test"
 
 
 # --------------------------------------------------------------------------- export

@@ -20,7 +20,6 @@ from planner.catalogue.files import (
     APPROXIMATE_STATUS,
     check_catalogue,
     guess_mapping,
-    prepare_import,
     read_table,
     status_key,
 )
@@ -293,17 +292,6 @@ def test_map_and_set_override_the_guess() -> None:
         import_rows(table, {}, {"title": "x"})
     with pytest.raises(InputFileError, match="ds.csv.*cấp ban hành “xã”"):
         import_rows(table, {}, {"issuer_level": "xã"})
-
-
-def test_page_import_gives_two_documents_two_ids() -> None:
-    rows = [
-        {"doc_type": "Quyết định", "symbol": "530/QĐ-UBND", "issued": "01/03/2022", "title": "A"},
-        {"doc_type": "Quyết định", "symbol": "530/QĐ-UBND", "issued": "03/01/2022", "title": "B"},
-    ]
-    preview = prepare_import(rows, SHIPPED, source="Nhập từ tệp a.csv")
-    assert preview.findings == ()
-    assert len({d.id for d in preview.directives}) == 2
-    assert len(SHIPPED.merged(preview.directives)) == len(SHIPPED) + 2
 
 
 # --------------------------------------------------------------------------- command line

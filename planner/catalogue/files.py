@@ -7,7 +7,6 @@
   note saying so), and XLSX. Oversized files or fields are refused in Vietnamese, naming the file.
 - `guess_mapping(headers)` and `apply_mapping(table, mapping)`: files with other column names
   (Vietnamese headers such as "Số ký hiệu", "Ngày ban hành", "Trích yếu") are mapped, not refused.
-- `prepare_import(rows, catalogue)`: validation, duplicates and the rows ready to merge.
 - `export_csv(directives)` (UTF-8 with BOM, safe against formula injection), `export_xlsx`.
 """
 
@@ -19,7 +18,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -32,10 +31,7 @@ from planner.catalogue.model import (
     MAX_FIELD,
     STATUS_LABELS,
     STATUSES,
-    Catalogue,
     Directive,
-    assign_ids,
-    directive_from_row,
     parse_date,
     split_list,
 )
@@ -78,20 +74,6 @@ class Table:
     def line(self, index: int) -> int:
         """The spreadsheet line of `rows[index]` (1 is the header)."""
         return self.lines[index] if index < len(self.lines) else index + 2
-
-
-@dataclass(frozen=True)
-class ImportPreview:
-    """What an import would do: rows ready to merge, problems, and duplicates found."""
-
-    directives: tuple[Directive, ...]
-    findings: tuple[Finding, ...]
-    duplicates: tuple[tuple[int, str, str], ...] = field(default=())  # (row, new id, existing id)
-    rows_read: int = 0
-
-    @property
-    def blocked_rows(self) -> set[int]:
-        return {f.row for f in self.findings if f.row > 1}
 
 
 # ----------------------------------------------------------------------------- validation
@@ -532,63 +514,6 @@ def apply_mapping(table: Table, mapping: Mapping[str, str | None]) -> list[dict[
         row = {c: (raw[index[h]] if h in index else "") for c, h in mapping.items() if h}
         rows.append(normalise_row(row))
     return rows
-
-
-def prepare_import(
-    rows: Sequence[Mapping[str, str]], catalogue: Catalogue, *, source: str = ""
-) -> ImportPreview:
-    """Validate rows against themselves and `catalogue`, build what can be merged, find
-    duplicates (same symbol + date, or same id, as a row already in the catalogue).
-
-    Rows without an id get one made from type, symbol and year that no other row has (two
-    documents sharing a symbol and year get their dates added: `assign_ids`); rows with
-    findings are left out of `directives` (the page shows why).
-    """
-    filled = []
-    for raw in rows:
-        row = normalise_row(raw)
-        if not row.get("source") and source:
-            row["source"] = source
-        if not row.get("status"):
-            row["status"] = "unknown"
-        filled.append(row)
-    without_id = [row for row in filled if not row["id"]]
-    if without_id:
-        keys = [
-            (r["doc_type"], r["symbol"], _date_or_none(r["issued"]), r["title"]) for r in without_id
-        ]
-        reserved = {d.id: (symbol_key(d.symbol), d.issued) for d in catalogue}
-        for row, ident in zip(without_id, assign_ids(keys, reserved), strict=True):
-            row["id"] = ident
-    findings = check_catalogue(filled, known_ids=[d.id for d in catalogue], require_id=False)
-    blocked = {f.row for f in findings}
-    directives = []
-    duplicates = []
-    for n, row in enumerate(filled, start=2):
-        if n in blocked:
-            continue
-        try:
-            directive = directive_from_row(row)
-        except ValueError as err:
-            findings.append(Finding(n, "", str(err)))
-            continue
-        existing = catalogue.get(directive.id)
-        if existing is None and directive.symbol:
-            same = [
-                d for d in catalogue.by_symbol(directive.symbol) if d.issued == directive.issued
-            ]
-            existing = same[0] if same else None
-        if existing is not None:
-            duplicates.append((n, directive.id, existing.id))
-        directives.append(directive)
-    return ImportPreview(tuple(directives), tuple(findings), tuple(duplicates), len(rows))
-
-
-def _date_or_none(text: str) -> date | None:
-    try:
-        return parse_date(text)
-    except ValueError:
-        return None
 
 
 # ----------------------------------------------------------------------------- export

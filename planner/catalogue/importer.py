@@ -165,7 +165,7 @@ class ImportReport:
             r, before, after = self.normalised_symbols[0]
             lines.append(
                 f"Chuẩn hóa số ký hiệu ở {_n(len(self.normalised_symbols))} dòng (ví dụ dòng "
-                f"{r}: “{before}” → “{after}”); cách ghi cũ được giữ trong aliases."
+                f"{r}: “{before}” → “{after}”); cách ghi cũ được giữ làm cách ghi khác của văn bản."
             )
         if self.lower_case_titles:
             rows = ", ".join(str(r) for r in self.lower_case_titles[:MAX_EXAMPLES])
