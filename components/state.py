@@ -375,3 +375,27 @@ def take_editor_goto() -> None:
     st.session_state[EDITOR_VIEW] = view
     if at:
         st.session_state[EDITOR_AT] = (plan_id, tuple(int(i) for i in at))
+
+
+# ---------------------------------------------------------------- Tiến độ: task grid and form
+# (issue #16: filters kept from dropping unsaved edits, a Vietnamese add form)
+PROGRESS_FILTER_UNITS = "progress.filter.units"  # the unit filter (a widget)
+PROGRESS_FILTER_STATUS = "progress.filter.status"  # the status filter (a widget)
+PROGRESS_FILTER_OVERDUE = "progress.filter.overdue"  # "Chỉ việc quá hạn" (a widget)
+PROGRESS_GRID = "progress.grid"  # first part of the task grid's widget key
+PROGRESS_GRID_N = "progress.grid_n"  # bumped when the grid's unsaved edits are dropped
+PROGRESS_ADD = "progress.add"  # first part of the add-task form's widget keys
+PROGRESS_ADD_N = "progress.add_n"  # bumped after a task is added: a fresh, empty form
+
+
+def grid_pending(key: str) -> int:
+    """How many rows the data editor under `key` holds edits for (edited, added or deleted
+    rows not yet applied by the page); 0 before its first edit."""
+    value = st.session_state.get(key)
+    if not isinstance(value, dict):
+        return 0
+    return (
+        len(value.get("edited_rows") or {})
+        + len(value.get("added_rows") or [])
+        + len(value.get("deleted_rows") or [])
+    )

@@ -1,6 +1,7 @@
-"""Tiến độ: the plan's tasks (suggested, edited, filtered), figures, charts and units' reports.
+"""Tiến độ: the plan's tasks (suggested, edited, filtered, added), figures, charts and units'
+reports.
 
-The page lays out components: `progress_tasks` (figures, suggestions, task table),
+The page lays out components: `progress_tasks` (figures, suggestions, task grid and add form),
 `charts_panel` and `progress_reports`."""
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ plan: Plan = stored.plan
 today = state.today()
 epoch = state.widget_epoch()
 head, link = st.columns([5, 1], vertical_alignment="center")
-head.caption(f"{stored.title} · số liệu tính đến hôm nay, {fmt_date(today)}")
+head.caption(
+    f"{stored.title} · số liệu của các công việc đã lưu, tính đến hôm nay, {fmt_date(today)}"
+)
 link.page_link("views/meeting.py", label="Trình chiếu", icon=":material/slideshow:")
 
-figures = st.container()
+show_figures(st.container(), summarize(plan.tasks, today))
 show_flash()
 suggestions_panel(plan, epoch)
 
@@ -32,8 +35,7 @@ tab_tasks, tab_charts, tab_reports = st.tabs(
     ["Danh sách công việc", "Biểu đồ", "Báo cáo của các đơn vị"]
 )
 with tab_tasks:
-    current_tasks, unsaved = task_table(stored, today, epoch)
-show_figures(figures, summarize(current_tasks, today), unsaved=unsaved)
+    task_table(stored, today, epoch)
 with tab_charts:
     charts_panel(plan, today, previous_for(plan), key="progress.charts")
 with tab_reports:
