@@ -77,9 +77,10 @@ class Block:
 
     `text` keeps manual line breaks as `\n`. `emphasis` lists the bold/italic spans of the
     text as (start, end, "b" | "i" | "bi"), character offsets, sorted and disjoint. A table's
-    `rows` is a full grid; `header_rows` says how many rows on top are its header (repeated
-    on each page), `merges` the merged cells as (row, col, rows, cols): the top-left cell
-    holds the text, the cells it covers are "".
+    `rows` is a full grid; `header_rows` says how many rows on top are its header (printed
+    bold and repeated on each page; 1 unless said, 0 for a table without one); `merges` the
+    merged cells as (row, col, rows, cols): the top-left cell holds the text, the cells it
+    covers are "".
     """
 
     kind: str = "paragraph"
@@ -88,7 +89,7 @@ class Block:
     reviewed: bool | None = None
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
     emphasis: tuple[tuple[int, int, str], ...] = ()
-    header_rows: int = 0
+    header_rows: int = 1
     merges: tuple[tuple[int, int, int, int], ...] = ()
 
 
@@ -474,7 +475,7 @@ def _block(r: _Reader, value: Any, bw: str) -> Block:
             raise r.fail(sw, f"phải nằm trong đoạn chữ (dài {len(text)} ký tự)")
         emphasis.append((start, stop, str(span[2])))
         end = stop
-    header_rows = r.int_(b.get("header_rows", 0), f"{bw}.header_rows", 0, MAX_HEADER_ROWS)
+    header_rows = r.int_(b.get("header_rows", 1), f"{bw}.header_rows", 0, MAX_HEADER_ROWS)
     merges = []
     for i, m in enumerate(r.lst(b.get("merges"), f"{bw}.merges")):
         mw = f"{bw}.merges[{i + 1}]"
@@ -648,7 +649,7 @@ def _block_dict(b: Block) -> dict[str, Any]:
         out["reviewed"] = b.reviewed
     if b.emphasis:
         out["emphasis"] = [list(x) for x in b.emphasis]
-    if b.header_rows:
+    if b.kind == "table" and b.header_rows != 1:
         out["header_rows"] = b.header_rows
     if b.merges:
         out["merges"] = [list(x) for x in b.merges]

@@ -281,9 +281,13 @@ def test_hostile_text_survives(sample: Plan) -> None:
     assert "Kế hoạch " + clean in texts
     assert clean in texts
     assert "I. THỬ <B>" in texts
-    assert "dòng 1" in texts and "dòng 2" in texts  # a line break became two paragraphs
+    assert "dòng 1\ndòng 2" in texts  # a line break stays a line break in its paragraph
     assert "&" in texts and "<" in texts
-    assert check_docx(data, "evil.docx") == []
+    # the only finding: the manual line break the plan's own text has
+    assert [f.message for f in check_docx(data, "evil.docx")] == [
+        "Ngắt dòng thủ công (Shift+Enter) trong đoạn canh đều: Word sẽ giãn dòng trước đó; "
+        "hãy tách thành đoạn mới."
+    ]
 
 
 def test_nfd_input_written_as_nfc(sample: Plan) -> None:

@@ -255,7 +255,7 @@ def _messy_docx() -> bytes:
     )
     par(doc, ["II. NỘI DUNG"], bold=True)
     par(doc, ["1. Công tác ", "tuyên truyền"], bold=True)
-    par(doc, "- Dòng thứ nhất;\n- Dòng thứ hai;")  # manual line breaks, two items
+    par(doc, "- Dòng thứ nhất;\n- Dòng thứ hai;")  # manual line breaks: one paragraph
     par(doc, "Một câu bị ngắt dòng\nbằng tay giữa chừng.")
     par(doc, "+ Ý nhỏ của dòng thứ hai.")
     par(doc, "a) Ở cấp mầm non")
@@ -323,8 +323,7 @@ def test_messy_texts_nfc_wrappers_and_breaks(messy):
     assert first.blocks[2].text == "Nội dung trong ô nhập liệu của Word."
     kinds = [(b.kind, b.text) for b in plan.find_section("II.1").blocks]
     assert kinds == [
-        ("dash", "Dòng thứ nhất;"),
-        ("dash", "Dòng thứ hai;"),
+        ("dash", "Dòng thứ nhất;\n- Dòng thứ hai;"),  # as written: one paragraph
         ("paragraph", "Một câu bị ngắt dòng\nbằng tay giữa chừng."),
         ("plus", "Ý nhỏ của dòng thứ hai."),
     ]

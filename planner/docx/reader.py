@@ -17,11 +17,22 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from planner.docx.body import Item, Para, Table, read_body
+from planner.docx.body import BodyReader, Item, Para, Table
 from planner.docx.safety import open_docx
 from planner.docx.word_numbering import format_number
 from planner.errors import DocxImportError
-from planner.model import MAX_SECTION_DEPTH, Base, Block, Meta, Plan, Section, Signer, Task
+from planner.model import (
+    MAX_HEADER_ROWS,
+    MAX_SECTION_DEPTH,
+    Appendix,
+    Base,
+    Block,
+    Meta,
+    Plan,
+    Section,
+    Signer,
+    Task,
+)
 from planner.text.clean import clean_line
 from planner.text.dates import make_date
 from planner.text.fold import fold_start
@@ -31,6 +42,10 @@ from planner.text.fold import fold_start
 class ImportResult:
     plan: Plan
     warnings: tuple[str, ...] = ()
+    # lines the reader could not place, quoted as the file has them (also in `warnings`)
+    not_understood: tuple[str, ...] = ()
+    # generated parts recognised and not imported as content (a chart Phụ lục...)
+    skipped: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------- recognising lines
@@ -45,7 +60,7 @@ _RE_PLUS = re.compile(r"^\+\s*(\S.*)$", re.S)
 _RE_NUMBER = re.compile(r"^Số\s*:?\s*([0-9]*)\s*[./…_ ]*\s*/\s*(.*)$", re.I)
 _RE_NUMBER_ONLY = re.compile(r"^Số\s*:\s*(.*)$", re.I)
 _RE_DATE = re.compile(
-    r"^(?P<place>[^,]*?)\s*,\s*ngày\s*(?P<d>\d{1,2})?[\s.…_]*tháng\s*(?P<m>\d{1,2})?[\s.…_]*"
+    r"^(?P<place>[^,]*?)\s*,\s*ngày\s*(?P<d>\d{1,2})?[\s.…_/]*tháng\s*(?P<m>\d{1,2})?[\s.…_/]*"
     r"năm\s*(?P<y>\d{4})\s*\.?$",
     re.I,
 )
@@ -93,9 +108,53 @@ def _is_tieu_ngu(s: str) -> bool:
     return f.startswith("doclap-tudo")
 
 
+# The document types an office issues with a title line, by the folded title word and by the
+# symbol's type part (`932/KH-PGDĐT`). A công văn has no title line and a symbol without one.
+DOC_TYPES = {
+    "ke hoach": "KẾ HOẠCH",
+    "bao cao": "BÁO CÁO",
+    "quyet dinh": "QUYẾT ĐỊNH",
+    "to trinh": "TỜ TRÌNH",
+    "thong bao": "THÔNG BÁO",
+    "huong dan": "HƯỚNG DẪN",
+    "chuong trinh": "CHƯƠNG TRÌNH",
+}
+SYMBOL_TYPES = {
+    "KH": "KẾ HOẠCH",
+    "BC": "BÁO CÁO",
+    "QĐ": "QUYẾT ĐỊNH",
+    "TTR": "TỜ TRÌNH",
+    "TB": "THÔNG BÁO",
+    "HD": "HƯỚNG DẪN",
+    "CTR": "CHƯƠNG TRÌNH",
+}
+_SYMBOL_AGENCIES = ("UBND", "SGDĐT", "PGDĐT", "SGD", "PGD", "VP", "BCĐ", "HĐND")
+
+
+def symbol_type(symbol: str) -> str | None:
+    """The document type a symbol names (`45/KH-UBND` → KẾ HOẠCH); "CÔNG VĂN" for a symbol
+    made of agency parts only (`125/UBND-VX`); None when unknown or empty."""
+    head = re.split(r"[-/]", symbol.strip().lstrip("/"))[0].upper() if symbol.strip() else ""
+    if not head:
+        return None
+    if head in SYMBOL_TYPES:
+        return SYMBOL_TYPES[head]
+    if head in _SYMBOL_AGENCIES or head.startswith(("UBND", "SGD", "PGD", "BGD")):
+        return "CÔNG VĂN"
+    return None
+
+
+def _title_type(text: str) -> str | None:
+    f = fold_start(text)
+    for key, name in DOC_TYPES.items():
+        if f == key or f.startswith(key + " "):
+            return name
+    return None
+
+
 def _is_title(s: str) -> bool:
     f = re.sub(r"\s+", " ", s).strip().rstrip(":").strip()
-    return _is_upper(f) and fold_start(f).startswith("ke hoach") and len(f) <= 60
+    return _is_upper(f) and _title_type(f) is not None and len(f) <= 60
 
 
 def _title_parts(line: str) -> tuple[str, str] | None:
@@ -105,7 +164,7 @@ def _title_parts(line: str) -> tuple[str, str] | None:
     words = line.split()
     if (
         len(words) > 2
-        and fold_start(" ".join(words[:2])) == "ke hoach"
+        and _title_type(" ".join(words[:2])) is not None
         and _is_upper(" ".join(words[:2]))
     ):
         rest = " ".join(words[2:]).lstrip(":-– ").strip()
@@ -119,8 +178,28 @@ def _is_base(s: str) -> bool:
     return f.startswith(("can cu", "thuc hien"))
 
 
+def _is_basis(item: Para) -> bool:
+    """A Căn cứ line: `Căn cứ …`, or `Thực hiện …` set in italics as Căn cứ are (an upright
+    `Thực hiện Chỉ thị…` opens the text: it is the preamble)."""
+    f = fold_start(re.sub(r"^[-–•+]\s*", "", item.text))
+    return f.startswith("can cu") or (f.startswith("thuc hien") and item.italic)
+
+
+def _is_appendix_title(item: Para) -> bool:
+    f = fold_start(item.text)
+    return (
+        (f.startswith("phu luc") or re.match(r"bieu( so)? ?\d", f) is not None)
+        and len(item.text) <= 80
+        and (item.bold or item.center)
+    )
+
+
+_RE_RECIPIENTS = re.compile(r"^\s*N[ơo]i\s+nh[ậa]n\b", re.I)
+
+
 def _is_recipients_label(s: str) -> bool:
-    return fold_start(s).startswith("noi nhan")
+    """`Nơi nhận` (or typed without its marks); not another word folding alike (`Nội nhận`)."""
+    return _RE_RECIPIENTS.match(s) is not None
 
 
 def _is_closing_start(s: str) -> bool:
@@ -144,22 +223,6 @@ def _heading(text: str) -> tuple[str, str, str] | None:
     if m:
         return "letter", m.group(1), m.group(2)
     return None
-
-
-def _split_marked_lines(text: str) -> list[str]:
-    """Split a paragraph at manual line breaks that open a new item (`- `, `+ `, `1.`)."""
-    if "\n" not in text:
-        return [text]
-    out: list[str] = []
-    for line in text.split("\n"):
-        s = line.strip()
-        if out and s and (_RE_DASH.match(s) or _RE_PLUS.match(s) or _heading(s)):
-            out.append(line)
-        elif out:
-            out[-1] = f"{out[-1]}\n{line}"
-        else:
-            out.append(line)
-    return [x.strip() for x in out if x.strip()]
 
 
 _RE_BLANK_BEFORE = re.compile(r"(Số\s*:?|ngày|tháng)$", re.I)
@@ -232,7 +295,13 @@ class _Builder:
         self.issued: date | None = None
         self.date_year = 0
         self.doc_type = "KẾ HOẠCH"
+        self.title_found = False
         self.subject: list[str] = []
+        self.subtitles: list[str] = []
+        self.issued_month = 0
+        self.appendices: list[Appendix] = []
+        self.unknown: list[str] = []
+        self.skipped: list[str] = []
         self.bases: list[str] = []
         self.preamble: list[str] = []
         self.roots: list[_SecBuilder] = []
@@ -241,6 +310,8 @@ class _Builder:
         self.recipients: list[str] = []
         self.signer_lines: list[str] = []
         self.recipients_open = False  # just after `Nơi nhận:` in paragraphs
+        self.orient: list[bool] = []  # per body item: whether its page is landscape
+        self.at = 0  # the body item being read
 
     def warn(self, text: str) -> None:
         self.warnings.append(text)
@@ -270,11 +341,14 @@ class _Builder:
                 self.issued = make_date(y, int(m.group("m")), int(m.group("d")))
                 if self.issued is None:
                     self.warn(f"Ngày ban hành “{line}” không hợp lệ; đã để trống ngày.")
+            elif m.group("m") and 1 <= int(m.group("m")) <= 12:
+                self.issued_month = int(m.group("m"))  # a draft: the month without the day
             return
         if _is_upper(line) and len(line) <= 120:
             self.parent_lines.append((line, bold))
             return
         self.warn(f"Dòng “{line}” ở phần đầu văn bản không nhận ra; đã đưa vào lời mở đầu.")
+        self.unknown.append(line)
         self.preamble.append(line)
 
     def authorities(self) -> tuple[str, str]:
@@ -330,21 +404,14 @@ class _Builder:
             prefix = {"dash": "- ", "plus": "+ "}.get(block.kind, "")
             self.preamble.append(prefix + block.text)
 
-    def body_text(self, text: str) -> None:
-        for i, chunk in enumerate(_split_marked_lines(text)):
-            if i == 0 and self._continues(chunk):
-                continue
-            m = _RE_PLUS.match(chunk)
-            if m:
-                self.add_block(Block("plus", m.group(1).strip()))
-                continue
-            m = _RE_DASH.match(chunk)
-            if m:
-                self.add_block(Block("dash", m.group(1).strip()))
-                continue
-            self.add_block(Block("paragraph", chunk))
+    def body_text(self, text: str, spans: tuple[tuple[int, int, str], ...] = ()) -> None:
+        """A body paragraph as one block (manual line breaks kept as `\n`)."""
+        text = text.strip()
+        if not text or self._continues(text, spans):
+            return
+        self.add_block(text_block(text, spans))
 
-    def _continues(self, text: str) -> bool:
+    def _continues(self, text: str, spans: tuple[tuple[int, int, str], ...] = ()) -> bool:
         """Join a paragraph broken mid-sentence (Enter instead of nothing) to the one above.
 
         Only when the block above ends open (a letter, digit or comma) and this text starts
@@ -358,7 +425,9 @@ class _Builder:
         end, start = last.text[-1], text[0]
         if not (end.isalnum() or end == ",") or not (start.islower() or start.isdigit()):
             return False
-        self.stack[-1].blocks[-1] = replace(last, text=f"{last.text} {text}")
+        shift = len(last.text) + 1
+        emphasis = last.emphasis + tuple((a + shift, b + shift, st) for a, b, st in spans)
+        self.stack[-1].blocks[-1] = replace(last, text=f"{last.text} {text}", emphasis=emphasis)
         self.warn(
             f"Đoạn “{_short(text, 40)}” tiếp nối câu của đoạn trên (ngắt đoạn giữa câu); "
             "đã nối hai đoạn lại."
@@ -375,6 +444,7 @@ class _Builder:
             lines.append(line)
         if not lines:
             return Signer()
+        all_lines = list(lines)
         prefix, position = "", ""
         m = _RE_PREFIX.match(lines[0])
         if m:
@@ -395,8 +465,16 @@ class _Builder:
         deputy = " ".join(uppers)
         for extra in lines:
             self.warn(f"Dòng “{extra}” ở chỗ ký không nhận ra; đã đưa vào phần kết.")
+            self.unknown.append(extra)
             self.closing.append(extra)
-        return Signer(prefix=prefix, position=position, deputy_position=deputy, name=name)
+        if name:
+            written = all_lines[: all_lines.index(name)]
+        else:
+            written = all_lines[: len(all_lines) - len(lines)]
+        head = f"{prefix} {position}".strip()
+        derived = [x for x in (head, deputy) if x]
+        kept = tuple(written) if written != derived else ()
+        return Signer(prefix, position, deputy, name, lines=kept)
 
     def plan(self) -> Plan:
         parent, authority = self.authorities()
@@ -430,6 +508,8 @@ class _Builder:
                 year=year,
                 doc_type=self.doc_type,
                 subject=subject,
+                subtitles=tuple(_one_line(x) for x in self.subtitles),
+                issued_month=self.issued_month if self.issued is None else 0,
             ),
             bases=tuple(Base(b) for b in self.bases),
             preamble=tuple(self.preamble),
@@ -438,6 +518,7 @@ class _Builder:
             recipients=tuple(self.recipients),
             signer=signer,
             tasks=tuple(tasks),
+            appendices=tuple(self.appendices),
         )
 
 
@@ -506,8 +587,26 @@ def _schedule_dates(cell: str) -> tuple[date | None, date | None]:
     return None, None
 
 
-def _read(items: list[Item], name: str) -> _Builder:
+def text_block(text: str, spans: tuple[tuple[int, int, str], ...] = ()) -> Block:
+    """A body paragraph's block: `+ ` and `- ` items by their mark, with the emphasis spans
+    moved with the text."""
+    for kind, rx in (("plus", _RE_PLUS), ("dash", _RE_DASH)):
+        m = rx.match(text)
+        if m:
+            body = m.group(1).rstrip()
+            cut = m.start(1)
+            moved = tuple(
+                (max(a - cut, 0), min(b - cut, len(body)), st)
+                for a, b, st in spans
+                if b - cut > 0 and a - cut < len(body)
+            )
+            return Block(kind, body, emphasis=moved)
+    return Block("paragraph", text, emphasis=spans)
+
+
+def _read(items: list[Item], name: str, orient: list[bool] | None = None) -> _Builder:
     b = _Builder(name)
+    b.orient = orient or [False] * len(items)
     # 1. header: everything before the `KẾ HOẠCH` line
     title_at = None
     for i, item in enumerate(items[:80]):
@@ -530,7 +629,11 @@ def _read(items: list[Item], name: str) -> _Builder:
         assert isinstance(title, Para)
         first, *rest = [x.strip() for x in title.text.split("\n") if x.strip()]
         doc_type, inline = _title_parts(first) or (first, "")
-        b.doc_type = _one_line(doc_type).rstrip(":").strip()
+        words = _one_line(doc_type).rstrip(":").strip().split()
+        b.doc_type = _title_type(doc_type) or " ".join(words)
+        if len(words) > 2:  # `KẾ HOẠCH TỔ CHỨC HỘI THI …` in capitals: the rest is the subject
+            inline = " ".join([*words[2:], inline]).strip()
+        b.title_found = True
         b.subject.extend([inline, *rest] if inline else rest)
         pos = title_at + 1
         # 2. trích yếu: the next paragraph, then bold or centred continuation lines
@@ -549,14 +652,24 @@ def _read(items: list[Item], name: str) -> _Builder:
                 continue
             if _heading(t) or _is_recipients_label(t) or _is_closing_start(t):
                 break
+            if (item.italic and not item.bold and item.center) or (
+                item.center and t.startswith("(") and t.endswith(")")
+            ):
+                b.subtitles.append(t)  # `(Ban hành kèm theo …)`, an italic sub-line
+                pos += 1
+                continue
             emphasised = item.bold or item.center
-            if (b.subject and (not emphasised or _is_base(t))) or (_is_base(t) and not emphasised):
+            if b.subtitles or (
+                (b.subject and (not emphasised or _is_base(t))) or (_is_base(t) and not emphasised)
+            ):
                 break
             b.subject.append(t)
             pos += 1
     # 3. the rest
     phase = "bases"
-    for item in items[pos:]:
+    for at in range(pos, len(items)):
+        item = items[at]
+        b.at = at
         if isinstance(item, Table):
             phase = _table_item(b, item, phase)
             continue
@@ -564,6 +677,7 @@ def _read(items: list[Item], name: str) -> _Builder:
         if not text or (_RE_RULE.match(text) and phase in ("bases", "preamble")):
             continue
         phase = _para_item(b, item, phase)
+    _drop_generated(b)
     return b
 
 
@@ -598,7 +712,7 @@ def _header_item(b: _Builder, item: Item) -> None:
 def _para_item(b: _Builder, item: Para, phase: str) -> str:
     text = item.text
     if phase == "after":
-        _after_signature(b, [text])
+        _after_signature(b, item)
         return phase
     if phase in ("recipients", "signer"):
         _closing_lines(b, text)
@@ -617,7 +731,7 @@ def _para_item(b: _Builder, item: Para, phase: str) -> str:
         b.closing.append(text)
         return "closing"
     if phase == "bases":
-        if _is_base(text):
+        if _is_basis(item):
             # several Căn cứ typed in one paragraph with manual line breaks: one each
             for line in text.split("\n"):
                 if line.strip() and (_is_base(line) or not b.bases):
@@ -627,6 +741,8 @@ def _para_item(b: _Builder, item: Para, phase: str) -> str:
             return phase
         phase = "preamble"
     heading = _heading(text)
+    if heading is not None and heading[0] != "roman" and _is_item(item, heading[2]):
+        heading = None  # `a) Label: text…` with only its label bold: a paragraph, as written
     if heading is None and item.heading:
         heading = (f"h{item.heading}", "", text)
     if heading is not None:
@@ -645,8 +761,14 @@ def _para_item(b: _Builder, item: Para, phase: str) -> str:
     if phase == "preamble":
         b.preamble.append(text)
         return phase
-    b.body_text(text)
+    b.body_text(text, item.spans)
     return phase
+
+
+def _is_item(item: Para, title: str) -> bool:
+    """Whether a labelled paragraph is an item of the text rather than a heading: only part
+    of it is emphasised (a bold label before normal text), or it ends as a list item does."""
+    return bool(item.spans) or (not item.bold and title.rstrip().endswith(";"))
 
 
 def _closing_lines(b: _Builder, text: str, *, left_column: bool = False) -> None:
@@ -688,19 +810,75 @@ def _closing_lines(b: _Builder, text: str, *, left_column: bool = False) -> None
         b.signer_lines.extend(right)
 
 
-def _after_signature(b: _Builder, texts: list[str]) -> None:
-    """Text after the signature table (an appendix...): kept in the closing, with a warning."""
-    if not any(w.startswith("Phần sau chỗ ký") for w in b.warnings):
-        b.warn(
-            "Phần sau chỗ ký (ví dụ phụ lục) không thuộc cấu trúc kế hoạch; "
-            "đã đưa nội dung vào phần kết để không mất chữ."
-        )
-    b.closing.extend(texts)
+def _after_signature(b: _Builder, item: Para | None, block: Block | None = None) -> None:
+    """Content after the signature: the appendices (Phụ lục, Biểu), each opened by its
+    title, with the centred lines under the title as its subtitles."""
+    landscape = b.orient[b.at] if b.at < len(b.orient) else False
+    if item is not None and _is_appendix_title(item):
+        b.appendices.append(Appendix(title=_one_line(item.text), landscape=landscape))
+        return
+    if not b.appendices:
+        b.appendices.append(Appendix(landscape=landscape))
+    last = b.appendices[-1]
+    if block is None and item is not None:
+        if item.center and not last.blocks and len(item.text) <= 200:
+            b.appendices[-1] = replace(last, subtitles=(*last.subtitles, _one_line(item.text)))
+            return
+        block = text_block(item.text, item.spans)
+    if block is not None:
+        b.appendices[-1] = replace(last, blocks=(*last.blocks, block))
+
+
+_RE_CAPTION = re.compile(r"^Hình \d+\. ")
+
+
+def _drop_generated(b: _Builder) -> None:
+    """The charts' Phụ lục this program writes (`Biểu đồ tiến độ thực hiện …`, images and
+    `Hình N.` captions) is drawn again from the schedule at export: it is not content."""
+    kept = []
+    for a in b.appendices:
+        if (
+            fold_start(a.title) == "phu luc"
+            and a.subtitles
+            and fold_start(a.subtitles[0]).startswith("bieu do tien do thuc hien")
+            and all(x.kind == "paragraph" and _RE_CAPTION.match(x.text) for x in a.blocks)
+        ):
+            b.skipped.append(
+                f"Phụ lục biểu đồ tiến độ ({len(a.blocks)} hình) do chương trình tạo: "
+                "không nhập lại, biểu đồ được vẽ lại từ tiến độ khi xuất."
+            )
+            continue
+        kept.append(a)
+    b.appendices = kept
+
+
+def _table_block(item: Table) -> Block:
+    rows = item.rows()
+    header = item.header_rows
+    if not header:
+        for row in item.cells[:3]:
+            paras = [p for cell in row for p in cell]
+            if paras and all(p.bold for p in paras):
+                header += 1
+            else:
+                break
+        if header and header < len(rows) and _is_column_numbers(rows[header]):
+            header += 1
+        if not header and not item.no_header:
+            header = 1  # a plan's table opens with its header row, bold or not
+    return Block("table", "", rows, header_rows=min(header, MAX_HEADER_ROWS), merges=item.merges)
+
+
+def _is_column_numbers(row: tuple[str, ...]) -> bool:
+    """`(1) (2) (3)…` or `1 2 3…` across a row: the column-number row of a form."""
+    values = [re.sub(r"[()\s]", "", c) for c in row if c.strip()]
+    return len(values) >= 3 and all(v == str(i) for i, v in enumerate(values, start=1))
 
 
 def _table_item(b: _Builder, item: Table, phase: str) -> str:
     if phase == "after":
-        _after_signature(b, [" | ".join(r) for r in item.rows() if any(c.strip() for c in r)])
+        if any(any(c.strip() for c in r) for r in item.rows()):
+            _after_signature(b, None, _table_block(item))
         return phase
     signature = any(_is_recipients_label(p.text) for row in item.cells if row for p in row[0][:1])
     if signature or phase in ("closing", "recipients", "signer"):
@@ -718,7 +896,7 @@ def _table_item(b: _Builder, item: Table, phase: str) -> str:
     if not b.stack:
         b.warn("Có một bảng trước mục đầu tiên; đã đưa nội dung bảng vào lời mở đầu.")
         phase = "preamble"
-    b.add_block(Block("table", "", rows))
+    b.add_block(_table_block(item))
     return phase
 
 
@@ -727,12 +905,45 @@ def _short(text: str, n: int = 60) -> str:
     return t if len(t) <= n else t[: n - 1] + "…"
 
 
+def _orientations(reader: BodyReader, items: list[Item]) -> list[bool]:
+    """For each body item, whether the section it is in is landscape (a paragraph holding a
+    w:sectPr ends its section; the body's own w:sectPr sets the last one)."""
+    out: list[bool] = [reader.last_landscape()] * len(items)
+    start = 0
+    for i, item in enumerate(items):
+        if isinstance(item, Para) and item.section_end is not None:
+            out[start : i + 1] = [item.section_end] * (i + 1 - start)
+            start = i + 1
+    return out
+
+
+def _check_type(b: _Builder, name: str) -> None:
+    """The document's type from its title line and its symbol; a công văn is refused."""
+    by_symbol = symbol_type(b.symbol)
+    if not b.title_found and by_symbol == "CÔNG VĂN":
+        raise DocxImportError(
+            f"Tệp “{name}” là một công văn (số …/{b.symbol}), không phải kế hoạch; "
+            "chương trình chưa nhập công văn. Hãy chọn tệp kế hoạch."
+        )
+    if not b.title_found and by_symbol and by_symbol != "CÔNG VĂN":
+        b.doc_type = by_symbol
+    if b.doc_type != "KẾ HOẠCH":
+        b.warn(
+            f"Văn bản này là {b.doc_type.lower()}, không phải kế hoạch; "
+            f"đã nhập với loại văn bản “{b.doc_type}”."
+        )
+    elif by_symbol not in (None, "KẾ HOẠCH", "CÔNG VĂN"):
+        b.warn(f"Tiêu đề là “KẾ HOẠCH” nhưng số ký hiệu “{b.symbol}” là của {by_symbol.lower()}.")
+
+
 def import_docx(data: bytes, name: str) -> ImportResult:
     """Read a plan from Word bytes; raises InputFileError for unusable or hostile files."""
     doc = open_docx(data, name)
     try:
-        items = read_body(doc)
-        builder = _read(items, name)
+        reader = BodyReader(doc)
+        items = reader.items()
+        builder = _read(items, name, _orientations(reader, items))
+        _check_type(builder, name)
         plan = builder.plan()
     except (ValueError, IndexError, KeyError, AttributeError, TypeError, RecursionError):
         # a structure this reader did not foresee: a clear message, never a traceback
@@ -740,4 +951,6 @@ def import_docx(data: bytes, name: str) -> ImportResult:
             f"Không đọc được nội dung tệp “{name}” thành kế hoạch (cấu trúc văn bản lạ). "
             "Hãy mở bằng Word, lưu lại dưới dạng .docx rồi thử lại."
         ) from None
-    return ImportResult(plan, tuple(builder.warnings))
+    return ImportResult(
+        plan, tuple(builder.warnings), tuple(builder.unknown), tuple(builder.skipped)
+    )

@@ -34,6 +34,7 @@ W_VAL = w("val")
 class _Style:
     based_on: str | None = None
     bold: bool | None = None
+    italic: bool | None = None
     center: bool | None = None
     num: tuple[str, str | None] | None = None  # (numId, ilvl or None)
     heading: int | None = None  # 1-based outline level
@@ -44,10 +45,13 @@ class Styles:
         self.by_id: dict[str, _Style] = {}
         self.default_para: str | None = None
         self.default_bold = False
+        self.default_italic = False
         if root is None:
             return
         for b in root.iterfind(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}/{w('b')}"):
             self.default_bold = b.get(W_VAL, "1").lower() not in FALSE_VALUES
+        for i in root.iterfind(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}/{w('i')}"):
+            self.default_italic = i.get(W_VAL, "1").lower() not in FALSE_VALUES
         for st in root.iterfind(w("style")):
             sid = st.get(w("styleId"))
             if not sid:
@@ -59,6 +63,9 @@ class Styles:
             b = st.find(f"{w('rPr')}/{w('b')}")
             if b is not None:
                 s.bold = b.get(W_VAL, "1").lower() not in FALSE_VALUES
+            it = st.find(f"{w('rPr')}/{w('i')}")
+            if it is not None:
+                s.italic = it.get(W_VAL, "1").lower() not in FALSE_VALUES
             ppr = st.find(w("pPr"))
             if ppr is not None:
                 jc = ppr.find(w("jc"))

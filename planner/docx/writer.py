@@ -41,6 +41,7 @@ from docx.shared import Cm, Pt, Twips
 from docx.text.paragraph import Paragraph
 
 from planner.docx.ooxml import (
+    A4_H,
     A4_W,
     MARGIN_LEFT,
     MARGIN_RIGHT,
@@ -104,13 +105,15 @@ def number_line(number: str, symbol: str) -> str:
     return f"{head}/{sym}" if sym else head
 
 
-def date_line(place: str, issued: date | None, year: int) -> str:
-    """`Thủ Dầu Một, ngày 14 tháng 7 năm 2020`, or the blank draft form."""
+def date_line(place: str, issued: date | None, year: int, month: int = 0) -> str:
+    """`Thủ Dầu Một, ngày 14 tháng 7 năm 2020`, or the blank draft form (with the month when
+    the draft has one: `ngày      tháng 4 năm 2026`)."""
     where = clean_line(place)
     if issued is not None:
         when = nd30_date_words(issued)
     else:
-        when = f"ngày{BLANK}tháng{BLANK}năm {year}" if year else f"ngày{BLANK}tháng{BLANK}năm"
+        mm = f" {month} " if 1 <= month <= 12 else BLANK
+        when = f"ngày{BLANK}tháng{mm}năm {year}" if year else f"ngày{BLANK}tháng{mm}năm"
     return f"{where}, {when}" if where else when[0].upper() + when[1:]
 
 
@@ -254,22 +257,38 @@ class _Writer:
         self.style_ids = {key: style.style_id for key, style in self.styles.items()}
         self.sect_pr = doc.element.body.find(qn("w:sectPr"))
         self.after_table = False  # the next body paragraph gets 6 pt before it
+        self.section_started = False  # a section break has been written
 
     # -- paragraphs
 
-    def _p(self, key: str, text: str) -> Any:
+    def _p(
+        self, key: str, text: str, emphasis: Sequence[tuple[int, int, str]] = (), plain: str = ""
+    ) -> Any:
         p = OxmlElement("w:p")
         ppr = OxmlElement("w:pPr")
         ps = OxmlElement("w:pStyle")
         ps.set(qn("w:val"), self.style_ids[key])
         ppr.append(ps)
         p.append(ppr)
-        if text:
-            p.append(_run(text))
+        if not emphasis:
+            if plain or text:
+                p.append(_run(plain + text))
+            return p
+        if plain:
+            p.append(_run(plain, ""))
+        for piece, style in _pieces(text, emphasis):
+            p.append(_run(piece, style))
         return p
 
-    def para(self, container: Any, key: str, text: str = "") -> Any:
-        p = self._p(key, text)
+    def para(
+        self,
+        container: Any,
+        key: str,
+        text: str = "",
+        emphasis: Sequence[tuple[int, int, str]] = (),
+        plain: str = "",
+    ) -> Any:
+        p = self._p(key, text, emphasis, plain)
         if container is self.doc:
             if self.after_table:
                 spacing = OxmlElement("w:spacing")
@@ -356,17 +375,47 @@ _TBL_PR_ORDER = (
 ).split()
 
 
-def _run(text: str) -> Any:
-    """A w:r holding `text` (tabs as w:tab; spaces kept)."""
+def _pieces(text: str, emphasis: Sequence[tuple[int, int, str]]) -> list[tuple[str, str]]:
+    """`text` cut at its emphasis spans: (piece, "" | "b" | "i" | "bi")."""
+    out: list[tuple[str, str]] = []
+    at = 0
+    for start, end, style in sorted(emphasis):
+        start, end = max(start, at), min(end, len(text))
+        if start >= end:
+            continue
+        if start > at:
+            out.append((text[at:start], ""))
+        out.append((text[start:end], style))
+        at = end
+    if at < len(text):
+        out.append((text[at:], ""))
+    return out
+
+
+def _run(text: str, style: str | None = None) -> Any:
+    """A w:r holding `text` (tabs as w:tab, line breaks as w:br; spaces kept). `style` ""
+    sets bold and italic off, "b"/"i"/"bi" on; None leaves them to the paragraph style."""
     r = OxmlElement("w:r")
-    for i, piece in enumerate(text.split("\t")):
-        if i:
-            r.append(OxmlElement("w:tab"))
-        if piece:
-            t = OxmlElement("w:t")
-            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-            t.text = piece
-            r.append(t)
+    if style is not None:
+        rpr = OxmlElement("w:rPr")
+        for tag, on in (("b", "b" in style), ("i", "i" in style)):
+            for name in (f"w:{tag}", f"w:{tag}Cs"):
+                el = OxmlElement(name)
+                if not on:
+                    el.set(qn("w:val"), "0")
+                rpr.append(el)
+        r.append(rpr)
+    for k, line in enumerate(text.split("\n")):
+        if k:
+            r.append(OxmlElement("w:br"))
+        for i, piece in enumerate(line.split("\t")):
+            if i:
+                r.append(OxmlElement("w:tab"))
+            if piece:
+                t = OxmlElement("w:t")
+                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                t.text = piece
+                r.append(t)
     return r
 
 
@@ -430,7 +479,7 @@ def _header_block(w: _Writer, plan: Plan) -> None:
     w.rule(right, RIGHT_COL, text_width_cm(MOTTO, SIZE_MOTTO, bold=True))
     left2, right2 = t.rows[1].cells
     w.first_para(left2, "number", number_line(m.number, m.symbol))
-    when = date_line(m.place, m.issued, m.year)
+    when = date_line(m.place, m.issued, m.year, m.issued_month)
     dp = w.first_para(right2, "place_date", when)
     if text_width_cm(when, SIZE_DATE, italic=True) > RIGHT_COL / 567 * FIT_MARGIN:
         for run in dp.runs:
@@ -445,55 +494,99 @@ def _title(w: _Writer, plan: Plan) -> None:
     subject = clean_line(plan.meta.subject)
     if subject:
         w.para(body, "subject", subject)
+    for sub in plan.meta.subtitles:
+        text = clean_line(sub)
+        if text:
+            w.para(body, "subject", text, ((0, len(text), "i"),))
+    if subject:
         line = min(text_width_cm(subject, SIZE_SUBJECT, bold=True), TEXT_WIDTH / 567)
         rule = w.rule(body, TEXT_WIDTH, max(line * RULE_SHARE, 1.5))
         rule.paragraph_format.space_after = Twips(240)
 
 
-def _body_lines(text: str) -> list[str]:
-    return [x.strip() for x in clean_text(text).split("\n") if x.strip()]
+def _body_text(text: str) -> str:
+    """A block's text as printed: cleaned, each line trimmed, blank lines at the ends gone
+    (manual line breaks inside stay: the paragraph prints them as line breaks)."""
+    return "\n".join(x.strip() for x in clean_text(text).split("\n")).strip("\n")
 
 
-def _block(w: _Writer, block: Block) -> None:
+def _block(w: _Writer, block: Block, width: int = TEXT_WIDTH) -> None:
     doc = w.doc
     if block.kind == "table":
-        for line in _body_lines(block.text):
-            w.para(doc, "body", line)
-        _data_table(w, [list(r) for r in block.rows], None)
+        if _body_text(block.text):
+            w.para(doc, "body", _body_text(block.text))
+        _data_table(w, block, None, width)
         return
-    lines = _body_lines(block.text)
+    text = block.text
+    emphasis = block.emphasis
+    if clean_text(text) != text or text.strip() != text:  # offsets only hold on clean text
+        text, emphasis = _body_text(text), ()
+    if not text:
+        return
     if block.kind in ("dash", "plus"):
         mark = "- " if block.kind == "dash" else "+ "
-        for i, line in enumerate(lines):
-            if i == 0:
-                w.para(doc, block.kind, mark + _LEAD_MARK.sub("", line))
-            else:
-                w.para(doc, "body", line)
+        w.para(doc, block.kind, text, emphasis, plain=mark)
         return
-    for line in lines:
-        w.para(doc, "body", line)
+    w.para(doc, "body", text, emphasis)
 
 
-def _data_table(w: _Writer, rows: list[list[str]], widths: Sequence[int] | None) -> None:
-    rows = [[clean_text(c).strip() for c in r] for r in rows if r]
-    if not rows:
+def _data_table(
+    w: _Writer, block: Block, widths: Sequence[int] | None, total: int = TEXT_WIDTH
+) -> None:
+    rows = [[clean_text(c).strip() for c in r] for r in block.rows]
+    if not rows or not any(rows):
         return
     ncols = max(len(r) for r in rows)
+    rows = [r + [""] * (ncols - len(r)) for r in rows]
     if widths is None:
-        base = TEXT_WIDTH // ncols
-        widths = [base] * (ncols - 1) + [TEXT_WIDTH - base * (ncols - 1)]
+        widths = _column_widths(rows, total)
     t = w.table(widths, len(rows), borders=True)
     w.after_table = True
-    for i, (row, values) in enumerate(zip(t.rows, rows, strict=True)):
-        if i == 0:
+    covered: set[tuple[int, int]] = set()
+    for r0, c0, nr, nc in block.merges:
+        if r0 + nr > len(rows) or c0 + nc > ncols or (r0, c0) in covered:
+            continue
+        span = {(r, c) for r in range(r0, r0 + nr) for c in range(c0, c0 + nc)}
+        if span & covered:
+            continue
+        t.cell(r0, c0).merge(t.cell(r0 + nr - 1, c0 + nc - 1))
+        covered |= span - {(r0, c0)}
+    head = min(block.header_rows, len(rows))
+    if not head:  # say so: the reader takes a table's first row as its header otherwise
+        look = OxmlElement("w:tblLook")
+        look.set(qn("w:val"), "0000")
+        look.set(qn("w:firstRow"), "0")
+        _set_tbl_child(t._tbl.tblPr, look)
+    for i, values in enumerate(rows):
+        row = t.rows[i]
+        if i < head:
             _repeat_header(row)
-        for j, cell in enumerate(row.cells):
-            text = values[j] if j < len(values) else ""
-            parts = [x.strip() for x in text.split("\n")] or [""]
-            key = "table_heading" if i == 0 else "table_text"
-            w.first_para(cell, key, parts[0])
-            for part in parts[1:]:
-                w.para(cell, key, part)
+        key = "table_heading" if i < head else "table_text"
+        for j, text in enumerate(values):
+            if (i, j) in covered:
+                continue
+            cell = t.cell(i, j)
+            w.first_para(cell, key, text)
+
+
+def _column_widths(rows: Sequence[Sequence[str]], total: int) -> list[int]:
+    """Column widths by the longest word and the amount of text each column holds: a
+    `TT` column stays narrow, a `Nội dung` column gets the room."""
+    ncols = len(rows[0])
+    need = []
+    for j in range(ncols):
+        cells = [r[j] for r in rows if j < len(r)]
+        longest = max((len(x) for c in cells for x in c.split()), default=1)
+        amount = sum(len(c) for c in cells) / max(1, len(cells))
+        need.append(max(longest * 1.2, amount, 3.0))
+    scale = total / sum(need)
+    widths = [max(567, round(n * scale)) for n in need]
+    extra = total - sum(widths)
+    widths[max(range(ncols), key=lambda k: widths[k])] += extra
+    if min(widths) < 400:  # too many columns for the room: equal shares
+        base = total // ncols
+        widths = [base] * (ncols - 1) + [total - base * (ncols - 1)]
+    return widths
 
 
 def _section(w: _Writer, s: Section, depth: int) -> None:
@@ -514,7 +607,8 @@ def _section(w: _Writer, s: Section, depth: int) -> None:
 def _schedule(w: _Writer, plan: Plan, rows: Sequence[tuple[str, str, str, str]]) -> None:
     w.para(w.doc, "heading1", schedule_heading(plan))
     widths = (1701, 3969, 1843, TEXT_WIDTH - 1701 - 3969 - 1843)
-    _data_table(w, [list(SCHEDULE_HEADER), *[list(r) for r in rows]], widths)
+    table = Block("table", rows=(SCHEDULE_HEADER, *(tuple(r) for r in rows)))
+    _data_table(w, table, widths)
 
 
 def schedule_heading(plan: Plan) -> str:
@@ -530,10 +624,8 @@ def _signature(w: _Writer, plan: Plan) -> None:
     w.first_para(left, "recipients_label", "Nơi nhận:")
     for line in recipient_lines(plan.recipients):
         w.para(left, "recipient", line)
+    lines = signer_lines(plan)
     s = plan.signer
-    position = clean_line(s.position).upper()
-    head = f"{clean_line(s.prefix).upper()} {position}".strip()
-    lines = [x for x in (head, clean_line(s.deputy_position).upper()) if x]
     first = True
     for line in lines:
         if first:
@@ -546,6 +638,91 @@ def _signature(w: _Writer, plan: Plan) -> None:
         w.first_para(right, "signer_name", name)
     else:
         w.para(right, "signer_name", name)
+
+
+def signer_lines(plan: Plan) -> list[str]:
+    """The position lines over the signature: the signer's own `lines` when it has them,
+    else the prefix with the position (`KT. TRƯỞNG PHÒNG`) and the deputy position."""
+    s = plan.signer
+    if s.lines:
+        return [x for x in (clean_line(t).upper() for t in s.lines) if x]
+    position = clean_line(s.position).upper()
+    head = f"{clean_line(s.prefix).upper()} {position}".strip()
+    return [x for x in (head, clean_line(s.deputy_position).upper()) if x]
+
+
+def _orient(sect_pr: Any, landscape: bool) -> None:
+    """Turn a w:sectPr portrait or landscape (page size swapped, margins kept)."""
+    pg = sect_pr.find(qn("w:pgSz"))
+    if pg is None:
+        pg = OxmlElement("w:pgSz")
+        sect_pr.insert(0, pg)
+    a, b = sorted((int(pg.get(qn("w:w")) or A4_W), int(pg.get(qn("w:h")) or A4_H)))
+    pg.set(qn("w:w"), str(b if landscape else a))
+    pg.set(qn("w:h"), str(a if landscape else b))
+    if landscape:
+        pg.set(qn("w:orient"), "landscape")
+    elif qn("w:orient") in pg.attrib:
+        del pg.attrib[qn("w:orient")]
+
+
+def _section_break(w: _Writer, landscape: bool) -> None:
+    """End the section so far (printed `landscape` or not): a paragraph holding a copy of the
+    document's page set-up; what follows starts on a new page."""
+    if w.sect_pr is None:
+        return
+    import copy
+
+    sect = copy.deepcopy(w.sect_pr)
+    _orient(sect, landscape)
+    if w.section_started:  # only the first section has a first page without its number
+        for title_pg in sect.findall(qn("w:titlePg")):
+            sect.remove(title_pg)
+    w.section_started = True
+    typ = sect.find(qn("w:type"))
+    if typ is not None:
+        sect.remove(typ)
+    p = w.para(w.doc, "body")
+    insert_ppr_child(p._p.get_or_add_pPr(), sect)
+
+
+def _appendices(w: _Writer, plan: Plan, charts: Sequence[tuple[str, bytes]]) -> None:
+    """The plan's appendices after the signature, each landscape one on its own landscape
+    section, then the charts' Phụ lục (portrait)."""
+    parts: list[tuple[bool, Any]] = [(a.landscape, a) for a in plan.appendices]
+    if charts:
+        parts.append((False, None))
+    landscape = False
+    for wide, appendix in parts:
+        if wide != landscape:
+            _section_break(w, landscape)
+            landscape = wide
+        if appendix is None:
+            _appendix(w, plan, charts)
+            continue
+        width = _text_width(w, landscape)
+        w.para(w.doc, "appendix_title", clean_line(appendix.title))
+        for line in appendix.subtitles:
+            _subtitle(w, line)
+        for block in appendix.blocks:
+            _block(w, block, width)
+    if w.section_started and w.sect_pr is not None:
+        _orient(w.sect_pr, landscape)
+        for title_pg in w.sect_pr.findall(qn("w:titlePg")):
+            w.sect_pr.remove(title_pg)
+
+
+def _text_width(w: _Writer, landscape: bool) -> int:
+    if not landscape or w.sect_pr is None:
+        return TEXT_WIDTH
+    return A4_H - MARGIN_LEFT - MARGIN_RIGHT
+
+
+def _subtitle(w: _Writer, line: str) -> None:
+    """A line under a title: `(Kèm theo …)` italic, anything else bold, centred."""
+    text = clean_line(line)
+    if text:
+        w.para(w.doc, "subject", text, ((0, len(text), "i" if text.startswith("(") else "b"),))
 
 
 def _appendix(w: _Writer, plan: Plan, charts: Sequence[tuple[str, bytes]]) -> None:
@@ -683,18 +860,17 @@ def export_docx(
     for line in basis_lines([b.text for b in plan.bases]):
         w.para(doc, "basis", line)
     for text in plan.preamble:
-        for line in _body_lines(text):
-            w.para(doc, "body", line)
+        if _body_text(text):
+            w.para(doc, "body", _body_text(text))
     for s in plan.sections:
         _section(w, s, 1)
     if schedule_rows:
         _schedule(w, plan, schedule_rows)
     for text in plan.closing:
-        for line in _body_lines(text):
-            w.para(doc, "body", line)
+        if _body_text(text):
+            w.para(doc, "body", _body_text(text))
     _signature(w, plan)
-    if charts:
-        _appendix(w, plan, charts)
+    _appendices(w, plan, charts)
     _core_properties(doc, plan, today)
     buf = io.BytesIO()
     doc.save(buf)
