@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from planner.docx.body import BodyReader, Item, Para, Table
 from planner.docx.safety import open_docx
@@ -954,3 +955,134 @@ def import_docx(data: bytes, name: str) -> ImportResult:
     return ImportResult(
         plan, tuple(builder.warnings), tuple(builder.unknown), tuple(builder.skipped)
     )
+
+
+# ---------------------------------------------------------------- the import report
+
+
+def import_report(result: ImportResult) -> dict[str, Any]:
+    """What the import read, part by part, for the user to check before anything is saved
+    (JSON-friendly): header, Căn cứ, preamble, sections with their depth, tables,
+    appendices, signer, suggested tasks, what was skipped and what was not understood."""
+    plan = result.plan
+    m = plan.meta
+    sections = []
+    tables = []
+    for path, sec in plan.iter_sections():
+        sections.append(
+            {"path": path, "depth": path.count(".") + 1, "title": sec.title,
+             "blocks": len(sec.blocks)}
+        )  # fmt: skip
+        for blk in sec.blocks:
+            if blk.kind == "table":
+                tables.append(_table_summary(blk, f"mục {path}"))
+    appendices = []
+    for i, a in enumerate(plan.appendices, start=1):
+        for blk in a.blocks:
+            if blk.kind == "table":
+                tables.append(_table_summary(blk, a.title or f"phụ lục thứ {i}"))
+        appendices.append(
+            {"title": a.title, "subtitles": list(a.subtitles), "blocks": len(a.blocks),
+             "tables": sum(1 for x in a.blocks if x.kind == "table"), "landscape": a.landscape}
+        )  # fmt: skip
+    s = plan.signer
+    return {
+        "doc_type": m.doc_type,
+        "header": {
+            "parent_authority": m.parent_authority,
+            "authority": m.authority,
+            "number": m.number,
+            "symbol": m.symbol,
+            "place": m.place,
+            "issued": m.issued.isoformat() if m.issued else None,
+            "year": m.year,
+            "subject": m.subject,
+            "subtitles": list(m.subtitles),
+        },
+        "bases": [b.text for b in plan.bases],
+        "preamble": list(plan.preamble),
+        "sections": sections,
+        "tables": tables,
+        "appendices": appendices,
+        "recipients": list(plan.recipients),
+        "signer": {"lines": list(s.lines) or _signer_head(s), "name": s.name},
+        "tasks": [t.title for t in plan.tasks],
+        "skipped": list(result.skipped),
+        "not_understood": list(result.not_understood),
+        "warnings": list(result.warnings),
+    }
+
+
+def _signer_head(s: Signer) -> list[str]:
+    head = f"{s.prefix} {s.position}".strip()
+    return [x for x in (head, s.deputy_position) if x]
+
+
+def _table_summary(blk: Block, where: str) -> dict[str, Any]:
+    return {
+        "where": where,
+        "rows": len(blk.rows),
+        "columns": max((len(r) for r in blk.rows), default=0),
+        "header_rows": blk.header_rows,
+        "merged": len(blk.merges),
+        "first_row": list(blk.rows[0]) if blk.rows else [],
+    }
+
+
+def report_lines(report: dict[str, Any]) -> list[str]:
+    """The report as lines of Vietnamese text (the CLI prints them, the page shows them)."""
+    h = report["header"]
+    number = f"{h['number'] or '…'}/{h['symbol']}" if h["symbol"] else "(chưa có số)"
+    out = [
+        f"Loại văn bản: {report['doc_type']}",
+        f"Phần đầu: {h['parent_authority'] or '(không có cơ quan chủ quản)'} / "
+        f"{h['authority'] or '(chưa rõ cơ quan ban hành)'}; số {number}; "
+        f"{h['place'] or '(chưa rõ địa danh)'}, "
+        f"{_vn_date(h['issued']) if h['issued'] else 'chưa có ngày'}; "
+        f"năm {h['year'] or '(chưa rõ)'}",
+        f"Trích yếu: {h['subject'] or '(không có)'}",
+    ]
+    out += [f"  Dòng dưới trích yếu: {x}" for x in h["subtitles"]]
+    out.append(f"Căn cứ ({len(report['bases'])}):")
+    out += [f"  - {_short(x, 100)}" for x in report["bases"]]
+    out.append(f"Lời mở đầu ({len(report['preamble'])} đoạn):")
+    out += [f"  {_short(x, 100)}" for x in report["preamble"]]
+    out.append(f"Các mục ({len(report['sections'])}):")
+    out += [
+        f"  {'  ' * (x['depth'] - 1)}{x['path']}. {_short(x['title'], 80)} "
+        f"(cấp {x['depth']}, {x['blocks']} đoạn/bảng)"
+        for x in report["sections"]
+    ]
+    out.append(f"Bảng ({len(report['tables'])}):")
+    out += [
+        f"  - {t['where']}: {t['rows']} hàng × {t['columns']} cột, {t['header_rows']} hàng tiêu "
+        f"đề, {t['merged']} ô gộp; hàng đầu: {_short(' | '.join(t['first_row']), 80)}"
+        for t in report["tables"]
+    ]
+    out.append(f"Phụ lục sau chỗ ký ({len(report['appendices'])}):")
+    out += [
+        f"  - {a['title'] or '(không tiêu đề)'}"
+        + (f" — {'; '.join(a['subtitles'])}" if a["subtitles"] else "")
+        + f": {a['blocks']} đoạn/bảng ({a['tables']} bảng)"
+        + (", trang ngang" if a["landscape"] else "")
+        for a in report["appendices"]
+    ]
+    out.append(
+        f"Nơi nhận ({len(report['recipients'])}): "
+        + "; ".join(x.rstrip(" ;.") for x in report["recipients"])
+    )
+    signer = report["signer"]
+    out.append(f"Người ký: {' / '.join(signer['lines']) or '(chưa rõ)'} — {signer['name'] or '?'}")
+    out.append(f"Công việc gợi ý từ bảng tiến độ: {len(report['tasks'])}")
+    out += [f"Bỏ qua: {x}" for x in report["skipped"]]
+    if report["not_understood"]:
+        out.append(f"Chưa hiểu ({len(report['not_understood'])}):")
+        out += [f"  “{x}”" for x in report["not_understood"]]
+    else:
+        out.append("Chưa hiểu: không có dòng nào.")
+    return out
+
+
+def _vn_date(iso: str) -> str:
+    d = date.fromisoformat(iso)
+    return f"ngày {d.day:02d}/{d.month:02d}/{d.year}"
