@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
-from components.plan_picker import sidebar_plan_picker
+from components.plan_picker import open_plan_banner, sidebar_plan_picker
 from components.store_status import show_store_status
 from components.style import apply_global_style
 
@@ -50,5 +50,6 @@ if show_store_status():  # False when the store cannot be written: no sample is 
 with st.sidebar:
     st.markdown("### Soạn Kế hoạch")
     sidebar_plan_picker()
+open_plan_banner()  # every page says which plan, and which year, is open
 
 nav.run()
