@@ -1,5 +1,10 @@
 """Tasks of a plan: suggestions from the text, validation, edits, figures and the schedule.
 
+Suggestions come from the *Tổ chức thực hiện* section (each unit's items) and from every
+schedule table in the plan (`table_suggestions`: a table whose header names the task column
+and its lead unit or time, however it words them), with their deadlines; a time with no date
+(`Thường xuyên`, `Hàng năm`) leaves `due` empty and says so in `extra["recurrence"]`.
+
 Everything here is pure: a Plan goes in, a new Plan (or plain data) comes out. "Today" is
 always passed in by the caller; overdue is computed with `Task.is_overdue(today)`, never stored.
 """
@@ -16,7 +21,14 @@ from typing import Any
 from planner.errors import PlannerError
 from planner.model import STATUS_LABELS, TASK_STATUSES, Plan, Section, Task
 from planner.text.clean import clean_line
-from planner.text.dates import DateError, make_date, parse_date, show_date
+from planner.text.dates import (
+    DateError,
+    make_date,
+    parse_date,
+    period_of,
+    recurrence,
+    show_date,
+)
 from planner.text.fold import fold, fold_same_length
 from planner.text.numbering import from_roman
 
@@ -196,6 +208,7 @@ class Suggestion:
     source: str  # the sentence it came from
     section_title: str  # the unit's subsection title
     deadline: str = ""  # the phrase the due date came from, if any
+    recurrence: str = ""  # a time with no date: "Thường xuyên", "Hàng năm"…
 
 
 def _implementation_section(plan: Plan) -> tuple[str, Section] | None:
@@ -223,13 +236,32 @@ def _unit_name(title: str) -> str:
 
 
 def suggest_tasks(plan: Plan) -> list[Suggestion]:
-    """Tasks proposed from *TỔ CHỨC THỰC HIỆN*: each unit's items, led by that unit.
+    """Tasks proposed from *TỔ CHỨC THỰC HIỆN* (each unit's items, led by that unit) and from
+    every schedule table of the plan (see `table_suggestions`).
 
-    Returns nothing when the plan already has tasks or has no such section. The plan is not
-    changed: the caller shows the list and adds only what the user accepts.
+    Returns nothing when the plan already has tasks. The plan is not changed: the caller
+    shows the list and adds only what the user accepts.
     """
     if plan.tasks:
         return []
+    out = _implementation_suggestions(plan)
+    seen = {fold(s.task.title) for s in out}
+    for path, section, rows in schedule_tables(plan):
+        for sugg in table_suggestions(rows, plan.meta.year, section=path, title=section):
+            if fold(sugg.task.title) in seen:
+                continue
+            seen.add(fold(sugg.task.title))
+            out.append(sugg)
+    ids: list[str] = []
+    renumbered = []
+    for sugg in out:
+        tid = new_task_id(ids)
+        ids.append(tid)
+        renumbered.append(replace(sugg, task=replace(sugg.task, id=tid)))
+    return renumbered
+
+
+def _implementation_suggestions(plan: Plan) -> list[Suggestion]:
     found = _implementation_section(plan)
     if found is None:
         return []
@@ -276,6 +308,176 @@ def suggest_tasks(plan: Plan) -> list[Suggestion]:
             )
             out.append(Suggestion(task, clean_line(text), unit, phrase))
     return out
+
+
+# ---------------------------------------------------------------- schedule tables
+
+# Column kinds by the words of their header (folded), tried in this order: "Thời gian thực
+# hiện" is a time, "Đơn vị phối hợp" a support column, "Kết quả thực hiện" a product, "Nội
+# dung thực hiện" the task, and only then "Đơn vị thực hiện" the lead.
+_COLUMN_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("tt", ("tt", "stt", "so tt", "so thu tu")),
+    ("time", ("thoi gian", "thoi han", "tien do", "thoi diem", "han hoan thanh")),
+    ("support", ("phoi hop",)),
+    ("product", ("san pham", "ket qua")),
+    ("title", ("nhiem vu", "noi dung", "cong viec", "hoat dong", "giai phap")),
+    ("lead", ("chu tri", "thuc hien", "phu trach", "don vi", "bo phan", "trach nhiem")),
+)
+_HEADER_ROWS = 3  # a schedule's header is among its first rows
+_COLUMN_NUMBERS = re.compile(r"^\(?[\dA-Za-z]{1,2}\)?$")  # "(1)", "1", "(A)"
+_GROUP_LABEL = re.compile(r"^([IVXLC]+|[A-Z])[.)]\s")  # "I. CÔNG TÁC …", "A. …"
+
+
+def column_kind(header: str) -> str | None:
+    """What a schedule column holds, from its header text: "tt", "time", "support",
+    "product", "title" or "lead"; None for anything else (Ghi chú, Kinh phí, Số lớp…)."""
+    f = " ".join(words_of(header))
+    if not f:
+        return None
+    for kind, words in _COLUMN_WORDS:
+        if kind == "tt":
+            if f in words:
+                return kind
+            continue
+        if any(f == w or f.startswith(w + " ") or f" {w}" in f" {f}" for w in words):
+            return kind
+    return None
+
+
+def words_of(text: str) -> list[str]:
+    """The folded words of a cell, punctuation dropped."""
+    return re.findall(r"[a-z0-9]+", fold(text))
+
+
+def _header(rows: Sequence[Sequence[str]]) -> tuple[int, list[str | None]] | None:
+    """(index of the first data row, the kind of each column) for a schedule table, or None
+    when no header among the first rows names a task column and its lead unit or time."""
+    for i, row in enumerate(rows[:_HEADER_ROWS]):
+        kinds = [column_kind(c) for c in row]
+        if "title" not in kinds or not ({"lead", "time"} & set(kinds)):
+            continue
+        start = i + 1
+        t = kinds.index("title")
+        if start < len(rows):
+            # A two-row header: "Đơn vị thực hiện" over "Chủ trì | Phối hợp", the task
+            # column merged down (empty or repeated below).
+            nxt = list(rows[start])
+            below = [column_kind(c) for c in nxt]
+            task_cell = nxt[t].strip() if t < len(nxt) else ""
+            if (
+                any(k in ("lead", "support") for k in below)
+                and task_cell in ("", row[t].strip())
+                and not any(_long_text(c) for c in nxt)
+            ):
+                kinds = [
+                    (below[c] if c < len(below) and below[c] else k) for c, k in enumerate(kinds)
+                ]
+                start += 1
+        return start, kinds
+    return None
+
+
+def _long_text(cell: str) -> bool:
+    return len(words_of(cell)) > 6
+
+
+def _is_skipped_row(row: Sequence[str], title: str, others: Sequence[str]) -> bool:
+    """Rows that are no task: empty, the column numbers "(1) (2) (3)", a merged group heading
+    ("I. CÔNG TÁC CHUYÊN MÔN" across the row, or alone with no unit and no time)."""
+    filled = [c.strip() for c in row if c.strip()]
+    if not filled or not title:
+        return True
+    if all(_COLUMN_NUMBERS.match(c) for c in filled):
+        return True
+    if len(set(filled)) == 1 and len(filled) > 1:
+        return True  # one merged cell repeated across the row
+    heading = _GROUP_LABEL.match(title) is not None or (
+        title == title.upper() and any(ch.isalpha() for ch in title)
+    )
+    return heading and not any(o.strip() for o in others)
+
+
+def table_suggestions(
+    rows: Sequence[Sequence[str]], year: int, *, section: str | None = None, title: str = ""
+) -> list[Suggestion]:
+    """Tasks proposed from one schedule table (rows of cell texts, header first), wherever it
+    stands (`section`: the path of the section holding it, `title` its title, for the user).
+
+    Columns are recognised by their headers (see `column_kind`); the TT column, however
+    numbered, is ignored. Each row with a task gives one suggestion: lead from the lead
+    column, support units from the support column, the deadline from the time column
+    (`Quý II/2026`, `tháng 5/2026`, `trước ngày 25/11`, `Xong trong Quý II/2026`; a date
+    without a year takes `year`). `Thường xuyên`, `Hàng năm` and the like give no date: `due`
+    stays empty and `extra["recurrence"]` and `Suggestion.recurrence` say which. A table
+    whose header names no task column with a unit or a time (a Biểu of figures) gives
+    nothing. Task ids are provisional (`suggest_tasks` renumbers).
+    """
+    head = _header(rows)
+    if head is None:
+        return []
+    start, kinds = head
+
+    def col(row: Sequence[str], kind: str) -> str:
+        cells = [row[i] for i, k in enumerate(kinds) if k == kind and i < len(row)]
+        return clean_line(" ".join(c for c in cells if c.strip()))
+
+    out: list[Suggestion] = []
+    where = f"bảng ở mục {section}" if section else "bảng"
+    for n, row in enumerate(rows[start:], start=start + 1):
+        task_title = _title_of(col(row, "title"))
+        others = [col(row, k) for k in ("lead", "support", "time", "product")]
+        if _is_skipped_row(row, task_title, others):
+            continue
+        lead, support_text, when, product = others
+        units = split_units(support_text)
+        start_d, due, phrase, every = _when(when, year)
+        extra: dict[str, Any] = {"origin": "suggested", "source": "table"}
+        if every:
+            extra["recurrence"] = every
+            extra["recurring"] = True
+        if product:
+            extra["product"] = product
+        if when and not (due or every):
+            extra["time_text"] = when
+        task = Task(
+            id=f"t{len(out) + 1}",
+            title=task_title,
+            lead=lead,
+            support=tuple(u for u in units if fold(u) != fold(lead)),
+            start=start_d,
+            due=due,
+            status="planned",
+            progress=0,
+            section=section,
+            extra=extra,
+        )
+        out.append(
+            Suggestion(task, f"{where.capitalize()}, dòng {n}: {task_title}", title or lead,
+                       phrase, every or "")
+        )  # fmt: skip
+    return out
+
+
+def _when(text: str, year: int) -> tuple[date | None, date | None, str, str | None]:
+    """(start, due, the phrase read, recurrence) of a time cell."""
+    if not text.strip():
+        return None, None, "", None
+    found = find_deadlines(text, year)
+    if found:
+        last = max(found, key=lambda d: d.due)
+        return last.start, last.due, last.phrase, None
+    period = period_of(text, year)
+    if period is not None:
+        return period[0], period[1], clean_line(text), None
+    return None, None, "", recurrence(text)
+
+
+def schedule_tables(plan: Plan) -> Iterable[tuple[str, str, tuple[tuple[str, ...], ...]]]:
+    """(section path, section title, rows) of every table block in the plan's sections."""
+    for path, s in plan.iter_sections():
+        for b in s.blocks:
+            if b.kind == "table" and b.rows:
+                yield path, s.title, b.rows
 
 
 def accept_suggestions(plan: Plan, accepted: Sequence[Suggestion]) -> Plan:
@@ -607,6 +809,8 @@ def schedule_time(task: Task) -> str:
         return f"Trước ngày {show_date(task.due)}"
     if task.start:
         return f"Từ ngày {show_date(task.start)}"
+    if task.extra.get("recurrence"):
+        return str(task.extra["recurrence"])
     if task.extra.get("recurring") or is_recurring(task.title):
         return "Thường xuyên"
     return "Cả năm"

@@ -7,6 +7,10 @@ allowed). Blank text is no date (None); anything else raises `DateError`, a `Val
 does not exist (31/02). Callers that name a place (a row, a field) catch it and raise their
 own error.
 
+A schedule's time cell (`period_of`, `recurrence`): a bare month or year (`tháng 5`, `Năm
+2026`, `Xong trong tháng 5/2026`), a bare day (`25/11`), and the recurring times (`Thường
+xuyên`, `Hàng năm`…) that have no date at all.
+
 Written: `show_date` (`05/02/2020`, as tables and forms show a date) and the ND30 forms, where
 days below 10 and the months 1 and 2 take a leading zero: `nd30_date` (`05/02/2020`,
 `03/6/2013`, in citations) and `nd30_date_words` (`ngày 03 tháng 6 năm 2013`).
@@ -14,6 +18,7 @@ days below 10 and the months 1 and 2 take a leading zero: `nd30_date` (`05/02/20
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date
 
@@ -89,3 +94,58 @@ def nd30_date(day: date) -> str:
 def nd30_date_words(day: date) -> str:
     """`ngày 03 tháng 6 năm 2013`: the ND30 padding, in words."""
     return f"ngày {pad_day(day.day)} tháng {pad_month(day.month)} năm {day.year}"
+
+
+# ---------------------------------------------------------------- a schedule's time cell
+
+# Recurring times, folded, with the label a schedule shows for them.
+_RECURRENCES = (
+    ("thuong xuyen", "Thường xuyên"),
+    ("hang nam", "Hàng năm"),
+    ("hang quy", "Hàng quý"),
+    ("hang thang", "Hàng tháng"),
+    ("hang tuan", "Hàng tuần"),
+    ("dinh ky", "Định kỳ"),
+)
+_PERIOD_LEAD = re.compile(
+    r"^(?:(?:xong|hoan thanh|thuc hien|to chuc|ket thuc)\s+)?(?:trong|vao|truoc|trong suot)?\s*"
+)
+_BARE_MONTH = re.compile(r"(?:thang\s+)(\d{1,2})(?:\s*(?:/|nam|-)\s*(\d{4}))?")
+_BARE_YEAR = re.compile(r"(?:ca\s+)?nam\s+(\d{4})")
+_BARE_DAY = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}))?")
+
+
+def recurrence(text: str) -> str | None:
+    """The recurrence a time cell names (`Thường xuyên`, `Hàng năm`, `Hàng tháng`…), as the
+    label to show, or None. `"Hàng năm (tháng 9)"` is `Hàng năm`."""
+    folded = fold(text)
+    for key, label in _RECURRENCES:
+        if key in folded:
+            return label
+    return None
+
+
+def period_of(text: str, year: int) -> tuple[date | None, date] | None:
+    """(start, end) of a schedule's time cell written as a bare time: `tháng 5`, `Tháng
+    5/2026`, `Xong trong tháng 5`, `năm 2026`, `trước 25/11`, `25/11/2026`; a month or year
+    without a year takes `year`. None for anything else (ranges, quarters and `trước ngày`
+    phrases in sentences are read by the caller's sentence reader first)."""
+    folded = _PERIOD_LEAD.sub("", fold(text)).strip(" .;,")
+    m = _BARE_MONTH.fullmatch(folded)
+    if m:
+        month, y = int(m.group(1)), int(m.group(2)) if m.group(2) else year
+        if not 1 <= month <= 12 or y <= 0:
+            return None
+        first = make_date(y, month, 1)
+        last = make_date(y, month, calendar.monthrange(y, month)[1])
+        return (first, last) if last is not None else None
+    m = _BARE_YEAR.fullmatch(folded)
+    if m:
+        y = int(m.group(1))
+        return (make_date(y, 1, 1), date(y, 12, 31)) if y > 0 else None
+    m = _BARE_DAY.fullmatch(folded)
+    if m:
+        d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3) or year)
+        day = make_date(y, mo, d)
+        return (None, day) if day is not None else None
+    return None
