@@ -293,6 +293,7 @@ def header_xml(
     authority_rule_share: float = 0.4,
     issuer_lines: int = 2,
     pct: bool = False,
+    right_mar: str = "",
 ) -> str:
     """The header table. `rule`/`place` draw the authority's rule; `motto_rule`/`motto_place`
     the Tiêu ngữ's (by default the same kind and place)."""
@@ -346,6 +347,12 @@ def header_xml(
                 [[_cell(left_w, left), _cell(right_w, right)],
                  [_cell(left_w, [number]), _cell(right_w, [date_p])]],
                 pct=True,
+            )  # fmt: skip
+        if right_mar:
+            return _table(
+                [left_w, right_w],
+                [[_cell(left_w, left), _cell(right_w, right, right_mar)],
+                 [_cell(left_w, [number]), _cell(right_w, [date_p], right_mar)]],
             )  # fmt: skip
         if left_below or right_below:
             number_cell = [*left_below, number]
@@ -511,6 +518,7 @@ def office_docx(
     schedule: Sequence[Sequence[str]] = (),
     issuer_lines: int = 2,
     pct: bool = False,
+    right_mar: str = "",
 ) -> bytes:
     """A short kế hoạch as an office types it (see the module docstring).
 
@@ -524,7 +532,7 @@ def office_docx(
         header_xml(
             header, rule=rule, place=place, motto_rule=motto_rule, motto_place=motto_place,
             left_w=left_w, right_w=right_w, cell_mar=cell_mar, date=date,
-            issuer_lines=issuer_lines, pct=pct,
+            issuer_lines=issuer_lines, pct=pct, right_mar=right_mar,
         ),
     )  # fmt: skip
     _append(doc, para(""))

@@ -104,6 +104,13 @@ def test_line_fit_uses_the_cells_own_margins() -> None:
     assert wraps == {R_DATE, R_NATIONAL}
 
 
+def test_line_fit_uses_the_cells_tcmar() -> None:
+    """Margins set on the right-hand cells alone (w:tcMar) narrow those lines only."""
+    findings = _check(rule="vml_line", right_mar=LARGE_MARGINS)
+    wraps = {f.rule for f in findings if "xuống dòng" in f.message}
+    assert wraps == {R_DATE, R_NATIONAL}
+
+
 def test_line_fit_uses_percentage_cell_widths() -> None:
     """Cells sized in percent over an even grid: the date fits its 60 % cell."""
     long_date = "Thị trấn Tân Túc, ngày 05 tháng 01 năm 2026"

@@ -28,6 +28,13 @@ the state form (`25/NQ-TW`); placeholders left in the text (`…/KH-UBND`, `ngà
 guidance sentence; `placeholder_rules`); text in NFC; Nơi nhận (12 pt bold italic, `- …;`, final
 `- Lưu: VT….`, 11 pt) and the signature (upper-case bold position, bold name not in capitals,
 room to sign). Findings of one kind are grouped: one finding with a count and the first place.
+
+Files typed by other offices are read as Word shows them: text in NFC (an NFD file gets the
+one NFD finding, not false ones), the rules under the header drawn any way Word allows
+(border, underlined blanks, VML or DrawingML line, floating in the cell or in the next row,
+under the last line of a multi-line trích yếu), each line measured in its own section and
+cell, and an A4 landscape section allowed for a Phụ lục, Biểu or wide table after the
+signature.
 """
 
 from __future__ import annotations
