@@ -10,8 +10,19 @@ import pytest
 
 from planner.model import Plan, Task, plan_to_dict
 from planner.progress.charts import (
+    DOCX,
+    DOCX_DPI,
+    DOCX_GANTT_ROWS,
+    DOCX_MAX_HEIGHT_CM,
+    DOCX_WIDTH_CM,
+    DOCX_WIDTH_PX,
+    LINE_BREAK,
     OKABE_ITO,
     OVERDUE_LABEL,
+    PAGE,
+    SLIDE_CHART_LABEL_PX,
+    SLIDE_CHART_SUBTITLE_PX,
+    SLIDE_CHART_TITLE_PX,
     STATE_COLORS,
     all_charts,
     chart_images,
@@ -19,10 +30,18 @@ from planner.progress.charts import (
     chart_svg,
     comparison_chart,
     due_per_month_chart,
+    fit_text,
+    gantt_period,
+    label_lines,
+    png_size,
     previous_plan,
     progress_by_unit_chart,
+    slide_size,
     status_chart,
+    text_px,
     timeline_chart,
+    timeline_charts,
+    wrap_text,
 )
 from planner.progress.tasks import accept_suggestions, suggest_tasks
 from planner.sample import sample_plan
@@ -88,7 +107,7 @@ def test_timeline_has_bars_today_rule_and_overdue_marks() -> None:
     enc = bars["encoding"]
     assert enc["x"]["field"] == "start" and enc["x"]["type"] == "temporal"
     assert enc["x2"]["field"] == "due"
-    assert enc["x"]["axis"]["format"] == "%d/%m/%Y"
+    assert enc["x"]["axis"]["format"] == "%m/%Y"  # month ticks within one year
     assert enc["x"]["title"] == "Thời gian"
     assert enc["color"]["title"] == "Tình trạng"
     assert enc["color"]["scale"]["range"] == list(STATE_COLORS)
@@ -279,3 +298,184 @@ def test_all_charts_with_1000_tasks_stay_small() -> None:
     assert total < 200_000  # aggregated: the browser never gets 1,000 rows per chart
     status = {r["state"]: r["count"] for r in _values(specs[1], specs[1]["layer"][0])}
     assert sum(status.values()) == 1000
+
+
+# ---------------------------------------------------------------- sizes, period, labels (#16)
+
+
+def _long_tasks(n: int, year: int = 2021) -> list[Task]:
+    return [
+        Task(
+            id=f"l{i}",
+            title=(
+                f"Tổ chức kiểm tra, đánh giá việc thực hiện nhiệm vụ số {i} về công tác dân vận "
+                "tại các đơn vị trường học trên địa bàn huyện"
+            ),
+            lead=f"Trường Trung học cơ sở Nguyễn Văn Trỗi số {i % 4}",
+            start=date(year, 1 + i % 10, 1),
+            due=date(year, 2 + i % 10, 28),
+            status=("planned", "in_progress", "done")[i % 3],
+            progress=(0, 40, 100)[i % 3],
+        )
+        for i in range(n)
+    ]
+
+
+def _domain(spec: dict) -> list[str]:
+    return spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+
+
+def test_gantt_axis_is_the_plan_year_and_today_outside_it_draws_no_rule() -> None:
+    # a 2021 plan looked at in 2026: the axis stays on 2021, no "Hôm nay" five years away
+    spec = timeline_chart(_tasks(), date(2026, 11, 30), 2021).to_dict()
+    assert _domain(spec) == ["2021-01-01T00:00:00", "2021-12-31T00:00:00"]
+    assert [_mark(x) for x in spec["layer"]] == ["bar", "point", "text"]
+    # widened only by task dates outside the year
+    late = [*_tasks(), Task(id="t9", title="Tổng kết", due=date(2022, 1, 15))]
+    spec = timeline_chart(late, TODAY, 2021).to_dict()
+    assert _domain(spec) == ["2021-01-01T00:00:00", "2022-01-15T00:00:00"]
+    assert [_mark(x) for x in spec["layer"]][-2:] == ["rule", "text"]  # 15/03/2021 is inside
+    assert gantt_period(late, 2021, date(2030, 1, 1)) == (date(2021, 1, 1), date(2022, 1, 15))
+
+
+def test_gantt_png_has_the_period_width_not_the_years_since() -> None:
+    # the bug: 11,100 × 778 px because the axis ran to today's date
+    png = chart_png(timeline_chart(_tasks(), date(2026, 11, 30), 2021, size=DOCX), scale=1)
+    assert png_size(png)[0] == DOCX_WIDTH_PX
+
+
+def test_long_schedules_are_split_into_numbered_figures() -> None:
+    tasks = _long_tasks(30)
+    charts = timeline_charts(tasks, TODAY, 2021, size=DOCX)
+    assert len(charts) == 3  # 12 + 12 + 6
+    specs = [c.to_dict() for c in charts]
+    counts = [len(_values(s, s["layer"][0])) for s in specs]
+    assert counts == [DOCX_GANTT_ROWS, DOCX_GANTT_ROWS, 30 - 2 * DOCX_GANTT_ROWS]
+    assert specs[1]["title"]["text"] == "Lịch thực hiện công việc (2/3)"
+    assert "Công việc 13–24 trong số 30" in specs[1]["title"]["subtitle"]
+    labels = [r["label"] for s in specs for r in _values(s, s["layer"][0])]
+    assert [x.split(".")[0] for x in labels] == [str(i) for i in range(1, 31)]  # numbered on
+    keys = [
+        c.key
+        for c in all_charts(
+            Plan(meta=replace(sample_plan().meta, year=2021), tasks=tuple(tasks)), TODAY, size=DOCX
+        )
+    ]
+    assert keys[:3] == ["lich-thuc-hien", "lich-thuc-hien-2", "lich-thuc-hien-3"]
+
+
+def _plan_for_images() -> Plan:
+    last = sample_plan()
+    return Plan(
+        meta=replace(last.meta, year=2021),
+        sections=last.sections,
+        tasks=tuple(_long_tasks(14)),
+        extra={"previous_plan": plan_to_dict(last)},
+    )
+
+
+def test_document_images_fill_16_cm_at_the_stated_dpi_and_fit_a_page() -> None:
+    images = chart_images(_plan_for_images(), date(2026, 11, 30))
+    assert [c for c, _ in images][:2] == [
+        "Lịch thực hiện công việc (1/2)",
+        "Lịch thực hiện công việc (2/2)",
+    ]
+    want = DOCX_WIDTH_CM / 2.54 * DOCX_DPI
+    for caption, png in images:
+        width, height = png_size(png)
+        assert abs(width - want) <= 2, caption
+        # placed 16 cm wide, the figure stays within a page: at most DOCX_MAX_HEIGHT_CM tall
+        assert height / width * DOCX_WIDTH_CM <= DOCX_MAX_HEIGHT_CM, caption
+        assert height / width >= 0.3, caption  # no strip: 11,100 × 778 px was 0.07
+
+
+def _svg_texts(svg: str) -> list[str]:
+    import html
+    import re
+
+    out = []
+    for body in re.findall(r"<text[^>]*>(.*?)</text>", svg):
+        lines = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", body) or [body]
+        out += [html.unescape(x) for x in lines]
+    return out
+
+
+def _axis_labels(spec: dict) -> list[str]:
+    """Every category label the spec's data gives its axes (split into its lines)."""
+    out = []
+    for layer in _layers(spec):
+        for channel in ("x", "y"):
+            enc = layer.get("encoding", {}).get(channel, {})
+            if enc.get("type") == "nominal" and "field" in enc:
+                for row in _values(spec, layer):
+                    out += str(row[enc["field"]]).split(LINE_BREAK)
+    return out
+
+
+@pytest.mark.parametrize("size", [PAGE, DOCX, slide_size(1240, 600)], ids=["page", "docx", "slide"])
+def test_no_label_is_cut_by_the_renderer(size) -> None:
+    plan = _plan_for_images()
+    for nc in all_charts(plan, TODAY, size=size):
+        spec = nc.chart.to_dict()
+        texts = _svg_texts(chart_svg(spec).decode("utf-8"))
+        for label in _axis_labels(spec):
+            assert label in texts, (nc.key, label)  # Vega writes "…" into a label it cuts
+        # the label limits are above the wrapped text's estimated width
+        for layer in _layers(spec):
+            for channel in ("x", "y"):
+                axis = layer.get("encoding", {}).get(channel, {}).get("axis") or {}
+                limit = axis.get("labelLimit")
+                if limit:
+                    fs = axis.get("labelFontSize", spec["config"]["axis"]["labelFontSize"])
+                    widest = max(text_px(x, fs) for x in _axis_labels({**spec, "layer": [layer]}))
+                    assert widest <= limit, (nc.key, channel)
+        title, cfg = spec["title"], spec["config"]
+        room = (size.width or PAGE.assumed_width) - 2 * cfg["padding"]
+        heads = [title["text"]] if isinstance(title["text"], str) else title["text"]
+        for lines, fs in (
+            (heads, cfg["title"]["fontSize"]),
+            (title.get("subtitle", []), cfg["title"]["subtitleFontSize"]),
+        ):
+            for part in lines:
+                assert part in texts, (nc.key, part)
+                assert text_px(part, fs) <= room, (nc.key, part)
+
+
+def test_wrap_and_fit_keep_words_and_say_when_shortened() -> None:
+    text = "Phòng Giáo dục và Đào tạo huyện Phú Hòa tỉnh Phú Yên"
+    lines = wrap_text(text, 200, 16)
+    assert all(text_px(x, 16) <= 200 for x in lines)
+    assert " ".join(lines).replace("…", "") in text
+    assert fit_text(text, 1000, 16) == text
+    short = fit_text(text, 150, 16)
+    assert short.endswith("…") and text_px(short, 16) <= 150
+    assert label_lines(text, 150, 16, max_lines=2).count(LINE_BREAK) == 1
+
+
+def test_slide_charts_fill_the_slide_with_type_readable_from_the_back() -> None:
+    size = slide_size(1240, 600)
+    for nc in all_charts(_plan_for_images(), TODAY, size=size):
+        spec = nc.chart.to_dict()
+        assert (spec["width"], spec["height"]) == (1240, 600), nc.key
+        assert spec["autosize"] == {"type": "fit", "contains": "padding"}
+        cfg = spec["config"]
+        assert cfg["title"]["fontSize"] >= SLIDE_CHART_TITLE_PX
+        assert cfg["title"]["subtitleFontSize"] >= SLIDE_CHART_SUBTITLE_PX
+        assert cfg["axis"]["labelFontSize"] >= SLIDE_CHART_LABEL_PX
+        assert cfg["legend"]["labelFontSize"] >= SLIDE_CHART_LABEL_PX
+        for layer in _layers(spec):
+            mark = layer["mark"]
+            if isinstance(mark, dict) and "fontSize" in mark:
+                assert mark["fontSize"] >= SLIDE_CHART_LABEL_PX, nc.key
+            axis = (layer.get("encoding", {}).get("y", {}) or {}).get("axis") or {}
+            assert axis.get("labelFontSize", SLIDE_CHART_LABEL_PX) >= SLIDE_CHART_LABEL_PX
+        png = chart_png(spec, scale=1)
+        assert abs(png_size(png)[0] - 1240) <= 1 and abs(png_size(png)[1] - 600) <= 1, nc.key
+    assert len(timeline_charts(_long_tasks(25), TODAY, 2021, size=size)) == 3  # 10 a slide
+
+
+def test_page_charts_take_the_container_width() -> None:
+    spec = status_chart(_tasks(), TODAY).to_dict()
+    assert spec["width"] == "container"
+    assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}
+    assert png_size(chart_png(spec, scale=1))[0] == PAGE.assumed_width  # drawn alone
