@@ -399,3 +399,15 @@ def grid_pending(key: str) -> int:
         + len(value.get("added_rows") or [])
         + len(value.get("deleted_rows") or [])
     )
+
+
+# ---------------------------------------------------------------- Trình chiếu: presenter's mode
+# (issue #16: keyboard and clicker navigation, a chosen "tính đến" date, the viewport's size)
+MEETING_PREV = "meeting_prev"  # the Trang trước button; the key script clicks .st-key-meeting_prev
+MEETING_NEXT = "meeting_next"  # the Trang sau button; the key script clicks .st-key-meeting_next
+MEETING_KEYS = "meeting_keys"  # the presenter component: reports the window's {w, h}
+
+
+def meeting_as_of_key(plan_id: str) -> str:
+    """The presenter's "tính đến" date widget for `plan_id` (each plan keeps its own)."""
+    return f"meeting.as_of.{plan_id}"
