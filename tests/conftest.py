@@ -3,9 +3,15 @@ for tests that need a system program (LibreOffice, poppler)."""
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -66,6 +72,95 @@ def sample() -> Plan:
 @pytest.fixture
 def store(tmp_path: Path) -> PlanStore:
     return PlanStore(tmp_path / "planner.db")
+
+
+@dataclass(frozen=True)
+class PgServer:
+    """A throwaway PostgreSQL server the tests started (unix socket only, in a temp dir)."""
+
+    bin_dir: Path
+    socket_dir: Path
+    port: int
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql://postgres@/{database}?host={self.socket_dir}&port={self.port}"
+
+    def admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url(), autocommit=True) as con:
+            con.execute(sql)
+
+
+def _pg_bin_dir() -> Path:
+    """Debian's PostgreSQL programs (`/usr/lib/postgresql/<major>/bin`), else `initdb` on PATH;
+    skipped without them on a developer machine, failed under CI."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if found:
+        return Path(found[-1]).parent
+    return Path(
+        require_program(
+            "initdb", why="PostgreSQL tests start their own server (apt-get install postgresql)"
+        )
+    ).parent
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A PostgreSQL server for the whole session: `initdb` and `pg_ctl` in a temp dir, on a
+    free port, as the `postgres` user when the tests run as root (PostgreSQL refuses root)."""
+    bin_dir = _pg_bin_dir()
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        if on_ci():
+            pytest.fail("psycopg not installed (pip install -r requirements.txt)", pytrace=False)
+        pytest.skip("psycopg not installed")
+    home = Path(tempfile.mkdtemp(prefix="planner-pg-"))
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        shutil.chown(home, "postgres", "postgres")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    data, sock = home / "data", home / "sock"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    def run(*args: str) -> None:
+        subprocess.run([*as_user, *args], check=True, capture_output=True, timeout=120)
+
+    run("mkdir", "-p", str(sock))
+    run(str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
+        "--locale=C", "--no-sync")  # fmt: skip
+    options = f"-k {sock} -p {port} -c listen_addresses='' -c fsync=off -c max_connections=200"
+    run(str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(home / "log"),
+        "-w", "-t", "60", "start")  # fmt: skip
+    try:
+        yield PgServer(bin_dir, sock, port)
+    finally:
+        subprocess.run(
+            [*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            capture_output=True,
+            timeout=60,
+        )
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_url(pg_server: PgServer) -> Iterator[str]:
+    """A new, empty database on the session's server; dropped after the test."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    pg_server.admin(f"CREATE DATABASE {name}")
+    yield pg_server.url(name)
+    pg_server.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_target(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """Where a store lives, once per backend: a SQLite file, then a PostgreSQL database."""
+    if request.param == "postgres":
+        return str(request.getfixturevalue("pg_url"))
+    return tmp_path / "planner.db"
 
 
 def _clear_streamlit_caches() -> None:

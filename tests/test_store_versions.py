@@ -33,7 +33,7 @@ from planner.model import (
 from planner.sample import sample_plan
 from planner.store import delta
 from planner.store.plans import PlanStore
-from planner.store.schema import MIGRATIONS, statements
+from planner.store.schema import MIGRATIONS, migration_sql, statements
 
 T0 = datetime(2021, 3, 1, 8, 0, 0)
 ROOT = Path(__file__).resolve().parent.parent
@@ -244,7 +244,7 @@ def test_a_store_written_before_deltas_is_migrated_and_read(tmp_path):
         "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
     )
     for number, sql in enumerate(MIGRATIONS[:2], start=1):
-        for statement in statements(sql):
+        for statement in statements(migration_sql(sql, "sqlite")):
             con.execute(statement)
         con.execute("INSERT INTO schema_migrations VALUES (?, 'x')", (number,))
     plans = [replace(sample_plan(), preamble=(f"Bản {v}",)) for v in (1, 2, 3)]

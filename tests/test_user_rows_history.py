@@ -26,7 +26,7 @@ from planner.catalogue.user_rows import (
 )
 from planner.errors import ConflictError, NotFoundError
 from planner.store.plans import PlanStore
-from planner.store.schema import MIGRATIONS, statements
+from planner.store.schema import MIGRATIONS, migration_sql, statements
 
 NOW = datetime(2025, 3, 1, 9, 0, 0)
 ROW = Directive(
@@ -179,7 +179,7 @@ def _old_store(path: Path, migrations: int = 3) -> None:
         "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
     )
     for number, sql in enumerate(MIGRATIONS[:migrations], start=1):
-        for statement in statements(sql):
+        for statement in statements(migration_sql(sql, "sqlite")):
             con.execute(statement)
         con.execute("INSERT INTO schema_migrations VALUES (?, datetime('now'))", (number,))
     rows = [

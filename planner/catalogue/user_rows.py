@@ -17,7 +17,6 @@ the user then keeps theirs (`restore_row_version` of it) or the newest. A save w
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +25,7 @@ from pathlib import Path
 from planner.catalogue.model import COLUMNS, Catalogue, Directive, directive_from_row
 from planner.errors import ConflictError, NotFoundError, StorageError
 from planner.paths import SHIPPED_CSV
+from planner.store.backend import Connection, db_errors
 from planner.store.plans import PlanStore
 
 FIRST_NOTE = "Tạo mới"
@@ -60,7 +60,7 @@ def user_directives(store: PlanStore) -> list[Directive]:
             rows = con.execute(
                 "SELECT id, data FROM user_directives WHERE deleted = 0 ORDER BY rowid"
             ).fetchall()
-    except sqlite3.Error as err:
+    except db_errors() as err:
         raise StorageError(f"Không đọc được danh mục văn bản của người dùng ({err}).") from None
     return [_decode(ident, data) for ident, data in rows]
 
@@ -70,31 +70,26 @@ def user_directive_ids(store: PlanStore) -> set[str]:
     try:
         with store.connect() as con:
             rows = con.execute("SELECT id FROM user_directives WHERE deleted = 0").fetchall()
-    except sqlite3.Error as err:
+    except db_errors() as err:
         raise StorageError(f"Không đọc được danh mục văn bản của người dùng ({err}).") from None
     return {ident for (ident,) in rows}
 
 
-def _versioned(con: sqlite3.Connection) -> bool:
+def _versioned(con: Connection) -> bool:
     """False for a store from before rows had versions (opened read-only, never migrated)."""
-    return (
-        con.execute(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='user_directive_versions'"
-        ).fetchone()
-        is not None
-    )
+    return con.has_table("user_directive_versions")
 
 
 def catalogue_stamp(store: PlanStore) -> str:
     """A value that changes whenever the user's rows change (for cache invalidation)."""
     try:
         with store.connect() as con:
-            heads = "TOTAL(head_version)" if _versioned(con) else "0"
+            heads = "COALESCE(SUM(head_version), 0)" if _versioned(con) else "0"
             count, newest, total, versions = con.execute(
-                "SELECT COUNT(*), MAX(updated_at), TOTAL(length(data) + deleted), "
+                "SELECT COUNT(*), MAX(updated_at), COALESCE(SUM(length(data) + deleted), 0), "
                 f"{heads} FROM user_directives"
             ).fetchone()
-    except sqlite3.Error as err:
+    except db_errors() as err:
         raise StorageError(f"Không đọc được danh mục văn bản của người dùng ({err}).") from None
     return f"{count}:{newest}:{total}:{versions}"
 
@@ -109,7 +104,7 @@ class _Written:
 
 
 def _write(
-    con: sqlite3.Connection,
+    con: Connection,
     ident: str,
     data: str | None,
     *,
@@ -200,7 +195,7 @@ def save_directives(
                     author=author,
                     note=note,
                 )
-    except sqlite3.Error as err:
+    except db_errors() as err:
         raise StorageError(f"Không lưu được văn bản vào danh mục ({err}).") from None
     return len(payload)
 
@@ -247,7 +242,7 @@ def _save_one(
                 author=author,
                 note=note,
             )
-    except sqlite3.Error as err:
+    except db_errors() as err:
         raise StorageError(f"Không lưu được văn bản “{ident}” vào danh mục ({err}).") from None
 
 
@@ -276,7 +271,7 @@ def delete_directive(
     return written.new
 
 
-def _history_rows(con: sqlite3.Connection, ident: str) -> list[tuple[object, ...]]:
+def _history_rows(con: Connection, ident: str) -> list[tuple[object, ...]]:
     head = con.execute(
         "SELECT head_version, updated_at, deleted, data FROM user_directives WHERE id = ?"
         if _versioned(con)
@@ -302,7 +297,7 @@ def row_history(store: PlanStore, directive_id: str) -> list[RowVersion]:
     try:
         with store.connect() as con:
             rows = _history_rows(con, directive_id)
-    except sqlite3.Error as err:
+    except db_errors() as err:
         raise StorageError(f"Không đọc được lịch sử văn bản “{directive_id}” ({err}).") from None
     return [
         RowVersion(
@@ -327,7 +322,7 @@ def row_head_version(store: PlanStore, directive_id: str) -> int:
             row = con.execute(
                 f"SELECT {column} FROM user_directives WHERE id = ?", (directive_id,)
             ).fetchone()
-    except sqlite3.Error as err:
+    except db_errors() as err:
         raise StorageError(f"Không đọc được văn bản “{directive_id}” ({err}).") from None
     if row is None:
         raise NotFoundError(f"Không có văn bản “{directive_id}” do người dùng thêm trong danh mục.")

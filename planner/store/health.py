@@ -12,6 +12,12 @@ modification time): `PRAGMA integrity_check` (about 30 ms on a 50 MB store, no s
 - UNAVAILABLE: there is no usable file at all (a folder in the path is a regular file...);
   reads see an empty snapshot, writes are refused.
 
+A PostgreSQL store has no file: `inspect_postgres` checks that the server answers and that
+the database holds this program's schema (or nothing yet). Outcomes: OK; UNAVAILABLE (the
+server cannot be reached, or the database belongs to something else: reads see an empty
+snapshot); READ_ONLY (a newer version of the program migrated it further: reads work, writes
+are refused).
+
 Which plans can be read (`plan_states`) is checked per plan version, cached by (path, plan,
 version): a version never changes once stored, so a rerun decodes only what is new.
 """
@@ -31,7 +37,14 @@ from pathlib import Path
 from urllib.parse import quote
 
 from planner.errors import os_error_text
-from planner.store.schema import SQLITE_HEADER_BYTES, TABLES, create_schema, error_text
+from planner.store import backend
+from planner.store.schema import (
+    MIGRATIONS,
+    SQLITE_HEADER_BYTES,
+    TABLES,
+    create_schema,
+    error_text,
+)
 
 OK = "ok"
 READ_ONLY = "read_only"
@@ -47,7 +60,7 @@ MAX_ROWID_STEP = 2**62
 class FileCheck:
     """What the file itself is like; `snapshot` is where reads go when it is not intact."""
 
-    path: Path
+    path: Path | str  # the file, or a PostgreSQL URL (without its password)
     status: str
     problems: tuple[str, ...]
     snapshot: Path | None = None
@@ -73,7 +86,7 @@ class PlanState:
 
 @dataclass(frozen=True)
 class StoreHealth:
-    path: Path
+    path: Path | str  # the file, or a PostgreSQL URL (without its password)
     status: str
     problems: tuple[str, ...]
     plans: tuple[PlanState, ...]
@@ -119,7 +132,7 @@ def file_uri(path: Path, **params: str) -> str:
 
 def read_only_connection(
     path: Path, timeout: float = 15.0, *, salvage: bool = False
-) -> sqlite3.Connection:
+) -> backend.SqliteConnection:
     """The file opened read-only. A WAL file in a folder nobody may write to cannot get its
     shared-memory file, so it is then opened as immutable (nobody can write it either).
 
@@ -128,7 +141,10 @@ def read_only_connection(
     """
     last: sqlite3.OperationalError | None = None
     for params in ({"mode": "ro"}, {"mode": "ro", "immutable": "1"}):
-        con = sqlite3.connect(file_uri(path, **params), uri=True, timeout=timeout)
+        con = sqlite3.connect(
+            file_uri(path, **params), uri=True, timeout=timeout, factory=backend.SqliteConnection
+        )
+        assert isinstance(con, backend.SqliteConnection)
         try:
             if salvage:
                 con.execute("PRAGMA writable_schema=ON")
@@ -251,8 +267,54 @@ def inspect_file(path: Path) -> FileCheck:
     return FileCheck(path, OK, ())
 
 
-def _unavailable(path: Path, problem: str) -> FileCheck:
+def _unavailable(path: Path | str, problem: str) -> FileCheck:
     return FileCheck(path, UNAVAILABLE, (problem,), _empty_snapshot())
+
+
+def inspect_postgres(url: str, location: str) -> FileCheck:
+    """Check a PostgreSQL store now: the server answers, and the database is empty or holds
+    this program's tables at a schema version this program knows."""
+    errors = backend.pg_errors()
+    try:
+        with backend.closing(backend.pg_connect(url)) as con:
+            rows = con.execute(
+                "SELECT table_name, column_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema()"
+            ).fetchall()
+            have: dict[str, set[str]] = {}
+            for table, column in rows:
+                have.setdefault(str(table), set()).add(str(column))
+            newest = None
+            if "schema_migrations" in have:
+                (newest,) = con.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+    except errors as err:
+        return _unavailable(
+            location,
+            f"Không kết nối được cơ sở dữ liệu PostgreSQL {location}: "
+            f"{backend.pg_error_text(err)}. Hãy kiểm tra máy chủ PostgreSQL đang chạy và địa "
+            "chỉ, tên người dùng, mật khẩu trong PLANNER_DB.",
+        )
+    ours = [t for t in TABLES if t in have]
+    if not ours:
+        return FileCheck(location, OK, ())  # an empty database: migrations create the tables
+    missing = [t for t, cols in TABLES.items() if not set(cols) <= have.get(t, set())]
+    if missing and (newest is None or int(newest) >= len(MIGRATIONS)):
+        return _unavailable(
+            location,
+            f"Cơ sở dữ liệu PostgreSQL {location} không phải cơ sở dữ liệu của chương trình "
+            f"này (thiếu bảng hoặc cột: {', '.join(missing)}); chương trình không ghi gì vào đó.",
+        )
+    if newest is not None and int(newest) > len(MIGRATIONS):
+        return FileCheck(
+            location,
+            READ_ONLY,
+            (
+                f"Cơ sở dữ liệu PostgreSQL {location} đã được một phiên bản mới hơn của chương "
+                f"trình nâng cấp (cấu trúc số {newest}, phiên bản này chỉ biết đến số "
+                f"{len(MIGRATIONS)}): chỉ mở để đọc. Hãy cập nhật chương trình.",
+            ),
+        )
+    return FileCheck(location, OK, ())
 
 
 def _path_reason(err: OSError) -> str:
@@ -342,6 +404,11 @@ def _empty_snapshot() -> Path:
     con.execute("COMMIT")
     con.close()
     return snapshot
+
+
+def empty_snapshot() -> Path:
+    """A new snapshot with every table and no rows (reads of a store that cannot be used)."""
+    return _empty_snapshot()
 
 
 def salvage(path: Path) -> tuple[Path, int, int]:
@@ -463,7 +530,7 @@ _DECODED: dict[tuple[str, str, int], str] = {}
 
 
 def plan_states(
-    con: sqlite3.Connection, source: Path, decode: Callable[[str, str], object]
+    con: backend.Connection, source: Path | str, decode: Callable[[str, str], object]
 ) -> tuple[PlanState, ...]:
     """Every plan row with whether its newest version decodes (`decode(data, plan_id)` raises
     a PlannerError when it does not). Decoding is cached per (source file, plan, version):

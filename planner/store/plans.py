@@ -1,12 +1,15 @@
-"""Plan storage: one SQLite file (WAL), every save a new version, conflicts never overwrite.
+"""Plan storage: one SQLite file (WAL) or a PostgreSQL database, every save a new version,
+conflicts never overwrite.
 
 The newest version of a plan is stored whole; older ones as what changed (see
 `planner/store/delta.py`), so an autosave adds about the size of the edit. `prune_history`
 drops old versions, keeping the newest, the named ones and unsettled conflicts.
 
-The path is `PLANNER_DB` or `.data/planner.db`. A connection is opened per operation, so the
-store is safe to share between Streamlit sessions (threads) and processes. Writes take the
-write lock up front (BEGIN IMMEDIATE) and wait on a busy timeout instead of failing.
+The location is `PLANNER_DB` (a file path, or a `postgresql://` URL) or `.data/planner.db`.
+A connection is opened per operation, so the store is safe to share between Streamlit
+sessions (threads), processes, and (on PostgreSQL) app servers. Writes take the write lock up
+front (SQLite: BEGIN IMMEDIATE; PostgreSQL: one advisory lock, see `backend.py`) and wait
+instead of failing. The same SQL and migrations serve both databases.
 """
 
 from __future__ import annotations
@@ -34,15 +37,18 @@ from planner.model import (
     plan_to_dict,
     size_problem,
 )
-from planner.store import delta, health
+from planner.store import backend, delta, health
+from planner.store.backend import Connection
 from planner.store.health import OK, READ_ONLY, FileCheck, StoreHealth
 from planner.store.schema import (
     MIGRATIONS,
     MIGRATIONS_TABLE,
     SQLITE_HEADER_BYTES,
+    applied_stamp,
     error_code,
     error_text,
     is_damage,
+    migration_sql,
     statements,
 )
 from planner.store.schema import SQLITE_READONLY as _SQLITE_READONLY
@@ -99,16 +105,58 @@ def default_db_path() -> Path:
     return Path(os.environ.get("PLANNER_DB") or DEFAULT_DB)
 
 
+def default_db() -> str | Path:
+    """`PLANNER_DB` as it is when it is a PostgreSQL URL, else `default_db_path()`."""
+    value = os.environ.get("PLANNER_DB") or ""
+    return value.strip() if backend.is_url(value) else default_db_path()
+
+
+def default_db_key() -> str:
+    """The default store as one string: the URL, or the file's absolute path."""
+    target = default_db()
+    return target if isinstance(target, str) else str(target.resolve())
+
+
 class PlanStore:
-    """Versioned plans in SQLite. Every method that writes takes `now` from the caller."""
+    """Versioned plans in SQLite or PostgreSQL. Every method that writes takes `now` from the
+    caller."""
 
     def __init__(self, path: str | Path | None = None) -> None:
-        """Open (or create) the store. Never raises for a damaged, read-only or unreachable
-        file: the store then serves what it can read and refuses writes (see `health()`)."""
-        self.path = Path(path) if path is not None else default_db_path()
+        """Open (or create) the store: a file path or a `postgresql://` URL (None: the
+        default, `PLANNER_DB`). Never raises for a damaged, read-only or unreachable store:
+        it then serves what it can read and refuses writes (see `health()`)."""
+        target = path if path is not None else default_db()
+        self.url: str | None = str(target).strip() if backend.is_url(target) else None
+        self.dialect = backend.POSTGRES if self.url else backend.SQLITE
+        # Messages name `location` (a URL without its password); `path` is the file (for a
+        # PostgreSQL store, only a key naming it).
+        self.location = backend.redacted(self.url) if self.url else str(target)
+        self.path = Path(self.location) if self.url else Path(target)
+        self._pg_check: FileCheck | None = None
         self._recent: dict[tuple[str, int], tuple[str, Any]] = {}
         self._recent_lock = threading.Lock()
-        self._prepare()
+        if self.url:
+            self._pg_prepare()
+        else:
+            self._prepare()
+
+    def _pg_prepare(self) -> None:
+        """Check the PostgreSQL database and apply migrations when it is ours (or empty)."""
+        assert self.url is not None
+        check = health.inspect_postgres(self.url, self.location)
+        if check.status == OK:
+            try:
+                with backend.closing(backend.pg_connect(self.url)) as con:
+                    self._migrate(con)
+            except backend.pg_errors() as err:
+                problem = (
+                    f"Không chuẩn bị được cơ sở dữ liệu PostgreSQL {self.location}: "
+                    f"{backend.pg_error_text(err)}."
+                )
+                check = FileCheck(
+                    self.path, health.UNAVAILABLE, (problem,), health.empty_snapshot()
+                )
+        self._pg_check = check
 
     def _prepare(self) -> None:
         """Create the file and apply migrations, only when the file may be written and is
@@ -135,7 +183,7 @@ class PlanStore:
             if health.check_file(self.path).status != OK:
                 return
         try:
-            con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            con = backend.sqlite_connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
         except sqlite3.Error:
             return
         try:
@@ -152,7 +200,17 @@ class PlanStore:
     # ------------------------------------------------------------ health
 
     def file_check(self) -> FileCheck:
-        """The file's check (cached per file identity: a rerun costs one `stat`)."""
+        """The file's check (cached per file identity: a rerun costs one `stat`). On
+        PostgreSQL: the connection and schema check, made again after a connection failed."""
+        if self.url is not None:
+            check = self._pg_check
+            if check is None:
+                check = health.inspect_postgres(self.url, self.location)
+                if check.status == OK:
+                    self._pg_prepare()
+                    check = self._pg_check or check
+                self._pg_check = check
+            return check
         return health.check_file(self.path)
 
     @property
@@ -167,39 +225,49 @@ class PlanStore:
             with self.connect() as con:
                 plans = health.plan_states(con, check.snapshot or self.path, self._decode)
         except StorageError as err:
-            return StoreHealth(self.path, check.status, (*check.problems, str(err)), ())
-        return StoreHealth(self.path, check.status, check.problems, plans, check.lost_rows)
+            return StoreHealth(self.where, check.status, (*check.problems, str(err)), ())
+        return StoreHealth(self.where, check.status, check.problems, plans, check.lost_rows)
+
+    @property
+    def where(self) -> Path | str:
+        """The file, or the URL (without password) of a PostgreSQL store."""
+        return self.location if self.url else self.path
 
     def _refusal(self, check: FileCheck) -> str:
         if check.status == READ_ONLY:
             why = " ".join(check.problems)
             return f"Cơ sở dữ liệu đang ở chế độ chỉ đọc nên không lưu được thay đổi. {why}"
         return (
-            f"Cơ sở dữ liệu {self.path} bị hỏng hoặc không dùng được nên chỉ mở để đọc; thay "
+            f"Cơ sở dữ liệu {self.location} bị hỏng hoặc không dùng được nên chỉ mở để đọc; thay "
             f"đổi không được lưu. Hãy khôi phục từ bản sao lưu: {RESTORE_HINT}"
         )
 
     # ------------------------------------------------------------ connections
 
     @contextmanager
-    def connect(self) -> Iterator[sqlite3.Connection]:
+    def connect(self) -> Iterator[Connection]:
         """A connection in autocommit mode; use `with self.transaction()` to write.
 
         A read-only store is opened read-only; a damaged or unavailable one reads its snapshot
-        (what could still be read). Any SQLite error becomes a Vietnamese StorageError.
+        (what could still be read). Any database error becomes a Vietnamese StorageError.
         """
         check = self.file_check()
+        if self.url is not None and check.snapshot is None:
+            with self._pg_connect() as pg:
+                yield pg
+            return
         timeout = BUSY_TIMEOUT_MS / 1000
+        con: backend.SqliteConnection
         try:
             if check.snapshot is not None:
-                con = sqlite3.connect(
-                    health.file_uri(check.snapshot, mode="ro"), uri=True, isolation_level=None
+                con = backend.sqlite_connect(
+                    health.file_uri(check.snapshot, mode="ro"), uri=True, timeout=timeout
                 )
             elif check.status == READ_ONLY:
                 con = health.read_only_connection(self.path, timeout)
                 con.isolation_level = None
             else:
-                con = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+                con = backend.sqlite_connect(self.path, timeout=timeout)
         except sqlite3.Error as err:
             health.forget(self.path)
             raise StorageError(
@@ -221,7 +289,32 @@ class PlanStore:
             con.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def _pg_connect(self) -> Iterator[Connection]:
+        """A PostgreSQL connection; a psycopg error becomes a Vietnamese StorageError and a
+        lost connection makes the next operation check the server again."""
+        assert self.url is not None
+        errors = backend.pg_errors()
+        try:
+            con = backend.pg_connect(self.url)
+        except errors as err:
+            self._pg_check = None
+            raise StorageError(
+                f"Không kết nối được cơ sở dữ liệu {self.location}: {backend.pg_error_text(err)}."
+            ) from err
+        try:
+            yield con
+        except errors as err:
+            if str(getattr(err, "sqlstate", None) or "08")[:2] in ("08", "57"):
+                self._pg_check = None
+            raise StorageError(
+                f"Không đọc hoặc ghi được cơ sở dữ liệu {self.location}: "
+                f"{backend.pg_error_text(err)}."
+            ) from err
+        finally:
+            con.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
         """A write transaction holding the write lock from its start (no upgrade deadlocks).
 
         Refused up front, before anything is tried, when the store cannot be written."""
@@ -230,7 +323,7 @@ class PlanStore:
             raise StorageError(self._refusal(check))
         with self.connect() as con:
             try:
-                con.execute("BEGIN IMMEDIATE")
+                con.begin_write()
             except sqlite3.OperationalError as err:
                 if error_code(err) == _SQLITE_READONLY:
                     raise
@@ -244,13 +337,21 @@ class PlanStore:
                 raise
             con.execute("COMMIT")
 
-    def _migrate(self, con: sqlite3.Connection) -> None:
-        con.execute(MIGRATIONS_TABLE)
+    def _migrate(self, con: Connection) -> None:
+        if not con.has_table("schema_migrations"):
+            con.begin_write()  # PostgreSQL: two servers starting together create it once
+            try:
+                con.execute(MIGRATIONS_TABLE)
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
         done = {r[0] for r in con.execute("SELECT version FROM schema_migrations")}
-        for number, sql in enumerate(MIGRATIONS, start=1):
+        for number, migration in enumerate(MIGRATIONS, start=1):
             if number in done:
                 continue
-            con.execute("BEGIN IMMEDIATE")
+            sql = migration_sql(migration, con.dialect)
+            con.begin_write()
             try:
                 # Another process may have applied it while we waited for the lock.
                 if con.execute(
@@ -260,7 +361,9 @@ class PlanStore:
                     continue
                 for statement in statements(sql):
                     con.execute(statement)
-                con.execute("INSERT INTO schema_migrations VALUES (?, datetime('now'))", (number,))
+                con.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?)", (number, applied_stamp())
+                )
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
@@ -476,7 +579,7 @@ class PlanStore:
 
     # ------------------------------------------------------------ internals
 
-    def _plan_row(self, con: sqlite3.Connection, plan_id: str) -> tuple[Any, ...]:
+    def _plan_row(self, con: Connection, plan_id: str) -> tuple[Any, ...]:
         row = con.execute(
             "SELECT COALESCE(name, subject_title), year, updated_at, head_version, deleted_at "
             "FROM plans WHERE id=?",
@@ -487,7 +590,7 @@ class PlanStore:
         return tuple(row)
 
     @staticmethod
-    def _next_version(con: sqlite3.Connection, plan_id: str) -> int:
+    def _next_version(con: Connection, plan_id: str) -> int:
         (top,) = con.execute(
             "SELECT COALESCE(MAX(version), 0) FROM plan_versions WHERE plan_id=?", (plan_id,)
         ).fetchone()
@@ -495,7 +598,7 @@ class PlanStore:
 
     @staticmethod
     def _insert_row(
-        con: sqlite3.Connection,
+        con: Connection,
         plan_id: str,
         version: int,
         data: str | bytes,
@@ -507,10 +610,10 @@ class PlanStore:
         con.execute(
             "INSERT INTO plan_versions (plan_id, version, saved_at, based_on, note, conflict, data)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (plan_id, version, stamp, based_on, note, int(conflict), data),
+            (plan_id, version, stamp, based_on, note, int(conflict), con.blob(data)),
         )
 
-    def _demote_previous(self, con: sqlite3.Connection, plan_id: str, head: int) -> None:
+    def _demote_previous(self, con: Connection, plan_id: str, head: int) -> None:
         """After a save made a new newest version, store the version before the old head as a
         delta against the old head (every `KEYFRAME_EVERY`-th one compressed, whole instead).
         The newest two versions thus stay whole: a damaged newest row can be repaired from the
@@ -543,7 +646,7 @@ class PlanStore:
             return  # an unreadable row is left as it is
         con.execute(
             "UPDATE plan_versions SET data=? WHERE plan_id=? AND version=?",
-            (stored, plan_id, previous),
+            (con.blob(stored), plan_id, previous),
         )
 
     def _remember(self, plan_id: str, version: int, text: str, data: Any) -> None:
@@ -577,7 +680,7 @@ class PlanStore:
         return data, text
 
     @staticmethod
-    def _existing_version(con: sqlite3.Connection, plan_id: str, version: int) -> tuple[Any, ...]:
+    def _existing_version(con: Connection, plan_id: str, version: int) -> tuple[Any, ...]:
         row = con.execute(
             "SELECT conflict FROM plan_versions WHERE plan_id=? AND version=?", (plan_id, version)
         ).fetchone()
@@ -586,16 +689,11 @@ class PlanStore:
         return tuple(row)
 
     @staticmethod
-    def _has_marks(con: sqlite3.Connection) -> bool:
+    def _has_marks(con: Connection) -> bool:
         """False in a store made before named versions existed and not yet migrated (read-only)."""
-        return (
-            con.execute(
-                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='version_marks'"
-            ).fetchone()
-            is not None
-        )
+        return con.has_table("version_marks")
 
-    def _marks(self, con: sqlite3.Connection, plan_id: str) -> dict[int, tuple[str, bool]]:
+    def _marks(self, con: Connection, plan_id: str) -> dict[int, tuple[str, bool]]:
         if not self._has_marks(con):
             return {}
         rows = con.execute(
@@ -605,7 +703,7 @@ class PlanStore:
 
     @staticmethod
     def _set_mark(
-        con: sqlite3.Connection, plan_id: str, version: int, column: str, value: str | None
+        con: Connection, plan_id: str, version: int, column: str, value: str | None
     ) -> None:
         assert column in ("label", "resolved_at")
         con.execute(
@@ -635,7 +733,7 @@ class PlanStore:
         found = _BASE_PREFIX.match(head)
         return int(found.group(1)) if found else None
 
-    def _version_data(self, con: sqlite3.Connection, plan_id: str, version: int) -> Any:
+    def _version_data(self, con: Connection, plan_id: str, version: int) -> Any:
         """The JSON data of one version: its row, or the whole version its deltas lead to
         with each delta replayed. Damage anywhere on the way is a Vietnamese StorageError."""
         where = (
@@ -683,9 +781,7 @@ class PlanStore:
             return f"dữ liệu phiên bản {version} trống"
         return f"dữ liệu phiên bản {version} bị hỏng, không giải nén được"
 
-    def _prune_plan(
-        self, con: sqlite3.Connection, plan_id: str, cutoff: datetime
-    ) -> tuple[int, int, int]:
+    def _prune_plan(self, con: Connection, plan_id: str, cutoff: datetime) -> tuple[int, int, int]:
         """Prune one plan inside the caller's transaction: (removed, bytes before, after)."""
         head = int(self._plan_row(con, plan_id)[3])
         rows = con.execute(
@@ -729,7 +825,7 @@ class PlanStore:
         for version, data in rewrite.items():
             con.execute(
                 "UPDATE plan_versions SET data=? WHERE plan_id=? AND version=?",
-                (data, plan_id, version),
+                (con.blob(data), plan_id, version),
             )
             sizes[version] = len(data)
         after = sum(size for v, size in sizes.items() if v not in drop)
