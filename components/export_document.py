@@ -13,6 +13,7 @@ import streamlit as st
 
 from components import state
 from components.charts_panel import previous_for
+from components.safe_text import md_escape
 from planner.docx.writer import (
     TEMPLATE_PATH,
     check_template,
@@ -54,14 +55,6 @@ def _file_stem(plan: Plan) -> str:
     return f"{kind or 'van-ban'}-{number}-{m.year or ''}".rstrip("-")
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$])")
-
-
-def _md(text: str) -> str:
-    """Text shown as it is inside Markdown (every Markdown character escaped)."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
 def show_findings(findings: list[Finding], open_items: int = 0) -> None:
     """The thể thức check's result; `open_items` readiness items keep the success message from
     saying there is nothing left (the form is right, the content is not finished)."""
@@ -82,7 +75,9 @@ def show_findings(findings: list[Finding], open_items: int = 0) -> None:
     box = st.container(height=420) if len(findings) > 6 else st.container()
     with box:
         for f in findings:
-            st.markdown(f"**{_md(f.message)}**  \n:gray[{_md(f.where)} · {_md(f.rule)}]")
+            st.markdown(
+                f"**{md_escape(f.message)}**  \n:gray[{md_escape(f.where)} · {md_escape(f.rule)}]"
+            )
 
 
 def _open_work(plan: Plan) -> str:
@@ -184,7 +179,7 @@ def readiness_of(plan: Plan, today: date) -> Readiness | None:
     try:
         return check_readiness(plan, state.get_catalogue(), today=today)
     except PlannerError as err:
-        st.error(str(err))
+        st.error(md_escape(str(err)))
         return None
 
 
@@ -202,10 +197,10 @@ def readiness_panel(plan: Plan, readiness: Readiness | None) -> None:
                 icon=":material/verified:",
             )
         else:
-            st.warning(readiness.summary(), icon=":material/pending_actions:")
+            st.warning(md_escape(readiness.summary()), icon=":material/pending_actions:")
             open_work_note(plan)
         for note in readiness.notes:
-            st.caption(note)
+            st.caption(md_escape(note))
         few = len(readiness.items) <= 6
         for kind in KINDS:
             items = [(n, i) for n, i in enumerate(readiness.items) if i.kind == kind]
@@ -224,12 +219,12 @@ def readiness_panel(plan: Plan, readiness: Readiness | None) -> None:
 def _item_row(n: int, item: ReadinessItem, plan: Plan) -> None:
     target = target_of(item, plan)
     text, action = st.columns([6, 1], vertical_alignment="center")
-    text.markdown(f"**{_md(item.place)}** · {_md(item.message)}")
+    text.markdown(f"**{md_escape(item.place)}** · {md_escape(item.message)}")
     if action.button(
         "Sửa",
         key=f"export.goto.{n}",
         icon=":material/edit:",
-        help=f"Mở {target.label}",
+        help=f"Mở {md_escape(target.label)}",
         width="stretch",
     ):
         if target.view is not None:
@@ -274,16 +269,17 @@ def options_panel(plan: Plan) -> Options:
                 try:
                     missing = check_template(data, upload.name)
                 except PlannerError as err:
-                    st.error(str(err))
+                    st.error(md_escape(str(err)))
                 else:
                     if missing:
                         st.error(
-                            f"Tệp mẫu “{upload.name}” thiếu các kiểu: {', '.join(missing)}. "
+                            f"Tệp mẫu “{md_escape(upload.name)}” thiếu các kiểu: "
+                            f"{md_escape(', '.join(missing))}. "
                             "Văn bản sẽ dùng tệp mẫu của chương trình."
                         )
                     else:
                         template = data
-                        st.success(f"Dùng tệp mẫu “{upload.name}”.")
+                        st.success(f"Dùng tệp mẫu “{md_escape(upload.name)}”.")
             st.download_button(
                 "Tải tệp mẫu ND30 của chương trình",
                 TEMPLATE_PATH.read_bytes(),
@@ -375,7 +371,7 @@ def download_panel(
             built = {"key": key, "docx": data, "findings": findings, "pdf": None, "draft": draft}
             state.put(state.EXPORT_BUILT, built)
         except PlannerError as err:
-            st.error(str(err))
+            st.error(md_escape(str(err)))
     built = state.get(state.EXPORT_BUILT)
     if built and built["key"] == key:
         stem = _file_stem(plan)
@@ -398,7 +394,7 @@ def download_panel(
                     with st.spinner("LibreOffice đang chuyển sang PDF…"):
                         built["pdf"] = docx_to_pdf(built["docx"])
                 except PlannerError as err:
-                    st.error(str(err))
+                    st.error(md_escape(str(err)))
             if built["pdf"] is not None:
                 st.download_button(
                     "Tải bản PDF",
@@ -440,4 +436,4 @@ def check_other_panel() -> None:
         try:
             show_findings(check_docx(other.getvalue(), other.name))
         except PlannerError as err:
-            st.error(str(err))
+            st.error(md_escape(str(err)))

@@ -18,6 +18,7 @@ from typing import Any
 
 import streamlit as st
 
+from components.safe_text import md_escape
 from planner.catalogue.model import Catalogue, Directive
 from planner.catalogue.user_rows import catalogue_stamp, load_catalogue
 from planner.errors import ConflictError, NotFoundError, PlannerError
@@ -306,7 +307,7 @@ def save_current(plan: Plan, *, note: str = "") -> bool:
         st.session_state[_CONFLICT] = (plan_id, e.theirs_version, e.mine_version, str(e))
         return False
     except PlannerError as e:
-        st.error(str(e))
+        st.error(md_escape(str(e)))
         return False
     st.session_state[_LOADED] = (plan_id, new)
     st.session_state[_SAVED_AT] = now()
@@ -333,7 +334,7 @@ def show_conflict() -> None:
     if not conflict or conflict[0] != current_plan_id():
         return
     plan_id, _theirs, mine, message = conflict
-    st.error(message, icon=":material/sync_problem:")
+    st.error(md_escape(message), icon=":material/sync_problem:")
     keep_mine, keep_theirs = st.columns(2)
     if keep_mine.button("Giữ bản của tôi", key="conflict.mine", type="primary"):
         store = get_store()

@@ -14,6 +14,7 @@ from components.catalogue_export import export_section
 from components.catalogue_form import edit_section, paste_section
 from components.catalogue_import import import_section
 from components.catalogue_search import search_section
+from components.safe_text import md_escape
 from planner.errors import PlannerError
 
 st.title("Văn bản căn cứ")
@@ -24,7 +25,7 @@ st.caption(
 try:
     catalogue = state.get_catalogue()
 except PlannerError as err:
-    st.error(str(err))
+    st.error(md_escape(str(err)))
     st.stop()
 stored = state.load_current()
 state.show_conflict()

@@ -11,6 +11,7 @@ from components import editor_session as es
 from components import state
 from components.findings_panel import findings_panel, findings_summary, review_bar
 from components.header_form import bases_editor, closing_form, header_form, paragraphs_editor
+from components.safe_text import md_escape
 from components.section_editor import section_editor
 from planner.docx.preview import preview_html
 
@@ -28,7 +29,7 @@ es.show_messages()
 plan = es.working_plan(stored) or stored.plan
 
 head, saved = st.columns([3, 2], vertical_alignment="bottom")
-head.markdown(f"**{stored.title}** · năm {plan.meta.year or '(chưa ghi năm)'}")
+head.markdown(f"**{md_escape(stored.title)}** · năm {plan.meta.year or '(chưa ghi năm)'}")
 saved.caption(f":material/cloud_done: {es.saved_status(stored)}")
 review_bar(plan)
 

@@ -16,6 +16,7 @@ from components.export_document import (
     readiness_panel,
     schedule_of,
 )
+from components.safe_text import md_escape
 from planner.docx.preview import preview_html
 from planner.model import Plan
 
@@ -25,7 +26,7 @@ stored = state.require_plan()
 plan: Plan = stored.plan
 today = state.today()
 st.caption(
-    f"{stored.title} · văn bản Word theo thể thức Nghị định 30/2020/NĐ-CP, "
+    f"{md_escape(stored.title)} · văn bản Word theo thể thức Nghị định 30/2020/NĐ-CP, "
     "kiểm tra trước khi tải về"
 )
 readiness = readiness_of(plan, today)
