@@ -152,7 +152,7 @@ def test_fold_examples() -> None:
     assert fold("  a \t b\n") == "a b"
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=30), st.integers(min_value=0, max_value=15))
 def test_limit_holds(query: str, limit: int) -> None:
     assert len(CATALOGUE.search(query, limit=limit)) <= limit
@@ -166,7 +166,7 @@ def _variants(symbol: str) -> st.SearchStrategy[str]:
     )
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from([d.symbol for d in CATALOGUE if d.symbol]).flatmap(_variants))
 def test_exact_symbol_ranks_first(query: str) -> None:
     top = CATALOGUE.search(query)[0].directive

@@ -22,6 +22,8 @@ from __future__ import annotations
 import bisect
 import re
 import sys
+from array import array
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -146,7 +148,8 @@ ISSUER_LABELS = {
 _ISSUER_BIT = {code: 1 << k for k, code in enumerate(ISSUERS)}
 _QH = re.compile(r"qh\d*")
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+_BUILD_CHUNK = 50_000  # rows folded and split at a time (bounds the memory of a build)
 
 
 def _tuple_hash_check() -> int:
@@ -385,6 +388,11 @@ class Found:
 _ARRAYS = (
     "post_ptr",
     "post_rows",
+    "group_of",
+    "group_ptr",
+    "group_rows",
+    "gterm_ptr",
+    "gterm_groups",
     "pair_keys",
     "pair_ptr",
     "pair_rows",
@@ -418,6 +426,11 @@ class SearchIndex:
     # Declared for mypy: set by `_build` or `load`.
     post_ptr: npt.NDArray[np.int64]
     post_rows: IntArray
+    group_of: IntArray
+    group_ptr: npt.NDArray[np.int64]
+    group_rows: IntArray
+    gterm_ptr: npt.NDArray[np.int64]
+    gterm_groups: IntArray
     pair_keys: npt.NDArray[np.int64]
     pair_ptr: npt.NDArray[np.int64]
     pair_rows: IntArray
@@ -460,39 +473,38 @@ class SearchIndex:
     # ------------------------------------------------------------------ build
     def _build(self, rows: Sequence[Directive]) -> None:
         n = self.n = len(rows)
-        titles = [d.title for d in rows]
-        title_text = words_only("\x00".join(fold_many(titles)))
-        keys_text = words_only(
-            strip_number_zeros(
-                "\x00".join(fold_many(["\x02".join((d.symbol, *d.aliases)) for d in rows]))
+        # Words get ids on first sight; "\x00" (id 0) marks the end of a row's title.
+        vocab: defaultdict[str, int] = defaultdict(int)
+        vocab.default_factory = vocab.__len__
+        vocab["\x00"]
+        title_ids: list[npt.NDArray[np.int32]] = []
+        symbol_keys: list[str] = []
+        shapes: list[str] = []
+        for start in range(0, n, _BUILD_CHUNK):
+            part = rows[start : start + _BUILD_CHUNK]
+            text = words_only("\x00".join(fold_many([d.title for d in part])))
+            tokens = (text.replace("\x00", " \x00 ") + " \x00").split()
+            title_ids.append(np.fromiter(map(vocab.__getitem__, tokens), dtype=np.int32))
+            del text, tokens
+            keys = words_only(
+                strip_number_zeros(
+                    "\x00".join(fold_many(["\x02".join((d.symbol, *d.aliases)) for d in part]))
+                )
             )
-        )
-        symbol_keys = keys_text.split("\x00")
-        shapes = _DIGIT_TOKEN.sub("", keys_text).split("\x00")
-        # Title words: one pass over all rows, "\x00" tokens mark where a row ends.
-        title_tokens = title_text.replace("\x00", " \x00 ").split(" ")
-        vocab: dict[str, int] = {"": -1, "\x00": -2}
-        for token in dict.fromkeys(title_tokens):
-            if token not in vocab:
-                vocab[token] = len(vocab) - 2
-        ids = np.fromiter(map(vocab.__getitem__, title_tokens), dtype=np.int32)
-        del title_tokens
-        ends = ids == -2
-        row_of = np.cumsum(ends, dtype=np.int32)
-        keep = ids >= 0
-        t_ids, t_rows = ids[keep], row_of[keep]
-        del ids, ends, row_of, keep
+            symbol_keys.extend(keys.split("\x00"))
+            shapes.extend(_DIGIT_TOKEN.sub("", keys).split("\x00"))
+        ids = np.concatenate(title_ids) if title_ids else np.zeros(0, np.int32)
+        del title_ids
+        ends = ids == 0
+        row_of = (np.cumsum(ends, dtype=np.int32) - ends).astype(np.int32)
+        t_ids, t_rows = ids[~ends], row_of[~ends]
+        del ids, ends, row_of
         self.title_len = np.minimum(np.bincount(t_rows, minlength=n), 32000).astype(np.int16)
         same = t_rows[:-1] == t_rows[1:]
         pair_keys = (t_ids[:-1].astype(np.int64) << 32 | t_ids[1:].astype(np.int64))[same]
         pair_rows = t_rows[:-1][same]
         del same
-
-        def term(word: str) -> int:
-            found = vocab.get(word)
-            if found is None:
-                found = vocab[word] = len(vocab) - 2
-            return found
+        term = vocab.__getitem__
 
         # Per row: groups (type, issuer, topics, symbol letters) share their words and codes.
         group_of = np.empty(n, dtype=np.int32)
@@ -513,12 +525,12 @@ class SearchIndex:
         level_id = np.full(n, -1, dtype=np.int8)
         status_id = np.zeros(n, dtype=np.int8)
         prior = np.zeros(n, dtype=np.float32)
-        sym_terms: list[int] = []
+        sym_terms = array("i")
         sym_counts = np.zeros(n, dtype=np.int32)
-        sym_hash: list[int] = []
-        sym_rows: list[int] = []
-        loose_hash: list[int] = []
-        loose_rows: list[int] = []
+        sym_hash = array("q")
+        sym_rows = array("i")
+        loose_hash = array("q")
+        loose_rows = array("i")
         for i, d in enumerate(rows):
             key = (d.doc_type, d.issuer, d.topics, shapes[i])
             g = groups.get(key)
@@ -574,27 +586,27 @@ class SearchIndex:
         self.type_bits = g_types[group_of] if n else np.zeros(0, np.int64)
         self.issuer_bits = g_issuers[group_of] if n else np.zeros(0, np.int64)
         self.doctype_id = g_doctype[group_of] if n else np.zeros(0, np.int16)
-        g_lens = np.array([len(t) for t in group_terms], dtype=np.int64)
-        g_flat = np.array([t for ts in group_terms for t in ts], dtype=np.int32)
-        g_start = np.concatenate(([0], np.cumsum(g_lens)))[:-1] if len(g_lens) else g_lens
-        per_row = g_lens[group_of] if n else np.zeros(0, np.int64)
-        grp_rows = np.repeat(np.arange(n, dtype=np.int32), per_row)
-        offsets = np.arange(len(grp_rows), dtype=np.int64) - np.repeat(
-            np.cumsum(per_row) - per_row, per_row
-        )
-        grp_ids = g_flat[np.repeat(g_start[group_of], per_row) + offsets] if n else g_flat
-        all_ids = np.concatenate((t_ids, np.array(sym_terms, dtype=np.int32), grp_ids))
-        all_rows = np.concatenate(
-            (t_rows, np.repeat(np.arange(n, dtype=np.int32), sym_counts), grp_rows)
-        )
-        del t_ids, t_rows, grp_ids, grp_rows, offsets
-        self.vocab = [w for w, k in sorted(vocab.items(), key=lambda kv: kv[1]) if k >= 0]
-        self.term_id = {w: k for k, w in enumerate(self.vocab)}
+        # Postings: title words and symbol parts per row; the words of a group (issuer, topics,
+        # type) once per group, with each group's rows.
+        all_ids = np.concatenate((t_ids, np.frombuffer(sym_terms, dtype=np.int32)))
+        all_rows = np.concatenate((t_rows, np.repeat(np.arange(n, dtype=np.int32), sym_counts)))
+        del t_ids, t_rows
+        self.vocab = list(vocab)  # in id order
+        self.term_id = dict(vocab)
         self.post_ptr, self.post_rows = _csr(all_ids, all_rows, len(self.vocab))
         del all_ids, all_rows
+        self.group_of = group_of
+        self.group_ptr, self.group_rows = _csr(
+            group_of, np.arange(n, dtype=np.int32), len(group_terms)
+        )
+        g_lens = np.array([len(t) for t in group_terms], dtype=np.int64)
+        g_flat = np.array([t for ts in group_terms for t in ts], dtype=np.int32)
+        g_ids = np.repeat(np.arange(len(group_terms), dtype=np.int32), g_lens)
+        self.gterm_ptr, self.gterm_groups = _csr(g_flat, g_ids, len(self.vocab))
         self.pair_keys, self.pair_ptr, self.pair_rows = _keyed_csr(pair_keys, pair_rows)
         self.sym_hash, self.sym_rows = _hash_table(sym_hash, sym_rows)
         self.loose_hash, self.loose_rows = _hash_table(loose_hash, loose_rows)
+        del sym_hash, sym_rows, loose_hash, loose_rows, symbol_keys, shapes
         self.number_id, self.year, self.sym_year, self.ordinal = number_id, year, sym_year, ordinal
         self.level_id, self.status_id, self.prior = level_id, status_id, prior
         self.numbers = list(numbers)
@@ -610,7 +622,12 @@ class SearchIndex:
         """Lookups computed from the arrays (after a build or a load)."""
         self.n = len(self.order)
         self.number_of = {v: k for k, v in enumerate(self.numbers)}
-        df = np.diff(self.post_ptr).astype(np.float32)
+        sizes = np.diff(self.group_ptr)
+        group_df = np.zeros(len(self.vocab), dtype=np.int64)
+        if len(self.gterm_groups):
+            owners = np.repeat(np.arange(len(self.vocab)), np.diff(self.gterm_ptr))
+            np.add.at(group_df, owners, sizes[self.gterm_groups])
+        df = np.minimum(np.diff(self.post_ptr) + group_df, self.n).astype(np.float32)
         self.idf = np.log((self.n + 1.0) / (df + 0.5)).astype(np.float32) + np.float32(0.1)
 
     def _group(self, key: tuple[str, str, tuple[str, ...], str]) -> tuple[int, int, set[str]]:
@@ -654,8 +671,8 @@ class SearchIndex:
         }
         payload: dict[str, Any] = {name: getattr(self, name) for name in _ARRAYS}
         payload["meta"] = np.frombuffer(meta.encode(), dtype=np.uint8)
-        for name, array in (extra or {}).items():
-            payload[f"extra_{name}"] = array
+        for name, values_array in (extra or {}).items():
+            payload[f"extra_{name}"] = values_array
         for name, values in lists.items():
             payload[name] = np.frombuffer("\n".join(values).encode(), dtype=np.uint8)
         partial = path.with_name(path.name + ".partial")
@@ -703,7 +720,22 @@ class SearchIndex:
 
     # ------------------------------------------------------------------ words
     def _posting(self, term: int) -> IntArray:
-        return self.post_rows[self.post_ptr[term] : self.post_ptr[term + 1]]
+        """Rows holding `term` in their title or symbol, or through their group."""
+        own = self.post_rows[self.post_ptr[term] : self.post_ptr[term + 1]]
+        groups = self.gterm_groups[self.gterm_ptr[term] : self.gterm_ptr[term + 1]]
+        if not len(groups):
+            return own
+        if len(groups) <= 8:
+            parts = [self.group_rows[self.group_ptr[g] : self.group_ptr[g + 1]] for g in groups]
+            if not len(own) and len(parts) == 1:
+                return parts[0]
+            return self._union([own, *parts])
+        # Many groups (a word of common issuers or topics): one vectorised pass over the rows.
+        in_group = np.zeros(len(self.group_ptr) - 1, dtype=np.bool_)
+        in_group[groups] = True
+        hit = in_group[self.group_of]
+        hit[own] = True
+        return np.flatnonzero(hit).astype(np.int32)
 
     def near(self, word: str) -> set[str]:
         """Vocabulary words one edit (missing, extra, wrong or swapped letter) from `word`."""
@@ -1211,8 +1243,8 @@ def _keyed_csr(
     return distinct.astype(np.int64), ptr, out
 
 
-def _hash_table(hashes: list[int], rows: list[int]) -> tuple[npt.NDArray[np.int64], IntArray]:
-    h = np.array(hashes, dtype=np.int64)
-    r = np.array(rows, dtype=np.int32)
+def _hash_table(hashes: array[int], rows: array[int]) -> tuple[npt.NDArray[np.int64], IntArray]:
+    h = np.frombuffer(hashes, dtype=np.int64)
+    r = np.frombuffer(rows, dtype=np.int32)
     order = np.argsort(h, kind="stable")
     return h[order], r[order]
