@@ -81,8 +81,8 @@ def age_tag(year: int, newest_year: int) -> str:
 def plan_labels(
     plans: Sequence[PlanSummary], facts: Mapping[str, PlanFacts] | None = None
 ) -> dict[str, str]:
-    """A label per plan id: "2021 · PGDĐT Thủ Dầu Một · Dự thảo — <title>", with "Năm trước"
-    on an older year's plan; unique even for plans alike (their last change and short id are
+    """A label per plan id: "2021 · PGDĐT Thủ Dầu Một · Dự thảo — <title>", "2020 · Năm trước ·
+    …" for an older year's plan; unique even for plans alike (their last change and short id are
     added). Streamlit's selectbox tells options apart by their label in the browser, so two
     plans labelled alike would open the wrong one. `facts`: by plan id (read when omitted)."""
     if facts is None:
@@ -92,11 +92,11 @@ def plan_labels(
     for p in plans:
         f = facts.get(p.id)
         parts = [str(p.year)] if p.year else []
-        if f is not None:
-            parts += [x for x in (f.unit, f.status) if x]
         tag = age_tag(p.year, newest)
         if tag:
-            parts.append(tag)
+            parts.append(tag)  # early: the sidebar cuts the end of long labels
+        if f is not None:
+            parts += [x for x in (f.unit, f.status) if x]
         base[p.id] = f"{' · '.join(parts)} — {p.title}" if parts else p.title
     seen = Counter(base.values())
     return {

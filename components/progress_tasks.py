@@ -38,14 +38,14 @@ from planner.store.plans import StoredPlan
 
 # Grid columns sized so that all of them fit the main area at 1366 px with the sidebar open.
 _WIDTHS = {
-    "title": 250,
-    "lead": 112,
-    "support": 112,
-    "start": 88,
-    "due": 88,
-    "status": 118,
-    "progress": 54,
-    "overdue": 58,
+    "title": 232,
+    "lead": 104,
+    "support": 104,
+    "start": 86,
+    "due": 86,
+    "status": 112,
+    "progress": 52,
+    "overdue": 56,
     "remove": 40,
 }
 CSV_HEADERS = {

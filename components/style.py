@@ -79,6 +79,7 @@ WORDS: dict[str, str] = {
 # Texts with a part that varies: (JavaScript regular expression, replacement).
 PATTERNS: list[tuple[str, str]] = [
     (r"^Limit (\S+) per file(?: • (.*))?$", "Tối đa $1 mỗi tệp · $2"),
+    (r"^(\S+) per file(?: • (.*))?$", "Tối đa $1 mỗi tệp · $2"),
     (r"^Help for (.+)$", "Hướng dẫn: $1"),
     (r"^day, (.+)$", "ngày, $1"),
     (r"^month, (.+)$", "tháng, $1"),
@@ -109,6 +110,16 @@ _SCRIPT = """
     "[data-testid='stMarkdownContainer'], [data-testid='stCode'], textarea, .stTextArea");
   const fixText = (node) => {
     if (mine(node)) return;
+    const p = node.parentElement;
+    if (p && p.childNodes.length > 1 && [...p.childNodes].every((c) => c.nodeType === 3)) {
+      // one text React wrote in pieces ("Limit ", "25MB", " per file • CSV")
+      const to = say(p.textContent);
+      if (to !== null) {
+        const parts = [...p.childNodes];
+        parts.forEach((c, i) => { c.nodeValue = i === 0 ? to : ""; });
+        return;
+      }
+    }
     const inDate = node.parentElement && node.parentElement.closest("[data-testid='stDateInput']");
     const t = node.nodeValue.trim();
     const to = inDate && segments[t] ? segments[t] : say(node.nodeValue);

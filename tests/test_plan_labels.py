@@ -70,7 +70,7 @@ def test_labels_start_with_what_tells_plans_apart() -> None:
     assert labels["aaaaaaaa1"] == (
         "2021 · PGDĐT Thủ Dầu Một · Dự thảo — Thực hiện công tác dân vận chính quyền năm 2021"
     )
-    assert labels["bbbbbbbb2"].startswith("2020 · PGDĐT Thủ Dầu Một · Đã ban hành · Năm trước — ")
+    assert labels["bbbbbbbb2"].startswith("2020 · Năm trước · PGDĐT Thủ Dầu Một · Đã ban hành — ")
 
 
 def test_labels_stay_unique_for_plans_alike() -> None:
@@ -110,4 +110,4 @@ def test_every_page_shows_the_banner_of_the_open_plan(app_env, sample) -> None:
         assert "Năm trước: đã có kế hoạch năm 2021" in banners[0]
     [picker] = at.sidebar.selectbox
     assert picker.options[0].startswith("2021 · PGDĐT Thủ Dầu Một · Dự thảo — ")
-    assert "2020 · PGDĐT Thủ Dầu Một · Đã ban hành · Năm trước — " in picker.options[1]
+    assert "2020 · Năm trước · PGDĐT Thủ Dầu Một · Đã ban hành — " in picker.options[1]
