@@ -24,7 +24,7 @@ from planner.catalogue.user_rows import catalogue_stamp, load_catalogue
 from planner.errors import ConflictError, NotFoundError, PlannerError
 from planner.model import Plan
 from planner.sample import sample_plan
-from planner.store.plans import PlanStore, StoredPlan, default_db_path
+from planner.store.plans import PlanStore, StoredPlan, default_db_key
 
 # ---------------------------------------------------------------- query parameters (the URL)
 PLAN_PARAM = "plan"  # ?plan=<id>: the open plan, on every page
@@ -160,8 +160,9 @@ def _store_for(path: str) -> PlanStore:
 
 
 def get_store() -> PlanStore:
-    """The store at `PLANNER_DB` (or `.data/planner.db`), opened once per path."""
-    return _store_for(str(default_db_path().resolve()))
+    """The store at `PLANNER_DB` (a file or a postgresql:// URL; else `.data/planner.db`),
+    opened once per location."""
+    return _store_for(default_db_key())
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
