@@ -174,7 +174,7 @@ def get_catalogue() -> Catalogue:
     """The shipped catalogue merged with the user's rows in storage; cached, and rebuilt
     whenever the user's rows change (the key includes their count and last update)."""
     store = get_store()
-    return _catalogue_for(str(store.path), catalogue_stamp(store))
+    return _catalogue_for(default_db_key(), catalogue_stamp(store))
 
 
 def invalidate_catalogue() -> None:
