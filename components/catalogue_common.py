@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
+from components.safe_text import md_escape
 from planner.catalogue.citation import citation_date, short_citation
 from planner.catalogue.model import ISSUER_LEVEL_LABELS, Catalogue, Directive
 from planner.catalogue.user_rows import row_head_version, user_directive_ids
@@ -55,14 +56,15 @@ def go(section: str) -> None:
 
 
 def flash(message: str) -> None:
-    """A success message shown once, at the top of the page, on the next run."""
+    """A success message shown once, at the top of the page, on the next run (plain text:
+    it is shown escaped, so a row's own text in it stays text)."""
     state.put(state.CATALOGUE_FLASH, message)
 
 
 def show_flash() -> None:
     message = state.pop(state.CATALOGUE_FLASH)
     if message:
-        st.success(message, icon=":material/check_circle:")
+        st.success(md_escape(message), icon=":material/check_circle:")
 
 
 def select_from_url(catalogue: Catalogue) -> None:

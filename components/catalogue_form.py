@@ -25,6 +25,7 @@ from components.catalogue_history import (
     history_panel,
     remember_conflict,
 )
+from components.safe_text import md_escape
 from planner.catalogue.citation import (
     directive_from_citation,
     find_citations,
@@ -64,7 +65,9 @@ def edit_form(catalogue: Catalogue, draft: Directive | None, *, key: str) -> Non
     existing = catalogue.get(draft.id) if draft is not None else None
     editing = existing is not None and draft is not None and existing.id == draft.id
     if editing:
-        st.markdown(f"Đang sửa: **{draft.label}**. Bản sửa được lưu trong dữ liệu của bạn.")
+        st.markdown(
+            f"Đang sửa: **{md_escape(draft.label)}**. Bản sửa được lưu trong dữ liệu của bạn."
+        )
     elif draft is not None:
         st.info(
             "Xem lại các thông tin đã tách từ trích dẫn, sửa nếu cần, rồi bấm **Lưu văn bản**.",
@@ -190,7 +193,7 @@ def _save_row(catalogue: Catalogue, row: dict[str, str], *, editing: bool) -> No
                 f"({date_text(same[0])}). Hãy sửa văn bản đó thay vì thêm mới."
             )
     if problems:
-        st.error("Chưa lưu được:\n\n" + "\n".join(f"- {p}" for p in problems))
+        st.error("Chưa lưu được:\n\n" + "\n".join(f"- {md_escape(p)}" for p in problems))
         return
     from planner.catalogue.model import directive_from_row
 
@@ -207,7 +210,7 @@ def _save_row(catalogue: Catalogue, row: dict[str, str], *, editing: bool) -> No
         state.invalidate_catalogue()
         st.rerun()
     except (PlannerError, ValueError) as err:
-        st.error(f"Chưa lưu được: {err}")
+        st.error(f"Chưa lưu được: {md_escape(str(err))}")
         return
     state.invalidate_catalogue()
     state.pop(state.CATALOGUE_DRAFT)
@@ -230,13 +233,14 @@ def paste_section(catalogue: Catalogue) -> None:
     try:
         draft = directive_from_citation(text)
     except PlannerError as err:
-        st.error(str(err))
+        st.error(md_escape(str(err)))
         return
     for mention in find_citations(text)[:1]:
         known = resolve(mention, catalogue)
         if known is not None:
             st.info(
-                f"Văn bản này đã có trong danh mục: {short_citation(known)} ({date_text(known)})."
+                f"Văn bản này đã có trong danh mục: {md_escape(short_citation(known))} "
+                f"({date_text(known)})."
             )
             st.button("Xem văn bản", key=K + "paste.view", on_click=select, args=(known.id,))
             return

@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from components import state
+from components.safe_text import md_escape
 from planner.catalogue.citation import citation_date
 from planner.catalogue.model import ISSUER_LEVEL_LABELS, ISSUER_LEVELS, Directive
 from planner.catalogue.user_rows import save_directives
@@ -37,14 +38,16 @@ def uncatalogued_notice(plan: Plan, name: str, digest: str) -> None:
     try:
         rows = _found(plan, name)
     except PlannerError as err:
-        st.warning(f"Chưa đối chiếu được các văn bản được trích dẫn với danh mục: {err}")
+        st.warning(
+            f"Chưa đối chiếu được các văn bản được trích dẫn với danh mục: {md_escape(str(err))}"
+        )
         return
     if not rows:
         return
     with st.container(border=True):
         st.markdown(
             f":material/library_add: **{len(rows)} văn bản được trích dẫn chưa có trong danh "
-            f"mục** văn bản căn cứ (từ “{name}”)."
+            f"mục** văn bản căn cứ (từ “{md_escape(name)}”)."
         )
         if state.get(state.HARVEST_OPEN) != digest:
             st.button(
@@ -120,7 +123,7 @@ def _add(chosen: list[Directive], name: str) -> None:
             state.get_store(), chosen, now=state.now(), note=f"Thêm từ trích dẫn trong {name}"
         )
     except PlannerError as err:
-        st.error(str(err))
+        st.error(md_escape(str(err)))
         return
     state.invalidate_catalogue()
     state.pop(state.HARVEST_OPEN)

@@ -16,6 +16,7 @@ import streamlit as st
 
 from components import state
 from components.catalogue_common import K, edit, flash
+from components.safe_text import md_escape
 from planner.catalogue.model import Directive
 from planner.catalogue.user_rows import (
     RowVersion,
@@ -101,9 +102,9 @@ def conflict_panel() -> bool:
         kept = open_row_version(store, ident, mine)
     except PlannerError as err:
         state.pop(state.CATALOGUE_ROW_CONFLICT)
-        st.error(str(err))
+        st.error(md_escape(str(err)))
         return False
-    st.error(message, icon=":material/sync_problem:")
+    st.error(md_escape(message), icon=":material/sync_problem:")
     who = f" ({newest.author})" if newest.author else ""
     _compare(
         (f"Bản mới nhất{who}, {_when(newest)}", newest.directive),
@@ -133,7 +134,7 @@ def _keep(ident: str, version: int | None, message: str) -> None:
         try:
             restore_row_version(state.get_store(), ident, version, now=state.now())
         except PlannerError as err:
-            st.error(str(err))
+            st.error(md_escape(str(err)))
             return
     state.pop(state.CATALOGUE_ROW_CONFLICT)
     state.invalidate_catalogue()
@@ -148,7 +149,7 @@ def history_panel(directive: Directive) -> None:
     except NotFoundError:
         return  # a shipped row never edited: no versions yet
     except PlannerError as err:
-        st.error(str(err))
+        st.error(md_escape(str(err)))
         return
     with st.expander(f"Lịch sử văn bản ({len(versions)} phiên bản)", icon=":material/history:"):
         st.dataframe(
@@ -192,7 +193,7 @@ def _restore(ident: str, version: int) -> None:
     try:
         new = restore_row_version(state.get_store(), ident, version, now=state.now())
     except PlannerError as err:
-        st.error(str(err))
+        st.error(md_escape(str(err)))
         return
     state.invalidate_catalogue()
     edit(state.get_catalogue().get(ident))

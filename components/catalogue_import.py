@@ -17,6 +17,7 @@ import streamlit as st
 
 from components import state
 from components.catalogue_common import LEVEL_TEXT, K, flash, go, ref_label
+from components.safe_text import md_escape
 from planner.catalogue.citation import citation_date
 from planner.catalogue.files import Table, guess_mapping, read_table
 from planner.catalogue.importer import ImportReport, import_rows
@@ -55,16 +56,16 @@ def import_section(catalogue: Catalogue) -> None:
     try:
         table = read_table(upload.getvalue(), upload.name)
     except PlannerError as err:
-        st.error(str(err))
+        st.error(md_escape(str(err)))
         return
     if table.note:
-        st.warning(table.note)
+        st.warning(md_escape(table.note))
     mapping = _mapping(table)
     constants = _constants(upload.name)
     try:
         report = import_rows(table, mapping, constants, catalogue=catalogue)
     except PlannerError as err:
-        st.error(str(err))
+        st.error(md_escape(str(err)))
         return
     ready = _report(report, catalogue, table)
     if ready is None:
@@ -77,7 +78,7 @@ def import_section(catalogue: Catalogue) -> None:
                 state.get_store(), ready, now=state.now(), note=f"Nhập từ tệp {upload.name}"
             )
         except PlannerError as err:
-            st.error(str(err))
+            st.error(md_escape(str(err)))
             return
         state.invalidate_catalogue()
         flash(f"Đã nhập {count} văn bản từ tệp “{upload.name}”.")
@@ -104,7 +105,7 @@ def _mapping(table: Table) -> dict[str, str]:
         for n, header in enumerate(h for h in table.headers if h):
             guess = guessed.get(header, SKIP)
             choice = cols[n % 3].selectbox(
-                f"Cột “{header}”" + (" (đã nhận ra)" if guess else ""),
+                f"Cột “{md_escape(header)}”" + (" (đã nhận ra)" if guess else ""),
                 options,
                 index=options.index(guess),
                 format_func=lambda c: LABELS.get(c, c) if c else "— bỏ qua —",
@@ -152,10 +153,10 @@ def _report(report: ImportReport, catalogue: Catalogue, table: Table) -> list[Di
         for line in report.summary()
         if not line.startswith(_SHOWN_AS_WIDGETS) and _IN_CATALOGUE_LINE not in line
     ]
-    st.markdown("\n".join(f"- {line}" for line in lines))
+    st.markdown("\n".join(f"- {md_escape(line)}" for line in lines))
     if not report.ok:
         st.error(
-            f"Tệp “{name}” có {_n(len(report.problems))} lỗi nên chưa nhập văn bản nào. "
+            f"Tệp “{md_escape(name)}” có {_n(len(report.problems))} lỗi nên chưa nhập văn bản nào. "
             "Hãy sửa tệp (hoặc cách ghép cột, giá trị chung) rồi tải lên lại."
         )
         st.dataframe(
@@ -204,7 +205,7 @@ def _report(report: ImportReport, catalogue: Catalogue, table: Table) -> list[Di
             ready = [d for d in ready if d.id not in known]
     _preview(ready)
     if not ready:
-        st.info(f"Tệp “{name}” không có văn bản nào mới để nhập.")
+        st.info(f"Tệp “{md_escape(name)}” không có văn bản nào mới để nhập.")
         return None
     return ready
 

@@ -14,6 +14,7 @@ import streamlit as st
 from components import state
 from components.catalogue_common import LEVEL_TEXT, K, date_text, edit, flash, select, user_ids
 from components.citation_picker import option_label, outdated_note, status_badge
+from components.safe_text import md_escape
 from planner.catalogue.citation import (
     base_line,
     find_citations,
@@ -113,12 +114,12 @@ def search_section(catalogue: Catalogue, stored) -> None:  # type: ignore[no-unt
     try:
         hits = catalogue.search(query or "", limit=50, cited_ids=cited, **filters)  # type: ignore[arg-type]
     except PlannerError as err:  # a query over the length limit
-        st.error(str(err))
+        st.error(md_escape(str(err)))
         return
     searched = bool((query or "").strip())
     best = hits.best
     if searched and hits and best is None:
-        st.warning(NO_MATCH.format(query=query.strip()), icon=":material/search_off:")
+        st.warning(NO_MATCH.format(query=md_escape(query.strip())), icon=":material/search_off:")
     if not hits:
         st.info("Không tìm thấy văn bản phù hợp. Hãy thử số ký hiệu hoặc vài từ trong tên.")
         selected = catalogue.get(state.get(state.CATALOGUE_SELECTED, ""))
@@ -185,7 +186,7 @@ def _links(catalogue: Catalogue, title: str, directives: list[Directive], key: s
     st.markdown(f"**{title}**")
     for d in directives:
         st.button(
-            option_label(d),
+            md_escape(option_label(d)),
             key=f"{K}link.{key}.{d.id}",
             type="tertiary",
             icon=":material/link:",
@@ -214,11 +215,12 @@ def detail(catalogue: Catalogue, d: Directive, stored, hit: Hit | None = None) -
     search hit it was opened from (how well it matches, and why)."""
     st.divider()
     head, badge = st.columns([5, 1])
-    head.subheader(d.label)
+    head.subheader(md_escape(d.label))
     with badge:
         status_badge(d)
     if hit is not None and hit.reasons and hit.score:
-        text = f"{MATCH_LABELS.get(hit.match, hit.match).capitalize()}: {'; '.join(hit.reasons)}."
+        reasons = md_escape("; ".join(hit.reasons))
+        text = f"{MATCH_LABELS.get(hit.match, hit.match).capitalize()}: {reasons}."
         if hit.match == "weak":
             st.warning(text, icon=":material/help:")
         else:
@@ -226,7 +228,7 @@ def detail(catalogue: Catalogue, d: Directive, stored, hit: Hit | None = None) -
     note = outdated_note(catalogue, d)
     replacement = catalogue.replacement_of(d)
     if note:
-        st.warning(note, icon=":material/warning:")
+        st.warning(md_escape(note), icon=":material/warning:")
     left, right = st.columns([3, 2], gap="large")
     with left:
         facts = {
@@ -241,7 +243,7 @@ def detail(catalogue: Catalogue, d: Directive, stored, hit: Hit | None = None) -
         if d.topics:
             facts["Chủ đề"] = "; ".join(d.topics)
         facts["Nguồn thông tin"] = _source_text(d.source)
-        st.markdown("\n".join(f"- **{k}:** {v}" for k, v in facts.items()))
+        st.markdown("\n".join(f"- **{k}:** {md_escape(v)}" for k, v in facts.items()))
         _links(catalogue, "Được thay thế bởi", [x for x in [catalogue.replaced_by(d)] if x], "rb")
         _links(catalogue, "Thay thế cho", catalogue.replaces(d), "rp")
         _links(catalogue, "Sửa đổi, bổ sung văn bản", catalogue.amends(d), "am")
@@ -271,7 +273,7 @@ def detail(catalogue: Catalogue, d: Directive, stored, hit: Hit | None = None) -
                 try:
                     delete_directive(state.get_store(), d.id, now=state.now())
                 except PlannerError as err:
-                    st.error(str(err))
+                    st.error(md_escape(str(err)))
                 else:
                     state.invalidate_catalogue()
                     state.pop(state.CATALOGUE_SELECTED)
@@ -292,13 +294,14 @@ def _plan_actions(
         st.info("Mở một kế hoạch ở Trang chủ để thêm văn bản này vào phần Căn cứ.")
         return
     plan = stored.plan
-    subject = plan.meta.subject or stored.title
+    subject = md_escape(plan.meta.subject or stored.title)
     present = _cited_ids(plan, state.get_catalogue())
     if d.id in present:
         st.success(f"Đã có trong Căn cứ của kế hoạch “{subject}”.", icon=":material/check:")
     elif weak and state.get(state.CATALOGUE_WEAK_CONFIRM) == d.id:
         st.warning(
-            f"{short_citation(d)} chỉ khớp yếu với từ khóa đã tìm. Đây có đúng là văn bản cần "
+            f"{md_escape(short_citation(d))} chỉ khớp yếu với từ khóa đã tìm. "
+            "Đây có đúng là văn bản cần "
             f"trích dẫn vào Căn cứ của kế hoạch “{subject}”?",
             icon=":material/help:",
         )
@@ -324,7 +327,7 @@ def _plan_actions(
             _add_base(stored, d)
     if replacement is not None and replacement.id not in present:
         if st.button(
-            f"Thêm văn bản thay thế ({short_citation(replacement)})",
+            f"Thêm văn bản thay thế ({md_escape(short_citation(replacement))})",
             key=f"{K}add_rep.{d.id}",
             type="primary",
             icon=":material/swap_horiz:",
@@ -347,7 +350,7 @@ def _add_base(stored, d: Directive) -> None:  # type: ignore[no-untyped-def]
     try:
         plan = add_base_in_order(stored.plan, base_line(d), d.id, state.get_catalogue())
     except PlannerError as err:
-        st.error(str(err))
+        st.error(md_escape(str(err)))
         return
     if state.save_current(plan, note=f"Thêm căn cứ {short_citation(d)}"):
         flash(f"Đã thêm {short_citation(d)} vào phần Căn cứ.")

@@ -30,6 +30,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
+from components.safe_text import md_escape
 from planner.catalogue.citation import citation_date, short_citation
 from planner.catalogue.model import MAX_QUERY_CHARS, Catalogue, Directive
 from planner.drafting.bases_order import order_bases
@@ -50,7 +51,7 @@ _BADGE_COLOURS = {
 def status_badge(directive: Directive) -> None:
     """The directive's status as a small coloured badge."""
     colour = _BADGE_COLOURS.get(directive.status, "gray")
-    st.badge(directive.status_label, color=colour)
+    st.badge(md_escape(directive.status_label), color=colour)
 
 
 def option_label(directive: Directive) -> str:
@@ -102,7 +103,7 @@ def citation_picker(
     try:
         hits = catalogue.search(query, limit=limit)
     except PlannerError as err:  # over the length limit
-        st.caption(str(err))
+        st.caption(md_escape(str(err)))
         return None
     if not hits:
         st.caption("Không tìm thấy văn bản phù hợp. Hãy thử số ký hiệu hoặc vài từ trong tên.")
@@ -116,7 +117,7 @@ def citation_picker(
         options,
         index=0 if hits.best is not None else None,
         key=f"{key}.choice.{query}",
-        format_func=lambda i: (
+        format_func=lambda i: md_escape(
             f"{option_label(catalogue.get(i))} · {grade[i]}" if catalogue.get(i) else i
         ),
     )
@@ -128,18 +129,18 @@ def citation_picker(
         return None
     note = outdated_note(catalogue, chosen)
     if note and offer_replacement:
-        st.warning(note, icon=":material/warning:")
+        st.warning(md_escape(note), icon=":material/warning:")
         replacement = catalogue.replacement_of(chosen)
         if replacement is not None:
             st.button(
-                f"Dùng {short_citation(replacement)} thay thế",
+                f"Dùng {md_escape(short_citation(replacement))} thay thế",
                 key=f"{key}.use_replacement.{chosen.id}",
                 icon=":material/swap_horiz:",
                 on_click=_use_replacement,
                 args=(override_key, chosen_id, replacement.id),
             )
     elif override and override[1] == chosen.id:
-        st.caption(f"Đã chọn văn bản thay thế: {short_citation(chosen)}.")
+        st.caption(f"Đã chọn văn bản thay thế: {md_escape(short_citation(chosen))}.")
     return chosen
 
 

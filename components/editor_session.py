@@ -20,6 +20,7 @@ from typing import Any
 import streamlit as st
 
 from components import state
+from components.safe_text import md_escape
 from planner.errors import PlannerError
 from planner.model import Plan
 from planner.store.plans import StoredPlan
@@ -129,10 +130,10 @@ def fail(message: str) -> None:
 def show_messages() -> None:
     """Errors and notices from the last callbacks (shown once)."""
     for message in state.pop(state.EDITOR_ERRORS, []):
-        st.error(message)
+        st.error(md_escape(message))
     notice = state.pop(state.EDITOR_NOTICE)
     if notice:
-        st.toast(notice, icon=":material/check_circle:")
+        st.toast(md_escape(notice), icon=":material/check_circle:")
 
 
 def seed(widget_key: str, value: Any) -> None:
@@ -169,7 +170,7 @@ def version_history(plan_id: str, current: Plan) -> None:
     try:
         versions = state.get_store().versions(plan_id)
     except PlannerError as e:
-        st.error(str(e))
+        st.error(md_escape(str(e)))
         return
     rows = [
         {
@@ -203,7 +204,7 @@ def version_history(plan_id: str, current: Plan) -> None:
     try:
         old = state.get_store().open_version(plan_id, picked)
     except PlannerError as e:
-        st.error(str(e))
+        st.error(md_escape(str(e)))
         return
     from components.section_editor import diff_html
     from planner.drafting.plan_edit import plan_text, word_diff

@@ -10,7 +10,6 @@ saved as a version at once; on a store that cannot be written the buttons are di
 
 from __future__ import annotations
 
-import html
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -19,6 +18,7 @@ import streamlit as st
 
 from components import editor_session as es
 from components import state
+from components.safe_text import html_escape, md_escape
 from planner.drafting.findings import (
     CITATION_KINDS,
     KIND_LABELS,
@@ -148,7 +148,7 @@ def findings_panel(plan: Plan) -> None:
     try:
         findings = findings_of(plan)
     except PlannerError as e:
-        st.error(str(e))
+        st.error(md_escape(str(e)))
         return
     locked = not es.writable()
     c = _counts(findings)
@@ -217,7 +217,7 @@ def _card(members: list[Finding], plan: Plan, locked: bool) -> None:
         info, actions = st.columns([5, 2], vertical_alignment="center")
         with info:
             if len(members) == 1:
-                head = f"**{html.escape(f.place)}** · {f.status_label}"
+                head = f"**{html_escape(f.place)}** · {f.status_label}"
                 body = _change_html(f, plan)
                 notes = [f.message] if f.message else []
             else:
@@ -227,7 +227,7 @@ def _card(members: list[Finding], plan: Plan, locked: bool) -> None:
                     if n_fix > 1
                     else f"{len(members)} chỗ cần xem"
                 )
-                head = f"**{html.escape(f.place)}** · một câu, {what}"
+                head = f"**{html_escape(f.place)}** · một câu, {what}"
                 body = _sentence_html(members, plan)
                 notes = [
                     f"{i}. {g.kind_label} ({g.status_label.lower()}): {g.message}"
@@ -235,7 +235,7 @@ def _card(members: list[Finding], plan: Plan, locked: bool) -> None:
                 ]
             st.markdown(
                 f"{head}  \n{body}"
-                + "".join(f"  \n<small>{html.escape(n)}</small>" for n in notes),
+                + "".join(f"  \n<small>{html_escape(n)}</small>" for n in notes),
                 unsafe_allow_html=True,
             )
             blanks = blanks_note([g for g in members if g.status == "open"])
@@ -307,7 +307,7 @@ def _open_catalogue_draft(row: dict) -> None:
     try:
         draft = directive_from_row(row)
     except ValueError as e:
-        st.error(f"Không điền sẵn được văn bản này: {e}")
+        st.error(f"Không điền sẵn được văn bản này: {md_escape(str(e))}")
         return
     state.open_catalogue_draft(draft)
     st.switch_page("views/catalogue.py")
@@ -342,15 +342,15 @@ def _sentence_html(members: list[Finding], plan: Plan) -> str:
     for s, g in edits:
         if s < pos:
             continue  # overlapping texts: the first one wins, as when applying
-        plain = html.escape(current[pos:s])
-        found = html.escape(g.text)
+        plain = html_escape(current[pos:s])
+        found = html_escape(g.text)
         old += [plain, (_OLD if g.suggestion else _KEEP).format(found)]
         new += [
             plain,
-            _NEW.format(html.escape(g.suggestion)) if g.suggestion else _KEEP.format(found),
+            _NEW.format(html_escape(g.suggestion)) if g.suggestion else _KEEP.format(found),
         ]
         pos = s + len(g.text)
-    tail = html.escape(current[pos:hi])
+    tail = html_escape(current[pos:hi])
     if not any(g.suggestion for _, g in edits):
         return f"{''.join(old)}{tail}"
     return f"{''.join(old)}{tail}  \nĐề xuất: {''.join(new)}{tail}"
@@ -358,11 +358,11 @@ def _sentence_html(members: list[Finding], plan: Plan) -> str:
 
 def _change_html(f: Finding, plan: Plan) -> str:
     """The found text in its sentence (up to ~70 characters each side), with the suggestion."""
-    old = f'<span style="background:#fde2e2;color:#9b1c1c">{html.escape(f.text)}</span>'
+    old = f'<span style="background:#fde2e2;color:#9b1c1c">{html_escape(f.text)}</span>'
     if f.status == "applied":
-        old = f'<span style="background:#dcfce7;color:#14532d">{html.escape(f.suggestion)}</span>'
+        old = f'<span style="background:#dcfce7;color:#14532d">{html_escape(f.suggestion)}</span>'
     elif not f.suggestion:
-        old = f'<span style="background:#fef3c7;color:#78350f">{html.escape(f.text)}</span>'
+        old = f'<span style="background:#fef3c7;color:#78350f">{html_escape(f.text)}</span>'
     current = get_text(plan, f.path) if f.status != "applied" else None
     start = f.start
     if current and start is not None and current[start : start + len(f.text)] == f.text:
@@ -374,10 +374,10 @@ def _change_html(f: Finding, plan: Plan) -> str:
             after = after[: after.rindex(" ")]
         lead = "…" if start > 70 else ""
         tail = "…" if start + len(f.text) + 70 < len(current) else ""
-        quote = f"{lead}{html.escape(before)}{old}{html.escape(after)}{tail}"
+        quote = f"{lead}{html_escape(before)}{old}{html_escape(after)}{tail}"
     else:
         quote = old
     if f.suggestion and f.status == "open":
-        new = html.escape(f.suggestion)
+        new = html_escape(f.suggestion)
         return f'{quote}  \nĐề xuất: <span style="background:#dcfce7;color:#14532d">{new}</span>'
     return quote

@@ -12,6 +12,7 @@ import streamlit as st
 
 from components import editor_session as es
 from components import state
+from components.safe_text import md_escape
 from planner.drafting import plan_edit as pe
 from planner.model import SIGNER_PREFIXES, Plan
 
@@ -197,14 +198,14 @@ def _add_from_catalogue(plan: Plan) -> None:
         try:
             catalogue = _catalogue()
         except Exception as e:  # a broken catalogue must not take the editor down
-            st.error(f"Không đọc được danh mục văn bản: {e}")
+            st.error(f"Không đọc được danh mục văn bản: {md_escape(str(e))}")
             return
         picked = _pick(catalogue)
         if picked is None:
             return
         already = any(b.directive_id == picked.id for b in plan.bases)
         line = base_line(picked)
-        st.markdown(f"*{line}*")
+        st.markdown(f"*{md_escape(line)}*")
         if already:
             st.caption("Văn bản này đã có trong danh sách căn cứ.")
         st.button(

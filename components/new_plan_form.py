@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
+from components.safe_text import md_escape
 from planner.drafting.new_plan import YEARS_AHEAD, YEARS_BACK, new_plan
 from planner.errors import PlannerError
 from planner.model import Plan
@@ -61,7 +62,7 @@ def new_plan_form() -> None:
         try:
             last = last_plan(store)
         except PlannerError as err:
-            st.error(str(err))
+            st.error(md_escape(str(err)))
             last = None
         source = last[1] if last else None
         st.caption(
@@ -71,7 +72,7 @@ def new_plan_form() -> None:
         )
         if last:
             st.caption(
-                f"Phần đầu văn bản và người ký lấy từ kế hoạch “{last[0]}” (năm "
+                f"Phần đầu văn bản và người ký lấy từ kế hoạch “{md_escape(last[0])}” (năm "
                 f"{last[1].meta.year}); sửa lại nếu đã thay đổi."
             )
         else:
@@ -125,7 +126,7 @@ def _create(
         )
         plan_id = store.create(plan, now=state.now())
     except PlannerError as err:
-        st.error(str(err))
+        st.error(md_escape(str(err)))
         return
     state.open_plan(plan_id)
     st.switch_page(EDITOR_PAGE)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from components import state
 from components.progress_tasks import save
+from components.safe_text import md_escape
 from planner.errors import PlannerError
 from planner.progress.reports import (
     ProposedChange,
@@ -87,11 +88,11 @@ def reports_panel(stored: StoredPlan) -> None:
         try:
             report = read_report(uploaded.getvalue(), uploaded.name)
         except PlannerError as e:
-            st.error(str(e))
+            st.error(md_escape(str(e)))
             report = None
         if report is not None:
             for note in report.notes:
-                st.warning(note)
+                st.warning(md_escape(note))
             st.markdown(
                 f"**Xem trước:** {len(report.rows)} dòng, {len(report.valid_rows)} dòng hợp lệ."
             )
@@ -100,7 +101,7 @@ def reports_panel(stored: StoredPlan) -> None:
                 more = f"\n\n… và {len(bad) - 15} lỗi khác." if len(bad) > 15 else ""
                 st.error(
                     f"{len(bad)} lỗi trong tệp; các dòng có lỗi sẽ không được dùng:\n\n"
-                    + "\n".join(f"- {e}" for e in bad[:15])
+                    + "\n".join(f"- {md_escape(e)}" for e in bad[:15])
                     + more
                 )
             preview = pd.DataFrame(
@@ -164,7 +165,7 @@ def reports_panel(stored: StoredPlan) -> None:
                 try:
                     new = apply_reports(plan, accepted)
                 except PlannerError as e:
-                    st.error(str(e))
+                    st.error(md_escape(str(e)))
                 else:
                     state.put(state.PROGRESS_UPLOAD_N, upload_n + 1)
                     save(

@@ -7,8 +7,8 @@ Streamlit renders Markdown (GitHub-flavoured, with math, emoji shortcodes and it
 widget labels and `help=`, `st.radio` options, expander and tab labels, `st.page_link` labels.
 A plan titled `![x](http://host/p.png)` would fetch that image on every page showing it.
 
-- `md_escape(text)`: for any of those places. Every ASCII punctuation character is
-  backslash-escaped (CommonMark lets each of them be escaped and an escaped one never starts
+- `md_escape(text)`: for any of those places. Every character Markdown can read as syntax
+  (`ACTIVE`) is backslash-escaped (CommonMark lets each be escaped; an escaped one never starts
   syntax: no link, image, emphasis, heading, list, table, math, directive or HTML can form).
   Two things act on the text after the escapes are read, so they are broken apart with an
   invisible WORD JOINER (U+2060) after every `:` and `@` and between `www` and `.`:
@@ -16,7 +16,7 @@ A plan titled `![x](http://host/p.png)` would fetch that image on every page sho
   which it rewrites in the source before parsing. Line breaks stay line breaks and leading
   spaces stay spaces (no indented code block).
 - `html_escape(text)`: the same text for the inside of HTML written with
-  `unsafe_allow_html=True`: every ASCII punctuation character as a numeric character
+  `unsafe_allow_html=True`: every `ACTIVE` character and `"`, `'` as a numeric character
   reference (Markdown never reads syntax from a reference and HTML decodes it), the same word
   joiners.
 - `plain(text)`: for places that show text as it is and never read Markdown (`st.selectbox`
@@ -30,16 +30,19 @@ invisible format characters removed), so nothing can make the text read in anoth
 from __future__ import annotations
 
 import re
-import string
 
 from planner.text.clean import clean_text
 
 WORD_JOINER = "\u2060"
 NBSP = "\u00a0"
 
-# Every ASCII punctuation character: the set CommonMark lets a backslash escape.
-ACTIVE = frozenset(string.punctuation)
-_ACTIVE_RE = re.compile("[" + re.escape(string.punctuation) + "]")
+# The characters Streamlit's Markdown can read as syntax: CommonMark and GFM (emphasis, code,
+# links and images, headings, lists, quotes, tables, strikethrough, setext underlines,
+# entities, HTML), math (`$`), directives (`:red[…]`). Each is ASCII punctuation, which
+# CommonMark lets a backslash escape. `/ " ' , ; ? % @ ^` never start syntax on their own.
+ACTIVE = frozenset("\\`*_{}[]()#+-.!|<>~$:&=")
+_ACTIVE_RE = re.compile("[" + re.escape("".join(sorted(ACTIVE))) + "]")
+_HTML_RE = re.compile("[" + re.escape("".join(sorted(ACTIVE | set("\"'")))) + "]")
 _WWW_DOT = re.compile(r"(www)(?=\.)", re.IGNORECASE)
 _LEADING = re.compile(r"^[ \t]+", re.MULTILINE)
 # Characters after which a word joiner goes (bare-URL and shortcode breakers).
@@ -71,8 +74,9 @@ def md_escape(text: object) -> str:
 
 
 def html_escape(text: object) -> str:
-    """`text` for the inside of an HTML element in `unsafe_allow_html` Markdown: every ASCII
-    punctuation character as a character reference, line breaks as `<br>`."""
+    """`text` for the inside of an HTML element (or attribute) in `unsafe_allow_html`
+    Markdown: every `ACTIVE` character and quotes as character references, line breaks as
+    `<br>`."""
     cleaned = _lead_spaces(plain(text))
-    escaped = _ACTIVE_RE.sub(lambda m: f"&#{ord(m.group())};", _join(cleaned))
+    escaped = _HTML_RE.sub(lambda m: f"&#{ord(m.group())};", _join(cleaned))
     return escaped.replace("\n", "<br>")

@@ -9,7 +9,6 @@ with one-click copy of a section or a block, and a word diff of each section.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +17,7 @@ import streamlit as st
 
 from components import editor_session as es
 from components import state
+from components.safe_text import html_escape, md_escape
 from planner.drafting import plan_edit as pe
 from planner.errors import PlannerError
 from planner.model import BLOCK_KINDS, MAX_SECTION_DEPTH, Block, Plan, Section, plan_from_dict
@@ -54,7 +54,7 @@ def previous_plan(plan: Plan) -> Plan | None:
         elif isinstance(raw, dict):
             found = plan_from_dict(raw, "kế hoạch năm trước")
     except PlannerError as e:
-        st.warning(f"Không mở được kế hoạch năm trước: {e}")
+        st.warning(f"Không mở được kế hoạch năm trước: {md_escape(str(e))}")
         found = None
     state.put(state.EDITOR_PREVIOUS, (cache_key, found))
     return found
@@ -211,7 +211,7 @@ def _copy_dialog(plan: Plan, previous: Plan, ask: CopyAsk) -> None:
             check = pe.check_block_copy(plan, previous, ask.src, ask.block, ask.target)
             what = f"Đoạn {ask.block + 1} của mục {pe.section_path(previous, ask.src)} năm trước"
     except PlannerError as e:
-        st.error(str(e))
+        st.error(md_escape(str(e)))
         check = None
     if check is not None and check.existing is not None:
         if check.existing_block is None:
@@ -220,7 +220,7 @@ def _copy_dialog(plan: Plan, previous: Plan, ask: CopyAsk) -> None:
             where = (
                 f"đoạn {check.existing_block + 1} của mục {pe.section_path(plan, check.existing)}"
             )
-        st.markdown(f"{html.escape(what)} đã có trong kế hoạch năm nay ({where}).")
+        st.markdown(f"{md_escape(what)} đã có trong kế hoạch năm nay ({md_escape(where)}).")
         removed, added = pe.diff_counts(check.segments)
         if check.identical:
             st.info("Nội dung năm trước giống hệt bản năm nay: không cần chép lại.")
@@ -240,7 +240,7 @@ def _copy_dialog(plan: Plan, previous: Plan, ask: CopyAsk) -> None:
         )
     elif check is not None:
         st.markdown(
-            f"{html.escape(what)} không còn trùng với phần nào của năm nay: chép bình thường."
+            f"{md_escape(what)} không còn trùng với phần nào của năm nay: chép bình thường."
         )
     replace_col, beside_col, cancel_col = st.columns(3)
     chosen = None
@@ -398,7 +398,7 @@ def _sub_picker(plan: Plan, top: int, at: pe.Index) -> None:
         k = es.key("sub.pick", top)
         state.put(k, order[pos])
         st.selectbox(
-            f"Mục con đang soạn (mục {head.number} có {len(entries)} mục con)",
+            f"Mục con đang soạn (mục {md_escape(head.number)} có {len(entries)} mục con)",
             order,
             key=k,
             format_func=lambda i: labels[i] if len(labels[i]) <= 110 else labels[i][:109] + "…",
@@ -414,10 +414,12 @@ def _sub_picker(plan: Plan, top: int, at: pe.Index) -> None:
         disabled=pos == len(order) - 1, on_click=_go,
         args=(order[min(len(order) - 1, pos + 1)],), width="stretch",
     )  # fmt: skip
-    with st.expander(f"Dàn ý mục {head.number} ({len(entries)} mục con)", icon=":material/list:"):
+    with st.expander(
+        f"Dàn ý mục {md_escape(head.number)} ({len(entries)} mục con)", icon=":material/list:"
+    ):
         lines = []
         for idx in order:
-            text = html.escape(labels[idx])
+            text = md_escape(labels[idx])
             lines.append(f"**{text}**" if idx == at else text)
         with st.container(height=min(360, 26 * len(lines) + 20), border=False):
             st.markdown("  \n".join(lines))
@@ -458,7 +460,8 @@ def _section(plan: Plan, idx: pe.Index, previous: Plan | None, whole: bool = Tru
             with delete.popover("", icon=":material/delete:", help="Xóa mục này"):
                 n_blocks = sum(len(x.blocks) for _, _, x in pe.iter_indexed((s,)))
                 st.warning(
-                    f"Xóa mục “{s.number}. {s.title}” cùng {n_blocks} đoạn văn và các mục con? "
+                    f"Xóa mục “{md_escape(f'{s.number}. {s.title}')}” cùng {n_blocks} đoạn văn "
+                    "và các mục con? "
                     "Có thể khôi phục trong Lịch sử phiên bản."
                 )
                 st.button(
@@ -536,7 +539,7 @@ def _block(idx: pe.Index, rk: str, path: str, i: int, b: Block, n: int) -> None:
     k = es.key("b.text", bk)
     es.seed(k, b.text)
     st.text_area(
-        f"Nội dung {where}",
+        f"Nội dung {md_escape(where)}",
         key=k,
         height=max(68, min(300, 24 * (len(b.text) // 95 + b.text.count("\n") + 2))),
         on_change=_on_text,
@@ -637,7 +640,7 @@ def diff_html(
     titles name where each comes from (shown on hover)."""
     out = []
     for seg in segments:
-        text = html.escape(seg.text).replace("\n", "<br>")
+        text = html_escape(seg.text)
         if seg.op == "delete":
             out.append(
                 f'<del style="background:#fde2e2;color:#9b1c1c" title="{old_title}">{text}</del>'
@@ -685,11 +688,11 @@ def _previous_section(
     rk = _ref_key(idx)
     with st.container(border=True):
         head, copy = st.columns([3, 2], vertical_alignment="center")
-        head.markdown(f"**{html.escape(_top_label(s))}**")
+        head.markdown(f"**{md_escape(_top_label(s))}**")
         parent, at = _copy_target(plan, previous, idx)
         copy.button(
             "Chép", key=es.key("prev.copy", rk), icon=":material/content_copy:",
-            help=f"Chép mục {path} (cả các mục con) sang năm nay",
+            help=f"Chép mục {md_escape(path)} (cả các mục con) sang năm nay",
             on_click=_copy_section, args=(previous, idx, parent, at),
         )  # fmt: skip
         target = _block_target(plan, path, shown)
@@ -699,7 +702,7 @@ def _previous_section(
             text.markdown(_block_html(b), unsafe_allow_html=True)
             btn.button(
                 "", key=es.key("prev.copyb", rk, i), icon=":material/content_copy:",
-                help=f"Chép đoạn này vào cuối mục {where} của năm nay",
+                help=f"Chép đoạn này vào cuối mục {md_escape(where)} của năm nay",
                 disabled=target is None, on_click=_copy_block, args=(previous, idx, i, target),
             )  # fmt: skip
         if not whole:
@@ -741,9 +744,9 @@ def _block_html(b: Block) -> str:
     style = "font-size:0.9rem;line-height:1.5;margin-bottom:0.4rem"
     if b.kind == "table":
         cells = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in b.rows
+            "<tr>" + "".join(f"<td>{html_escape(c)}</td>" for c in row) + "</tr>" for row in b.rows
         )
         return f'<table style="{style}">{cells}</table>' if b.rows else ""
     mark = {"dash": "- ", "plus": "+ "}.get(b.kind, "")
-    text = html.escape(mark + b.text).replace("\n", "<br>")
+    text = html_escape(mark + b.text)
     return f'<div style="{style}">{text}</div>'

@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
+from components.safe_text import md_escape
 from planner.store.health import DAMAGED, OK, READ_ONLY, StoreHealth
 
 
@@ -33,7 +34,8 @@ def _drop_unreadable_open_plan(h: StoreHealth) -> None:
         if p.id == current:
             state.open_plan(None)
             st.warning(
-                f"Không mở được kế hoạch “{p.title}” (năm {p.year}): {p.problem}",
+                f"Không mở được kế hoạch “{md_escape(p.title)}” (năm {p.year}): "
+                f"{md_escape(p.problem)}",
                 icon=":material/broken_image:",
             )
             return
@@ -49,7 +51,7 @@ def _readable_list(h: StoreHealth) -> None:
     for p in plans:
         info, action = st.columns([5, 1], vertical_alignment="center")
         mark = " · **đang mở**" if p.id == current else ""
-        info.markdown(f"{p.title} (năm {p.year}, phiên bản {p.version}){mark}")
+        info.markdown(f"{md_escape(p.title)} (năm {p.year}, phiên bản {p.version}){mark}")
         if action.button("Mở (chỉ đọc)", key=f"store_status.open.{p.id}", disabled=p.id == current):
             state.open_plan(p.id)
             st.rerun()
@@ -63,7 +65,8 @@ def show_store_status() -> bool:
     if h.status == OK:
         if h.unreadable_plans:
             names = "; ".join(
-                f"“{p.title}” (năm {p.year}): {p.problem}" for p in h.unreadable_plans
+                f"“{md_escape(p.title)}” (năm {p.year}): {md_escape(p.problem)}"
+                for p in h.unreadable_plans
             )
             st.warning(
                 f"Có {len(h.unreadable_plans)} kế hoạch bị hỏng, không mở được: {names} "
@@ -75,7 +78,8 @@ def show_store_status() -> bool:
     if h.status == READ_ONLY:
         st.warning(
             "Cơ sở dữ liệu đang ở chế độ **chỉ đọc**: xem và tải về được, nhưng mọi thay đổi "
-            f"sẽ không được lưu. {' '.join(h.problems)} Hãy cho phép ghi vào tệp (hoặc thư mục "
+            f"sẽ không được lưu. {md_escape(' '.join(h.problems))} "
+            "Hãy cho phép ghi vào tệp (hoặc thư mục "
             "chứa nó) rồi tải lại trang.",
             icon=":material/lock:",
         )
@@ -83,7 +87,7 @@ def show_store_status() -> bool:
     what = "bị hỏng" if h.status == DAMAGED else "không dùng được"
     st.error(
         f"Cơ sở dữ liệu kế hoạch {what}: chương trình chỉ mở để đọc, mọi thay đổi sẽ không "
-        "được lưu. " + " ".join(h.problems),
+        "được lưu. " + md_escape(" ".join(h.problems)),
         icon=":material/report:",
     )
     with st.expander("Cách khôi phục và các kế hoạch còn đọc được", expanded=True):
@@ -92,7 +96,7 @@ def show_store_status() -> bool:
         if h.unreadable_plans:
             st.markdown(
                 "**Kế hoạch không đọc được:** "
-                + "; ".join(f"“{p.title}” (năm {p.year})" for p in h.unreadable_plans)
+                + "; ".join(f"“{md_escape(p.title)}” (năm {p.year})" for p in h.unreadable_plans)
             )
         st.markdown(
             "Chạy các lệnh sau trong thư mục của chương trình (thay `TỆP_SAO_LƯU.db` bằng "

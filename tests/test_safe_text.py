@@ -14,10 +14,10 @@ import string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components.safe_text import NBSP, WORD_JOINER, html_escape, md_escape, plain
+from components.safe_text import ACTIVE, NBSP, WORD_JOINER, html_escape, md_escape, plain
 from planner.text.clean import clean_text, hidden_characters
 
-PUNCT = set(string.punctuation)
+HTML_ACTIVE = ACTIVE | set("\"'")
 HOSTILE = [
     "![x](http://127.0.0.2:9/p.png)",
     "[link](http://127.0.0.2:9/)",
@@ -41,18 +41,18 @@ TEXT = st.one_of(
 
 def _read_markdown(out: str) -> str:
     """The text CommonMark reads from `out` (backslash escapes and hard breaks resolved);
-    asserts that no ASCII punctuation character is left unescaped."""
+    asserts that no character Markdown can read as syntax is left unescaped."""
     assert "\n" not in out.replace("  \n", ""), "a line break that is not a hard break"
     out = out.replace("  \n", "\n")
     read, i = [], 0
     while i < len(out):
         c = out[i]
         if c == "\\":
-            assert i + 1 < len(out) and out[i + 1] in PUNCT, f"lone backslash in {out!r}"
+            assert i + 1 < len(out) and out[i + 1] in ACTIVE, f"lone backslash in {out!r}"
             read.append(out[i + 1])
             i += 2
             continue
-        assert c not in PUNCT, f"unescaped {c!r} in {out!r}"
+        assert c not in ACTIVE, f"unescaped {c!r} in {out!r}"
         read.append(c)
         i += 1
     return "".join(read)
@@ -89,7 +89,7 @@ def test_md_escape_reads_back_as_the_text_and_forms_nothing(s: str) -> None:
 def test_html_escape_holds_no_markup_and_reads_back(s: str) -> None:
     out = html_escape(s)
     body = out.replace("<br>", "\n")
-    assert not PUNCT & set(re.sub(r"&#\d+;", "", body)), out
+    assert not HTML_ACTIVE & set(re.sub(r"&#\d+;", "", body)), out
     read = re.sub(r"&#(\d+);", lambda m: chr(int(m.group(1))), body)
     assert read.replace(WORD_JOINER, "") == _expected(s)
     _no_late_syntax(read)
@@ -102,7 +102,7 @@ def test_plain_is_only_cleaning(s: str) -> None:
 
 
 def test_examples() -> None:
-    assert md_escape("![x](http://h/p.png)") == ("\\!\\[x\\]\\(http\\:\u2060\\/\\/h\\/p\\.png\\)")
+    assert md_escape("![x](http://h/p.png)") == "\\!\\[x\\]\\(http\\:\u2060//h/p\\.png\\)"
     assert md_escape("Kế hoạch 12") == "Kế hoạch 12"
     assert md_escape("a\nb") == "a  \nb"
     assert md_escape("    code") == NBSP * 4 + "code"
