@@ -1,10 +1,11 @@
-"""Load: many sessions saving at once on one SQLite file, as Streamlit sessions do.
+"""Load: many sessions saving at once on one store, as Streamlit sessions do (every test runs
+on a SQLite file and on a PostgreSQL database: `db_target`).
 
 Each worker is a session: its own PlanStore on the shared file, open → edit → save, in a loop.
 20 workers on 20 different plans must all succeed; 5 workers on one plan must lose nothing:
 every save is a version (the accepted ones and the ones reported as ConflictError), and the
-counts add up. Threads share one process (Streamlit's model); processes stress SQLite's
-file locking the way two servers on one file would.
+counts add up. Threads share one process (Streamlit's model); processes stress the write lock
+(SQLite's file locking, PostgreSQL's advisory lock) the way two servers on one store would.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def session(db: str, plan_id: str, worker: int, rounds: int, start_at: float) ->
     return out
 
 
-def run_sessions(mode: str, db: Path, plan_ids: list[str], rounds: int) -> list[Outcome]:
+def run_sessions(mode: str, db: str | Path, plan_ids: list[str], rounds: int) -> list[Outcome]:
     start_at = time.time() + 0.2  # threads start together; processes wait at a barrier
     args = [(str(db), pid, w, rounds, start_at) for w, pid in enumerate(plan_ids)]
     if mode == "threads":
@@ -141,8 +142,8 @@ def all_errors(outcomes: list[Outcome]) -> list[str]:
 
 
 @pytest.mark.parametrize("mode", ["threads", "processes"])
-def test_twenty_sessions_on_twenty_plans_all_save(tmp_path: Path, mode: str) -> None:
-    db = tmp_path / "load.db"
+def test_twenty_sessions_on_twenty_plans_all_save(db_target: str | Path, mode: str) -> None:
+    db = db_target
     store = PlanStore(db)
     plan_ids = [store.create(sample_plan(), now=NOW) for _ in range(20)]
     t0 = time.monotonic()
@@ -160,8 +161,8 @@ def test_twenty_sessions_on_twenty_plans_all_save(tmp_path: Path, mode: str) -> 
 
 
 @pytest.mark.parametrize("mode", ["threads", "processes"])
-def test_five_sessions_on_one_plan_lose_nothing(tmp_path: Path, mode: str) -> None:
-    db = tmp_path / "load.db"
+def test_five_sessions_on_one_plan_lose_nothing(db_target: str | Path, mode: str) -> None:
+    db = db_target
     store = PlanStore(db)
     plan_id = store.create(sample_plan(), now=NOW)
     outcomes = run_sessions(mode, db, [plan_id] * 5, ROUNDS)
@@ -185,8 +186,8 @@ def test_five_sessions_on_one_plan_lose_nothing(tmp_path: Path, mode: str) -> No
     assert store.open(plan_id).version == max(saved)
 
 
-def test_concurrent_creates_get_distinct_ids(tmp_path: Path) -> None:
-    db = tmp_path / "load.db"
+def test_concurrent_creates_get_distinct_ids(db_target: str | Path) -> None:
+    db = db_target
     PlanStore(db)
     ids: list[str] = []
     lock = threading.Lock()

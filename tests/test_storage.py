@@ -14,13 +14,25 @@ T0 = datetime(2021, 3, 15, 8, 0, 0)
 T1 = datetime(2021, 3, 15, 9, 0, 0)
 
 
-def test_wal_busy_timeout_and_migrations(store):
+@pytest.fixture
+def store(db_target):
+    """Every store test here runs on SQLite and on PostgreSQL (see `db_target`)."""
+    return PlanStore(db_target)
+
+
+def test_sqlite_file_uses_wal_and_a_busy_timeout(tmp_path):
+    """SQLite only: WAL and the busy timeout are settings of the file's connection."""
+    store = PlanStore(tmp_path / "planner.db")
     with store.connect() as con:
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert con.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+
+
+def test_migrations_are_applied_once(store, db_target):
+    with store.connect() as con:
         versions = [r[0] for r in con.execute("SELECT version FROM schema_migrations")]
     assert versions == list(range(1, len(MIGRATIONS) + 1))
-    PlanStore(store.path)  # reopening applies nothing twice
+    PlanStore(db_target)  # reopening applies nothing twice
     with store.connect() as con:
         count = con.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0]
         assert count == len(MIGRATIONS)
@@ -87,6 +99,7 @@ def test_missing_plan_and_version(store, sample):
 
 
 def test_corrupt_database_file_opens_read_only_with_a_clear_message(tmp_path, sample):
+    """SQLite only: damage to the bytes of the store file."""
     bad = tmp_path / "bad.db"
     junk = b"this is not sqlite" * 100
     bad.write_bytes(junk)
@@ -100,8 +113,8 @@ def test_corrupt_database_file_opens_read_only_with_a_clear_message(tmp_path, sa
     assert bad.read_bytes() == junk  # nothing was written to it
 
 
-def test_written_in_one_process_read_in_another(tmp_path, sample):
-    db = tmp_path / "x.db"
+def test_written_in_one_process_read_in_another(db_target, sample):
+    db = db_target
     code = (
         "import sys; from datetime import datetime; from planner.store.plans import PlanStore;"
         "from planner.sample import sample_plan;"
@@ -114,14 +127,14 @@ def test_written_in_one_process_read_in_another(tmp_path, sample):
     assert PlanStore(db).open(pid).plan == sample
 
 
-def test_concurrent_writers_lose_nothing(tmp_path, sample):
-    store = PlanStore(tmp_path / "c.db")
+def test_concurrent_writers_lose_nothing(db_target, sample):
+    store = PlanStore(db_target)
     ids = [store.create(sample, now=T0) for _ in range(4)]
     errors: list[BaseException] = []
 
     def worker(pid: str) -> None:
         try:
-            s = PlanStore(store.path)
+            s = PlanStore(db_target)
             for i in range(15):
                 head = s.open(pid).version
                 s.save(pid, replace(sample, preamble=(f"{pid} {i}",)), base_version=head, now=T1)

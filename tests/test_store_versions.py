@@ -7,7 +7,6 @@ import json
 import sqlite3
 import subprocess
 import sys
-import tempfile
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -40,14 +39,19 @@ ROOT = Path(__file__).resolve().parent.parent
 PRUNE = [sys.executable, "-m", "planner", "db", "prune", "--older-than", "5"]
 
 
-def rows(db: Path, plan_id: str) -> dict[int, object]:
-    con = sqlite3.connect(db)
-    try:
-        return dict(
-            con.execute("SELECT version, data FROM plan_versions WHERE plan_id=?", (plan_id,))
-        )
-    finally:
-        con.close()
+@pytest.fixture
+def store(db_target):
+    """Every store test here runs on SQLite and on PostgreSQL."""
+    return PlanStore(db_target)
+
+
+def rows(store: PlanStore, plan_id: str) -> dict[int, object]:
+    """The stored rows of a plan's versions: JSON text (whole) or bytes (compressed)."""
+    with store.connect() as con:
+        found = con.execute(
+            "SELECT version, data FROM plan_versions WHERE plan_id=?", (plan_id,)
+        ).fetchall()
+    return {int(v): d for v, d in found}
 
 
 # ------------------------------------------------------------------ the patch format
@@ -134,9 +138,8 @@ def normal(plan: Plan) -> str:
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.lists(edits, min_size=1, max_size=25))
-def test_every_version_of_a_random_history_reads_back_as_saved(tmp_path, history):
-    db = Path(tempfile.mkdtemp(dir=tmp_path)) / "h.db"
-    store = PlanStore(db)
+def test_every_version_of_a_random_history_reads_back_as_saved(db_target, history):
+    store = PlanStore(db_target)  # each example adds its own plan
     plan = sample_plan()
     pid = store.create(plan, now=T0)
     saved = {1: normal(plan)}
@@ -158,15 +161,13 @@ def test_every_version_of_a_random_history_reads_back_as_saved(tmp_path, history
     # Whole text: the newest version, the one before it and conflict copies; the rest are
     # compressed deltas (or keyframes).
     info = {v.version: v for v in store.versions(pid)}
-    whole = {v for v, data in rows(db, pid).items() if isinstance(data, str)}
+    whole = {v for v, data in rows(store, pid).items() if isinstance(data, str)}
     conflicts = {v for v in info if info[v].conflict}
     assert head in whole
     assert whole - conflicts <= {head, info[head].based_on}
 
 
-def test_an_autosave_adds_about_the_size_of_the_edit(tmp_path):
-    db = tmp_path / "p.db"
-    store = PlanStore(db)
+def test_an_autosave_adds_about_the_size_of_the_edit(store):
     plan = sample_plan()
     plan = replace(plan, sections=plan.sections * 20)  # about 90 KB of JSON
     pid = store.create(plan, now=T0)
@@ -174,7 +175,7 @@ def test_an_autosave_adds_about_the_size_of_the_edit(tmp_path):
     for k in range(30):
         plan = replace(plan, preamble=(f"Sửa lần {k}.",))
         head = store.save(pid, plan, base_version=head, now=T0 + timedelta(minutes=k))
-    stored = rows(db, pid)
+    stored = rows(store, pid)
     whole = len(delta.whole_text(json.loads(plan_to_json(plan))).encode())
     assert [v for v, d in stored.items() if isinstance(d, str)] == [head - 1, head]
     old = [len(d) for v, d in stored.items() if 1 < v < head - 1]  # type: ignore[arg-type]
@@ -182,10 +183,9 @@ def test_an_autosave_adds_about_the_size_of_the_edit(tmp_path):
     assert store.open_version(pid, 2).preamble == ("Sửa lần 0.",)
 
 
-def test_a_delta_that_would_not_give_the_exact_text_is_not_stored(tmp_path):
+def test_a_delta_that_would_not_give_the_exact_text_is_not_stored(store):
     # Versions 1 and 2 are equal under Python's == (keys in another order, 1 and True), so a
     # patch between them is empty: the store sees the replay is not exact and keeps it whole.
-    store = PlanStore(tmp_path / "p.db")
     notes = ([{"a": 1, "b": 1}], [{"b": True, "a": 1}], [{"a": 1, "b": 2}], [{"a": 3}])
     plans = [with_extra(sample_plan(), ghi_chu=n) for n in notes]
     pid = store.create(plans[0], now=T0)
@@ -196,36 +196,31 @@ def test_a_delta_that_would_not_give_the_exact_text_is_not_stored(tmp_path):
         assert plan_to_json(store.open_version(pid, version)) == plan_to_json(plan), version
 
 
-def test_a_keyframe_every_hundred_saves_stays_whole(tmp_path):
-    db = tmp_path / "p.db"
-    store = PlanStore(db)
+def test_a_keyframe_every_hundred_saves_stays_whole(store):
     plan = sample_plan()
     pid = store.create(plan, now=T0)
     head = 1
     for k in range(delta.KEYFRAME_EVERY + 2):
         plan = replace(plan, preamble=(f"Lần {k}.",))
         head = store.save(pid, plan, base_version=head, now=T0)
-    kind = {v: delta.decode_row(d)[0] for v, d in rows(db, pid).items()}
+    kind = {v: delta.decode_row(d)[0] for v, d in rows(store, pid).items()}
     assert kind[delta.KEYFRAME_EVERY] is None  # whole (compressed)
     assert kind[delta.KEYFRAME_EVERY - 1] == delta.KEYFRAME_EVERY  # chains stop there
     assert kind[delta.KEYFRAME_EVERY + 1] == delta.KEYFRAME_EVERY + 2
     assert store.open_version(pid, 50).preamble == ("Lần 48.",)
 
 
-def test_a_damaged_delta_costs_only_the_versions_that_lead_through_it(tmp_path):
-    db = tmp_path / "p.db"
-    store = PlanStore(db)
+def test_a_damaged_delta_costs_only_the_versions_that_lead_through_it(db_target):
+    store = PlanStore(db_target)
     plan = sample_plan()
     pid = store.create(plan, now=T0)
     head = 1
     for k in range(6):
         plan = replace(plan, preamble=(f"Lần {k}.",))
         head = store.save(pid, plan, base_version=head, now=T0)
-    con = sqlite3.connect(db)
-    con.execute("UPDATE plan_versions SET data=x'00' WHERE plan_id=? AND version=4", (pid,))
-    con.commit()
-    con.close()
-    store = PlanStore(db)
+    with store.transaction() as con:
+        con.execute("UPDATE plan_versions SET data=? WHERE plan_id=? AND version=4", (b"\x00", pid))
+    store = PlanStore(db_target)
     assert store.open(pid).plan.preamble == ("Lần 5.",)
     assert store.open_version(pid, 6).preamble == ("Lần 4.",)
     assert store.open_version(pid, 5).preamble == ("Lần 3.",)
@@ -238,6 +233,7 @@ def test_a_damaged_delta_costs_only_the_versions_that_lead_through_it(tmp_path):
 
 
 def test_a_store_written_before_deltas_is_migrated_and_read(tmp_path):
+    """SQLite only: stores from before deltas exist only as SQLite files."""
     db = tmp_path / "old.db"
     con = sqlite3.connect(db)
     con.execute(
@@ -265,7 +261,7 @@ def test_a_store_written_before_deltas_is_migrated_and_read(tmp_path):
         assert store.open_version("old", v) == p
     new = store.save("old", replace(plans[2], preamble=("Bản 4",)), base_version=3, now=T0)
     store.save("old", replace(plans[2], preamble=("Bản 5",)), base_version=new, now=T0)
-    assert isinstance(rows(db, "old")[3], bytes)  # the old full row is now a delta
+    assert isinstance(rows(store, "old")[3], bytes)  # the old full row is now a delta
     for v, p in enumerate(plans, start=1):
         assert store.open_version("old", v) == p
     store.name_version("old", 1, "Bản gốc")

@@ -39,8 +39,8 @@ def _at(minutes: int) -> datetime:
     return NOW + timedelta(minutes=minutes)
 
 
-def test_every_save_is_a_version_with_history_newest_first(tmp_path: Path) -> None:
-    store = PlanStore(tmp_path / "p.db")
+def test_every_save_is_a_version_with_history_newest_first(db_target: str | Path) -> None:
+    store = PlanStore(db_target)
     assert save_directive(store, ROW, now=_at(0)) == 1
     v2 = save_directive(
         store, replace(ROW, status="in_force"), now=_at(1), base_version=1, author="lan"
@@ -63,8 +63,8 @@ def test_every_save_is_a_version_with_history_newest_first(tmp_path: Path) -> No
         row_history(store, "khong-co")
 
 
-def test_restore_makes_an_older_version_newest_as_a_new_version(tmp_path: Path) -> None:
-    store = PlanStore(tmp_path / "p.db")
+def test_restore_makes_an_older_version_newest_as_a_new_version(db_target: str | Path) -> None:
+    store = PlanStore(db_target)
     first = replace(ROW, title="về dân vận A")
     save_directive(store, first, now=_at(1))
     save_directive(store, replace(ROW, title="về dân vận B"), now=_at(1))
@@ -77,8 +77,8 @@ def test_restore_makes_an_older_version_newest_as_a_new_version(tmp_path: Path) 
     assert row_history(store, ROW.id)[1].directive.title == "về dân vận B"  # kept
 
 
-def test_delete_is_a_version_and_can_be_restored(tmp_path: Path) -> None:
-    store = PlanStore(tmp_path / "p.db")
+def test_delete_is_a_version_and_can_be_restored(db_target: str | Path) -> None:
+    store = PlanStore(db_target)
     save_directive(store, ROW, now=_at(0))
     assert delete_directive(store, ROW.id, now=_at(1)) == 2
     assert user_directives(store) == []
@@ -92,8 +92,8 @@ def test_delete_is_a_version_and_can_be_restored(tmp_path: Path) -> None:
     assert user_directives(store) == [ROW]
 
 
-def test_a_save_from_an_older_version_is_kept_as_a_conflict(tmp_path: Path) -> None:
-    path = tmp_path / "p.db"
+def test_a_save_from_an_older_version_is_kept_as_a_conflict(db_target: str | Path) -> None:
+    path = db_target
     mine, theirs = PlanStore(path), PlanStore(path)  # two sessions on one file
     save_directive(mine, ROW, now=_at(0))
     opened = row_head_version(mine, ROW.id)
@@ -119,8 +119,8 @@ def test_a_save_from_an_older_version_is_kept_as_a_conflict(tmp_path: Path) -> N
     assert [d.id for d in user_directives(mine)] == [ROW.id]
 
 
-def test_concurrent_saves_from_two_stores_lose_nothing(tmp_path: Path) -> None:
-    path = tmp_path / "p.db"
+def test_concurrent_saves_from_two_stores_lose_nothing(db_target: str | Path) -> None:
+    path = db_target
     save_directive(PlanStore(path), ROW, now=_at(0))
     outcomes: list[tuple[str, int]] = []
     lock = threading.Lock()
@@ -160,8 +160,8 @@ def test_concurrent_saves_from_two_stores_lose_nothing(tmp_path: Path) -> None:
     )
 
 
-def test_bulk_save_adds_a_version_to_each_row(tmp_path: Path) -> None:
-    store = PlanStore(tmp_path / "p.db")
+def test_bulk_save_adds_a_version_to_each_row(db_target: str | Path) -> None:
+    store = PlanStore(db_target)
     other = replace(ROW, id="kh-13-ubnd-2021", number="13", symbol="13/KH-UBND")
     assert save_directives(store, [ROW, other], now=_at(0)) == 2
     assert save_directives(store, [replace(ROW, status="expired")], now=_at(1), note="Nhập") == 1
@@ -200,6 +200,7 @@ def _old_store(path: Path, migrations: int = 3) -> None:
 
 
 def test_migration_keeps_every_existing_row_as_version_1(tmp_path: Path) -> None:
+    """SQLite only: old store files (from before versions) exist only as SQLite files."""
     path = tmp_path / "old.db"
     _old_store(path)
     store = PlanStore(path)  # opening migrates
@@ -225,6 +226,7 @@ def test_migration_keeps_every_existing_row_as_version_1(tmp_path: Path) -> None
 
 
 def test_a_read_only_old_store_still_shows_rows_and_history(tmp_path: Path) -> None:
+    """SQLite only: a read-only old store file (file permissions)."""
     path = tmp_path / "old.db"
     _old_store(path)
     path.chmod(0o444)

@@ -1,5 +1,9 @@
 """Store commands: `db backup -o FILE`, `db restore FILE`, `db check [--json]`,
-`db prune --older-than DAYS [--plan ID]`.
+`db prune --older-than DAYS [--plan ID]`, `db copy SOURCE TARGET [--force]`.
+
+`db copy` moves everything (every plan with every version, marks and the bin, every catalogue
+row with its versions) between a SQLite file and a PostgreSQL database (`postgresql://…`), in
+one transaction on the target; a target holding data is refused unless `--force`.
 
 `--db PATH` (else `PLANNER_DB`, else `.data/planner.db`) selects the database. `db check` exits
 0 when the store is intact and every plan readable, 1 when something is damaged, 2 when the
@@ -15,9 +19,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from planner.errors import InputFileError
+from planner.store.backend import is_url
 from planner.store.backup import backup, check_store, restore
 from planner.store.health import DAMAGED, READ_ONLY, UNAVAILABLE
 from planner.store.plans import PlanStore, default_db_path
+from planner.store.transfer import TABLE_TEXT, copy_store
 
 STATUS_TEXT = {
     "ok": "không có lỗi",
@@ -64,6 +71,17 @@ def register(sub: Any) -> None:
     p.add_argument("--plan", metavar="MÃ", help="chỉ kế hoạch có mã này (mặc định: mọi kế hoạch)")
     with_db(p)
     p.set_defaults(func=run_prune)
+
+    cp = actions.add_parser(
+        "copy",
+        help="chép toàn bộ dữ liệu giữa tệp SQLite và PostgreSQL (nguồn → đích)",
+    )
+    cp.add_argument("source", metavar="NGUỒN", help="tệp .db hoặc địa chỉ postgresql://…")
+    cp.add_argument("target", metavar="ĐÍCH", help="tệp .db hoặc địa chỉ postgresql://…")
+    cp.add_argument(
+        "--force", action="store_true", help="thay toàn bộ nội dung của đích khi nó đã có dữ liệu"
+    )
+    cp.set_defaults(func=run_copy)
 
 
 def _db(args: argparse.Namespace) -> Path:
@@ -175,3 +193,18 @@ def run_check(args: argparse.Namespace) -> int:
     if health.status == UNAVAILABLE:
         return 2
     return 0 if health.healthy else 1
+
+
+def run_copy(args: argparse.Namespace) -> int:
+    source: str | Path = args.source if is_url(args.source) else Path(args.source)
+    target: str | Path = args.target if is_url(args.target) else Path(args.target)
+    if isinstance(source, Path) and not source.is_file():
+        raise InputFileError(f"Không có cơ sở dữ liệu nguồn ở {source}.")
+    if isinstance(target, Path) and target.is_dir():
+        raise InputFileError(f"{target} là một thư mục, không phải tệp cơ sở dữ liệu.")
+    result = copy_store(PlanStore(source), PlanStore(target), force=args.force)
+    done = "Đã thay nội dung của" if result.replaced else "Đã chép vào"
+    sys.stdout.write(f"{done} {PlanStore(target).location}:\n")
+    for table, count in result.counts.items():
+        sys.stdout.write(f"- {count} {TABLE_TEXT[table]}\n")
+    return 0

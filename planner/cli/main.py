@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "planner.cli.harvest",
     "planner.cli.documents",
     "planner.cli.db",
+    "planner.cli.plans",
 )
 
 

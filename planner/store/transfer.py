@@ -1,0 +1,257 @@
+"""Moving stored data between stores: a whole store (`copy_store`, SQLite ⇄ PostgreSQL, the
+move from one laptop to the office server) and one plan to or from a JSON file
+(`export_plan`, `import_plan`).
+
+A copy takes every row as it is stored (versions stored as deltas stay deltas: both
+databases hold the same bytes), in one transaction on the target: all or nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from planner.errors import InputFileError, StorageError
+from planner.model import plan_from_dict, plan_to_dict
+from planner.store.health import OK, READ_ONLY
+from planner.store.plans import PlanStore, StoredPlan
+
+EXPORT_FORMAT = "soan-ke-hoach/ke-hoach"
+EXPORT_VERSION = 1
+
+# Every table that holds data, in the order rows can be inserted (references first), with
+# its columns and the order its rows are read in (insertion order, kept by the copy).
+TABLE_COPY: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    (
+        "plans",
+        (
+            "id",
+            "name",
+            "subject_title",
+            "year",
+            "created_at",
+            "updated_at",
+            "head_version",
+            "deleted_at",
+        ),
+        "rowid",
+    ),
+    (
+        "plan_versions",
+        ("plan_id", "version", "saved_at", "based_on", "note", "conflict", "data"),
+        "plan_id, version",
+    ),
+    ("version_marks", ("plan_id", "version", "label", "resolved_at"), "plan_id, version"),
+    ("user_directives", ("id", "data", "updated_at", "deleted", "head_version"), "rowid"),
+    (
+        "user_directive_versions",
+        (
+            "directive_id",
+            "version",
+            "saved_at",
+            "based_on",
+            "author",
+            "note",
+            "conflict",
+            "deleted",
+            "data",
+        ),
+        "directive_id, version",
+    ),
+)
+TABLE_TEXT = {
+    "plans": "kế hoạch",
+    "plan_versions": "phiên bản kế hoạch",
+    "version_marks": "đánh dấu phiên bản (tên, xung đột đã xử lý)",
+    "user_directives": "văn bản người dùng thêm vào danh mục",
+    "user_directive_versions": "phiên bản văn bản trong danh mục",
+}
+
+
+@dataclass(frozen=True)
+class CopyResult:
+    counts: dict[str, int]  # rows copied per table (TABLE_COPY order)
+    replaced: bool  # the target held data that --force replaced
+
+
+def _counts(store: PlanStore) -> dict[str, int]:
+    with store.connect() as con:
+        return {
+            table: int(con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+            for table, _cols, _order in TABLE_COPY
+        }
+
+
+def copy_store(source: PlanStore, target: PlanStore, *, force: bool = False) -> CopyResult:
+    """Copy every plan (every version, marks, the bin) and every catalogue row (every
+    version) from `source` into `target`, in one transaction on the target.
+
+    A target that holds any row is refused unless `force`, which replaces its content."""
+    if source.location == target.location:
+        raise InputFileError("Nguồn và đích là cùng một cơ sở dữ liệu.")
+    check = source.file_check()
+    if check.status not in (OK, READ_ONLY):
+        raise StorageError(
+            f"Không chép được từ {source.location}: {' '.join(check.problems)} Hãy kiểm tra "
+            "bằng: python -m planner db check"
+        )
+    before = _counts(target)
+    held = sum(before.values())
+    if held and not force:
+        raise StorageError(
+            f"Cơ sở dữ liệu đích {target.location} đã có dữ liệu ({before['plans']} kế hoạch, "
+            f"{before['user_directives']} văn bản trong danh mục); không chép đè. Thêm --force "
+            "để thay toàn bộ nội dung của nó."
+        )
+    counts: dict[str, int] = {}
+    with source.connect() as src, target.transaction() as dst:
+        for table, _cols, _order in reversed(TABLE_COPY):
+            dst.execute(f"DELETE FROM {table}")
+        for table, cols, order in TABLE_COPY:
+            names = ", ".join(cols)
+            rows = src.execute(f"SELECT {names} FROM {table} ORDER BY {order}").fetchall()
+            data_at = cols.index("data") if "data" in cols else -1
+            if table == "plan_versions":
+                rows = [
+                    tuple(dst.blob(v) if i == data_at else v for i, v in enumerate(r)) for r in rows
+                ]
+            marks = ", ".join("?" for _ in cols)
+            dst.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+            counts[table] = len(rows)
+    after = _counts(target)
+    if after != counts:
+        raise StorageError(
+            f"Bản chép vào {target.location} không đủ: đích có {after}, nguồn có {counts}."
+        )
+    return CopyResult(counts, bool(held))
+
+
+# ------------------------------------------------------------ one plan as a JSON file
+
+
+def export_plan(store: PlanStore, plan_id: str) -> dict[str, Any]:
+    """One plan with every version (each whole), its names, marks and bin state."""
+    head: StoredPlan = store.open(plan_id)
+    summary = next(p for p in store.list_plans(include_deleted=True) if p.id == plan_id)
+    versions = []
+    for info in sorted(store.versions(plan_id), key=lambda v: v.version):
+        versions.append(
+            {
+                "version": info.version,
+                "saved_at": info.saved_at.isoformat(),
+                "based_on": info.based_on,
+                "note": info.note,
+                "conflict": info.conflict,
+                "label": info.label or None,
+                "resolved": info.resolved,
+                "plan": plan_to_dict(store.open_version(plan_id, info.version)),
+            }
+        )
+    return {
+        "format": EXPORT_FORMAT,
+        "format_version": EXPORT_VERSION,
+        "id": plan_id,
+        "title": head.title,
+        "head_version": head.version,
+        "deleted": summary.deleted,
+        "updated_at": head.updated_at.isoformat(),
+        "versions": versions,
+    }
+
+
+def _field(record: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
+    value = record.get(key)
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
+        raise InputFileError(f"{where}: thiếu hoặc sai trường “{key}”.")
+    return value
+
+
+def import_plan(store: PlanStore, record: object, *, now: datetime, name: str) -> tuple[str, int]:
+    """Store a plan exported by `export_plan` with every version; returns (id, versions).
+
+    The plan keeps its id unless the store already has a plan with it (then a new id).
+    `name` is the file, for messages."""
+    where = f"Tệp {name} không phải kế hoạch xuất từ chương trình"
+    if not isinstance(record, dict) or record.get("format") != EXPORT_FORMAT:
+        raise InputFileError(f"{where} (thiếu “format”: “{EXPORT_FORMAT}”).")
+    if record.get("format_version") != EXPORT_VERSION:
+        raise InputFileError(
+            f"{where} này: tệp ở định dạng số {record.get('format_version')!r}, chương trình "
+            f"chỉ đọc được số {EXPORT_VERSION}."
+        )
+    title = _field(record, "title", str, where)
+    head = _field(record, "head_version", int, where)
+    items = _field(record, "versions", list, where)
+    if not items:
+        raise InputFileError(f"{where}: không có phiên bản nào.")
+    rows = []
+    for item in items:
+        if not isinstance(item, dict):
+            raise InputFileError(f"{where}: một phiên bản không đúng cấu trúc.")
+        version = _field(item, "version", int, where)
+        where_v = f"Tệp {name}, phiên bản {version}"
+        try:
+            saved_at = datetime.fromisoformat(_field(item, "saved_at", str, where_v))
+        except ValueError:
+            raise InputFileError(f"{where_v}: thời gian lưu không hợp lệ.") from None
+        plan = plan_from_dict(item.get("plan"), where_v)
+        based_on = item.get("based_on")
+        if based_on is not None and not isinstance(based_on, int):
+            raise InputFileError(f"{where_v}: “based_on” phải là số phiên bản.")
+        rows.append((version, saved_at, based_on, item, plan))
+    numbers = sorted(r[0] for r in rows)
+    if len(set(numbers)) != len(numbers) or head not in numbers:
+        raise InputFileError(f"{where}: số phiên bản trùng nhau hoặc thiếu phiên bản mới nhất.")
+    head_plan = next(r[4] for r in rows if r[0] == head)
+    plan_id = str(record.get("id") or "")
+    with store.connect() as con:
+        taken = (
+            plan_id == "" or con.execute("SELECT 1 FROM plans WHERE id=?", (plan_id,)).fetchone()
+        )
+    if taken:
+        plan_id = uuid.uuid4().hex[:12]
+    stamp = now.isoformat(timespec="seconds")
+    updated = str(record.get("updated_at") or stamp)
+    deleted_at = stamp if record.get("deleted") is True else None
+    with store.transaction() as con:
+        con.execute(
+            "INSERT INTO plans (id, name, subject_title, year, created_at, updated_at, "
+            "head_version, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                plan_id,
+                title if title != head_plan.title else None,
+                head_plan.title,
+                head_plan.meta.year,
+                min(r[1] for r in rows).isoformat(timespec="seconds"),
+                updated,
+                head,
+                deleted_at,
+            ),
+        )
+        for version, saved_at, based_on, item, plan in rows:
+            _, text = PlanStore._checked_data(plan)
+            con.execute(
+                "INSERT INTO plan_versions (plan_id, version, saved_at, based_on, note, "
+                "conflict, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    plan_id,
+                    version,
+                    saved_at.isoformat(timespec="seconds"),
+                    based_on,
+                    str(item.get("note") or ""),
+                    int(item.get("conflict") is True),
+                    con.blob(text),
+                ),
+            )
+            label = item.get("label")
+            resolved = stamp if item.get("resolved") is True else None
+            if (isinstance(label, str) and label) or resolved:
+                con.execute(
+                    "INSERT INTO version_marks (plan_id, version, label, resolved_at) "
+                    "VALUES (?, ?, ?, ?)",
+                    (plan_id, version, label if isinstance(label, str) and label else None,
+                     resolved),
+                )  # fmt: skip
+    return plan_id, len(rows)
