@@ -73,7 +73,8 @@ _SKIP = re.compile(
     r"^(CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập - Tự do - Hạnh phúc|Số\s*:.*|"
     r".*, ngày .* năm \d{4}\.?|[-_\s]+|Nơi nhận:?|\(Đã ký\)|KẾ HOẠCH)$"
 )  # Quốc hiệu, Tiêu ngữ, rules and labels; number, date and title are checked as fields
-_LABEL = re.compile(r"^(?:[IVX]+\.|\d+(?:\.\d+)*\.?|[a-zđ]\)|[-+•])\s*")
+# a label the reader takes off: a section number, an item mark, `Nơi nhận:` before a recipient
+_LABEL = re.compile(r"^(?:[IVX]+\.|\d+(?:\.\d+)*\.?|[a-zđ]\)|[-+•]|Nơi nhận:)\s*")
 
 
 def assert_full_coverage(data: bytes, plan: Plan) -> None:

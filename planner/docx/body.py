@@ -253,19 +253,18 @@ class BodyReader:
         """The paragraph's text (cleaned, trimmed), its emphasis spans when only part of it
         is bold or italic, and whether all of it is bold, all italic."""
         chunks: list[tuple[str, str]] = []
-        cache: dict[int, str] = {}
+        cache: dict[Any, str] = {}  # keyed by the run itself: holding it keeps its proxy
         for el, piece in _text_pieces(p):
             r = el.getparent()
             while r is not None and r.tag != T_R and r is not p:
                 r = r.getparent()
             style = ""
             if r is not None and r.tag == T_R:
-                key = id(r)
-                if key not in cache:
+                if r not in cache:
                     b = self._style_of(r, sid, "b")
                     i = self._style_of(r, sid, "i")
-                    cache[key] = ("b" if b else "") + ("i" if i else "")
-                style = cache[key]
+                    cache[r] = ("b" if b else "") + ("i" if i else "")
+                style = cache[r]
             chunks.append((clean_text(piece), style))
         raw = "".join(c for c, _ in chunks)
         lead = len(raw) - len(raw.lstrip())

@@ -580,7 +580,7 @@ def _column_widths(rows: Sequence[Sequence[str]], total: int) -> list[int]:
         amount = sum(len(c) for c in cells) / max(1, len(cells))
         need.append(max(longest * 1.2, amount, 3.0))
     scale = total / sum(need)
-    widths = [max(567, round(n * scale)) for n in need]
+    widths = [max(850, round(n * scale)) for n in need]  # 1.5 cm: room for `STT`
     extra = total - sum(widths)
     widths[max(range(ncols), key=lambda k: widths[k])] += extra
     if min(widths) < 400:  # too many columns for the room: equal shares
