@@ -38,7 +38,7 @@ from planner.store.plans import StoredPlan
 
 # Grid columns sized so that all of them fit the main area at 1366 px with the sidebar open.
 _WIDTHS = {
-    "title": 232,
+    "title": 188,
     "lead": 104,
     "support": 104,
     "start": 86,
@@ -46,7 +46,7 @@ _WIDTHS = {
     "status": 112,
     "progress": 52,
     "overdue": 56,
-    "remove": 40,
+    "remove": 56,
 }
 CSV_HEADERS = {
     "id": "Mã",

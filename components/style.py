@@ -81,6 +81,8 @@ PATTERNS: list[tuple[str, str]] = [
     (r"^Limit (\S+) per file(?: • (.*))?$", "Tối đa $1 mỗi tệp · $2"),
     (r"^(\S+) per file(?: • (.*))?$", "Tối đa $1 mỗi tệp · $2"),
     (r"^Help for (.+)$", "Hướng dẫn: $1"),
+    (r"^Choose date, (.+)$", "Chọn ngày, $1"),
+    (r"^Selected date, (.+)$", "Ngày đã chọn, $1"),
     (r"^day, (.+)$", "ngày, $1"),
     (r"^month, (.+)$", "tháng, $1"),
     (r"^year, (.+)$", "năm, $1"),
