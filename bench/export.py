@@ -29,7 +29,7 @@ TODAY = date(2021, 3, 15)
 
 def big_plan(sections: int = SECTIONS) -> Plan:
     """The sample's top-level sections repeated `sections` times, numbered I, II, …"""
-    from planner.docx.writer import to_roman
+    from planner.text.numbering import to_roman
 
     body = sample_plan().sections
     out = [replace(body[i % len(body)], number=to_roman(i + 1)) for i in range(sections)]

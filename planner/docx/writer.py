@@ -60,7 +60,6 @@ from planner.paths import TEMPLATE_PATH
 from planner.text.clean import clean_line, clean_text
 from planner.text.dates import nd30_date_words
 from planner.text.numbering import label_style, next_roman
-from planner.text.numbering import to_roman as to_roman  # bench/export.py imports it here
 
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
