@@ -7,18 +7,22 @@ Streamlit renders Markdown (GitHub-flavoured, with math, emoji shortcodes and it
 widget labels and `help=`, `st.radio` options, expander and tab labels, `st.page_link` labels.
 A plan titled `![x](http://host/p.png)` would fetch that image on every page showing it.
 
-- `md_escape(text)`: for any of those places. Every character Markdown can read as syntax
-  (`ACTIVE`) is backslash-escaped (CommonMark lets each be escaped; an escaped one never starts
-  syntax: no link, image, emphasis, heading, list, table, math, directive or HTML can form).
-  Two things act on the text after the escapes are read, so they are broken apart with an
-  invisible WORD JOINER (U+2060) after every `:` and `@` and between `www` and `.`:
-  GFM's bare-URL links (`http://…`, `www.…`, `a@b.vn`) and Streamlit's `:material/…:` icons,
-  which it rewrites in the source before parsing. Line breaks stay line breaks and leading
-  spaces stay spaces (no indented code block).
+- `md_escape(text)`: for any of those places. The characters that start syntax anywhere
+  (`ALWAYS`: code, emphasis, links and images, HTML, entities, tables, strikethrough, math,
+  braces) are backslash-escaped wherever they are; those that start syntax only at the start of
+  a line (headings `#`, quotes `>`, list markers `-`/`+` and `1.`/`1)`, setext underlines `=`,
+  block directives `::`/`:::`)
+  are escaped there (the text's own start counts as one: it may follow a `- ` of the page).
+  CommonMark reads an escaped character as itself and never as syntax. Two things act on the
+  text after escapes are read, so they are broken apart with an invisible WORD JOINER
+  (U+2060): GFM's bare links (`http://…`, `www.…`, `a@b.vn`) and Streamlit's
+  `:material/…:` icons, emoji shortcodes and `:red[…]` directives: a joiner goes after a `:`
+  followed by `/` or a name character, after an `@` followed by one, between `www` and `.`.
+  Line breaks stay line breaks and leading spaces stay spaces (no indented code block).
 - `html_escape(text)`: the same text for the inside of HTML written with
-  `unsafe_allow_html=True`: every `ACTIVE` character and `"`, `'` as a numeric character
-  reference (Markdown never reads syntax from a reference and HTML decodes it), the same word
-  joiners.
+  `unsafe_allow_html=True`: the same characters, and `>`, `"`, `'`, as numeric character
+  references (Markdown never reads syntax from a reference and HTML decodes it), the same
+  word joiners.
 - `plain(text)`: for places that show text as it is and never read Markdown (`st.selectbox`
   and `st.multiselect` options, data-frame cells, `st.text`, `st.code`, input values): only
   the cleaning, since escaping there would show the backslashes.
@@ -30,34 +34,43 @@ invisible format characters removed), so nothing can make the text read in anoth
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from planner.text.clean import clean_text
 
 WORD_JOINER = "\u2060"
 NBSP = "\u00a0"
 
-# The characters Streamlit's Markdown can read as syntax: CommonMark and GFM (emphasis, code,
-# links and images, headings, lists, quotes, tables, strikethrough, setext underlines,
-# entities, HTML), math (`$`), directives (`:red[…]`). Each is ASCII punctuation, which
-# CommonMark lets a backslash escape. `/ " ' , ; ? % @ ^` never start syntax on their own.
-ACTIVE = frozenset("\\`*_{}[]()#+-.!|<>~$:&=")
-_ACTIVE_RE = re.compile("[" + re.escape("".join(sorted(ACTIVE))) + "]")
-_HTML_RE = re.compile("[" + re.escape("".join(sorted(ACTIVE | set("\"'")))) + "]")
-_WWW_DOT = re.compile(r"(www)(?=\.)", re.IGNORECASE)
+# Characters that start Markdown syntax wherever they are (CommonMark, GFM, math, directive
+# attributes); each is ASCII punctuation, which CommonMark lets a backslash escape.
+ALWAYS = frozenset("\\`*_{}[]<&|~$")
+_ALWAYS_RE = re.compile("[" + re.escape("".join(sorted(ALWAYS))) + "]")
+_HTML_RE = re.compile("[" + re.escape("".join(sorted(ALWAYS | set(">\"'")))) + "]")
+# A line's block marker: heading, quote, bullet, setext underline, block directive,
+# ordered-list number.
+_LINE_MARK = re.compile(r"^([ \t]*)(?:([#>+\-=:])|(\d{1,9})([.)]))", re.MULTILINE)
+# Where a word joiner goes: after `:` before `/` or a name character (bare links, icons,
+# emoji, directives), after `@` before a name character (e-mail links), inside `www.`.
+_JOIN = re.compile(r"(?<=:)(?=[/\w+-])|(?<=@)(?=[\w-])|(?<=www)(?=\.)", re.IGNORECASE)
 _LEADING = re.compile(r"^[ \t]+", re.MULTILINE)
-# Characters after which a word joiner goes (bare-URL and shortcode breakers).
-_JOIN_AFTER = frozenset(":@")
-
-
-def _join(text: str) -> str:
-    """`text` with a word joiner after every `:` and `@` and between `www` and a dot."""
-    text = _WWW_DOT.sub(lambda m: m.group(1) + WORD_JOINER, text)
-    return "".join(c + WORD_JOINER if c in _JOIN_AFTER else c for c in text)
 
 
 def _lead_spaces(text: str) -> str:
     """Each line's leading spaces and tabs as no-break spaces (never an indented code block)."""
     return _LEADING.sub(lambda m: NBSP * len(m.group()), text)
+
+
+def _escape(text: str, always: re.Pattern[str], esc: Callable[[str], str]) -> str:
+    """Cleaned `text` with `esc(c)` for every character that would start syntax and a word
+    joiner wherever a bare link, icon, emoji or directive could start."""
+    text = always.sub(lambda m: esc(m.group()), _JOIN.sub(WORD_JOINER, plain(text)))
+
+    def mark(m: re.Match[str]) -> str:
+        if m.group(2):
+            return m.group(1) + esc(m.group(2))
+        return m.group(1) + m.group(3) + esc(m.group(4))
+
+    return _lead_spaces(_LINE_MARK.sub(mark, text))
 
 
 def plain(text: object) -> str:
@@ -68,15 +81,11 @@ def plain(text: object) -> str:
 
 def md_escape(text: object) -> str:
     """`text` as Markdown that Streamlit shows exactly as `text` reads (see the module doc)."""
-    cleaned = _lead_spaces(plain(text))
-    escaped = _ACTIVE_RE.sub(lambda m: "\\" + m.group(), _join(cleaned))
-    return escaped.replace("\n", "  \n")
+    return _escape(plain(text), _ALWAYS_RE, lambda c: "\\" + c).replace("\n", "  \n")
 
 
 def html_escape(text: object) -> str:
     """`text` for the inside of an HTML element (or attribute) in `unsafe_allow_html`
-    Markdown: every `ACTIVE` character and quotes as character references, line breaks as
-    `<br>`."""
-    cleaned = _lead_spaces(plain(text))
-    escaped = _HTML_RE.sub(lambda m: f"&#{ord(m.group())};", _join(cleaned))
-    return escaped.replace("\n", "<br>")
+    Markdown: the characters that would start syntax, `>` and quotes as character references,
+    line breaks as `<br>`."""
+    return _escape(plain(text), _HTML_RE, lambda c: f"&#{ord(c)};").replace("\n", "<br>")

@@ -14,10 +14,11 @@ import string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components.safe_text import ACTIVE, NBSP, WORD_JOINER, html_escape, md_escape, plain
+from components.safe_text import ALWAYS, NBSP, WORD_JOINER, html_escape, md_escape, plain
 from planner.text.clean import clean_text, hidden_characters
 
-HTML_ACTIVE = ACTIVE | set("\"'")
+HTML_ALWAYS = ALWAYS | set(">\"'")
+LINE_MARK = re.compile(r"^[ \t\u00a0]*(?:[#>+\-=:]|\d{1,9}[.)])")
 HOSTILE = [
     "![x](http://127.0.0.2:9/p.png)",
     "[link](http://127.0.0.2:9/)",
@@ -41,18 +42,22 @@ TEXT = st.one_of(
 
 def _read_markdown(out: str) -> str:
     """The text CommonMark reads from `out` (backslash escapes and hard breaks resolved);
-    asserts that no character Markdown can read as syntax is left unescaped."""
+    asserts that no character that starts syntax is left unescaped: `ALWAYS` anywhere, block
+    markers at a line's start."""
     assert "\n" not in out.replace("  \n", ""), "a line break that is not a hard break"
-    out = out.replace("  \n", "\n")
+    lines = out.split("  \n")
+    for line in lines:
+        assert not LINE_MARK.match(line), f"block marker at a line's start in {out!r}"
     read, i = [], 0
+    out = "\n".join(lines)
     while i < len(out):
         c = out[i]
         if c == "\\":
-            assert i + 1 < len(out) and out[i + 1] in ACTIVE, f"lone backslash in {out!r}"
+            assert i + 1 < len(out) and out[i + 1] in ALWAYS | set("#>+-=:.)"), out
             read.append(out[i + 1])
             i += 2
             continue
-        assert c not in ACTIVE, f"unescaped {c!r} in {out!r}"
+        assert c not in ALWAYS, f"unescaped {c!r} in {out!r}"
         read.append(c)
         i += 1
     return "".join(read)
@@ -71,6 +76,7 @@ def _no_late_syntax(read: str) -> None:
     assert not re.search(r"(?<![^\W_])www\.", read, re.IGNORECASE), read
     assert not re.search(r"@[\w-]", read), read
     assert not re.search(r":[\w+-]+:", read), read
+    assert not re.search(r":[/\w+-]", read), read  # directives, icons
 
 
 @settings(max_examples=400, deadline=None)
@@ -89,7 +95,9 @@ def test_md_escape_reads_back_as_the_text_and_forms_nothing(s: str) -> None:
 def test_html_escape_holds_no_markup_and_reads_back(s: str) -> None:
     out = html_escape(s)
     body = out.replace("<br>", "\n")
-    assert not HTML_ACTIVE & set(re.sub(r"&#\d+;", "", body)), out
+    assert not HTML_ALWAYS & set(re.sub(r"&#\d+;", "", body)), out
+    for line in body.split("\n"):
+        assert not LINE_MARK.match(line), out
     read = re.sub(r"&#(\d+);", lambda m: chr(int(m.group(1))), body)
     assert read.replace(WORD_JOINER, "") == _expected(s)
     _no_late_syntax(read)
@@ -102,12 +110,15 @@ def test_plain_is_only_cleaning(s: str) -> None:
 
 
 def test_examples() -> None:
-    assert md_escape("![x](http://h/p.png)") == "\\!\\[x\\]\\(http\\:\u2060//h/p\\.png\\)"
+    assert md_escape("![x](http://h/p.png)") == "!\\[x\\](http:\u2060//h/p.png)"
+    assert md_escape("Số 25-NQ/TW: xong.") == "Số 25-NQ/TW: xong."
+    assert md_escape("- a\n# b\n1. c") == "\\- a  \n\\# b  \n1\\. c"
     assert md_escape("Kế hoạch 12") == "Kế hoạch 12"
     assert md_escape("a\nb") == "a  \nb"
     assert md_escape("    code") == NBSP * 4 + "code"
     assert md_escape("x\u202ey") == "xy"
     assert html_escape("<b>&") == "&#60;b&#62;&#38;"
+    assert html_escape("- a") == "&#45; a"
     assert md_escape(None) == ""
     assert plain("a\u200bb") == "ab"
 
