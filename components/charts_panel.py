@@ -14,7 +14,7 @@ import streamlit as st
 
 from planner.errors import PlannerError
 from planner.model import Plan, plan_from_json, plan_to_json
-from planner.progress.charts import all_charts, chart_png, chart_svg
+from planner.progress.charts import all_charts, chart_png, chart_svg, slide_size
 
 
 @dataclass(frozen=True)
@@ -39,11 +39,32 @@ def chart_specs(plan: Plan, today: date, previous: Plan | None = None) -> list[C
     return _specs(plan_to_json(plan), today.isoformat(), prev)
 
 
-def show_chart(spec: ChartSpec, *, stretch: bool = False) -> None:
+@st.cache_data(show_spinner=False, max_entries=8)
+def _slide_specs(
+    plan_json: str, as_of_iso: str, previous_json: str | None, width: int, height: int
+) -> list[ChartSpec]:
+    plan = plan_from_json(plan_json)
+    previous = plan_from_json(previous_json) if previous_json else None
+    as_of = date.fromisoformat(as_of_iso)
+    size = slide_size(width, height)
+    charts = all_charts(plan, as_of, previous, size=size, today_label="Tính đến")
+    return [ChartSpec(c.key, c.title, c.chart.to_dict(), c.empty) for c in charts]
+
+
+def slide_chart_specs(
+    plan: Plan, as_of: date, previous: Plan | None, width: int, height: int
+) -> list[ChartSpec]:
+    """The plan's charts filling a slide of `width` × `height` px, as of `as_of` (cached)."""
+    prev = plan_to_json(previous) if previous is not None else None
+    return _slide_specs(plan_to_json(plan), as_of.isoformat(), prev, width, height)
+
+
+def show_chart(spec: ChartSpec) -> None:
+    """A page's chart: as wide as its container (the spec's width is "container")."""
     st.vega_lite_chart(
         spec.spec,
         theme=None,  # keep the charts' own large fonts and colour-blind-safe colours
-        width="stretch" if stretch else "content",
+        width="stretch",
     )
 
 

@@ -471,7 +471,10 @@ def test_slide_charts_fill_the_slide_with_type_readable_from_the_back() -> None:
             assert axis.get("labelFontSize", SLIDE_CHART_LABEL_PX) >= SLIDE_CHART_LABEL_PX
         png = chart_png(spec, scale=1)
         assert abs(png_size(png)[0] - 1240) <= 1 and abs(png_size(png)[1] - 600) <= 1, nc.key
-    assert len(timeline_charts(_long_tasks(25), TODAY, 2021, size=size)) == 3  # 10 a slide
+    # as many tasks a slide as two-line names leave room for: 6 on 600 px, 12 on a big screen
+    assert size.gantt_rows == 6
+    assert len(timeline_charts(_long_tasks(25), TODAY, 2021, size=size)) == 5
+    assert slide_size(1868, 976).gantt_rows == 12
 
 
 def test_page_charts_take_the_container_width() -> None:

@@ -72,7 +72,7 @@ DOCX_GANTT_ROWS = 12  # tasks per schedule figure in the document (Hình 1a, 1b,
 SLIDE_CHART_TITLE_PX = 32
 SLIDE_CHART_SUBTITLE_PX = 22
 SLIDE_CHART_LABEL_PX = 18
-SLIDE_GANTT_ROWS = 10  # tasks per schedule slide
+SLIDE_GANTT_ROWS = 12  # most tasks on one schedule slide (fewer on a low screen)
 
 
 class ChartError(PlannerError):
@@ -120,7 +120,9 @@ def slide_size(width: int, height: int) -> ChartSize:
         SLIDE_CHART_LABEL_PX + 2,
         SLIDE_CHART_LABEL_PX,
         46,
-        SLIDE_GANTT_ROWS,
+        # two-line task names need 2.6 × their size a row; the rest of the height is the
+        # title, axis, legend (about 320 px)
+        max(4, min(SLIDE_GANTT_ROWS, (height - 320) // int(2.6 * SLIDE_CHART_LABEL_PX))),
     )
 
 
