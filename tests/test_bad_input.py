@@ -198,8 +198,23 @@ CLI_CASES: dict[str, list[Case]] = {
           for name in ["random.docx", "plan-binary.json"]),
         Case("db", "plan-empty.json", ("db", "check", "--db", "{file}"), frozenset({1, 2}),
              via="check"),
+        # not a database to copy from: refused before the target is created
+        *(Case("db", name, ("db", "copy", "{file}", "{out}"), REFUSED, output="copied.db",
+               via="copy")
+          for name in ["random.docx", "plan-not-json.json", "truncated.docx"]),
     ],
 }  # fmt: skip
+CLI_CASES["plans"] = [
+    # not an export: refused before the store is created
+    *(Case("plans", name, ("plans", "import", "{file}", "--db", "{out}"), REFUSED,
+           output="imported.db", via="import")
+      for name in [*PLAN_FILES, "random.docx"]),
+    # not a database to list or export from: refused, no file written
+    *(Case("plans", name, ("plans", "export", "x", "-o", "{out}", "--db", "{file}"), REFUSED,
+           output="out.json", via="export")
+      for name in ["random.docx", "plan-binary.json"]),
+    Case("plans", "random.docx", ("plans", "list", "--db", "{file}"), REFUSED, via="list"),
+]  # fmt: skip
 CASES = [case for cases in CLI_CASES.values() for case in cases]
 
 

@@ -24,7 +24,7 @@ from planner.store.backend import is_url
 from planner.store.backup import backup, check_store, restore
 from planner.store.health import DAMAGED, READ_ONLY, UNAVAILABLE
 from planner.store.plans import PlanStore, default_db_path
-from planner.store.transfer import TABLE_TEXT, copy_store
+from planner.store.transfer import TABLE_TEXT, check_usable, copy_store
 
 STATUS_TEXT = {
     "ok": "không có lỗi",
@@ -202,9 +202,12 @@ def run_copy(args: argparse.Namespace) -> int:
         raise InputFileError(f"Không có cơ sở dữ liệu nguồn ở {source}.")
     if isinstance(target, Path) and target.is_dir():
         raise InputFileError(f"{target} là một thư mục, không phải tệp cơ sở dữ liệu.")
-    result = copy_store(PlanStore(source), PlanStore(target), force=args.force)
+    source_store = PlanStore(source)
+    check_usable(source_store)  # before the target is created
+    target_store = PlanStore(target)
+    result = copy_store(source_store, target_store, force=args.force)
     done = "Đã thay nội dung của" if result.replaced else "Đã chép vào"
-    sys.stdout.write(f"{done} {PlanStore(target).location}:\n")
+    sys.stdout.write(f"{done} {target_store.location}:\n")
     for table, count in result.counts.items():
         sys.stdout.write(f"- {count} {TABLE_TEXT[table]}\n")
     return 0

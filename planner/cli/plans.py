@@ -19,7 +19,7 @@ from typing import Any
 from planner.errors import InputFileError
 from planner.store.backend import is_url
 from planner.store.plans import PlanStore, default_db
-from planner.store.transfer import export_plan, import_plan
+from planner.store.transfer import check_usable, export_plan, import_plan, read_export
 
 
 def register(sub: Any) -> None:
@@ -58,7 +58,9 @@ def open_store(db: str | None, *, must_exist: bool) -> PlanStore:
     target: str | Path = db if db and is_url(db) else Path(db) if db else default_db()
     if must_exist and isinstance(target, Path) and not target.is_file():
         raise InputFileError(f"Không có cơ sở dữ liệu ở {target}.")
-    return PlanStore(target)
+    store = PlanStore(target)
+    check_usable(store)
+    return store
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -114,7 +116,13 @@ def run_import(args: argparse.Namespace) -> int:
         raise InputFileError(
             f"Tệp {path} không phải JSON hợp lệ (dòng {err.lineno}, cột {err.colno})."
         ) from None
+    except RecursionError:
+        raise InputFileError(f"Tệp {path} lồng quá sâu, không đọc được.") from None
+    try:
+        export = read_export(record, name=str(path))  # checked before any store is created
+    except RecursionError:
+        raise InputFileError(f"Tệp {path} lồng quá sâu, không đọc được.") from None
     store = open_store(args.db, must_exist=False)
-    plan_id, versions = import_plan(store, record, now=datetime.now(), name=str(path))
+    plan_id, versions = import_plan(store, export, now=datetime.now())
     sys.stdout.write(f"Đã nhập kế hoạch {plan_id} ({versions} phiên bản) vào {store.location}.\n")
     return 0

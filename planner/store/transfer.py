@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from planner.errors import InputFileError, StorageError
-from planner.model import plan_from_dict, plan_to_dict
+from planner.model import Plan, plan_from_dict, plan_to_dict
 from planner.store.health import OK, READ_ONLY
 from planner.store.plans import PlanStore, StoredPlan
 
@@ -76,6 +76,16 @@ class CopyResult:
     replaced: bool  # the target held data that --force replaced
 
 
+def check_usable(store: PlanStore) -> None:
+    """Refuse a store that is damaged or cannot be reached (its reads see nothing)."""
+    check = store.file_check()
+    if check.status not in (OK, READ_ONLY):
+        raise StorageError(
+            f"Không dùng được cơ sở dữ liệu {store.location}: {' '.join(check.problems)} "
+            "Hãy kiểm tra bằng: python -m planner db check"
+        )
+
+
 def _counts(store: PlanStore) -> dict[str, int]:
     with store.connect() as con:
         return {
@@ -91,12 +101,7 @@ def copy_store(source: PlanStore, target: PlanStore, *, force: bool = False) -> 
     A target that holds any row is refused unless `force`, which replaces its content."""
     if source.location == target.location:
         raise InputFileError("Nguồn và đích là cùng một cơ sở dữ liệu.")
-    check = source.file_check()
-    if check.status not in (OK, READ_ONLY):
-        raise StorageError(
-            f"Không chép được từ {source.location}: {' '.join(check.problems)} Hãy kiểm tra "
-            "bằng: python -m planner db check"
-        )
+    check_usable(source)
     before = _counts(target)
     held = sum(before.values())
     if held and not force:
@@ -168,11 +173,18 @@ def _field(record: dict[str, Any], key: str, kind: type | tuple[type, ...], wher
     return value
 
 
-def import_plan(store: PlanStore, record: object, *, now: datetime, name: str) -> tuple[str, int]:
-    """Store a plan exported by `export_plan` with every version; returns (id, versions).
+@dataclass(frozen=True)
+class PlanExport:
+    """An export file, checked: what `import_plan` stores."""
 
-    The plan keeps its id unless the store already has a plan with it (then a new id).
-    `name` is the file, for messages."""
+    record: dict[str, Any]
+    title: str
+    head: int
+    rows: list[tuple[int, datetime, int | None, dict[str, Any], Plan]]
+
+
+def read_export(record: object, *, name: str) -> PlanExport:
+    """Check an export file's content (`name` is the file, for messages)."""
     where = f"Tệp {name} không phải kế hoạch xuất từ chương trình"
     if not isinstance(record, dict) or record.get("format") != EXPORT_FORMAT:
         raise InputFileError(f"{where} (thiếu “format”: “{EXPORT_FORMAT}”).")
@@ -204,6 +216,13 @@ def import_plan(store: PlanStore, record: object, *, now: datetime, name: str) -
     numbers = sorted(r[0] for r in rows)
     if len(set(numbers)) != len(numbers) or head not in numbers:
         raise InputFileError(f"{where}: số phiên bản trùng nhau hoặc thiếu phiên bản mới nhất.")
+    return PlanExport(record, title, head, rows)
+
+
+def import_plan(store: PlanStore, export: PlanExport, *, now: datetime) -> tuple[str, int]:
+    """Store a checked export with every version; returns (id, versions). The plan keeps its
+    id unless the store already has a plan with it (then a new id)."""
+    record, title, head, rows = export.record, export.title, export.head, export.rows
     head_plan = next(r[4] for r in rows if r[0] == head)
     plan_id = str(record.get("id") or "")
     with store.connect() as con:
