@@ -222,38 +222,6 @@ def test_csv_download_has_vietnamese_headers(app_env, sample):
     assert "t2,Kiểm tra các trường,Phòng GDĐT,Các trường,,01/03/2021,Chưa bắt đầu,0," in text
 
 
-def test_meeting_mode_shows_figures_and_nothing_editable(app_env, sample):
-    at, _ = _open(app_env, _with_tasks(sample), "views/meeting.py")
-    m = _metrics(at)
-    assert (m["Tổng số công việc"], m["Quá hạn"], m["Tiến độ trung bình"]) == ("3", "1", "7%")
-    for kind in (
-        "text_input",
-        "text_area",
-        "number_input",
-        "date_input",
-        "selectbox",
-        "multiselect",
-        "checkbox",
-        "radio",
-        "slider",
-        "data_editor",
-        "toggle",
-    ):
-        assert len(getattr(at.main, kind)) == 0, kind  # the sidebar's plan picker aside
-    assert len(at.main.get("file_uploader")) == 0
-    assert [b.label for b in at.main.button] == ["Trang trước", "Trang sau"]
-    at.main.button[1].click().run()  # the overdue list comes next
-    assert not at.exception
-    assert not at.metric
-    html = " ".join(h.proto.body for h in at.main.get("html"))
-    assert "Công việc quá hạn (1)" in html and "Kiểm tra các trường" in html
-    assert "01/03/2021" in html
-    at.main.button[1].click().run()  # then the charts
-    assert not at.exception
-    assert len(at.main.get("vega_lite_chart")) == 1
-    assert any("Trang 3/6" in h.proto.body for h in at.main.get("html"))
-
-
 def test_pages_without_a_plan_point_home(app_env):
     at = make_app().run()
     for page in ("views/progress.py", "views/meeting.py"):
