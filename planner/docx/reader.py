@@ -895,8 +895,18 @@ def _table_item(b: _Builder, item: Table, phase: str) -> str:
     if not any(any(c.strip() for c in r) for r in rows):
         return phase
     if not b.stack:
-        b.warn("Có một bảng trước mục đầu tiên; đã đưa nội dung bảng vào lời mở đầu.")
-        phase = "preamble"
+        # The preamble holds text only (`Plan.preamble`): the table cannot stay a table there.
+        # Its rows are kept as lines of the preamble (no text is lost) and reported, quoted,
+        # as not understood, so the user sees that the table was flattened.
+        lines = [" | ".join(r) for r in rows if any(c.strip() for c in r)]
+        b.warn(
+            f"Có một bảng ({len(lines)} hàng) trước mục đầu tiên: lời mở đầu chỉ chứa chữ nên "
+            "không giữ được bảng; các hàng được giữ thành dòng chữ trong lời mở đầu và liệt kê "
+            "ở phần “Chưa hiểu”."
+        )
+        b.unknown.extend(lines)
+        b.preamble.extend(lines)
+        return "preamble"
     b.add_block(_table_block(item))
     return phase
 
