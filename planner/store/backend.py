@@ -178,6 +178,15 @@ class PgConnection:
     def blob(self, data: str | bytes) -> str | bytes:
         return data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
 
+    def idle(self) -> bool:
+        """Open and outside any transaction: fit to be used again."""
+        import psycopg
+
+        return bool(
+            not self.raw.closed
+            and self.raw.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        )
+
     def close(self) -> None:
         self.raw.close()
 

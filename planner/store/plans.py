@@ -28,7 +28,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from planner.errors import ConflictError, NotFoundError, PlannerError, StorageError
+from planner.errors import (
+    ConflictError,
+    DeletedPlanError,
+    NotFoundError,
+    PlannerError,
+    StorageError,
+)
 from planner.model import (
     MAX_PLAN_BYTES,
     Plan,
@@ -57,6 +63,7 @@ DEFAULT_DB = Path(".data") / "planner.db"
 BUSY_TIMEOUT_MS = 15_000
 RESTORE_HINT = "python -m planner db restore TỆP_SAO_LƯU"
 MAX_LABEL = 200
+PG_IDLE_CONNECTIONS = 8  # PostgreSQL connections a store keeps open for reuse
 RECENT_VERSIONS = 8  # whole versions remembered per store (see `_remember`)
 _ROW_ERRORS = (json.JSONDecodeError, zlib.error, UnicodeDecodeError, TypeError)
 _BASE_PREFIX = re.compile(rb'\{"\$base":(\d+),')
@@ -133,6 +140,8 @@ class PlanStore:
         self.location = backend.redacted(self.url) if self.url else str(target)
         self.path = Path(self.location) if self.url else Path(target)
         self._pg_check: FileCheck | None = None
+        self._pg_idle: list[backend.PgConnection] = []  # connections kept for reuse
+        self._pg_lock = threading.Lock()
         self._recent: dict[tuple[str, int], tuple[str, Any]] = {}
         self._recent_lock = threading.Lock()
         if self.url:
@@ -294,23 +303,41 @@ class PlanStore:
         lost connection makes the next operation check the server again."""
         assert self.url is not None
         errors = backend.pg_errors()
+        with self._pg_lock:
+            con = self._pg_idle.pop() if self._pg_idle else None
         try:
-            con = backend.pg_connect(self.url)
+            if con is None:
+                con = backend.pg_connect(self.url)
         except errors as err:
             self._pg_check = None
             raise StorageError(
                 f"Không kết nối được cơ sở dữ liệu {self.location}: {backend.pg_error_text(err)}."
             ) from err
+        reuse = False
         try:
             yield con
+            reuse = con.idle()
         except errors as err:
             if str(getattr(err, "sqlstate", None) or "08")[:2] in ("08", "57"):
                 self._pg_check = None
+                self._drop_idle()
             raise StorageError(
                 f"Không đọc hoặc ghi được cơ sở dữ liệu {self.location}: "
                 f"{backend.pg_error_text(err)}."
             ) from err
         finally:
+            with self._pg_lock:
+                if reuse and len(self._pg_idle) < PG_IDLE_CONNECTIONS:
+                    self._pg_idle.append(con)
+                    con = None
+            if con is not None:
+                con.close()
+
+    def _drop_idle(self) -> None:
+        """Close the kept connections (after the server went away)."""
+        with self._pg_lock:
+            idle, self._pg_idle = self._pg_idle, []
+        for con in idle:
             con.close()
 
     @contextmanager
@@ -423,12 +450,20 @@ class PlanStore:
         """Store `plan` as a new version made from `base_version`; return the new version.
 
         If someone saved since `base_version`, nothing is overwritten: this plan is kept as a
-        version marked as a conflict and `ConflictError` names both versions.
+        version marked as a conflict and `ConflictError` names both versions. A plan in the
+        bin takes no saves: `DeletedPlanError`, nothing stored (restore it first).
         """
         stamp = now.isoformat(timespec="seconds")
         data, text = self._checked_data(plan)
         with self.transaction() as con:
             row = self._plan_row(con, plan_id)
+            if row[4] is not None:
+                raise DeletedPlanError(
+                    f"Kế hoạch “{row[0]}” đã được chuyển vào thùng rác nên thay đổi chưa được "
+                    "lưu. Hãy khôi phục kế hoạch từ thùng rác rồi lưu lại, hoặc lưu thành một "
+                    "kế hoạch mới.",
+                    plan_id=plan_id,
+                )
             head = int(row[3])
             new = self._next_version(con, plan_id)
             conflict = base_version != head
