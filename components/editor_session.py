@@ -65,6 +65,11 @@ def working_plan(stored: StoredPlan | None = None) -> Plan | None:
         stored = state.load_current()
     if stored is None:
         return None
+    binned = state.pending_binned_save()
+    if binned is not None:
+        # The plan went to the bin after this session opened it: the text the user typed
+        # since, refused by the store, until they restore the plan or save a copy.
+        return binned
     version = state.loaded_version()
     conflict = state.pending_conflict()
     if conflict is not None:

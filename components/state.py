@@ -21,7 +21,7 @@ import streamlit as st
 from components.safe_text import md_escape
 from planner.catalogue.model import Catalogue, Directive
 from planner.catalogue.user_rows import catalogue_stamp, load_catalogue
-from planner.errors import ConflictError, NotFoundError, PlannerError
+from planner.errors import ConflictError, DeletedPlanError, NotFoundError, PlannerError
 from planner.model import Plan
 from planner.sample import sample_plan
 from planner.store.plans import PlanStore, StoredPlan, default_db_key
@@ -306,6 +306,10 @@ def save_current(plan: Plan, *, note: str = "") -> bool:
         new = store.save(plan_id, plan, base_version=base, now=now(), note=note)
     except ConflictError as e:
         st.session_state[_CONFLICT] = (plan_id, e.theirs_version, e.mine_version, str(e))
+        st.session_state.pop(_BINNED, None)  # out of the bin: the conflict version keeps it
+        return False
+    except DeletedPlanError as e:
+        st.session_state[_BINNED] = (plan_id, plan, str(e))  # kept: see show_binned
         return False
     except PlannerError as e:
         st.error(md_escape(str(e)))
@@ -313,6 +317,7 @@ def save_current(plan: Plan, *, note: str = "") -> bool:
     st.session_state[_LOADED] = (plan_id, new)
     st.session_state[_SAVED_AT] = now()
     st.session_state.pop(_CONFLICT, None)
+    st.session_state.pop(_BINNED, None)
     return True
 
 
@@ -331,6 +336,7 @@ def pending_conflict() -> tuple[int, int] | None:
 
 def show_conflict() -> None:
     """If this session's last save conflicted, explain and let the user choose a version."""
+    show_binned()
     conflict = st.session_state.get(_CONFLICT)
     if not conflict or conflict[0] != current_plan_id():
         return
@@ -348,6 +354,62 @@ def show_conflict() -> None:
         st.session_state[_LOADED] = (plan_id, get_store().open(plan_id).version)
         st.session_state.pop(_CONFLICT, None)
         bump_epoch()
+        st.rerun()
+
+
+# ---------------------------------------------------------------- a save into a plan in the bin
+# (issue #15: another session moved the open plan to the bin; nothing typed is lost)
+_BINNED = "plan.binned"  # (plan_id, Plan this session tried to save, the refusal's message)
+BINNED_RESTORE = "binned.restore"  # the Khôi phục kế hoạch button
+BINNED_COPY = "binned.copy"  # the Lưu thành bản sao button
+BINNED_TAIL = (
+    " Nội dung bạn vừa soạn vẫn được giữ trong phiên làm việc này: chọn “Khôi phục kế hoạch” "
+    "để đưa kế hoạch ra khỏi thùng rác và lưu nội dung này, hoặc “Lưu thành bản sao” để lưu "
+    "thành một kế hoạch mới."
+)
+
+
+def pending_binned_save() -> Plan | None:
+    """The plan this session tried to save into the open plan after it was moved to the bin
+    (edits keep building on it until the user restores the plan or saves a copy), or None."""
+    binned = st.session_state.get(_BINNED)
+    if not binned or binned[0] != current_plan_id():
+        return None
+    plan: Plan = binned[1]
+    return plan
+
+
+def show_binned() -> None:
+    """If this session's last save was refused because the plan is in the bin, say so and
+    offer to restore the plan (then the session's plan is saved) or save it as a new plan."""
+    binned = st.session_state.get(_BINNED)
+    if not binned or binned[0] != current_plan_id():
+        return
+    plan_id, plan, message = binned
+    st.error(md_escape(message + BINNED_TAIL), icon=":material/delete:")
+    restore, copy = st.columns(2)
+    if restore.button(
+        "Khôi phục kế hoạch", key=BINNED_RESTORE, type="primary", icon=":material/restore:"
+    ):
+        try:
+            get_store().restore(plan_id)
+        except PlannerError as e:
+            st.error(md_escape(str(e)))
+            return
+        # Saved, or kept as a conflict version when someone saved since (show_conflict).
+        save_current(plan, note="Lưu sau khi khôi phục từ thùng rác")
+        bump_epoch()
+        st.rerun()
+    if copy.button("Lưu thành bản sao", key=BINNED_COPY, icon=":material/file_copy:"):
+        store = get_store()
+        try:
+            title = f"{store.open(plan_id).title} (bản sao)"
+            new_id = store.create(plan, now=now(), title=title)
+        except PlannerError as e:
+            st.error(md_escape(str(e)))
+            return
+        st.session_state.pop(_BINNED, None)
+        open_plan(new_id)
         st.rerun()
 
 

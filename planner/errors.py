@@ -42,6 +42,18 @@ class ConflictError(PlannerError):
         self.mine_version = mine_version
 
 
+class DeletedPlanError(PlannerError):
+    """A save into a plan that was moved to the bin (by another session) was refused.
+
+    Nothing was stored: the caller still holds the plan it tried to save and may restore the
+    plan from the bin and save again, or save its plan as a new one.
+    """
+
+    def __init__(self, message: str, *, plan_id: str) -> None:
+        super().__init__(message)
+        self.plan_id = plan_id
+
+
 class CatalogueError(PlannerError):
     """The directive catalogue or an imported catalogue file has a problem."""
 
