@@ -1,10 +1,13 @@
 """An HTML preview of the exported document: A4 proportions, the ND30 header, Times New Roman.
 
 `preview_html(plan)` is pure: it uses the exporter's own rules (number and date lines, Căn cứ
-punctuation, heading labels, recipients) so the preview says what the .docx will say, and
-every piece of text goes through `html.escape`. Every length is printed millimetres
-times `--mm` (the box's width / 210, from CSS container units), so the A4 page (margins
-20/15/20/30 mm) keeps its proportions at any width.
+punctuation, heading labels, recipients, signer lines, emphasis pieces) so the preview says what
+the .docx will say, and every piece of text goes through `html.escape`. Manual line breaks are
+`<br>`, bold/italic spans `<b>`/`<i>`; a table's header rows are `<th>` and its merged cells
+`rowspan`/`colspan`; the lines under the trích yếu follow it in italics; each appendix follows
+the signature on a page of its own (a landscape one drawn landscape). Every length is printed
+millimetres times `--mm` (the box's width / 210, or / 297 on a landscape page, from CSS
+container units), so the A4 page (margins 20/15/20/30 mm) keeps its proportions at any width.
 """
 
 from __future__ import annotations
@@ -32,9 +35,12 @@ from planner.docx.writer import (
     number_line,
     recipient_lines,
     schedule_heading,
+    signer_lines,
     split_agency,
 )
-from planner.model import Block, Plan, Section
+from planner.docx.writer import _body_text as printed_text
+from planner.docx.writer import _pieces as emphasis_pieces
+from planner.model import Appendix, Block, Plan, Section
 from planner.nd30.metrics import text_width_cm
 from planner.text.clean import clean_line, clean_text
 
@@ -93,6 +99,13 @@ _CSS = (
     f".nd30-sign .rc {{ font-size:{_pt(11)} !important; }}"
     ".nd30-sign .ps { text-align:center; font-weight:bold; }"
     f".nd30-sign .nm {{ text-align:center; font-weight:bold; margin-top:{_pt(84)}; }}"
+    ".nd30-subj .sub { font-weight:normal; font-style:italic; }"
+    ".nd30-land { --mm: calc(100cqw / 297); }"
+    ".nd30-next { margin-top:12px; }"
+    f".nd30-land .nd30-page {{ min-height:{_mm(210)}; }}"
+    f".nd30-apx {{ text-align:center; font-weight:bold; margin-bottom:{_pt(6)} !important; }}"
+    ".nd30-apx-sub { text-align:center; font-weight:bold; }"
+    ".nd30-apx-sub.it { font-weight:normal; font-style:italic; }"
     ".nd30-note { font-family:sans-serif; font-size:0.8rem; color:#555; text-align:center;"
     " margin-top:8px; }"
 )
@@ -102,43 +115,101 @@ def _e(text: str) -> str:
     return escape(text, quote=True)
 
 
-def _lines(text: str) -> list[str]:
-    return [x.strip() for x in clean_text(text).split("\n") if x.strip()]
-
-
 def _rule(length_cm: float) -> str:
     return f'<div class="nd30-rule" style="width:{_cm(length_cm)}"></div>'
 
 
-def _block(b: Block) -> list[str]:
+def _rich(text: str, emphasis: Sequence[tuple[int, int, str]] = ()) -> str:
+    """A paragraph's text as the exporter prints it: escaped, bold/italic spans as `<b>`/`<i>`
+    (the offsets hold only on clean text, as in the exporter), line breaks as `<br>`."""
+    if clean_text(text) != text or text.strip() != text:
+        text, emphasis = printed_text(text), ()
+    pieces = emphasis_pieces(text, emphasis) if emphasis else [(text, "")]
     out = []
+    for piece, style in pieces:
+        html = _e(piece).replace("\n", "<br>")
+        if "b" in style:
+            html = f"<b>{html}</b>"
+        if "i" in style:
+            html = f"<i>{html}</i>"
+        out.append(html)
+    return "".join(out)
+
+
+def _body(text: str) -> list[str]:
+    """A preamble or closing paragraph (its line breaks kept), or nothing when blank."""
+    text = printed_text(text)
+    return [f'<p class="nd30-body">{_rich(text)}</p>'] if text else []
+
+
+def _block(b: Block) -> list[str]:
     if b.kind == "table":
-        out += [f'<p class="nd30-body">{_e(x)}</p>' for x in _lines(b.text)]
-        out.append(_table([list(r) for r in b.rows]))
-        return out
+        return [*_body(b.text), _table(b)]
+    text, emphasis = b.text, b.emphasis
+    if clean_text(text) != text or text.strip() != text:
+        text, emphasis = printed_text(text), ()
+    if not text:
+        return []
     mark = {"dash": "- ", "plus": "+ "}.get(b.kind, "")
-    for i, line in enumerate(_lines(b.text)):
-        text = mark + line.lstrip("-+ ") if (i == 0 and mark) else line
-        out.append(f'<p class="nd30-body">{_e(text)}</p>')
-    return out
+    return [f'<p class="nd30-body">{_e(mark)}{_rich(text, emphasis)}</p>']
 
 
-def _table(rows: list[list[str]]) -> str:
-    rows = [r for r in rows if r]
-    if not rows:
+def _table(b: Block) -> str:
+    """A data table: its header rows as `<th>`, merged cells as one cell spanning the cells it
+    covers (merges the exporter would skip, out of the grid or overlapping, are skipped)."""
+    rows = [[clean_text(c).strip() for c in r] for r in b.rows]
+    if not rows or not any(rows):
         return ""
     n = max(len(r) for r in rows)
+    rows = [r + [""] * (n - len(r)) for r in rows]
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
+    covered: set[tuple[int, int]] = set()
+    for r0, c0, nr, nc in b.merges:
+        if nr < 1 or nc < 1 or r0 + nr > len(rows) or c0 + nc > n or (r0, c0) in covered:
+            continue
+        grid = {(r, c) for r in range(r0, r0 + nr) for c in range(c0, c0 + nc)}
+        if grid & covered or (r0, c0) in spans:
+            continue
+        spans[(r0, c0)] = (nr, nc)
+        covered |= grid - {(r0, c0)}
+    head = min(b.header_rows, len(rows))
     html = ['<table class="nd30-tbl">']
     for i, r in enumerate(rows):
-        tag = "th" if i == 0 else "td"
-        cells = [clean_text(c).strip() for c in r] + [""] * (n - len(r))
-        html.append(
-            "<tr>"
-            + "".join(f"<{tag}>{_e(c).replace(chr(10), '<br>')}</{tag}>" for c in cells)
-            + "</tr>"
-        )
+        tag = "th" if i < head else "td"
+        cells = []
+        for j, c in enumerate(r):
+            if (i, j) in covered:
+                continue
+            nr, nc = spans.get((i, j), (1, 1))
+            attrs = (f' rowspan="{nr}"' if nr > 1 else "") + (f' colspan="{nc}"' if nc > 1 else "")
+            cells.append(f"<{tag}{attrs}>{_e(c).replace(chr(10), '<br>')}</{tag}>")
+        html.append("<tr>" + "".join(cells) + "</tr>")
     html.append("</table>")
     return "".join(html)
+
+
+def _appendix(a: Appendix) -> str:
+    """One appendix on a page of its own: title, the lines under it (`(Kèm theo …)` italic,
+    others bold, as the exporter writes them), its paragraphs and tables."""
+    parts = []
+    title = clean_line(a.title)
+    if title:
+        parts.append(f'<p class="nd30-apx">{_e(title)}</p>')
+    for line in a.subtitles:
+        text = clean_line(line)
+        if text:
+            it = " it" if text.startswith("(") else ""
+            parts.append(f'<p class="nd30-apx-sub{it}">{_e(text)}</p>')
+    if parts:
+        parts.append(f'<div style="height:{_pt(6)}"></div>')
+    for b in a.blocks:
+        parts += _block(b)
+    land = " nd30-land" if a.landscape else ""
+    return (
+        f'<div class="nd30-scale nd30-next{land}"><div class="nd30-page" lang="vi">'
+        + "".join(parts)
+        + "</div></div>"
+    )
 
 
 def _section(s: Section, depth: int) -> list[str]:
@@ -183,7 +254,7 @@ def preview_html(plan: Plan, *, schedule_rows: Sequence[tuple[str, str, str, str
         f'<p class="tn">{_e(MOTTO)}</p>',
         _rule(text_width_cm(MOTTO, SIZE_MOTTO, bold=True)),
     ]
-    when = date_line(m.place, m.issued, m.year)
+    when = date_line(m.place, m.issued, m.year, m.issued_month)
     parts = [
         f"<style>{_CSS}</style>",
         '<div class="nd30-wrap"><div class="nd30-scale"><div class="nd30-page" lang="vi">',
@@ -198,23 +269,26 @@ def preview_html(plan: Plan, *, schedule_rows: Sequence[tuple[str, str, str, str
     if subject:
         line = min(text_width_cm(subject, SIZE_SUBJECT, bold=True), TEXT_WIDTH / 567)
         parts.append(f'<p class="nd30-subj">{_e(subject)}</p>')
+        for sub in m.subtitles:
+            text = clean_line(sub)
+            if text:
+                parts.append(f'<p class="nd30-subj"><span class="sub">{_e(text)}</span></p>')
         parts.append(_rule(max(line * RULE_SHARE, 1.5)))
         parts.append(f'<div style="height:{_pt(12)}"></div>')
     parts += [
         f'<p class="nd30-basis">{_e(x)}</p>' for x in basis_lines([b.text for b in plan.bases])
     ]
     for text in plan.preamble:
-        parts += [f'<p class="nd30-body">{_e(x)}</p>' for x in _lines(text)]
+        parts += _body(text)
     for s in plan.sections:
         parts += _section(s, 1)
     if schedule_rows:
         parts.append(f'<p class="nd30-h nd30-h1">{_e(schedule_heading(plan))}</p>')
-        parts.append(_table([list(SCHEDULE_HEADER), *[list(r) for r in schedule_rows]]))
+        parts.append(_table(Block("table", rows=(SCHEDULE_HEADER, *map(tuple, schedule_rows)))))
     for text in plan.closing:
-        parts += [f'<p class="nd30-body">{_e(x)}</p>' for x in _lines(text)]
+        parts += _body(text)
     sg = plan.signer
-    head = f"{clean_line(sg.prefix).upper()} {clean_line(sg.position).upper()}".strip()
-    positions = [x for x in (head, clean_line(sg.deputy_position).upper()) if x]
+    positions = signer_lines(plan)
     recipients = "".join(f'<p class="rc">{_e(x)}</p>' for x in recipient_lines(plan.recipients))
     signer = "".join(f'<p class="ps">{_e(x)}</p>' for x in positions)
     signer += f'<p class="nm">{_e(clean_line(sg.name))}</p>'
@@ -224,6 +298,7 @@ def preview_html(plan: Plan, *, schedule_rows: Sequence[tuple[str, str, str, str
         f"<td>{signer}</td>",
         "</tr></table>",
         "</div></div>",
+        *[_appendix(a) for a in plan.appendices],
         '<p class="nd30-note">Bản xem trước: ngắt trang và số trang (từ trang 2, giữa lề trên) '
         "do Word quyết định khi mở tệp.</p>",
         "</div>",
