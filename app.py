@@ -8,10 +8,11 @@ from components import state
 from components.plan_picker import open_plan_banner, sidebar_plan_picker
 from components.store_status import show_store_status
 from components.style import apply_global_style
+from planner.paths import ICON_PATH
 
 st.set_page_config(
     page_title="Soạn Kế hoạch",
-    page_icon=":material/edit_document:",
+    page_icon=str(ICON_PATH),  # shipped: a material icon would be fetched from Google
     layout="wide",
     initial_sidebar_state="expanded",
 )

@@ -12,6 +12,7 @@ from typing import Any
 
 import streamlit as st
 
+from components.safe_text import md_escape
 from planner.errors import PlannerError
 from planner.model import Plan, plan_from_json, plan_to_json
 from planner.progress.charts import all_charts, chart_png, chart_svg, slide_size
@@ -72,7 +73,7 @@ def _png(spec: dict[str, Any]) -> bytes:
     try:
         return chart_png(spec, scale=2)
     except PlannerError as e:
-        st.error(str(e))
+        st.error(md_escape(str(e)))
         return b""
 
 

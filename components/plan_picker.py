@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from components import state
+from components.safe_text import md_escape
 from planner.errors import PlannerError
 from planner.model import Meta
 from planner.store.plans import PlanSummary
@@ -132,7 +133,7 @@ def sidebar_plan_picker() -> None:
     try:
         plans = state.get_store().list_plans()
     except PlannerError as e:
-        st.error(str(e))
+        st.error(md_escape(str(e)))
         return
     current = state.current_plan_id()
     if not plans:

@@ -18,6 +18,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from components import state
+from components.safe_text import md_escape
 from planner.errors import PlannerError
 from planner.model import STATUS_LABELS, TASK_STATUSES, Plan, Task
 from planner.progress.tasks import (
@@ -83,7 +84,7 @@ def save(new_plan: Plan, note: str, done_message: str) -> None:
 def show_flash() -> None:
     message = state.pop(state.PROGRESS_FLASH)
     if message:
-        st.success(message)
+        st.success(md_escape(message))
 
 
 def suggestions_panel(plan: Plan, epoch: int) -> None:
@@ -95,7 +96,8 @@ def suggestions_panel(plan: Plan, epoch: int) -> None:
         with st.container(border=True):
             st.subheader("Gợi ý công việc")
             st.write(
-                "Kế hoạch chưa có danh sách công việc. Từ mục *Tổ chức thực hiện*, chương trình "
+                "Kế hoạch chưa có danh sách công việc. Từ mục *Tổ chức thực hiện* và các bảng "
+                "tiến độ của kế hoạch, chương trình "
                 f"gợi ý {len(suggestions)} công việc. Chọn những công việc muốn thêm, rồi bấm "
                 "nút bên dưới; không có gì được thêm nếu bạn không đồng ý."
             )
@@ -103,14 +105,16 @@ def suggestions_panel(plan: Plan, epoch: int) -> None:
             for i, s in enumerate(suggestions):
                 t = s.task
                 label = t.title if len(t.title) <= 160 else t.title[:157] + "…"
-                if st.checkbox(label, value=True, key=f"progress.sugg.{epoch}.{i}"):
+                if st.checkbox(md_escape(label), value=True, key=f"progress.sugg.{epoch}.{i}"):
                     chosen.append(s)
                 details = [f"Chủ trì: {t.lead}"]
                 if t.support:
                     details.append("phối hợp: " + "; ".join(t.support))
                 if t.due:
                     details.append(f"hạn {fmt_date(t.due)} (theo “{s.deadline}”)")
-                st.caption(" · ".join(details))
+                elif s.recurrence:
+                    details.append(f"thời gian: {s.recurrence.lower()}, không có hạn cụ thể")
+                st.caption(md_escape(" · ".join(details)))
             if st.button(
                 f"Thêm {len(chosen)} công việc đã chọn",
                 type="primary",
@@ -121,7 +125,7 @@ def suggestions_panel(plan: Plan, epoch: int) -> None:
                 try:
                     new = accept_suggestions(plan, chosen)
                 except PlannerError as e:
-                    st.error(str(e))
+                    st.error(md_escape(str(e)))
                 else:
                     save(new, "Nhận gợi ý công việc", f"Đã thêm {len(chosen)} công việc.")
     else:
@@ -316,7 +320,7 @@ def task_table(stored: StoredPlan, today: date, epoch: int) -> None:
     try:
         merged, notes = merge_edits(plan, shown, records)
     except PlannerError as e:
-        st.error(f"{e} Chưa lưu được: hãy sửa lại dòng này hoặc bấm Bỏ thay đổi.")
+        st.error(f"{md_escape(str(e))} Chưa lưu được: hãy sửa lại dòng này hoặc bấm Bỏ thay đổi.")
         merged, notes = None, []
     changes = count_changes(plan.tasks, merged) if merged is not None else 0
     if changes:
@@ -327,7 +331,7 @@ def task_table(stored: StoredPlan, today: date, epoch: int) -> None:
     if notes:
         st.info(
             "Trạng thái và tỷ lệ hoàn thành sẽ được lưu cho khớp nhau:\n\n"
-            + "\n".join(f"- {n}" for n in notes)
+            + "\n".join(f"- {md_escape(n)}" for n in notes)
         )
     b_save, b_drop, b_csv, _ = st.columns([2, 2, 2, 4])
     if b_save.button(
@@ -407,7 +411,7 @@ def add_task_form(plan: Plan, merged: list[Task] | None, changes: int) -> None:
     try:
         new = add_task(replace(plan, tasks=tuple(merged)), task)
     except PlannerError as e:
-        st.error(str(e))
+        st.error(md_escape(str(e)))
         return
     state.bump(state.PROGRESS_ADD_N)
     state.bump(state.PROGRESS_GRID_N)

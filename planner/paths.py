@@ -11,3 +11,4 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_CSV = ROOT / "data" / "directives.csv"
 SAMPLE_PATH = ROOT / "data" / "samples" / "ke-hoach-932-2020.json"
 TEMPLATE_PATH = ROOT / "templates" / "nd30-ke-hoach.docx"
+ICON_PATH = ROOT / "data" / "assets" / "icon.png"

@@ -7,6 +7,7 @@ import streamlit as st
 from components import state
 from components.new_plan_form import new_plan_form
 from components.new_year import new_year_form
+from components.safe_text import md_escape
 from planner.errors import PlannerError
 from planner.model import plan_from_json, plan_to_json
 from planner.sample import sample_plan
@@ -22,7 +23,7 @@ state.show_conflict()
 
 opened = state.load_current()
 if opened is not None:
-    st.success(f"Đang mở: **{opened.title}** (năm {opened.plan.meta.year}).")
+    st.success(f"Đang mở: **{md_escape(opened.title)}** (năm {opened.plan.meta.year}).")
 
 start, upload = st.columns(2)
 with start:
@@ -36,7 +37,7 @@ with start:
         try:
             new_id = store.create(sample_plan(), now=state.now())
         except PlannerError as e:
-            st.error(str(e))
+            st.error(md_escape(str(e)))
         else:
             state.open_plan(new_id)
             st.rerun()
@@ -53,7 +54,7 @@ with upload:
             plan = plan_from_json(uploaded.getvalue(), uploaded.name)
             new_id = store.create(plan, now=state.now())
         except PlannerError as e:
-            st.error(str(e))
+            st.error(md_escape(str(e)))
         else:
             state.open_plan(new_id)
             st.rerun()
@@ -75,7 +76,8 @@ for p in plans:
         info, actions = st.columns([5, 4], vertical_alignment="center")
         mark = " · **đang mở**" if p.id == current else ""
         info.markdown(
-            f"**{p.title}**  \nNăm {p.year} · sửa lần cuối {p.updated_at:%d/%m/%Y %H:%M} · "
+            f"**{md_escape(p.title)}**  \nNăm {p.year} · "
+            f"sửa lần cuối {p.updated_at:%d/%m/%Y %H:%M} · "
             f"phiên bản {p.version}{mark}"
         )
         b_open, b_dup, b_json, b_del = actions.columns([2, 3, 3, 2])
@@ -86,7 +88,7 @@ for p in plans:
             try:
                 state.open_plan(store.duplicate(p.id, now=state.now()))
             except PlannerError as e:
-                st.error(str(e))
+                st.error(md_escape(str(e)))
             else:
                 st.rerun()
         b_json.download_button(
@@ -99,14 +101,16 @@ for p in plans:
         if b_del.button("Xóa", key=f"del.{p.id}", disabled=not writable):
             state.put(state.HOME_CONFIRM_DELETE, p.id)
         if state.get(state.HOME_CONFIRM_DELETE) == p.id:
-            st.warning(f"Xóa kế hoạch “{p.title}”? Có thể khôi phục lại trong mục Thùng rác.")
+            st.warning(
+                f"Xóa kế hoạch “{md_escape(p.title)}”? Có thể khôi phục lại trong mục Thùng rác."
+            )
             yes, no = st.columns(2)
             if yes.button("Xóa", key=f"del.yes.{p.id}", type="primary", disabled=not writable):
                 state.pop(state.HOME_CONFIRM_DELETE)
                 try:
                     store.delete(p.id, now=state.now())
                 except PlannerError as e:
-                    st.error(str(e))
+                    st.error(md_escape(str(e)))
                 else:
                     if p.id == current:
                         state.open_plan(None)
@@ -120,11 +124,11 @@ if deleted:
     with st.expander(f"Thùng rác ({len(deleted)})"):
         for p in deleted:
             c1, c2 = st.columns([4, 1], vertical_alignment="center")
-            c1.write(f"{p.title} (năm {p.year})")
+            c1.write(f"{md_escape(p.title)} (năm {p.year})")
             if c2.button("Khôi phục", key=f"restore.{p.id}", disabled=not writable):
                 try:
                     store.restore(p.id)
                 except PlannerError as e:
-                    st.error(str(e))
+                    st.error(md_escape(str(e)))
                 else:
                     st.rerun()

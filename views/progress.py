@@ -12,6 +12,7 @@ from components import state
 from components.charts_panel import charts_panel, previous_for
 from components.progress_reports import reports_panel
 from components.progress_tasks import show_figures, show_flash, suggestions_panel, task_table
+from components.safe_text import md_escape
 from planner.model import Plan
 from planner.progress.tasks import fmt_date, summarize
 
@@ -23,7 +24,8 @@ today = state.today()
 epoch = state.widget_epoch()
 head, link = st.columns([5, 1], vertical_alignment="center")
 head.caption(
-    f"{stored.title} · số liệu của các công việc đã lưu, tính đến hôm nay, {fmt_date(today)}"
+    f"{md_escape(stored.title)} · số liệu của các công việc đã lưu, "
+    f"tính đến hôm nay, {fmt_date(today)}"
 )
 link.page_link("views/meeting.py", label="Trình chiếu", icon=":material/slideshow:")
 

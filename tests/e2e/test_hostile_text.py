@@ -3,8 +3,7 @@ tests/test_hostile_text.py opened on every page in chromium. The page must make 
 any host but the app's own (127.0.0.2, named by the hostile text, is loopback and unused), and
 no `<img>`, `<a>` or other element may carry one of its URLs.
 
-Pages whose unsafe lines are in files other helpers are editing are marked xfail(strict): they
-flip to passing once those lines show the text through components.safe_text.
+Nothing leaves the app at all: the tab icon is shipped (`data/assets/icon.png`), not fetched.
 """
 
 from __future__ import annotations
@@ -29,9 +28,6 @@ PAGES = {
     "views/export.py": "xuat-van-ban",
 }
 EDITOR_VIEWS = ("Phần đầu và căn cứ", "Phần kết, nơi nhận, chữ ký", "Phát hiện cần xem")
-# Streamlit's own request, not the text's: the tab icon of `page_icon=":material/…:"` is
-# fetched from Google's Material Symbols (the only request allowed to leave the app).
-STREAMLIT_ICON = "https://fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/"
 WITH_URL = "[src*='127.0.0.2'], [href*='127.0.0.2'], [srcset*='127.0.0.2'], [data*='127.0.0.2']"
 
 
@@ -45,7 +41,7 @@ def plan_id(server) -> str:  # type: ignore[no-untyped-def]
 def _check(page, own: str, requests: list[str], where: str) -> None:  # type: ignore[no-untyped-def]
     foreign = [
         u for u in requests if urlparse(u).scheme in ("http", "https", "ws", "wss")
-        and urlparse(u).netloc != own and not u.startswith(STREAMLIT_ICON)
+        and urlparse(u).netloc != own
     ]  # fmt: skip
     assert not foreign, f"{where}: requests to other hosts: {foreign}"
     marked = page.eval_on_selector_all(WITH_URL, "els => els.map(e => e.outerHTML.slice(0, 200))")
