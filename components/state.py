@@ -413,6 +413,28 @@ def show_binned() -> None:
         st.rerun()
 
 
+# ---------------------------------------------------------------- what loading repaired
+# (issue #15: broken references repaired on load, `Plan.notes`, told once per plan)
+_NOTES_SHOWN = "plan.notes_shown"  # {(plan_id, notes)} already told in this session
+
+
+def show_load_notes(stored: StoredPlan) -> None:
+    """Once per plan and session: a warning listing what loading the plan repaired (a task
+    linked to a section that is gone, a finding pointing nowhere); saved with the next edit."""
+    notes = stored.plan.notes
+    shown: set[tuple[str, tuple[str, ...]]] = st.session_state.get(_NOTES_SHOWN) or set()
+    if not notes or (stored.id, notes) in shown:
+        return
+    st.session_state[_NOTES_SHOWN] = shown | {(stored.id, notes)}
+    prefix = f"Tệp kế hoạch {stored.id} trong cơ sở dữ liệu: "  # the store's source name
+    lines = "\n".join(f"- {md_escape(note.removeprefix(prefix))}" for note in notes)
+    st.warning(
+        "Khi mở kế hoạch, chương trình đã tự sửa những chỗ sau (được lưu cùng lần sửa tiếp "
+        f"theo):\n\n{lines}",
+        icon=":material/build:",
+    )
+
+
 # ---------------------------------------------------------------- readiness links, new plan
 # (export page → editor at a place; Trang chủ's new-plan form)
 EDITOR_VIEW = "editor.view"  # the editor's part switcher (a widget): "content", "header"…

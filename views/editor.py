@@ -25,6 +25,7 @@ VIEWS = {
 st.title("Soạn kế hoạch")
 state.show_conflict()
 stored = state.require_plan()
+state.show_load_notes(stored)
 es.show_messages()
 plan = es.working_plan(stored) or stored.plan
 

@@ -50,12 +50,11 @@ def register(sub: Any) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from planner.cli.plan import cli_today
+    from planner.cli.plan import cli_today, read_plan
     from planner.docx.writer import export_docx
-    from planner.model import load_plan
 
     today = cli_today(None)
-    plan = load_plan(args.plan)
+    plan = read_plan(args.plan)
     readiness = _readiness(plan, args, today)
     if args.final and not readiness.ready:
         out = sys.stdout

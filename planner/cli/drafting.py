@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from planner.catalogue.model import Catalogue
+from planner.cli.plan import read_plan
 from planner.drafting.citation_check import check_citations
 from planner.drafting.findings import (
     KIND_LABELS,
@@ -30,7 +31,7 @@ from planner.drafting.findings import (
 )
 from planner.drafting.rollover import rollover
 from planner.errors import InputFileError
-from planner.model import load_plan, save_plan
+from planner.model import save_plan
 
 
 def register(sub: Any) -> None:
@@ -105,7 +106,7 @@ def _line(f: Finding, *, with_id: bool = False) -> str:
 
 
 def run_findings(args: argparse.Namespace) -> int:
-    plan = load_plan(args.plan)
+    plan = read_plan(args.plan)
     changing = bool(args.apply or args.dismiss)
     if changing and not args.output:
         raise InputFileError(
@@ -165,7 +166,7 @@ def run_findings(args: argparse.Namespace) -> int:
 
 
 def run_rollover(args: argparse.Namespace) -> int:
-    plan = load_plan(args.plan)
+    plan = read_plan(args.plan)
     result = rollover(plan, args.year, catalogue=_catalogue(args), today=_today(args.today))
     save_plan(result.plan, args.output)
     counts = Counter(f.kind for f in result.findings)
@@ -195,7 +196,7 @@ def run_rollover(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    plan = load_plan(args.plan)
+    plan = read_plan(args.plan)
     report = check_citations(plan, _catalogue(args))
     if args.json:
         _dump(

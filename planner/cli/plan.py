@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import InputFileError
-from planner.model import load_plan, save_plan
+from planner.model import Plan, load_plan, save_plan
 from planner.sample import sample_plan
 
 
@@ -70,6 +70,15 @@ def cli_today(value: str | None) -> date:
         raise InputFileError(f"Ngày hôm nay “{text}” không hợp lệ (cần dạng YYYY-MM-DD).") from None
 
 
+def read_plan(path: str | Path) -> Plan:
+    """The plan file at `path` (`load_plan`), telling on stderr, one `Lưu ý: …` line each,
+    what loading repaired (`Plan.notes`); every command that reads a plan file uses this."""
+    plan = load_plan(path)
+    for note in plan.notes:
+        sys.stderr.write(f"Lưu ý: {note}\n")
+    return plan
+
+
 def run_sample(args: argparse.Namespace) -> int:
     save_plan(sample_plan(), args.output)
     return 0
@@ -78,7 +87,7 @@ def run_sample(args: argparse.Namespace) -> int:
 def run_new(args: argparse.Namespace) -> int:
     from planner.drafting.new_plan import new_plan
 
-    last = load_plan(args.source) if args.source else None
+    last = read_plan(args.source) if args.source else None
     plan = new_plan(
         args.year,
         header_from=last,
@@ -104,7 +113,7 @@ def run_new(args: argparse.Namespace) -> int:
 def run_check_plan(args: argparse.Namespace) -> int:
     from planner.drafting.readiness import check_readiness
 
-    plan = load_plan(args.plan)
+    plan = read_plan(args.plan)
     from planner.cli.catalogue_file import read_catalogue
 
     catalogue = read_catalogue(args.catalogue)
