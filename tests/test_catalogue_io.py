@@ -252,7 +252,10 @@ def test_cli_search_json(capsys, monkeypatch, tmp_path) -> None:  # type: ignore
         "title",
         "status",
         "score",
+        "match",
+        "reasons",
     }
+    assert hits[0]["match"] == "strong" and hits[0]["reasons"]  # no year in the query
     assert hits[0]["issued"] == "2013-06-03"
     assert not (tmp_path / "none.db").exists()  # a search never creates the database
     assert main(["search", "dan van", "--json", "--limit", "2"]) == 0

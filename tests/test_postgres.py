@@ -286,3 +286,12 @@ def test_the_app_uses_the_postgres_url_as_it_is(pg_url, monkeypatch):
     monkeypatch.setenv("PLANNER_DB", pg_url)
     assert default_db() == pg_url and default_db_key() == pg_url
     assert PlanStore().dialect == "postgres"
+
+
+def test_search_sees_the_users_rows_in_postgresql(pg_url, monkeypatch, capsys):
+    # `search` without --catalogue merges the user's rows from PLANNER_DB, a URL here.
+    save_directive(PlanStore(pg_url), ROW, now=datetime(2021, 1, 6, 9, 0))
+    monkeypatch.setenv("PLANNER_DB", pg_url)
+    assert main(["search", "12/KH-UBND", "--json"]) == 0
+    hits = json.loads(capsys.readouterr().out)
+    assert hits[0]["id"] == ROW.id

@@ -36,7 +36,7 @@ from planner.catalogue.model import COLUMNS, ISSUER_LEVELS, STATUSES, Catalogue,
 from planner.catalogue.search_file import IndexedFile
 from planner.catalogue.user_rows import SHIPPED_CSV, load_catalogue
 from planner.errors import InputFileError
-from planner.store.plans import PlanStore, default_db_path
+from planner.store.plans import DEFAULT_DB, PlanStore, default_db
 
 
 def register(sub: Any) -> None:
@@ -99,12 +99,15 @@ def _pair_options(parser: Any) -> None:
 def _catalogue(args: argparse.Namespace) -> Catalogue | IndexedFile:
     """`--catalogue FILE` through its saved index (built on first use, rebuilt when the file
     changes); else the shipped catalogue merged with the user's rows."""
-    path = default_db_path()
+    target = default_db()  # a SQLite file or a postgresql:// URL
     if args.catalogue:
+        folder = target.parent if isinstance(target, Path) else DEFAULT_DB.parent
         return IndexedFile.open(
-            args.catalogue, fallback_dir=path.parent / "search-index", max_bytes=CLI_MAX_BYTES
+            args.catalogue, fallback_dir=folder / "search-index", max_bytes=CLI_MAX_BYTES
         )
-    return load_catalogue(PlanStore(path) if path.exists() else None)
+    if isinstance(target, Path) and not target.exists():
+        return load_catalogue(None)  # a search never creates a database
+    return load_catalogue(PlanStore(target))
 
 
 def run_search(args: argparse.Namespace) -> int:
