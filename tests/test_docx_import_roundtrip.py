@@ -135,3 +135,71 @@ def test_schedule_table_comes_back_as_tasks():
     assert got == {(t.title, t.lead, t.support, t.start, t.due) for t in tasks}
     assert_same(result.plan, as_exported(plan))  # no extra "TIẾN ĐỘ" section
     assert any("Tiến độ thực hiện" in w for w in result.warnings)
+
+
+# ---------------------------------------------------------------- the 2021 draft (issue #11)
+# import(export(rollover(plan))) is the draft, except what a Word file cannot carry: the
+# editor's review marks (`Block.reviewed`, set False on every carried-over block), a Căn cứ's
+# link to its catalogue row, and the extras (the rollover's record, findings, last year's
+# plan), which plan equality ignores anyway.
+
+
+def _unreviewed(s: Section) -> Section:
+    return replace(
+        s,
+        blocks=tuple(replace(b, reviewed=None) for b in s.blocks),
+        children=tuple(_unreviewed(c) for c in s.children),
+    )
+
+
+def as_word_carries(plan: Plan) -> Plan:
+    plan = as_exported(plan)
+    return replace(
+        plan,
+        bases=tuple(replace(b, directive_id=None) for b in plan.bases),
+        sections=tuple(_unreviewed(s) for s in plan.sections),
+        appendices=tuple(
+            replace(a, blocks=tuple(replace(b, reviewed=None) for b in a.blocks))
+            for a in plan.appendices
+        ),
+    )
+
+
+def assert_draft_comes_back(draft: Plan, today: date) -> Plan:
+    result = import_docx(export_docx(draft, today=today), "du-thao.docx")
+    assert result.not_understood == ()
+    got, expected = plan_to_dict(result.plan), plan_to_dict(as_word_carries(draft))
+    for key in (
+        "meta", "bases", "preamble", "sections", "closing", "recipients", "signer",
+        "appendices", "tasks",
+    ):  # fmt: skip
+        assert got.get(key) == expected.get(key), key
+    return result.plan
+
+
+def test_the_2021_draft_of_the_sample_comes_back_as_the_draft():
+    from planner.catalogue.model import Catalogue
+    from planner.drafting.rollover import rollover
+    from planner.paths import SHIPPED_CSV
+
+    draft = rollover(
+        B.sample_plan(), 2021, catalogue=Catalogue.from_csv(SHIPPED_CSV), today=TODAY
+    ).plan
+    # the draft really carries review marks the file drops: the comparison is not empty
+    assert any(b.reviewed is False for _, s in draft.iter_sections() for b in s.blocks)
+    got = assert_draft_comes_back(draft, TODAY)
+    assert (got.meta.number, got.meta.issued, got.meta.year) == ("", None, 2021)
+    assert got.meta.subject == "Thực hiện công tác dân vận chính quyền năm 2021"
+    assert_same(assert_draft_comes_back(got, TODAY), got)  # and again: a fixed point
+
+
+def test_the_draft_of_an_office_plan_keeps_its_appendix_and_signer():
+    from planner.drafting.rollover import rollover
+    from tests import office_docs as O
+
+    data = O.office_docx(header="3x3", appendix="landscape", schedule=O.assignment_table())
+    source = import_docx(data, "kh.docx").plan
+    draft = rollover(source, source.meta.year + 1, today=TODAY).plan
+    got = assert_draft_comes_back(draft, TODAY)
+    assert got.appendices[0].landscape and got.appendices[0].blocks[0].header_rows == 2
+    assert got.signer == Signer("KT.", "TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "Nguyễn Văn An")
