@@ -29,6 +29,17 @@ Two optional keys (kept in `Finding.extra`, written beside the others in the fil
 
 The file form leaves out `place` (`Finding.stored`): it is read back from the path.
 
+Findings with the same kind, text, fix, message and status in many fields (last year's
+`năm 2020` once in each of a thousand short paragraphs) are stored as one entry: the first
+finding as above, the others in `places`, one string of places separated by spaces, each
+`gap:values:start:group:also:id` — `gap` how many findings after the previous one of that
+entry it stands in the list (the list's order is kept exactly), `values` the path's other
+values in the first path's order joined by `/` (`II.1/3`), `start` its offset, `group` its
+sentence span, `also` its further gaps joined by `,`, `id` its id after the kind's prefix.
+A string, not nested lists: the plan file is indented JSON and a list would take a line per
+number. `findings_of` gives every place back as a finding of its own (own id, path, status),
+so the page and the command line see, apply and dismiss each one as before.
+
 `apply_finding` writes `suggestion` over exactly that occurrence (those occurrences) of `text`
 and keeps the other findings of the same field pointing at the right characters.
 """
@@ -103,7 +114,7 @@ class FindingError(PlannerError):
     """A finding cannot be applied or dismissed (already handled, text changed, not found)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One thing to look at: where (`place` for people, `path` for code), what, what instead.
 
@@ -334,19 +345,193 @@ def finding_from_dict(data: Any, where: str = "findings") -> Finding:
 
 
 def findings_of(plan: Plan) -> list[Finding]:
-    """The findings stored in the plan (empty when none)."""
+    """The findings stored in the plan (empty when none), each place of an entry on its own."""
     raw = plan.extra.get("findings")
     if raw is None:
         return []
     if not isinstance(raw, list):
         raise PlanFormatError("Tệp kế hoạch: trường “findings” phải là một danh sách.")
-    return [finding_from_dict(d, f"findings[{i + 1}]") for i, d in enumerate(raw)]
+    heads = [finding_from_dict(d, f"findings[{i + 1}]") for i, d in enumerate(raw)]
+    if not any("places" in f.extra for f in heads):
+        return heads
+    # a head stands at the first index no earlier head's place has taken
+    pending: dict[int, Finding] = {}
+    out: list[Finding] = []
+    for i, f in enumerate(heads):
+        while len(out) in pending:
+            out.append(pending.pop(len(out)))
+        places = f.extra.get("places")
+        if places is not None:
+            f = replace(f, extra={k: v for k, v in f.extra.items() if k != "places"})
+            for n, g in _unpack(f, places, len(out), f"findings[{i + 1}]"):
+                if n in pending:
+                    raise PlanFormatError(
+                        f"Phát hiện “findings[{i + 1}]” trong tệp kế hoạch: trường “places” "
+                        "chỉ trùng vị trí."
+                    )
+                pending[n] = g
+        out.append(f)
+    while len(out) in pending:
+        out.append(pending.pop(len(out)))
+    if pending:
+        raise PlanFormatError("Tệp kế hoạch: trường “places” của phát hiện chỉ sai vị trí.")
+    return out
 
 
 def store_findings(plan: Plan, findings: Iterable[Finding]) -> Plan:
-    """A copy of the plan holding exactly `findings` (as dicts in `plan.extra["findings"]`)."""
-    items = [f.stored() for f in findings]
+    """A copy of the plan holding exactly `findings` (as dicts in `plan.extra["findings"]`,
+    repeats across fields packed into one entry's `places`: see the module docstring)."""
+    packer = FindingPacker()
+    for f in findings:
+        packer.add(f)
+    items = packer.items()
     return with_extra(plan, findings=items if items else None)
+
+
+_PLAIN = re.compile(r"[\w.\-]+")
+_SPAN_TEXT = re.compile(r"\d+-\d+")
+_GAPS = re.compile(r"\d+(?: \d+)*")
+_OWN = ("also", "group", "places")
+
+
+class FindingPacker:
+    """Builds the stored list one finding at a time (the rollover streams into it).
+
+    A finding joins an earlier entry's `places` when kind, text, suggestion, message, status,
+    other extra keys and the path's keys are the same, its label is the standard one, its id
+    has the kind's prefix, and the path's values are plain words or numbers; it is a new entry
+    otherwise. Only the small place strings are kept per finding.
+    """
+
+    def __init__(self) -> None:
+        self._items: list[dict[str, Any]] = []
+        self._keys: dict[tuple[Any, ...], int] = {}
+        self._places: dict[int, list[str]] = {}
+        self._last: dict[int, int] = {}
+        self._n = 0
+
+    def add(self, f: Finding) -> None:
+        n, self._n = self._n, self._n + 1
+        values = _place_values(f)
+        if values is not None:
+            key = (
+                f.kind,
+                f.text,
+                f.suggestion,
+                f.message,
+                f.status,
+                f.path.get("area"),
+                tuple(f.path),
+                tuple(type(v) for v in values),
+                json.dumps(
+                    {k: v for k, v in f.extra.items() if k not in _OWN},
+                    sort_keys=True,
+                    ensure_ascii=False,
+                ),
+            )
+            at = self._keys.get(key)
+            if at is not None:
+                also = f.extra.get("also")
+                group = f.extra.get("group")
+                place = ":".join(
+                    (
+                        str(n - self._last[at]),
+                        "/".join(str(v) for v in values),
+                        str(f.path["start"]),
+                        group if isinstance(group, str) else "",
+                        also.replace(" ", ",") if isinstance(also, str) else "",
+                        f.id[len(f.kind[:4]) + 1 :],
+                    )
+                )
+                self._places.setdefault(at, []).append(place)
+                self._last[at] = n
+                return
+            self._keys[key] = len(self._items)
+            self._last[len(self._items)] = n
+        self._items.append(f.stored())
+
+    def items(self) -> list[dict[str, Any]]:
+        """The stored list (entries with places carry them as one string)."""
+        for at, places in self._places.items():
+            self._items[at]["places"] = " ".join(places)
+        self._places = {}
+        return self._items
+
+
+def _place_values(f: Finding) -> list[Any] | None:
+    """The path's values but `area` and `start` when the finding can be a packed place."""
+    start = f.path.get("start")
+    if not isinstance(start, int) or isinstance(start, bool) or "places" in f.extra:
+        return None
+    if not f.id.startswith(f.kind[:4] + "-") or not _PLAIN.fullmatch(f.id[len(f.kind[:4]) + 1 :]):
+        return None
+    group, also = f.extra.get("group"), f.extra.get("also")
+    if group is not None and not (isinstance(group, str) and _SPAN_TEXT.fullmatch(group)):
+        return None
+    if also is not None and not (isinstance(also, str) and _GAPS.fullmatch(also)):
+        return None
+    values = []
+    for k, v in f.path.items():
+        if k in ("area", "start"):
+            continue
+        if isinstance(v, bool) or not isinstance(v, int | str) or not _PLAIN.fullmatch(str(v)):
+            return None
+        values.append(v)
+    if f.place != place_label(f.path):
+        return None
+    return values
+
+
+def _unpack(head: Finding, places: Any, at: int, where: str) -> list[tuple[int, Finding]]:
+    """Every place of `head` (which stands at index `at`) as a finding of its own, with its
+    index in the list."""
+    bad = PlanFormatError(f"Phát hiện “{where}” trong tệp kế hoạch: trường “places” sai dạng.")
+    if not isinstance(places, str):
+        raise bad
+    keys = [k for k in head.path if k not in ("area", "start")]
+    kinds = [int if type(head.path[k]) is int else str for k in keys]
+    area = head.path.get("area")
+    prefix = head.kind[:4] + "-"
+    base = {k: v for k, v in head.extra.items() if k not in ("also", "group")}
+    out: list[tuple[int, Finding]] = []
+    n = at
+    for place in places.split():
+        parts = place.split(":")
+        if len(parts) != 6:
+            raise bad
+        gap, vals, start, group, also, tail = parts
+        values = vals.split("/")
+        if not gap.isdigit() or int(gap) < 1 or not start.isdigit() or len(values) != len(keys):
+            raise bad
+        if not tail or (group and not _SPAN_TEXT.fullmatch(group)):
+            raise bad
+        try:
+            typed = [t(v) for t, v in zip(kinds, values, strict=True)]
+        except ValueError:
+            raise bad from None
+        path: dict[str, Any] = {"area": area, **dict(zip(keys, typed, strict=True))}
+        path["start"] = int(start)
+        extra = dict(base)
+        if group:
+            extra["group"] = group
+        if also:
+            if not all(x.isdigit() for x in also.split(",")):
+                raise bad
+            extra["also"] = also.replace(",", " ")
+        n += int(gap)
+        f = Finding(
+            prefix + tail,
+            head.kind,
+            place_label(path),
+            path,
+            head.text,
+            head.suggestion,
+            head.message,
+            head.status,
+            extra,
+        )
+        out.append((n, f))
+    return out
 
 
 def merge_findings(plan: Plan, new: Iterable[Finding], *, kinds: Iterable[str]) -> Plan:

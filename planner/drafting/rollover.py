@@ -27,6 +27,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from planner.catalogue.citation import (
@@ -40,6 +41,7 @@ from planner.catalogue.citation import (
 from planner.catalogue.model import Directive
 from planner.drafting.findings import (
     Finding,
+    FindingPacker,
     apply_finding,
     findings_of,
     new_finding,
@@ -59,10 +61,18 @@ class RolloverError(PlannerError):
 
 @dataclass(frozen=True)
 class RolloverResult:
-    """The new draft (findings already stored in it) and the same findings as a tuple."""
+    """The new draft (findings already stored in it) and the same findings as a tuple.
+
+    `findings` is read from the draft when first asked for (`findings_of`): the draft keeps
+    repeats packed (a thousand paragraphs' `năm 2020` in one entry), the tuple has one
+    finding per place, which is what costs memory in a large plan.
+    """
 
     plan: Plan
-    findings: tuple[Finding, ...]
+
+    @cached_property
+    def findings(self) -> tuple[Finding, ...]:
+        return tuple(findings_of(self.plan))
 
     @property
     def open_findings(self) -> tuple[Finding, ...]:
@@ -149,16 +159,26 @@ def rollover(
         **previous,
     )
 
-    # -- open findings over every text of the draft (the subject's were scanned above)
-    found_open: list[Finding] = list(adjusted_subject)
+    # -- open findings over every text of the draft (the subject's were scanned above),
+    # streamed into the stored list in document order: the header's, the body's field by
+    # field (each field's by offset), then the tasks' dates and status; only the packed
+    # list is kept, not a finding object per place
+    seen: set[str] = set()
+    first = _dedupe([*applied, *adjusted_subject], seen)
+    subject = sorted((f for f in first if f.path.get("area") == "meta"), key=lambda f: f.start or 0)
+    packer = FindingPacker()
+    for f in subject:
+        packer.add(f)
     for path, text in iter_texts(draft):
         if path.get("area") == "meta":
             continue
-        found_open.extend(scan_text(text, path, ctx))
-    findings = _dedupe([*applied, *found_open])
-    findings = sorted(findings, key=_order_key(draft))
-    draft = with_extra(draft, findings=[f.stored() for f in findings] or None)
-    return RolloverResult(draft, tuple(findings))
+        for f in _dedupe(scan_text(text, path, ctx), seen):
+            packer.add(f)
+    for f in first:
+        if f.path.get("area") == "task":
+            packer.add(f)
+    draft = with_extra(draft, findings=packer.items() or None)
+    return RolloverResult(draft)
 
 
 def recheck(plan: Plan, *, catalogue: Any = None, today: date) -> list[Finding]:
@@ -335,8 +355,9 @@ def _field_id(path: Mapping[str, Any]) -> str:
     return repr(sorted((k, v) for k, v in path.items() if k != "start"))
 
 
-def _dedupe(findings: list[Finding]) -> list[Finding]:
-    seen: set[str] = set()
+def _dedupe(findings: list[Finding], seen: set[str] | None = None) -> list[Finding]:
+    """`findings` with an id already used (in `seen`, then among them) made unique (`-2`…)."""
+    seen = set() if seen is None else seen
     out = []
     for f in findings:
         fid = f.id
