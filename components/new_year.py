@@ -108,8 +108,9 @@ def _tables_part(report: dict[str, Any]) -> None:
     st.markdown(
         _md_list(
             [
-                f"{t['where']}: {t['rows']} hàng × {t['columns']} cột, {t['header_rows']} hàng "
-                f"tiêu đề, {t['merged']} ô gộp; hàng đầu: {' | '.join(t['first_row'])}"
+                f"{t['where'][:1].upper()}{t['where'][1:]}: {t['rows']} hàng × {t['columns']} "
+                f"cột, {t['header_rows']} hàng tiêu đề, {t['merged']} ô gộp; hàng đầu: "
+                + " | ".join(t["first_row"])
                 for t in report["tables"]
             ],
             "Không có bảng.",
@@ -265,8 +266,8 @@ def _docx_source() -> tuple[Plan, str] | None:
                 key=f"newyear.fileyear.{digest}",
             )
             plan = replace(plan, meta=replace(plan.meta, year=int(year)))
-        go, cancel, _ = st.columns([2, 1, 3])
-        if go.button(
+        buttons = st.container(horizontal=True)
+        if buttons.button(
             "Tiếp tục",
             type="primary",
             icon=":material/save:",
@@ -282,7 +283,7 @@ def _docx_source() -> tuple[Plan, str] | None:
             state.put(state.NEW_YEAR_SAVED, (digest, new_id))
             state.open_plan(new_id)
             st.rerun()
-        if cancel.button("Hủy", icon=":material/close:", key=state.NEW_YEAR_CANCEL):
+        if buttons.button("Hủy", icon=":material/close:", key=state.NEW_YEAR_CANCEL):
             state.pop(state.NEW_YEAR_IMPORTED)
             state.bump(state.NEW_YEAR_UPLOAD_N)
             state.put(
