@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
 
@@ -12,6 +13,7 @@ from planner.drafting.findings import (
     STATUS_NAMES,
     Finding,
     apply_finding,
+    apply_findings,
     dismiss_finding,
     findings_of,
     get_text,
@@ -333,3 +335,95 @@ def test_applying_a_new_citation_on_a_base_drops_its_old_catalogue_link():
     after = apply_finding(after_year, sup.id)
     assert after.bases[0].directive_id is None
     assert after.bases[0].text == "Căn cứ Kế hoạch số …/KH-UBND, ngày …/…/2021 năm 2021;"
+
+
+# ---------------------------------------------------------------- repeats across fields
+
+
+def _paragraphs(n: int) -> tuple[Plan, list[Finding]]:
+    """`n` paragraphs "Việc k năm 2020." (one year finding each), a period in every third,
+    a table cell and a section whose number cannot be packed."""
+    texts = [
+        f"Việc {k} năm 2020." + (" Giai đoạn 2016-2020." if k % 3 == 0 else "") for k in range(n)
+    ]
+    blocks = tuple(Block("paragraph", t) for t in texts)
+    table = Block("table", rows=(("Năm", "năm 2020"),))
+    plan = Plan(
+        sections=(
+            Section("I", "Mục", blocks=(*blocks, table)),
+            Section(
+                "II", "Mục lạ", children=(Section("a/b", "Con", (Block("paragraph", "năm 2020"),)),)
+            ),
+        )
+    )
+    found: list[Finding] = []
+    for k, t in enumerate(texts):
+        path = {"area": "section", "section": "I", "block": k, "start": t.index("năm")}
+        f = _finding("year", path, "năm 2020", "năm 2021")
+        found.append(replace(f, extra={"group": f"0-{t.index('.') + 1}"}))
+        if k % 3 == 0:
+            p = {**path, "start": t.index("Giai")}
+            g = _finding("ended_period", p, "Giai đoạn 2016-2020", "Giai đoạn 2021-2025")
+            found.append(replace(g, extra={"group": f"{t.index('.') + 2}-{len(t)}"}))
+    cell = {"area": "section", "section": "I", "block": n, "row": 0, "col": 1, "start": 0}
+    found.append(_finding("year", cell, "năm 2020", "năm 2021"))
+    odd = {"area": "section", "section": "II.a/b", "block": 0, "start": 0}
+    found.append(_finding("year", odd, "năm 2020", "năm 2021"))
+    return plan, found
+
+
+def test_repeats_across_fields_are_stored_once_and_read_back_as_each_place():
+    plan, found = _paragraphs(30)
+    stored = store_findings(plan, found)
+    raw = stored.extra["findings"]
+    # the 30 paragraphs' years are one entry, the 10 periods another; the table cell (other
+    # path keys) and the section "II.a/b" (a "/" in its number) stay entries of their own
+    assert len(raw) == 4
+    assert raw[0]["text"] == "năm 2020" and len(raw[0]["places"].split()) == 29
+    assert raw[1]["text"] == "Giai đoạn 2016-2020" and len(raw[1]["places"].split()) == 9
+    assert "places" not in raw[2] and "places" not in raw[3]
+    back = findings_of(plan_from_json(plan_to_json(stored)))
+    assert back == found  # same order, ids, places, paths, statuses
+    assert [f.extra for f in back] == [f.extra for f in found]
+    assert [f.place for f in back][:3] == ["Mục I, đoạn 1", "Mục I, đoạn 1", "Mục I, đoạn 2"]
+    # packed small: a place is a few characters, not a finding's dict
+    assert len(json.dumps(raw, ensure_ascii=False)) < 60 * len(found)
+
+
+def test_each_packed_place_is_applied_and_dismissed_on_its_own_or_all_together():
+    plan, found = _paragraphs(9)
+    plan = store_findings(plan, found)
+    years = [f for f in found if f.kind == "year"]
+    plan = apply_finding(plan, years[4].id)
+    plan = dismiss_finding(plan, years[5].id)
+    status = {f.id: f.status for f in findings_of(plan)}
+    assert status[years[4].id] == "applied" and status[years[5].id] == "dismissed"
+    assert [status[f.id] for f in years[6:9]] == ["open"] * 3
+    blocks = plan.find_section("I").blocks
+    assert blocks[4].text == "Việc 4 năm 2021." and blocks[5].text == "Việc 5 năm 2020."
+    assert len(plan.extra["findings"]) == 6  # open, applied and dismissed years: three entries
+    plan = apply_findings(plan, [f.id for f in findings_of(plan) if f.can_apply])
+    texts = [b.text for b in plan.find_section("I").blocks[:9]]
+    assert texts[5] == "Việc 5 năm 2020." and texts[6] == "Việc 6 năm 2021. Giai đoạn 2021-2025."
+    assert [f.status for f in findings_of(plan)].count("open") == 0
+
+
+@pytest.mark.parametrize(
+    "places",
+    [
+        5,
+        "1:I/3:7",  # too few fields
+        "0:I/3:7:0-1::abc",  # a gap of 0
+        "1:I/x:7:0-1::abc",  # a block number that is not a number
+        "1:I/3:7:0-1:2,x:abc",
+        "9:I/3:7:0-1::abc",  # points past the end of the list
+    ],
+)
+def test_malformed_places_are_refused_in_vietnamese(places):
+    plan, found = _paragraphs(2)
+    stored = store_findings(plan, found[:1]).extra["findings"]
+    from planner.model import with_extra
+
+    bad = with_extra(plan, findings=[{**stored[0], "places": places}])
+    with pytest.raises(PlanFormatError, match="places"):
+        findings_of(bad)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import re
+import tracemalloc
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -400,3 +402,66 @@ def test_a_dense_plans_draft_stays_within_three_times_its_size(catalogue):
     assert covered == body > 15_000
     draft = len(plan_to_json(r.plan).encode())
     assert draft <= 3 * source, draft / source
+
+
+def _short_plan(size: int) -> Plan:
+    """A plan of short paragraphs, each naming "năm 2020" once (one finding per paragraph)."""
+    plan = load_plan(SAMPLE_PATH)
+    sections, total, n = [], 0, 0
+    while total < size:
+        n += 1
+        blocks = tuple(
+            Block("paragraph", f"Hoạt động {n}.{k}: tổng kết năm 2020.") for k in range(10)
+        )
+        sections.append(Section(str(n), f"Nội dung {n}", blocks))
+        total += sum(len(b.text.encode()) + 60 for b in blocks) + 80
+    return replace(plan, sections=tuple(sections))
+
+
+@pytest.fixture(scope="module")
+def short_plan() -> Plan:
+    return _short_plan(450_000)
+
+
+def test_a_short_paragraph_plans_draft_stays_within_three_times_its_size(catalogue, short_plan):
+    plan = short_plan
+    source = len(plan_to_json(plan).encode())
+    assert 400_000 < source < 700_000
+    r = rollover(plan, 2021, catalogue=catalogue, today=TODAY)
+    body = [b for _, s in plan.iter_sections() for b in s.blocks if b.text.startswith("Hoạt")]
+    covered = [f for f in r.findings if f.path.get("block") is not None]
+    assert [f.text for f in covered] == ["năm 2020"] * len(body)
+    assert len(covered) == len(body) > 3_000  # one finding per paragraph, each its own
+    assert len({f.id for f in r.findings}) == len(r.findings)
+    stored = r.plan.extra["findings"]
+    assert len(stored) < 50  # the paragraphs' findings are packed into one entry
+    draft = len(plan_to_json(r.plan).encode())
+    assert draft <= 3 * source, draft / source
+    # the findings themselves are a small part of it (last year's plan is 1x by itself)
+    packed = len(json.dumps(stored, ensure_ascii=False, indent=2).encode())
+    assert packed <= 0.5 * source, packed / source
+    # each paragraph's finding is still applied on its own, in its paragraph only
+    one = covered[1234]
+    fixed = apply_finding(r.plan, one.id)
+    status = {f.id: f.status for f in findings_of(fixed)}
+    assert status[one.id] == "applied" and status[covered[1233].id] == "open"
+    assert get_text(fixed, one.path).endswith("tổng kết năm 2021.")
+    assert get_text(fixed, covered[1235].path).endswith("tổng kết năm 2020.")
+
+
+def _peak(fn: Any) -> int:
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("shape", ["short", "dense"])
+def test_rollover_memory_stays_within_ten_times_the_plan(catalogue, short_plan, shape):
+    plan = short_plan if shape == "short" else _dense_plan(450_000)
+    source = len(plan_to_json(plan).encode())
+    rollover(plan, 2021, catalogue=catalogue, today=TODAY)  # catalogue caches filled
+    peak = _peak(lambda: rollover(plan, 2021, catalogue=catalogue, today=TODAY))
+    assert peak <= 10 * source, peak / source
