@@ -134,6 +134,7 @@ def test_after_a_docx_import_the_uncatalogued_citations_can_be_added(app_env) ->
     at.file_uploader(key="newyear.docx").set_value(
         ("ke-hoach-2020.docx", plan_docx(plan), "application/octet-stream")
     ).run()
+    at.button(key="newyear.import.continue").click().run()  # after the import report
     assert not at.exception, [e.value for e in at.exception]
     notice = [m.value for m in at.markdown if "chưa có trong danh" in m.value]
     assert notice and "**2 văn bản được trích dẫn chưa có trong danh mục**" in notice[0]
