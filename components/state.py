@@ -309,7 +309,8 @@ def save_current(plan: Plan, *, note: str = "") -> bool:
         st.session_state.pop(_BINNED, None)  # out of the bin: the conflict version keeps it
         return False
     except DeletedPlanError as e:
-        st.session_state[_BINNED] = (plan_id, plan, str(e))  # kept: see show_binned
+        message = BINNED_MESSAGE.format(title=e.title or plan_id)
+        st.session_state[_BINNED] = (plan_id, plan, message)  # kept: see show_binned
         return False
     except PlannerError as e:
         st.error(md_escape(str(e)))
@@ -362,10 +363,11 @@ def show_conflict() -> None:
 _BINNED = "plan.binned"  # (plan_id, Plan this session tried to save, the refusal's message)
 BINNED_RESTORE = "binned.restore"  # the Khôi phục kế hoạch button
 BINNED_COPY = "binned.copy"  # the Lưu thành bản sao button
-BINNED_TAIL = (
-    " Nội dung bạn vừa soạn vẫn được giữ trong phiên làm việc này: chọn “Khôi phục kế hoạch” "
-    "để đưa kế hoạch ra khỏi thùng rác và lưu nội dung này, hoặc “Lưu thành bản sao” để lưu "
-    "thành một kế hoạch mới."
+BINNED_MESSAGE = (
+    "Kế hoạch “{title}” đã được chuyển vào thùng rác (có thể từ một máy hoặc một thẻ trình "
+    "duyệt khác) nên thay đổi vừa rồi chưa được lưu. Nội dung bạn vừa soạn vẫn được giữ: chọn "
+    "“Khôi phục kế hoạch” để đưa kế hoạch ra khỏi thùng rác và lưu nội dung này, hoặc “Lưu "
+    "thành bản sao” để lưu thành một kế hoạch mới."
 )
 
 
@@ -386,7 +388,7 @@ def show_binned() -> None:
     if not binned or binned[0] != current_plan_id():
         return
     plan_id, plan, message = binned
-    st.error(md_escape(message + BINNED_TAIL), icon=":material/delete:")
+    st.error(md_escape(message), icon=":material/delete:")
     restore, copy = st.columns(2)
     if restore.button(
         "Khôi phục kế hoạch", key=BINNED_RESTORE, type="primary", icon=":material/restore:"

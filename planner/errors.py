@@ -49,9 +49,10 @@ class DeletedPlanError(PlannerError):
     plan from the bin and save again, or save its plan as a new one.
     """
 
-    def __init__(self, message: str, *, plan_id: str) -> None:
+    def __init__(self, message: str, *, plan_id: str, title: str = "") -> None:
         super().__init__(message)
         self.plan_id = plan_id
+        self.title = title
 
 
 class CatalogueError(PlannerError):

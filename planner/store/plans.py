@@ -463,6 +463,7 @@ class PlanStore:
                     "lưu. Hãy khôi phục kế hoạch từ thùng rác rồi lưu lại, hoặc lưu thành một "
                     "kế hoạch mới.",
                     plan_id=plan_id,
+                    title=row[0],
                 )
             head = int(row[3])
             new = self._next_version(con, plan_id)
