@@ -22,7 +22,7 @@ import streamlit as st
 from components import state
 from components.safe_text import md_escape
 from planner.errors import PlannerError
-from planner.model import Plan
+from planner.model import Plan, plan_to_dict
 from planner.store.plans import StoredPlan
 
 READ_ONLY_NOTE = (
@@ -92,9 +92,13 @@ def working_plan(stored: StoredPlan | None = None) -> Plan | None:
 def same(a: Plan, b: Plan) -> bool:
     """True when two plans hold the same content (findings and other extras included).
 
-    Frozen dataclasses compare field by field, and an edit shares every untouched section
-    with the plan it came from, so this is quick on a long plan (no serialising)."""
-    return a is b or a == b
+    Frozen dataclasses compare field by field (quick: an edit shares every untouched section
+    with the plan it came from), but their `extra` fields are left out of `==`, and findings,
+    review marks and other extensions live there: equal plans are compared once more as
+    dicts, so a change that touches only an extension is never taken for no change."""
+    if a is b:
+        return True
+    return a == b and plan_to_dict(a) == plan_to_dict(b)
 
 
 def save(new: Plan, old: Plan, *, note: str = "", structural: bool = False) -> bool:
