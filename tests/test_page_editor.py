@@ -504,8 +504,12 @@ def test_add_a_base_from_the_catalogue(app_env):
     add.click().run()
     ok(at)
     bases = store.open(pid).plan.bases
-    assert bases[-1].directive_id == directive_id
-    assert bases[-1].text.startswith("Căn cứ ") and bases[-1].text.endswith(";")
+    [added] = [b for b in bases if b.directive_id == directive_id]
+    assert added.text.startswith("Căn cứ ") and added.text.endswith(";")
+    # It went to its place in the order staff expect (issue #12): a central Party resolution
+    # before the UBND and joint plans the 2021 draft cites, not to the end.
+    assert directive_id == "nq-25-tw-2013"
+    assert bases[0] is added
 
 
 def test_last_year_kept_inside_the_plan_is_shown_and_copied(app_env, sample):
