@@ -31,6 +31,7 @@ import os
 import sqlite3
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,7 @@ from planner.store.schema import (
     SQLITE_HEADER_BYTES,
     TABLES,
     create_schema,
+    error_code,
     error_text,
 )
 
@@ -256,7 +258,7 @@ def inspect_file(path: Path) -> FileCheck:
             "hoặc tệp bị cắt cụt."
         )
         return FileCheck(path, DAMAGED, (problem,), _empty_snapshot())
-    problems = [*_truncation(path, header, st.st_size), *_integrity(path)]
+    problems = [*_settled_truncation(path), *_integrity(path)]
     if not problems:
         problems = _schema_problems(path)
     if problems:
@@ -344,17 +346,53 @@ def _truncation(path: Path, header: bytes, size: int) -> list[str]:
     return []
 
 
+# A checkpoint in another connection writes page 1 (which states the page count) before the
+# pages that extend the file, so for a moment a healthy file looks cut short: the header and
+# the size are read again, a few times, before a truncation is believed.
+TRUNCATION_RECHECKS = 5
+TRUNCATION_RECHECK_SECONDS = 0.05
+# SQLITE_BUSY and SQLITE_LOCKED say another connection is writing, never that the file is
+# damaged: the integrity check is tried again, and a file that stays busy is not judged.
+_BUSY_CODES = {5, 6}
+INTEGRITY_TRIES = 3
+
+
+def _settled_truncation(path: Path) -> list[str]:
+    problems: list[str] = []
+    for attempt in range(TRUNCATION_RECHECKS):
+        if attempt:
+            time.sleep(TRUNCATION_RECHECK_SECONDS)
+        try:
+            with open(path, "rb") as fh:
+                header = fh.read(100)
+            size = os.stat(path).st_size
+        except OSError as err:
+            return [f"Không đọc được tệp {path}: {os_error_text(err)}."]
+        problems = _truncation(path, header, size)
+        if not problems:
+            return []
+    return problems
+
+
 def _integrity(path: Path) -> list[str]:
-    try:
-        con = read_only_connection(path)
-    except sqlite3.Error as err:
-        return [f"Không mở được tệp {path}: {error_text(err)}."]
-    try:
-        lines = [r[0] for r in con.execute("PRAGMA integrity_check(100)").fetchall()]
-    except sqlite3.Error as err:
-        return [f"Không kiểm tra được tệp {path}: {error_text(err)}."]
-    finally:
-        con.close()
+    for _attempt in range(INTEGRITY_TRIES):
+        try:
+            con = read_only_connection(path)
+        except sqlite3.Error as err:
+            if error_code(err) in _BUSY_CODES:
+                continue
+            return [f"Không mở được tệp {path}: {error_text(err)}."]
+        try:
+            lines = [r[0] for r in con.execute("PRAGMA integrity_check(100)").fetchall()]
+            break
+        except sqlite3.Error as err:
+            if error_code(err) in _BUSY_CODES:
+                continue
+            return [f"Không kiểm tra được tệp {path}: {error_text(err)}."]
+        finally:
+            con.close()
+    else:
+        return []  # busy all along: another connection is writing, nothing says it is damaged
     if lines == ["ok"]:
         return []
     return [
