@@ -366,8 +366,12 @@ def _text_and_emphasis(draw: st.DrawFn) -> tuple[str, tuple[tuple[int, int, str]
                 spans[-1] = (spans[-1][0], len(text), style)
             else:
                 spans.append((start, len(text), style))
-    if spans and spans[0][0] == 0 and spans[-1][1] == len(text) and len(spans) == 1:
-        spans = []  # a wholly emphasised paragraph is the paragraph's style, not a span
+    covered = {i for a, b, _ in spans for i in range(a, b)}
+    if spans and len({s[2] for s in spans}) == 1:
+        if all(i in covered for i, ch in enumerate(text) if not ch.isspace()):
+            # A wholly emphasised paragraph (line breaks between bold words included) is the
+            # paragraph's style, not a span.
+            spans = []
     return text, tuple(spans)
 
 
