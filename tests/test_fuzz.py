@@ -296,12 +296,6 @@ def test_docx_commands_on_mutated_document_xml(
     _run_all(env, "van-ban.docx", _mutate_docx(export_bytes, seed, ops), [command])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="found by this fuzzer: import-catalogue lists the file's headers in its refusal, and "
-    "a header holding a quoted line break makes that refusal several lines on stderr "
-    "(planner/catalogue/importer.py builds the message; planner/cli/main.py writes it as is)",
-)
 def test_a_header_with_a_line_break_is_refused_on_one_line(env: Path) -> None:
     data = b'"id,doc_type\nkh-1,KH",x\nkh-2,2/KH\n'
     _run_all(env, "danh-muc.csv", data, [(["import-catalogue", "{f}", "-o", "out.csv"], "out.csv")])
@@ -336,12 +330,6 @@ def test_mutated_inputs_in_a_bounded_subprocess(tmp_path: Path, export_bytes: by
             assert names <= {name, "plan.json", output}, names
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="found by this fuzzer: import-catalogue writes the encoding note (not UTF-8, read as "
-    "Windows-1258) to stderr before refusing a file with bad rows, so a refusal is two lines "
-    "(planner/cli/catalogue.py run_import)",
-)
 def test_a_refused_import_in_another_encoding_is_one_line(env: Path) -> None:
     data = b"doc_type,symbol,title,status\nK\xea\xcc ho\xd2ch,1/KH,v\xea\xd2 x,zzz\n"
     _run_all(env, "danh-muc.csv", data, [(["import-catalogue", "{f}", "-o", "out.csv"], "out.csv")])

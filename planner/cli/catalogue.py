@@ -237,8 +237,8 @@ def run_import(args: argparse.Namespace) -> int:
         payload = report.to_json() | {"output": str(out) if report.ok else None}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     else:
-        if table.note:
-            sys.stderr.write(table.note + "\n")
+        if table.note:  # how the file was read: on stdout with the report, so a refusal
+            sys.stdout.write(f"{path.name}: {table.note}\n")  # stays one line on stderr
         for line in report.summary():
             sys.stdout.write(f"{path.name}: {line}\n")
         for finding in report.problems:

@@ -91,12 +91,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def one_line(message: str) -> str:
+    """A message on one line: a file's own line breaks (a quoted header cell, say) never split
+    the one line a refusal prints."""
+    return " ".join(message.split())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
     except PlannerError as e:
-        sys.stderr.write(f"Lỗi: {e}\n")
+        sys.stderr.write(f"Lỗi: {one_line(str(e))}\n")
         return 2
     except OSError as e:
         name = f" {e.filename}" if e.filename else ""
