@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
+from components.crash import run_guarded
 from components.plan_picker import open_plan_banner, sidebar_plan_picker
 from components.store_status import show_store_status
 from components.style import apply_global_style
@@ -53,4 +54,4 @@ with st.sidebar:
     sidebar_plan_picker()
 open_plan_banner()  # every page says which plan, and which year, is open
 
-nav.run()
+run_guarded(nav)

@@ -22,6 +22,8 @@ from planner.store.plans import PlanStore
 
 ROOT = Path(__file__).resolve().parent.parent
 os.chdir(ROOT)  # AppTest resolves "app.py" and page paths from the project root
+# A page that breaks fails its test (components/crash.py lets the error through).
+os.environ.setdefault("PLANNER_DEBUG", "1")
 
 TEST_TODAY = "2021-03-15"
 

@@ -69,3 +69,46 @@ def test_make_run_listens_on_this_computer_only(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_streamlit_settings_keep_tracebacks_off_screen_and_protections_on():
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text("utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["server"].get("enableXsrfProtection", True) is True  # Streamlit's default: on
+    assert config["server"]["maxUploadSize"] >= 20  # above the app's own 20 MB limits
+
+
+def _breaking_page_app() -> None:
+    from components.crash import run_guarded
+
+    class Page:
+        def run(self) -> None:
+            raise ValueError("/srv/secret/path went wrong")
+
+    run_guarded(Page())
+
+
+def test_an_unforeseen_error_shows_vietnamese_and_a_reference_and_logs_the_traceback(
+    monkeypatch, caplog
+):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.delenv("PLANNER_DEBUG", raising=False)
+    with caplog.at_level("ERROR", logger="soan_ke_hoach"):
+        at = AppTest.from_function(_breaking_page_app).run()
+    assert not at.exception
+    [error] = at.error
+    assert "Đã xảy ra lỗi ngoài dự kiến" in error.value and "/srv/secret" not in error.value
+    reference = re.search(r"mã lỗi \*\*([0-9A-F]{8})\*\*", error.value).group(1)
+    [record] = [r for r in caplog.records if reference in r.getMessage()]
+    assert record.exc_info and "/srv/secret/path went wrong" in str(record.exc_info[1])
+
+
+def test_under_debug_the_error_goes_through(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("PLANNER_DEBUG", "1")
+    at = AppTest.from_function(_breaking_page_app).run()
+    assert at.exception and not at.error
