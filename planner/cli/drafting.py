@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections import Counter
-from datetime import date
 from typing import Any
 
 from planner.catalogue.model import Catalogue
-from planner.cli.plan import read_plan
+from planner.cli.plan import cli_today, read_plan
 from planner.drafting.citation_check import check_citations
 from planner.drafting.findings import (
     KIND_LABELS,
@@ -79,16 +77,6 @@ def _catalogue(args: argparse.Namespace) -> Catalogue:
     from planner.cli.catalogue_file import read_catalogue
 
     return read_catalogue(args.catalogue)
-
-
-def _today(value: str | None) -> date:
-    text = value or os.environ.get("PLANNER_TODAY", "")
-    if not text:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputFileError(f"Ngày hôm nay “{text}” không hợp lệ (cần dạng YYYY-MM-DD).") from None
 
 
 def _dump(data: Any) -> None:
@@ -167,7 +155,7 @@ def run_findings(args: argparse.Namespace) -> int:
 
 def run_rollover(args: argparse.Namespace) -> int:
     plan = read_plan(args.plan)
-    result = rollover(plan, args.year, catalogue=_catalogue(args), today=_today(args.today))
+    result = rollover(plan, args.year, catalogue=_catalogue(args), today=cli_today(args.today))
     save_plan(result.plan, args.output)
     counts = Counter(f.kind for f in result.findings)
     if args.json:
