@@ -23,7 +23,7 @@ from components import state
 from components.safe_text import md_escape
 from planner.errors import PlannerError
 from planner.model import Plan, plan_to_dict
-from planner.store.plans import StoredPlan
+from planner.store.plans import MAX_LABEL, StoredPlan
 
 READ_ONLY_NOTE = (
     "Chế độ chỉ đọc: cơ sở dữ liệu không ghi được nên kế hoạch chỉ để xem, tải về hoặc in; "
@@ -174,6 +174,27 @@ def _restore(version: int) -> None:
     state.put(state.EDITOR_NOTICE, f"Đã khôi phục phiên bản {version} (lưu thành phiên bản mới).")
 
 
+def _name_field(plan_id: str, version: int, label: str) -> None:
+    """A name for a version: named versions are kept when old history is pruned."""
+    name_col, save_col = st.columns([4, 1], vertical_alignment="bottom")
+    name = name_col.text_input(
+        "Tên phiên bản (phiên bản có tên được giữ khi dọn lịch sử cũ)",
+        value=label,
+        max_chars=MAX_LABEL,
+        key=f"editor.history.name.{version}",
+        placeholder="Ví dụ: Bản trình lãnh đạo ngày 15/3",
+    )
+    if save_col.button("Lưu tên", key=f"editor.history.name.save.{version}",
+                       disabled=not writable(), width="stretch"):  # fmt: skip
+        try:
+            state.get_store().name_version(plan_id, version, name)
+        except PlannerError as e:
+            st.error(md_escape(str(e)))
+        else:
+            st.toast(f"Đã đặt tên cho phiên bản {version}.", icon=":material/check_circle:")
+            st.rerun()
+
+
 def version_history(plan_id: str, current: Plan) -> None:
     """Every stored version (newest first); preview one against the current text, restore it."""
     try:
@@ -186,6 +207,7 @@ def version_history(plan_id: str, current: Plan) -> None:
             "Phiên bản": v.version,
             "Lưu lúc": f"{v.saved_at:%d/%m/%Y %H:%M:%S}",
             "Ghi chú": v.note or "",
+            "Tên": v.label,
             "Xung đột": "có" if v.conflict else "",
         }
         for v in versions
@@ -210,6 +232,7 @@ def version_history(plan_id: str, current: Plan) -> None:
     )
     if picked is None:
         return
+    _name_field(plan_id, picked, next((v.label for v in versions if v.version == picked), ""))
     try:
         old = state.get_store().open_version(plan_id, picked)
     except PlannerError as e:

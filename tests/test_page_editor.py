@@ -299,6 +299,19 @@ def test_restore_an_earlier_version(app_env):
     assert widget(at.text_area, "b.text.0.0").value == original  # no stale widget text
 
 
+def test_name_a_version_so_pruning_keeps_it(app_env):
+    at, pid = create_2021()
+    store = PlanStore(app_env)
+    widget(at.text_area, "b.text.0.0").input("Một thay đổi.").run()
+    at.selectbox(key="editor.history.pick").set_value(1).run()
+    ok(at)
+    at.text_input(key="editor.history.name.1").input("Bản trình lãnh đạo").run()
+    at.button(key="editor.history.name.save.1").click().run()
+    ok(at)
+    [first] = [v for v in store.versions(pid) if v.version == 1]
+    assert first.label == "Bản trình lãnh đạo"
+
+
 def test_two_sessions_on_one_plan_conflict_and_keep_both(app_env):
     first, pid = create_2021()
     second = make_app()
