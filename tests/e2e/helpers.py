@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -23,6 +24,7 @@ VIEWPORT = {"width": 1400, "height": 900}
 # marker, `make test` runs them too; without chromium they are skipped on a developer machine
 # and fail under CI (tests/conftest.py).
 E2E = [pytest.mark.e2e]
+NETWORK_IDLE_S = 20
 
 
 def server_env(tmp: Path) -> dict[str, str]:
@@ -55,8 +57,14 @@ def settle(page, *, quiet: float = 0.6, timeout: float = 90.0) -> None:  # type:
         elif calm_since is None:
             calm_since = time.monotonic()
         elif time.monotonic() - calm_since >= quiet:
-            # Widgets' code is loaded on first use: wait for those requests too.
-            page.wait_for_load_state("networkidle", timeout=timeout * 1000)
+            # Widgets' code is loaded on first use: wait for those requests too, but only
+            # for a while: the script has finished and nothing is drawn as a skeleton, so a
+            # request that never ends (seen once on CI, not reproduced) must not fail a test
+            # that then checks what the page shows.
+            try:
+                page.wait_for_load_state("networkidle", timeout=NETWORK_IDLE_S * 1000)
+            except PlaywrightTimeoutError:
+                print(f"settle: the network was still busy after {NETWORK_IDLE_S} s")
             return
         time.sleep(0.1)
     raise TimeoutError(f"the app was still running after {timeout:.0f} s (state: {state})")
