@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
@@ -25,6 +25,9 @@ from planner.errors import ConflictError, DeletedPlanError, NotFoundError, Plann
 from planner.model import Plan
 from planner.sample import sample_plan
 from planner.store.plans import PlanStore, StoredPlan, default_db_key
+
+if TYPE_CHECKING:
+    from planner.auth.model import User
 
 # ---------------------------------------------------------------- query parameters (the URL)
 PLAN_PARAM = "plan"  # ?plan=<id>: the open plan, on every page
@@ -516,3 +519,32 @@ def new_year_upload_key() -> str:
     file uploader's value cannot be set, only a fresh widget drops the file)."""
     n = int(st.session_state.get(NEW_YEAR_UPLOAD_N, 0))
     return NEW_YEAR_DOCX if n == 0 else f"{NEW_YEAR_DOCX}.{n}"
+
+
+# ---------------------------------------------------------------- the signed-in user (server mode)
+# (issue #14: `make serve` sets PLANNER_MODE=server; app.py resolves the user from the session
+# the sign-in gate validated before anything else is drawn, on every run)
+_USER = "auth.user"  # the User app.py resolved on this run (server mode only)
+SERVER_MODE_ENV = "PLANNER_MODE"
+
+
+def server_mode() -> bool:
+    """True under `make serve` (`PLANNER_MODE=server`): every page needs a signed-in user."""
+    return os.environ.get(SERVER_MODE_ENV, "").strip().lower() == "server"
+
+
+def current_user() -> User | None:
+    """The signed-in user (server mode), or None in personal mode (`make run`), where
+    everything is allowed. app.py sets it on every run before any page is drawn."""
+    if not server_mode():
+        return None
+    user: User | None = st.session_state.get(_USER)
+    return user
+
+
+def set_current_user(user: User | None) -> None:
+    """Remember the user app.py resolved for this run (None: nobody is signed in)."""
+    if user is None:
+        st.session_state.pop(_USER, None)
+    else:
+        st.session_state[_USER] = user
