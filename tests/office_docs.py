@@ -58,7 +58,7 @@ GAP_W = 300  # the empty middle column of a 2×3 or 3×3 header
 
 RULE_KINDS = (
     "border", "style_border", "top_border", "underline", "underline_tab",
-    "vml_line", "vml_shape", "dml_inline", "dml_anchor", "mc",
+    "vml_line", "vml_shape", "dml_inline", "dml_anchor", "mc", "vml_group",
 )  # fmt: skip
 RULE_PLACES = ("after", "same", "cell_top", "next_row")
 HEADER_SHAPES = ("2x2", "2x3", "3x3", "1x2")
@@ -155,6 +155,22 @@ def _vml_shape(length_cm: float) -> str:
     )
 
 
+def _vml_group(length_cm: float) -> str:
+    """The rule as old Word draws it: a `v:group` (absolute, its size in points) holding
+    `v:line`s in the group's own coordinates (`coordsize`, no units): here the rule in two
+    touching pieces and a hairline doubling the first, as a group of lines edited by hand."""
+    pt = length_cm * PT_PER_CM
+    return (
+        '<w:r><w:pict><v:group id="g1" coordorigin="0,0" coordsize="2000,20" '
+        f'style="position:absolute;margin-left:18pt;margin-top:2pt;width:{pt:.2f}pt;'
+        'height:1pt;z-index:251662336">'
+        '<v:line id="g1a" from="0,10" to="1200,10" strokeweight=".5pt"/>'
+        '<v:line id="g1b" from="1200,10" to="2000,10" strokeweight=".5pt"/>'
+        '<v:line id="g1c" from="0,12" to="600,12" strokeweight=".25pt"/>'
+        "</v:group></w:pict></w:r>"
+    )
+
+
 def _wsp(cx: int) -> str:
     return (
         '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/'
@@ -207,6 +223,7 @@ def shape_run(kind: str, length_cm: float) -> str:
         "dml_inline": lambda: _dml(length_cm, anchored=False),
         "dml_anchor": lambda: _dml(length_cm, anchored=True),
         "mc": lambda: _mc(length_cm),
+        "vml_group": lambda: _vml_group(length_cm),
     }[kind]()
 
 

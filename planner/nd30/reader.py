@@ -177,11 +177,22 @@ def shapes(r: Any) -> list[tuple[float, bool]]:
         )
         if cx > 0 and (cy <= RULE_MAX_HEIGHT_CM * EMU_PER_CM or (is_line and cy < cx / 10)):
             out.append((cx / EMU_PER_CM, frame.tag == f"{_WP}anchor"))
+    grouped: set[Any] = set()
+    for group in r.iter(f"{_VML}group"):
+        if any(a.tag == f"{_VML}group" for a in group.iterancestors()):
+            continue  # read with the outermost group
+        grouped.update(group.iter(f"{_VML}line", f"{_VML}shape", f"{_VML}rect"))
+        floating = _vml_floating(group)
+        out.extend((length, floating) for length in _vml_group_rules(group))
     for line in r.iter(f"{_VML}line"):
+        if line in grouped:
+            continue
         a, b = _vml_point(line.get("from")), _vml_point(line.get("to"))
         if a is not None and b is not None and abs(b[1] - a[1]) <= abs(b[0] - a[0]) / 10:
             out.append((abs(b[0] - a[0]) / PT_PER_INCH * CM_PER_INCH, _vml_floating(line)))
     for shape in r.iter(f"{_VML}shape", f"{_VML}rect"):
+        if shape in grouped:
+            continue
         style = shape.get("style") or ""
         m = re.search(r"(?<![-\w])width:\s*([\d.]+)\s*(pt|in|cm|mm|px)?", style)
         h = re.search(r"(?<![-\w])height:\s*([\d.]+)\s*(pt|in|cm|mm|px)?", style)
@@ -191,6 +202,92 @@ def shapes(r: Any) -> list[tuple[float, bool]]:
             if hh <= RULE_MAX_HEIGHT_CM:
                 out.append((w, _vml_floating(shape)))
     return out
+
+
+def _vml_style_length(style: str, key: str, bare: str = "") -> float | None:
+    """A length in a VML `style` (`width:120pt`) in points; a bare number is in `bare` units
+    (CSS pixels for a shape on the page) or, with `bare` "", in the parent group's
+    coordinates. None when absent."""
+    m = re.search(rf"(?<![-\w]){key}:\s*(-?[\d.]+)\s*(pt|in|cm|mm|px)?", style)
+    if not m:
+        return None
+    try:
+        value = float(m.group(1))
+    except ValueError:
+        return None
+    unit = m.group(2) or bare
+    return _to_cm(value, unit) / CM_PER_INCH * PT_PER_INCH if unit else value
+
+
+def _vml_pair(s: str | None, default: tuple[float, float]) -> tuple[float, float]:
+    """A VML pair of bare numbers (`coordsize="2000,20"`), `default` when absent or bad."""
+    try:
+        parts = [float(x) for x in (s or "").split(",")]
+    except ValueError:
+        return default
+    if len(parts) != 2:
+        return default
+    return parts[0], parts[1]
+
+
+def _vml_group_rules(group: Any) -> list[float]:
+    """Lengths (cm) of the rules a VML group draws, the way old Word draws the rule under the
+    header: `v:line`s (and thin shapes) in the group's own coordinates (`coordorigin`,
+    `coordsize`), scaled to the group's size on the page (`style` width and height, points).
+    Horizontal pieces that touch or overlap make one rule; pieces apart make one rule each
+    (one group may draw the rule under the authority and the one under the Tiêu ngữ)."""
+    style = group.get("style") or ""
+    width = _vml_style_length(style, "width", "px")
+    height = _vml_style_length(style, "height", "px") or 0.0
+    if not width or width <= 0:
+        return []
+    origin = _vml_pair(group.get("coordorigin"), (0.0, 0.0))
+    size = _vml_pair(group.get("coordsize"), (1000.0, 1000.0))
+    if size[0] <= 0:
+        return []
+    sx = width / size[0]  # points per coordinate unit
+    sy = height / size[1] if size[1] > 0 else 0.0
+    spans: list[tuple[float, float]] = []
+
+    def walk(el: Any, ox: float, oy: float, kx: float, ky: float) -> None:
+        for child in el:
+            tag = child.tag
+            if tag == f"{_VML}line":
+                a = _vml_pair(child.get("from"), (0.0, 0.0))
+                b = _vml_pair(child.get("to"), (0.0, 0.0))
+                dx, dy = abs(b[0] - a[0]) * kx, abs(b[1] - a[1]) * ky
+                if dx > 0 and dy <= dx / 10:
+                    x0, x1 = sorted(((a[0] - ox) * kx, (b[0] - ox) * kx))
+                    spans.append((x0, x1))
+            elif tag in (f"{_VML}shape", f"{_VML}rect", f"{_VML}group"):
+                st = child.get("style") or ""
+                left = _vml_style_length(st, "left") or 0.0
+                w = _vml_style_length(st, "width") or 0.0
+                h = _vml_style_length(st, "height") or 0.0
+                if w <= 0:
+                    continue
+                if tag == f"{_VML}group":
+                    co = _vml_pair(child.get("coordorigin"), (0.0, 0.0))
+                    cs = _vml_pair(child.get("coordsize"), (1000.0, 1000.0))
+                    if cs[0] > 0 and cs[1] > 0:
+                        walk(
+                            child,
+                            co[0] - (left - ox) * cs[0] / w,
+                            co[1],
+                            kx * w / cs[0],
+                            ky * h / cs[1],
+                        )
+                elif h * ky <= RULE_MAX_HEIGHT_CM / CM_PER_INCH * PT_PER_INCH:
+                    spans.append(((left - ox) * kx, (left - ox + w) * kx))
+
+    walk(group, origin[0], origin[1], sx, sy)
+    rules: list[list[float]] = []
+    for x0, x1 in sorted(spans):
+        if rules and x0 <= rules[-1][1] + 0.5:  # touching (half a point): one rule
+            rules[-1][1] = max(rules[-1][1], x1)
+        else:
+            rules.append([x0, x1])
+    return [(x1 - x0) / PT_PER_INCH * CM_PER_INCH for x0, x1 in rules]
 
 
 def _vml_floating(el: Any) -> bool:
