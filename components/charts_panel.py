@@ -27,17 +27,22 @@ class ChartSpec:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _specs(plan_json: str, today_iso: str, previous_json: str | None) -> list[ChartSpec]:
+def _specs(
+    plan_json: str, today_iso: str, previous_json: str | None, today_label: str = "Hôm nay"
+) -> list[ChartSpec]:
     plan = plan_from_json(plan_json)
     previous = plan_from_json(previous_json) if previous_json else None
-    charts = all_charts(plan, date.fromisoformat(today_iso), previous)
+    charts = all_charts(plan, date.fromisoformat(today_iso), previous, today_label=today_label)
     return [ChartSpec(c.key, c.title, c.chart.to_dict(), c.empty) for c in charts]
 
 
-def chart_specs(plan: Plan, today: date, previous: Plan | None = None) -> list[ChartSpec]:
-    """The plan's charts as Vega-Lite dicts (cached on the plan's content and `today`)."""
+def chart_specs(
+    plan: Plan, today: date, previous: Plan | None = None, today_label: str = "Hôm nay"
+) -> list[ChartSpec]:
+    """The plan's charts as Vega-Lite dicts, counted to `today` (its line and subtitle
+    labelled `today_label`: "Tính đến" when it is not the real today); cached."""
     prev = plan_to_json(previous) if previous is not None else None
-    return _specs(plan_to_json(plan), today.isoformat(), prev)
+    return _specs(plan_to_json(plan), today.isoformat(), prev, today_label)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -78,10 +83,16 @@ def _png(spec: dict[str, Any]) -> bytes:
 
 
 def charts_panel(
-    plan: Plan, today: date, previous: Plan | None = None, *, key: str = "charts"
+    plan: Plan,
+    today: date,
+    previous: Plan | None = None,
+    *,
+    key: str = "charts",
+    today_label: str = "Hôm nay",
 ) -> None:
-    """Every chart, one under the other, with its download buttons."""
-    specs = chart_specs(plan, today, previous)
+    """Every chart counted to `today` (labelled `today_label`), one under the other, with
+    its download buttons."""
+    specs = chart_specs(plan, today, previous, today_label)
     stem = f"bieu-do-{plan.meta.year}"
     for spec in specs:
         with st.container(border=True):

@@ -194,7 +194,7 @@ def _column_config() -> dict[str, Any]:
             help="Tỷ lệ hoàn thành (%)",
         ),
         "overdue": st.column_config.CheckboxColumn(
-            "Quá hạn", width=w["overdue"], help="Tính theo hôm nay"
+            "Quá hạn", width=w["overdue"], help="Tính đến ngày ghi ở đầu trang"
         ),
         "remove": st.column_config.CheckboxColumn(
             "Xóa", width=w["remove"], help="Đánh dấu để xóa công việc khi bấm Lưu thay đổi"
