@@ -82,3 +82,16 @@ def os_error_text(err: OSError) -> str:
     if isinstance(err, NotADirectoryError):
         return "đường dẫn không phải thư mục"
     return f"lỗi hệ thống tệp ({err.strerror or err})"
+
+
+class SignInError(PlannerError):
+    """A sign-in was refused: unknown name or wrong password (one message for both), a locked
+    or a disabled account."""
+
+
+class AccessDenied(PlannerError):
+    """The signed-in user's role or unit does not allow what was asked; nothing was done."""
+
+
+class AccountError(PlannerError):
+    """An account could not be added or changed (bad name, weak password, name taken)."""

@@ -43,7 +43,7 @@ from planner.model import (
     plan_to_dict,
     size_problem,
 )
-from planner.store import backend, delta, health
+from planner.store import audit, backend, delta, health
 from planner.store.backend import Connection
 from planner.store.health import OK, READ_ONLY, FileCheck, StoreHealth
 from planner.store.schema import (
@@ -77,6 +77,8 @@ class PlanSummary:
     updated_at: datetime
     version: int
     deleted: bool
+    unit: str | None = None  # the unit the plan belongs to (None: personal mode, no units)
+    review_status: str = "draft"  # draft | submitted | approved (see planner/review)
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ class VersionInfo:
     based_on: int | None
     label: str = ""  # the name the user gave this version (kept by history pruning)
     resolved: bool = False  # a conflict version the user has settled
+    author: str | None = None  # the account that saved it (None: personal mode, CLI)
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,7 @@ class PlanStore:
         self._pg_lock = threading.Lock()
         self._recent: dict[tuple[str, int], tuple[str, Any]] = {}
         self._recent_lock = threading.Lock()
+        self._accounts_ready = False  # see `_has_accounts`
         if self.url:
             self._pg_prepare()
         else:
@@ -398,32 +402,64 @@ class PlanStore:
 
     # ------------------------------------------------------------ plans
 
-    def create(self, plan: Plan, *, now: datetime, title: str | None = None) -> str:
-        """Store a new plan (its version 1) and return its id."""
+    def create(
+        self,
+        plan: Plan,
+        *,
+        now: datetime,
+        title: str | None = None,
+        author: str | None = None,
+        unit: str | None = None,
+    ) -> str:
+        """Store a new plan (its version 1) and return its id. `author` is the account that
+        creates it and `unit` the unit it belongs to (both None in personal mode)."""
+        return self._create(plan, now=now, title=title, author=author, unit=unit)
+
+    def _create(
+        self,
+        plan: Plan,
+        *,
+        now: datetime,
+        title: str | None,
+        author: str | None,
+        unit: str | None,
+        action: str = "plan.create",
+        detail: str = "",
+    ) -> str:
         plan_id = uuid.uuid4().hex[:12]
         stamp = now.isoformat(timespec="seconds")
         data, text = self._checked_data(plan)
         with self.transaction() as con:
             con.execute(
                 "INSERT INTO plans (id, name, subject_title, year, created_at, updated_at, "
-                "head_version) VALUES (?, ?, ?, ?, ?, ?, 1)",
-                (plan_id, title or None, plan.title, plan.meta.year, stamp, stamp),
+                "head_version, unit, created_by) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                (plan_id, title or None, plan.title, plan.meta.year, stamp, stamp, unit, author),
             )
-            self._insert_row(con, plan_id, 1, text, stamp, None, "Tạo mới", False)
+            self._insert_row(con, plan_id, 1, text, stamp, None, "Tạo mới", False, author)
+            audit.record(con, at=now, user=author, action=action, plan_id=plan_id, detail=detail)
         self._remember(plan_id, 1, text, data)
         return plan_id
 
     def list_plans(self, *, include_deleted: bool = False) -> list[PlanSummary]:
         """Plans, the most recently changed first."""
-        sql = "SELECT id, COALESCE(name, subject_title), year, updated_at, head_version, "
-        sql += "deleted_at IS NOT NULL FROM plans"
-        if not include_deleted:
-            sql += " WHERE deleted_at IS NULL"
-        sql += " ORDER BY updated_at DESC, rowid DESC"
         with self.connect() as con:
+            extra = ", unit, review_status" if self._has_accounts(con) else ""
+            sql = "SELECT id, COALESCE(name, subject_title), year, updated_at, head_version, "
+            sql += f"deleted_at IS NOT NULL{extra} FROM plans"
+            if not include_deleted:
+                sql += " WHERE deleted_at IS NULL"
+            sql += " ORDER BY updated_at DESC, rowid DESC"
             rows = con.execute(sql).fetchall()
         return [
-            PlanSummary(r[0], r[1], r[2], datetime.fromisoformat(r[3]), r[4], bool(r[5]))
+            PlanSummary(
+                r[0],
+                r[1],
+                r[2],
+                datetime.fromisoformat(r[3]),
+                r[4],
+                bool(r[5]),
+                *((r[6], r[7] or "draft") if extra else ()),
+            )
             for r in rows
         ]
 
@@ -445,14 +481,39 @@ class PlanStore:
         return StoredPlan(plan_id, row[0], row[3], plan, datetime.fromisoformat(row[2]))
 
     def save(
-        self, plan_id: str, plan: Plan, *, base_version: int, now: datetime, note: str = ""
+        self,
+        plan_id: str,
+        plan: Plan,
+        *,
+        base_version: int,
+        now: datetime,
+        note: str = "",
+        author: str | None = None,
     ) -> int:
         """Store `plan` as a new version made from `base_version`; return the new version.
 
         If someone saved since `base_version`, nothing is overwritten: this plan is kept as a
         version marked as a conflict and `ConflictError` names both versions. A plan in the
-        bin takes no saves: `DeletedPlanError`, nothing stored (restore it first).
+        bin takes no saves: `DeletedPlanError`, nothing stored (restore it first). `author`
+        (the account saving; None in personal mode) is kept with the version and the audit
+        entry written in the same transaction.
         """
+        return self._save(
+            plan_id, plan, base_version=base_version, now=now, note=note, author=author
+        )
+
+    def _save(
+        self,
+        plan_id: str,
+        plan: Plan,
+        *,
+        base_version: int,
+        now: datetime,
+        note: str,
+        author: str | None,
+        action: str = "plan.save",
+        detail: str = "",
+    ) -> int:
         stamp = now.isoformat(timespec="seconds")
         data, text = self._checked_data(plan)
         with self.transaction() as con:
@@ -470,13 +531,21 @@ class PlanStore:
             conflict = base_version != head
             if not conflict:  # first, so that the new row reuses the pages it frees
                 self._demote_previous(con, plan_id, head)
-            self._insert_row(con, plan_id, new, text, stamp, base_version, note, conflict)
+            self._insert_row(con, plan_id, new, text, stamp, base_version, note, conflict, author)
             if not conflict:
                 con.execute(
                     "UPDATE plans SET head_version=?, updated_at=?, subject_title=?, year=? "
                     "WHERE id=?",
                     (new, stamp, plan.title, plan.meta.year, plan_id),
                 )
+            audit.record(
+                con,
+                at=now,
+                user=author,
+                action="plan.conflict" if conflict else action,
+                plan_id=plan_id,
+                detail=f"phiên bản {new}" + (f"; {detail}" if detail else ""),
+            )
         if not conflict:
             self._remember(plan_id, new, text, data)
         if conflict:
@@ -489,7 +558,7 @@ class PlanStore:
             )
         return new
 
-    def rename(self, plan_id: str, title: str, *, now: datetime) -> None:
+    def rename(self, plan_id: str, title: str, *, now: datetime, author: str | None = None) -> None:
         title = " ".join(title.split())
         if not title:
             raise StorageError("Tên kế hoạch không được để trống.")
@@ -499,32 +568,63 @@ class PlanStore:
                 "UPDATE plans SET name=?, updated_at=? WHERE id=?",
                 (title, now.isoformat(timespec="seconds"), plan_id),
             )
+            audit.record(
+                con, at=now, user=author, action="plan.rename", plan_id=plan_id, detail=title
+            )
 
-    def duplicate(self, plan_id: str, *, now: datetime) -> str:
-        """A new plan holding a copy of the newest version; returns the new id."""
+    def duplicate(
+        self,
+        plan_id: str,
+        *,
+        now: datetime,
+        author: str | None = None,
+        unit: str | None = None,
+    ) -> str:
+        """A new plan holding a copy of the newest version; returns the new id. `unit`: the
+        unit the copy belongs to (the copier's; None in personal mode)."""
         src = self.open(plan_id)
-        return self.create(src.plan, now=now, title=f"{src.title} (bản sao)")
+        return self._create(
+            src.plan,
+            now=now,
+            title=f"{src.title} (bản sao)",
+            author=author,
+            unit=unit,
+            action="plan.duplicate",
+            detail=f"bản sao của {plan_id}",
+        )
 
-    def delete(self, plan_id: str, *, now: datetime) -> None:
-        """Move a plan to the bin: hidden from the list, restorable with `restore`."""
+    def delete(self, plan_id: str, *, now: datetime, by: str | None = None) -> None:
+        """Move a plan to the bin: hidden from the list, restorable with `restore`. `by`: the
+        account that deleted it (kept in `plans.deleted_by`)."""
         with self.transaction() as con:
             self._plan_row(con, plan_id)
             con.execute(
-                "UPDATE plans SET deleted_at=? WHERE id=?",
-                (now.isoformat(timespec="seconds"), plan_id),
+                "UPDATE plans SET deleted_at=?, deleted_by=? WHERE id=?",
+                (now.isoformat(timespec="seconds"), by, plan_id),
             )
+            audit.record(con, at=now, user=by, action="plan.delete", plan_id=plan_id)
 
-    def restore(self, plan_id: str) -> None:
+    def restore(self, plan_id: str, *, by: str | None = None, now: datetime | None = None) -> None:
+        """Take a plan out of the bin. The audit entry is stamped `now` (the caller's time;
+        when a caller gives none, the entry takes the time it was written)."""
         with self.transaction() as con:
             self._plan_row(con, plan_id)
-            con.execute("UPDATE plans SET deleted_at=NULL WHERE id=?", (plan_id,))
+            con.execute("UPDATE plans SET deleted_at=NULL, deleted_by=NULL WHERE id=?", (plan_id,))
+            audit.record(
+                con,
+                at=now if now is not None else datetime.now(),
+                user=by,
+                action="plan.restore",
+                plan_id=plan_id,
+            )
 
     def versions(self, plan_id: str) -> list[VersionInfo]:
         """Every stored version, newest first (conflict copies included)."""
         with self.connect() as con:
             self._plan_row(con, plan_id)
+            author = ", author" if self._has_accounts(con) else ""
             rows = con.execute(
-                "SELECT version, saved_at, note, conflict, based_on FROM plan_versions "
+                f"SELECT version, saved_at, note, conflict, based_on{author} FROM plan_versions "
                 "WHERE plan_id=? ORDER BY version DESC",
                 (plan_id,),
             ).fetchall()
@@ -534,7 +634,14 @@ class PlanStore:
             label, resolved = marks.get(r[0], ("", False))
             out.append(
                 VersionInfo(
-                    r[0], datetime.fromisoformat(r[1]), r[2], bool(r[3]), r[4], label, resolved
+                    r[0],
+                    datetime.fromisoformat(r[1]),
+                    r[2],
+                    bool(r[3]),
+                    r[4],
+                    label,
+                    resolved,
+                    r[5] if author else None,
                 )
             )
         return out
@@ -545,7 +652,9 @@ class PlanStore:
             data = self._version_data(con, plan_id, version)
         return self._plan(data, plan_id)
 
-    def restore_version(self, plan_id: str, version: int, *, now: datetime) -> int:
+    def restore_version(
+        self, plan_id: str, version: int, *, now: datetime, author: str | None = None
+    ) -> int:
         """Make an earlier version the newest again (as a new version: nothing is lost).
         Restoring a conflict version settles it."""
         plan = self.open_version(plan_id, version)
@@ -555,29 +664,63 @@ class PlanStore:
                 "SELECT conflict FROM plan_versions WHERE plan_id=? AND version=?",
                 (plan_id, version),
             ).fetchone()
-        new = self.save(
-            plan_id, plan, base_version=head, now=now, note=f"Khôi phục phiên bản {version}"
+        new = self._save(
+            plan_id,
+            plan,
+            base_version=head,
+            now=now,
+            note=f"Khôi phục phiên bản {version}",
+            author=author,
+            action="plan.restore_version",
+            detail=f"từ phiên bản {version}",
         )
         if conflict and conflict[0]:
-            self.resolve_conflict(plan_id, version, now=now)
+            self.resolve_conflict(plan_id, version, now=now, author=author)
         return new
 
-    def name_version(self, plan_id: str, version: int, label: str) -> None:
-        """Give a version a name (kept by `prune_history`); an empty name removes it."""
+    def name_version(
+        self,
+        plan_id: str,
+        version: int,
+        label: str,
+        *,
+        author: str | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        """Give a version a name (kept by `prune_history`); an empty name removes it. The audit
+        entry is stamped `now` (when a caller gives none, the time it was written)."""
         label = " ".join(label.split())
         if len(label) > MAX_LABEL:
             raise StorageError(f"Tên phiên bản dài quá {MAX_LABEL} ký tự; hãy đặt tên ngắn hơn.")
         with self.transaction() as con:
             self._existing_version(con, plan_id, version)
             self._set_mark(con, plan_id, version, "label", label or None)
+            audit.record(
+                con,
+                at=now if now is not None else datetime.now(),
+                user=author,
+                action="plan.name_version",
+                plan_id=plan_id,
+                detail=f"phiên bản {version}: {label}" if label else f"phiên bản {version}",
+            )
 
-    def resolve_conflict(self, plan_id: str, version: int, *, now: datetime) -> None:
+    def resolve_conflict(
+        self, plan_id: str, version: int, *, now: datetime, author: str | None = None
+    ) -> None:
         """Mark a conflict version as settled by the user (`prune_history` may then drop it)."""
         with self.transaction() as con:
             row = self._existing_version(con, plan_id, version)
             if not row[0]:
                 raise StorageError(f"Phiên bản {version} không phải bản xung đột.")
             self._set_mark(con, plan_id, version, "resolved_at", now.isoformat(timespec="seconds"))
+            audit.record(
+                con,
+                at=now,
+                user=author,
+                action="plan.resolve_conflict",
+                plan_id=plan_id,
+                detail=f"phiên bản {version}",
+            )
 
     def prune_history(
         self, plan_id: str | None, older_than_days: int, *, now: datetime
@@ -642,11 +785,12 @@ class PlanStore:
         based_on: int | None,
         note: str,
         conflict: bool,
+        author: str | None = None,
     ) -> None:
         con.execute(
-            "INSERT INTO plan_versions (plan_id, version, saved_at, based_on, note, conflict, data)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (plan_id, version, stamp, based_on, note, int(conflict), con.blob(data)),
+            "INSERT INTO plan_versions (plan_id, version, saved_at, based_on, note, conflict, "
+            "data, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (plan_id, version, stamp, based_on, note, int(conflict), con.blob(data), author),
         )
 
     def _demote_previous(self, con: Connection, plan_id: str, head: int) -> None:
@@ -723,6 +867,14 @@ class PlanStore:
         if row is None:
             raise NotFoundError(f"Không có phiên bản {version} của kế hoạch này.")
         return tuple(row)
+
+    def _has_accounts(self, con: Connection) -> bool:
+        """False in a store made before accounts (migration 5) and not yet migrated (read-only):
+        it has no `plans.unit`, `plans.review_status`, `plan_versions.author`. A yes is
+        remembered (a migrated store stays migrated)."""
+        if not self._accounts_ready:
+            self._accounts_ready = con.has_table("audit_log")
+        return self._accounts_ready
 
     @staticmethod
     def _has_marks(con: Connection) -> bool:
