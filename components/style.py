@@ -36,6 +36,8 @@ WORDS: dict[str, str] = {
     "Rerun": "Chạy lại",
     "Browse files": "Chọn tệp",
     "Upload": "Tải lên",
+    "Upload directories": "Tải thư mục lên",
+    "file upload": "Tải tệp lên",
     "Drag and drop file here": "Kéo thả tệp vào đây",
     "Drag and drop files here": "Kéo thả các tệp vào đây",
     "Choose an option": "Chọn…",
@@ -108,8 +110,14 @@ _SCRIPT = """
     }
     return null;
   };
-  const mine = (node) => node.parentElement && node.parentElement.closest(
-    "[data-testid='stMarkdownContainer'], [data-testid='stCode'], textarea, .stTextArea");
+  // The user's content is never touched; the file uploader's button is Streamlit's own
+  // "Upload", though 1.67 draws it as markdown.
+  const mine = (node) => {
+    const p = node.parentElement;
+    if (!p || p.closest("[data-testid='stFileUploaderDropzone'] button")) return false;
+    return p.closest(
+      "[data-testid='stMarkdownContainer'], [data-testid='stCode'], textarea, .stTextArea");
+  };
   const fixText = (node) => {
     if (mine(node)) return;
     const p = node.parentElement;

@@ -40,6 +40,8 @@ ENGLISH = [
     "Fullscreen",
     "Show/hide columns",
     "Browse files",
+    "Upload",
+    "file upload",
     "Drag and drop",
     "Limit",
     "per file",
@@ -99,6 +101,19 @@ def check(page, where: str) -> None:  # type: ignore[no-untyped-def]
     assert not found, f"{where}: English from Streamlit on screen: {found}"
 
 
+def uploaded_chrome(page, where: str) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the page's file uploaders are drawn with their buttons (they come after
+    the script's run has settled), then every button must read "Tải lên"."""
+    zones = page.locator("[data-testid='stFileUploaderDropzone']")
+    zones.first.locator("button").wait_for(state="visible")
+    page.wait_for_timeout(800)
+    texts = [
+        t.strip()
+        for t in zones.locator("button [data-testid='stMarkdownContainer']").all_inner_texts()
+    ]
+    assert texts and all(t == "Tải lên" for t in texts), f"{where}: uploader buttons {texts}"
+
+
 def test_every_page_speaks_vietnamese(server, browser, readme_shots: Path | None) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport=SIZE, locale="vi-VN", accept_downloads=True)
     context.set_default_timeout(60_000)
@@ -114,6 +129,7 @@ def test_every_page_speaks_vietnamese(server, browser, readme_shots: Path | None
         main = main_area(page)
         page.goto(server.url)
         settle(page)
+        uploaded_chrome(page, "Trang chủ, empty store")
         check(page, "Trang chủ, empty store")
         main.get_by_role("button", name="Mở kế hoạch mẫu 2020").click()
         settle(page)
@@ -148,6 +164,8 @@ def test_every_page_speaks_vietnamese(server, browser, readme_shots: Path | None
 
         for title in ("Trang chủ", "Văn bản căn cứ", "Xuất văn bản"):
             go_to(page, title)
+            if title != "Văn bản căn cứ":  # its uploaders are on a sub-page
+                uploaded_chrome(page, title)
             check(page, title)
 
         # Tiến độ: accept the suggested tasks, then hover and edit the grid
