@@ -1,11 +1,14 @@
 # Two commands: `make run` and `make test`. Both set everything up on first use.
+# `make serve`: the office server (sign-in on every page; README "Máy chủ của phòng").
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
+PLANNER_HOST ?= 0.0.0.0
+PLANNER_PORT ?= 8501
 
-.PHONY: run test lint e2e fuzz bench clean setup
+.PHONY: run serve test lint e2e fuzz bench clean setup
 
 setup: $(STAMP)
 
@@ -17,6 +20,14 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 
 run: $(STAMP)
 	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+# The office server: PLANNER_DB (a SQLite file or a postgresql:// URL), PLANNER_HOST and
+# PLANNER_PORT; the cookie secret is PLANNER_SECRET or .data/secret (created here, 0600).
+serve: $(STAMP)
+	$(PY) -m server secret
+	PLANNER_MODE=server $(PY) -m streamlit run serve.py \
+		--server.address $(PLANNER_HOST) --server.port $(PLANNER_PORT) \
+		--client.showErrorDetails none --server.fileWatcherType none
 
 # ruff (lint and formatting) and mypy, strict on planner/: any finding fails `make test` and CI.
 lint: $(STAMP)

@@ -1,4 +1,8 @@
-"""Soạn Kế hoạch: page config, navigation and the sidebar's current-plan picker."""
+"""Soạn Kế hoạch: page config, navigation and the sidebar's current-plan picker.
+
+In server mode (`make serve`) the signed-in user is resolved first: without a live session
+nothing else is drawn (no sidebar, no plan picker, no banner).
+"""
 
 from __future__ import annotations
 
@@ -45,12 +49,23 @@ PAGES = [
 ]
 
 apply_global_style()
+user = None
+if state.server_mode():
+    from components.auth_panel import require_user
+
+    user = require_user()  # stops the run, with a sign-in link, when there is no session
 nav = st.navigation(PAGES)
-if show_store_status():  # False when the store cannot be written: no sample is created
+# False when the store cannot be written: no sample is created. The office server never
+# creates one by itself: its plans belong to units.
+if show_store_status() and user is None:
     state.open_sample_on_first_run()
 
 with st.sidebar:
     st.markdown("### Soạn Kế hoạch")
+    if user is not None:
+        from components.auth_panel import sidebar_account
+
+        sidebar_account(user)
     sidebar_plan_picker()
 open_plan_banner()  # every page says which plan, and which year, is open
 

@@ -164,7 +164,21 @@ def _store_for(path: str) -> PlanStore:
 
 def get_store() -> PlanStore:
     """The store at `PLANNER_DB` (a file or a postgresql:// URL; else `.data/planner.db`),
-    opened once per location."""
+    opened once per location. In server mode every call is checked against the signed-in
+    user's role and unit, and audited (`GuardedStore`, the same surface)."""
+    store = _store_for(default_db_key())
+    if not server_mode():
+        return store
+    from planner.auth.guarded import GuardedStore
+
+    if current_user() is None:  # app.py stops before this; never fall back to "allow all"
+        raise PlannerError("Cần đăng nhập để dùng Soạn Kế hoạch.")
+    guarded: PlanStore = GuardedStore(store, current_user())  # type: ignore[assignment]
+    return guarded
+
+
+def base_store() -> PlanStore:
+    """The store itself, unchecked: only for resolving the signed-in user (auth_panel)."""
     return _store_for(default_db_key())
 
 
@@ -176,8 +190,8 @@ def _catalogue_for(path: str, stamp: str) -> Catalogue:
 def get_catalogue() -> Catalogue:
     """The shipped catalogue merged with the user's rows in storage; cached, and rebuilt
     whenever the user's rows change (the key includes their count and last update)."""
-    store = get_store()
-    return _catalogue_for(default_db_key(), catalogue_stamp(store))
+    # Every signed-in user may read the catalogue: the stamp reads the store itself.
+    return _catalogue_for(default_db_key(), catalogue_stamp(base_store()))
 
 
 def invalidate_catalogue() -> None:
