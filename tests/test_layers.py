@@ -22,6 +22,7 @@ PLANNER_LAYERS: dict[str, int] = {
     "text": 0,
     "model": 1,
     "store": 2,
+    "auth": 2,
     "review": 2,
     "sample": 2,
     "catalogue": 3,
