@@ -210,3 +210,53 @@ def test_cli_search_with_a_catalogue_file(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 2 and "dài quá 200 ký tự" in done.stderr
+
+
+# ------------------------------------------------------------------ school years
+def _school_row(ident: str, title: str, issued: str) -> dict[str, str]:
+    return {
+        "id": ident,
+        "doc_type": "Kế hoạch",
+        "symbol": f"{ident.split('-')[1]}/KH-PGDĐT",
+        "issued": issued,
+        "issuer": "Phòng Giáo dục và Đào tạo",
+        "title": title,
+        "status": "in_force",
+    }
+
+
+def test_school_year_query_parsed_as_one_school_year() -> None:
+    from planner.catalogue.index import parse_query
+    from planner.catalogue.model import _TYPE_BY_FOLDED_NAME, _TYPE_CODES
+
+    for text in ("năm học 2023-2024", "năm học 2023 - 2024", "năm học 2023–2024", "2023/2024"):
+        q = parse_query(text, _TYPE_BY_FOLDED_NAME, _TYPE_CODES)
+        assert q.school_years == (2023,) and q.years == () and q.symbol_keys == (), text
+    period = parse_query("giai đoạn 2021-2025", _TYPE_BY_FOLDED_NAME, _TYPE_CODES)
+    assert period.school_years == () and period.years == (2021, 2025)
+
+
+def test_school_year_by_title_then_by_issue_month() -> None:
+    cat = Catalogue.from_rows(
+        [
+            # named in the title: wins whatever the issue date
+            _school_row("kh-101-a", "kế hoạch tuyển sinh năm học 2023 - 2024", "2023-05-10"),
+            # named in the title, issued in 2024: for the NEXT school year
+            _school_row("kh-102-b", "kế hoạch tuyển sinh năm học 2024-2025", "2024-07-01"),
+            # not named: issued in August 2023, so for 2023-2024
+            _school_row("kh-103-c", "kế hoạch tuyển sinh lớp 6", "2023-08-15"),
+            # not named: issued in March 2024, during 2023-2024
+            _school_row("kh-104-d", "kế hoạch tuyển sinh lớp 1", "2024-03-02"),
+            # not named: issued in March 2023, during 2022-2023
+            _school_row("kh-105-e", "kế hoạch tuyển sinh lớp 10", "2023-03-02"),
+        ]
+    )
+    hits = cat.search("kế hoạch tuyển sinh năm học 2023-2024", limit=5)
+    by_id = {h.directive.id: h for h in hits}
+    assert hits[0].directive.id == "kh-101-a", _ids(hits)
+    for ident in ("kh-101-a", "kh-103-c", "kh-104-d"):
+        assert "đúng năm học 2023-2024" in by_id[ident].reasons, by_id[ident].reasons
+    for ident in ("kh-102-b", "kh-105-e"):
+        assert "khác năm học (tìm năm học 2023-2024)" in by_id[ident].reasons
+        assert by_id[ident].match == "weak"
+    assert _ids(hits)[-2:] in (["kh-102-b", "kh-105-e"], ["kh-105-e", "kh-102-b"])

@@ -125,11 +125,10 @@ def test_officer_search_finds_the_document_first(query: str, expected: str) -> N
     assert hits[0].directive.id == expected, [(h.directive.id, h.score) for h in hits[:3]]
 
 
-# School-year documents are named by two years ("năm học 2023-2024"); the search matches
-# each year against the issue year, so a document issued in the second year for the next
-# school year (2236/QĐ-BGDĐT, 03/8/2024, for 2024-2025; 2045/QĐ-BGDĐT, 01/8/2024, time
-# frame 2024-2025) ties with the right one and the newer row wins the tie. The dates are
-# as the sources give them: the ranking is what fails.
+# School-year documents are named by two years ("năm học 2023-2024"): the query means one
+# school year, not two issue years, so a document issued in 2024 for the next school year
+# (2236/QĐ-BGDĐT, 03/8/2024, for 2024-2025; 2045/QĐ-BGDĐT, 01/8/2024, time frame 2024-2025)
+# must not tie with the one for 2023-2024.
 SCHOOL_YEAR_QUERIES = [
     ("nhiệm vụ năm học 2023-2024", "qd-2457-bgddt-2023"),
     ("nhiệm vụ năm học 2024-2025", "qd-2236-bgddt-2024"),
@@ -137,10 +136,6 @@ SCHOOL_YEAR_QUERIES = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a school-year plan ties on the issue year with a newer row and loses the tie",
-)
 @pytest.mark.parametrize(
     ("query", "expected"), SCHOOL_YEAR_QUERIES, ids=[q for q, _ in SCHOOL_YEAR_QUERIES]
 )

@@ -104,6 +104,11 @@ _DIGIT_TOKEN = re.compile(r"(?<![a-z0-9])\d[a-z0-9]*")
 _DATE = re.compile(r"(?<![\d/])(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?![\d/])")
 _DATE_WORDS = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+# A school year: two years in a row (`2023-2024`, `2023 - 2024`, `2023/2024`).
+_SCHOOL_YEAR = re.compile(r"(?<![\d/\-])((?:19|20)\d\d) *[/\-] *((?:19|20)\d\d)(?![\d/\-])")
+# A school year runs from September to May; its documents are issued from June on (the
+# tasks and the time frame of a year come out in July or August).
+SCHOOL_YEAR_FIRST_MONTH = 6
 # A symbol: parts joined by / or -. Starts only at a token's start and never gives back what
 # it took (possessive), so that a long run of digits costs linear time, not quadratic.
 _CHUNK = re.compile(r"(?<![a-z0-9])[a-z0-9]++(?:[/\-][a-z0-9]++)+")
@@ -148,7 +153,7 @@ ISSUER_LABELS = {
 _ISSUER_BIT = {code: 1 << k for k, code in enumerate(ISSUERS)}
 _QH = re.compile(r"qh\d*")
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 _BUILD_CHUNK = 50_000  # rows folded and split at a time (bounds the memory of a build)
 
 
@@ -174,6 +179,7 @@ class Query:
     dates: tuple[date, ...]
     years: tuple[int, ...]
     last_is_prefix: bool
+    school_years: tuple[int, ...] = ()  # first year of each school year named (2023-2024)
 
     @property
     def empty(self) -> bool:
@@ -182,10 +188,16 @@ class Query:
             or self.numbers
             or self.symbol_keys
             or self.years
+            or self.school_years
             or self.dates
             or self.types
             or self.issuers
         )
+
+    @property
+    def dated(self) -> bool:
+        """The query gives a date, a year or a school year."""
+        return bool(self.dates or self.years or self.school_years)
 
 
 def check_query_length(query: str) -> None:
@@ -238,6 +250,16 @@ def parse_query(
     text = _DATE_WORDS.sub(lambda m: take(m, "dmy"), text)
     text = _ISO_DATE.sub(lambda m: take(m, "ymd"), text)
     text = _DATE.sub(lambda m: take(m, "dmy"), text)
+    school_years: list[int] = []
+
+    def school(match: re.Match[str]) -> str:
+        first, second = int(match.group(1)), int(match.group(2))
+        if second != first + 1:
+            return match.group(0)  # a period (2021-2025), not a school year
+        school_years.append(first)
+        return " "
+
+    text = _SCHOOL_YEAR.sub(school, text)
     last_is_prefix = bool(text.strip()) and text[-1:].isalnum() and not query[-1:].isspace()
     joined = _SEPARATOR_SPACES.sub(r"\1", text)
     symbol_keys: list[str] = []
@@ -313,7 +335,9 @@ def parse_query(
                 continue
         content.append(token)
         positions.append(k - 1)
-    if not (content or numbers or symbol_keys or years or dates or types or issuers):
+    if not (
+        content or numbers or symbol_keys or years or school_years or dates or types or issuers
+    ):
         # Only filler words: search them as words rather than find nothing.
         content = [t for t in toks if t in FILLER]
         positions = [n for n, t in enumerate(toks) if t in FILLER]
@@ -338,6 +362,7 @@ def parse_query(
         dates=tuple(dates),
         years=tuple(dict.fromkeys(years)),
         last_is_prefix=last_is_prefix,
+        school_years=tuple(dict.fromkeys(school_years)),
     )
 
 
@@ -410,6 +435,7 @@ _ARRAYS = (
     "status_id",
     "doctype_id",
     "title_len",
+    "school_year",
     "prior",
     "order",
     "rank",
@@ -448,6 +474,7 @@ class SearchIndex:
     status_id: npt.NDArray[np.int8]
     doctype_id: npt.NDArray[np.int16]
     title_len: npt.NDArray[np.int16]
+    school_year: npt.NDArray[np.int16]
     prior: FloatArray
     order: IntArray
     rank: IntArray
@@ -480,9 +507,13 @@ class SearchIndex:
         title_ids: list[npt.NDArray[np.int32]] = []
         symbol_keys: list[str] = []
         shapes: list[str] = []
+        school: list[npt.NDArray[np.int16]] = []
         for start in range(0, n, _BUILD_CHUNK):
             part = rows[start : start + _BUILD_CHUNK]
-            text = words_only("\x00".join(fold_many([d.title for d in part])))
+            folded = "\x00".join(fold_many([d.title for d in part]))
+            school.append(_title_school_years(folded, len(part)))
+            text = words_only(folded)
+            del folded
             tokens = (text.replace("\x00", " \x00 ") + " \x00").split()
             title_ids.append(np.fromiter(map(vocab.__getitem__, tokens), dtype=np.int32))
             del text, tokens
@@ -614,6 +645,8 @@ class SearchIndex:
         self.doctype_names = list(doctype_names)
         order = np.argsort(-ordinal.astype(np.int64), kind="stable").astype(np.int32)
         self.order = order
+        named = np.concatenate(school) if school else np.zeros(0, np.int16)
+        self.school_year = np.where(named != 0, named, _implied_school_year(ordinal))
         self.rank = np.empty(n, dtype=np.int32)
         self.rank[order] = np.arange(n, dtype=np.int32)
         self._derive()
@@ -935,7 +968,7 @@ class SearchIndex:
                 every &= (self.type_bits & self._bits(q.types, self.type_bit)) != 0
             if q.issuers:
                 every &= (self.issuer_bits & self._bits(q.issuers, _ISSUER_BIT)) != 0
-            if q.years or q.dates:
+            if q.dated:
                 every &= self._year_hit(np.arange(n, dtype=np.int32), q)
             cand = np.flatnonzero(every).astype(np.int32)
         return rank(cand)[0]
@@ -1019,6 +1052,8 @@ class SearchIndex:
         if q.years:
             years = np.array(q.years, dtype=np.int16)
             hit |= np.isin(self.year[rows], years) | np.isin(self.sym_year[rows], years)
+        if q.school_years:
+            hit |= np.isin(self.school_year[rows], np.array(q.school_years, dtype=np.int16))
         return hit
 
     def _features(
@@ -1056,19 +1091,21 @@ class SearchIndex:
             row_bits = self.issuer_bits[cand]
             f.issuer_hit = (row_bits & bits) != 0
             f.issuer_other = ~f.issuer_hit & (row_bits != 0)
-        if q.years or q.dates:
-            undated = self.year[cand] == 0
+        if q.dated:
+            known = self.year[cand] != 0
             hit = self._year_hit(cand, q)
             if q.dates:
                 on_date = np.isin(
                     self.ordinal[cand], np.array([d.toordinal() for d in q.dates], np.int32)
                 )
                 f.date_hit = on_date
-                f.date_other = ~on_date & ~undated
+                f.date_other = ~on_date & known
             else:
+                if q.school_years:  # an undated row whose title names a school year
+                    known |= self.school_year[cand] != 0
                 f.year_hit = hit
-                f.year_other = ~hit & ~undated
-            f.undated = undated & ~hit
+                f.year_other = ~hit & known
+            f.undated = ~known & ~hit
         f.prior = self.prior[cand]
         return f
 
@@ -1142,10 +1179,10 @@ class _Features:
         if q.dates:
             s += f32(SCORE_DATE) * self.date_hit
             s += f32(SCORE_DATE_OTHER) * self.date_other
-        elif q.years:
+        elif q.years or q.school_years:
             s += f32(SCORE_YEAR) * self.year_hit
             s += f32(SCORE_YEAR_OTHER) * self.year_other
-        if q.years or q.dates:
+        if q.dated:
             s += f32(SCORE_UNDATED) * self.undated
         if cited.any():
             s += f32(SCORE_CITED) * cited
@@ -1199,13 +1236,19 @@ class _Features:
             elif self.date_other[j]:
                 wanted = ", ".join(f"{d.day}/{d.month}/{d.year}" for d in q.dates)
                 reasons.append(f"khác ngày ban hành (tìm {wanted})")
-        elif q.years:
-            wanted = ", ".join(str(y) for y in q.years)
+        elif q.years or q.school_years:
+            parts = []
+            if q.school_years:
+                parts.append("năm học " + ", ".join(f"{y}-{y + 1}" for y in q.school_years))
+            if q.years:
+                parts.append("năm " + ", ".join(str(y) for y in q.years))
+            wanted = " hoặc ".join(parts)
             if self.year_hit[j]:
-                reasons.append(f"đúng năm {wanted}")
+                reasons.append(f"đúng {wanted}")
             elif self.year_other[j]:
-                reasons.append(f"khác năm (tìm năm {wanted})")
-        if (q.years or q.dates) and self.undated[j]:
+                kind = "năm" if q.years else "năm học"
+                reasons.append(f"khác {kind} (tìm {wanted})")
+        if q.dated and self.undated[j]:
             reasons.append("chưa rõ ngày ban hành")
         if q.content:
             total = len(q.content)
@@ -1223,6 +1266,38 @@ class _Features:
 
 
 # ---------------------------------------------------------------- array helpers
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def _title_school_years(joined: str, count: int) -> npt.NDArray[np.int16]:
+    """The first school year (`2023-2024` → 2023) each of `count` folded titles joined by
+    NUL names, 0 where a title names none."""
+    out = np.zeros(count, dtype=np.int16)
+    if "-" not in joined and "/" not in joined:
+        return out
+    starts: list[int] | None = None
+    for match in _SCHOOL_YEAR.finditer(joined):
+        first = int(match.group(1))
+        if int(match.group(2)) != first + 1:
+            continue
+        if starts is None:
+            starts = [k for k, c in enumerate(joined) if c == "\x00"]
+        row = bisect.bisect_right(starts, match.start())
+        if not out[row]:
+            out[row] = first
+    return out
+
+
+def _implied_school_year(ordinal: IntArray) -> npt.NDArray[np.int16]:
+    """The school year a document issued on `ordinal` (0: undated) is most likely for: the
+    one starting that year when issued from June on, else the one that year ends."""
+    days = (ordinal.astype(np.int64) - _EPOCH_ORDINAL).astype("datetime64[D]")
+    year = days.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = days.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    implied = year - (month < SCHOOL_YEAR_FIRST_MONTH)
+    return np.where(ordinal > 0, implied, 0).astype(np.int16)
+
+
 def _csr(keys: IntArray, rows: IntArray, size: int) -> tuple[npt.NDArray[np.int64], IntArray]:
     """(pointers, rows) of each key 0..size-1, rows ascending and each (key, row) once."""
     span = np.int64(max(int(rows.max()) + 1, 1) if len(rows) else 1)

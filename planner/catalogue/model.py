@@ -9,6 +9,8 @@ Search understands what office staff actually type:
   `QĐ`, stray spaces (`932 /KH-PGDĐT`), leading zeros (`CT 5` for `05-CT/TW`);
 - type names and their abbreviations (NQ, CT, QĐ, KH, NĐ, TT, CTr, KL, KHPH, CTPH ...);
 - a year or a date to tell apart documents sharing a symbol (`76/NQ-CP 2021`);
+- a school year (`năm học 2023-2024`): the one a title names, else the one the issue date
+  falls in or just before (a document issued from June of 2023 to May of 2024);
 - typos in words (one letter missing, doubled, swapped or wrong) and a half-typed last word.
 
 Ranking: an exact symbol (or alias) first, then number + type, then number alone, then words
