@@ -57,6 +57,7 @@ from planner.model import Block, Plan, Section, size_problem
 from planner.nd30.metrics import text_width_cm
 from planner.nd30.styles import REQUIRED_STYLES, STYLE
 from planner.paths import TEMPLATE_PATH
+from planner.review.model import Approval
 from planner.text.clean import clean_line, clean_text
 from planner.text.dates import nd30_date_words
 from planner.text.numbering import label_style, next_roman
@@ -804,14 +805,15 @@ def _draft_mark_para(w: _Writer) -> Any:
     return p
 
 
-def _core_properties(doc: Any, plan: Plan, today: date) -> None:
+def _core_properties(doc: Any, plan: Plan, today: date, approval: Approval | None) -> None:
     stamp = datetime(today.year, today.month, today.day)
     props = doc.core_properties
     props.title = clean_line(f"{plan.meta.doc_type} {plan.meta.subject}")[:255]
     props.subject = clean_line(plan.meta.subject)[:255]
     props.author = clean_line(plan.meta.authority)[:255] or "Soạn Kế hoạch"
     props.last_modified_by = "Soạn Kế hoạch"
-    props.comments = ""
+    props.comments = clean_line(approval.line)[:255] if approval else ""
+    props.content_status = "Đã duyệt" if approval else ""
     props.keywords = ""
     props.category = clean_line(plan.meta.doc_type)[:255]
     props.revision = 1
@@ -829,8 +831,13 @@ def export_docx(
     charts: Sequence[tuple[str, bytes]] = (),
     draft_mark: bool = False,
     template_name: str = "mẫu.docx",
+    approval: Approval | None = None,
 ) -> bytes:
     """The plan as .docx bytes following ND30; equal inputs give equal bytes.
+
+    An `approval` (`planner.review`: who approved the plan, when, which version) is recorded in
+    the file's properties, never on the printed page: status (`contentStatus`) *Đã duyệt*, the
+    comments field `Đã duyệt bởi … lúc … (phiên bản …)`.
 
     With `draft_mark` every page header carries a boxed *DỰ THẢO* at its right (page 1 too):
     the caller sets it when the plan is not ready to sign
@@ -870,7 +877,7 @@ def export_docx(
             w.para(doc, "body", _body_text(text))
     _signature(w, plan)
     _appendices(w, plan, charts)
-    _core_properties(doc, plan, today)
+    _core_properties(doc, plan, today, approval)
     buf = io.BytesIO()
     doc.save(buf)
     return deterministic_zip(buf.getvalue(), today)

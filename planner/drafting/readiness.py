@@ -16,7 +16,11 @@ the spot):
   in force, …) that is not already an open finding and that the user has not dismissed;
 - `unreviewed`: a carried-over paragraph still marked *chưa rà soát* (`Block.reviewed is
   False`);
-- `task`: a task without a lead unit or a due date, or whose due date has passed (`today`).
+- `task`: a task without a lead unit or a due date, or whose due date has passed (`today`);
+- `comment`: a comment (*góp ý*) of the review not yet resolved by the drafter, at its block
+  (`planner.review.blocks.locate`; the plan as a whole when its block is gone). The caller
+  passes the open comments (`Review(store).comments(plan_id, open_only=True)`), or adds them
+  to a check made without them with `with_comments`.
 
 `Readiness.ready` is True only when there is no item.
 """
@@ -24,7 +28,7 @@ the spot):
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -35,9 +39,11 @@ from planner.drafting.findings import Finding, findings_of, place_label
 from planner.drafting.rollover import iter_texts
 from planner.model import Block, Plan
 from planner.nd30.placeholder_rules import find_placeholders
+from planner.review.blocks import locate
+from planner.review.model import Comment
 from planner.text.dates import show_date
 
-KINDS = ("finding", "placeholder", "header", "citation", "unreviewed", "task")
+KINDS = ("finding", "placeholder", "header", "citation", "unreviewed", "task", "comment")
 KIND_LABELS = {
     "finding": "Điểm cần rà soát chưa xử lý",
     "placeholder": "Chỗ chưa hoàn thiện",
@@ -45,6 +51,7 @@ KIND_LABELS = {
     "citation": "Trích dẫn văn bản",
     "unreviewed": "Đoạn chưa rà soát",
     "task": "Nhiệm vụ thiếu thông tin",
+    "comment": "Góp ý chưa xử lý",
 }
 
 # Header fields a plan cannot be signed without: (area, field, Vietnamese name).
@@ -121,8 +128,11 @@ class Readiness:
         }
 
 
-def check_readiness(plan: Plan, catalogue: Catalogue, *, today: date) -> Readiness:
-    """Everything left before `plan` can be signed (see the module docstring)."""
+def check_readiness(
+    plan: Plan, catalogue: Catalogue, *, today: date, comments: Sequence[Comment] = ()
+) -> Readiness:
+    """Everything left before `plan` can be signed (see the module docstring); `comments`:
+    the review's comments on the plan (the open ones count)."""
     items: list[ReadinessItem] = []
     stored = findings_of(plan)
     for f in stored:
@@ -141,8 +151,31 @@ def check_readiness(plan: Plan, catalogue: Catalogue, *, today: date) -> Readine
         items.append(ReadinessItem("citation", f.place, dict(f.path), f.message, f.text))
     items.extend(_unreviewed(plan))
     items.extend(_tasks(plan, today))
+    items.extend(_comments(plan, comments))
     notes = (NUMBER_NOTE,) if not plan.meta.number.strip() else ()
     return Readiness(tuple(items), notes)
+
+
+def with_comments(readiness: Readiness, plan: Plan, comments: Sequence[Comment]) -> Readiness:
+    """`readiness` (made without comments) with the open ones of `comments` added."""
+    items = [i for i in readiness.items if i.kind != "comment"]
+    items.extend(_comments(plan, comments))
+    return Readiness(tuple(items), readiness.notes)
+
+
+def _comments(plan: Plan, comments: Sequence[Comment]) -> Iterator[ReadinessItem]:
+    for c in comments:
+        if not c.open:
+            continue
+        found = locate(plan, c.block)
+        if found is None:
+            path: dict[str, Any] = {"area": "review"}
+            place = "Toàn văn bản"
+        else:
+            path = {"area": "section", "section": found[0], "block": found[1]}
+            place = item_place(path)
+        message = f"Góp ý của {c.author_display}: “{_short(c.text, 120)}”."
+        yield ReadinessItem("comment", place, path, message, c.text)
 
 
 def item_place(path: Mapping[str, Any]) -> str:
