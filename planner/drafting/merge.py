@@ -200,6 +200,9 @@ def _value(
 class _Alignment:
     matched: dict[int, int]  # base index → side index
     inserted: dict[int, list[int]]  # gap (after base index, -1 first) → side indexes
+    # Base indexes matched only by place (one element replaced by one unlike it): an edit
+    # against the other side's edit, a deletion and an addition against its deletion.
+    loose: frozenset[int] = frozenset()
 
 
 def _align(
@@ -210,10 +213,16 @@ def _align(
 ) -> _Alignment:
     matched: dict[int, int] = {}
     inserted: dict[int, list[int]] = {}
+    loose: set[int] = set()
     m = difflib.SequenceMatcher(None, [key(x) for x in base], [key(x) for x in side], False)
     for tag, i1, i2, j1, j2 in m.get_opcodes():
         if tag == "equal":
             matched.update({i1 + k: j1 + k for k in range(i2 - i1)})
+            continue
+        if i2 - i1 == 1 and j2 - j1 == 1:  # one element rewritten in its place
+            matched[i1] = j1
+            if not similar(base[i1], side[j1]):
+                loose.add(i1)
             continue
         # Pair the replaced elements in order where they are alike; the rest are deletions
         # and additions.
@@ -227,7 +236,7 @@ def _align(
             matched[hit] = j
             anchor = hit
             i = hit + 1
-    return _Alignment(matched, inserted)
+    return _Alignment(matched, inserted, frozenset(loose))
 
 
 class _ListMerge(Generic[T]):
@@ -295,26 +304,39 @@ def _merge_list(
     for i, b in enumerate(base):
         k = f"{key}/{i}"
         mi, ti = am.matched.get(i), at.matched.get(i)
-        if mi is not None and ti is not None:
-            m, t = mine[mi], theirs[ti]
+        m = mine[mi] if mi is not None else None
+        t = theirs[ti] if ti is not None else None
+        # An element rewritten into one unlike it is an edit only against an unchanged other
+        # side; else it is a deletion and an addition (the addition is kept whatever comes).
+        added_m = (
+            m if m is not None and i in am.loose and not (t is not None and _same(t, b)) else None
+        )
+        added_t = (
+            t if t is not None and i in at.loose and not (m is not None and _same(m, b)) else None
+        )
+        if added_m is not None:
+            m = None
+        if added_t is not None:
+            t = None
+        if m is not None and t is not None:
             if how.item is not None:
                 merged = how.item(ctx, k, len(out) + 1, b, m, t)
             else:
                 merged = _whole(ctx, k, how, len(out) + 1, b, m, t)
             if merged is not None:
                 out.append(merged)
-        elif mi is not None:  # theirs deleted it
-            m = mine[mi]
+        elif m is not None:  # theirs deleted it
             if _same(m, b):
                 ctx.came(how.label("xóa", b, len(out) + 1) + f" (“{_short(how.show(b))}”)")
             else:
                 _deleted_edited(ctx, k, how, out, b, m, None)
-        elif ti is not None:  # mine deleted it
-            t = theirs[ti]
-            if _same(t, b):
-                pass
-            else:
-                _deleted_edited(ctx, k, how, out, b, None, t)
+        elif t is not None and not _same(t, b):  # mine deleted it, theirs edited it
+            _deleted_edited(ctx, k, how, out, b, None, t)
+        if added_t is not None:
+            ctx.came(how.label("thêm", added_t, len(out) + 1))
+            out.append(added_t)
+        if added_m is not None and not (added_t is not None and _same(added_m, added_t)):
+            out.append(added_m)
         gap(i)
     return tuple(out)
 
