@@ -31,9 +31,6 @@ MAX_PASSWORD = 1024  # argon2 would hash more; a longer "password" is a mistake 
 NAME_PATTERN = re.compile(r"[a-z0-9._-]{2,64}")
 WRONG_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
 
-_HASHER = PasswordHasher()
-# Verified against when the name is unknown, so both refusals take the same time.
-_DUMMY_HASH = _HASHER.hash("không phải mật khẩu của ai")
 
 _COLUMNS = "name, display_name, role, unit, email, disabled_at"
 
@@ -109,8 +106,17 @@ DISABLED_TEXT = (
 class Accounts:
     """The accounts kept in a plan store (`users`)."""
 
-    def __init__(self, store: PlanStore) -> None:
+    def __init__(self, store: PlanStore, *, hasher: PasswordHasher | None = None) -> None:
+        """`hasher`: argon2's parameters (default: the library's own, its recommendation)."""
         self.store = store
+        self.hasher = hasher or PasswordHasher()
+        self._dummy: str | None = None
+
+    def _dummy_hash(self) -> str:
+        """Verified against when the name is unknown, so both refusals take the same time."""
+        if self._dummy is None:
+            self._dummy = self.hasher.hash("không phải mật khẩu của ai")
+        return self._dummy
 
     # ------------------------------------------------------------ reading
 
@@ -179,7 +185,7 @@ class Accounts:
         hashed = None
         if password is not None:
             check_password(password)
-            hashed = _HASHER.hash(password)
+            hashed = self.hasher.hash(password)
         with self.store.transaction() as con:
             if con.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
                 raise AccountError(f"Tên đăng nhập “{name}” đã có; hãy chọn tên khác.")
@@ -233,7 +239,7 @@ class Accounts:
         """A new password: the lock-out is lifted and every open session of the account ends."""
         name = normal_name(name)
         check_password(password)
-        hashed = _HASHER.hash(password)
+        hashed = self.hasher.hash(password)
         with self.store.transaction() as con:
             self._existing(con, name)
             con.execute(
@@ -258,26 +264,26 @@ class Accounts:
                 (name,),
             ).fetchone()
         if row is None or row[6] is None or len(password) > MAX_PASSWORD:
-            _verify(_DUMMY_HASH, password[:MAX_PASSWORD])
+            _verify(self.hasher, self._dummy_hash(), password[:MAX_PASSWORD])
             raise SignInError(WRONG_CREDENTIALS)
         user = user_from_row(row)
         stored_hash, locked_until = row[6], row[8]
         if locked_until is not None and before(now, moment(locked_until)):
             raise SignInError(locked_text(moment(locked_until)))
-        if not _verify(stored_hash, password):
+        if not _verify(self.hasher, stored_hash, password):
             until = self._failed(name, now)
             if until is not None:
                 raise SignInError(locked_text(until))
             raise SignInError(WRONG_CREDENTIALS)
         if user.disabled:
             raise SignInError(DISABLED_TEXT)
-        rehash = _needs_rehash(stored_hash)
+        rehash = _needs_rehash(self.hasher, stored_hash)
         with self.store.transaction() as con:
             con.execute(
                 "UPDATE users SET failed_logins = 0, locked_until = NULL"
                 + (", password_hash = ?" if rehash else "")
                 + " WHERE name = ?",
-                ((_HASHER.hash(password), name) if rehash else (name,)),
+                ((self.hasher.hash(password), name) if rehash else (name,)),
             )
         return user
 
@@ -319,15 +325,15 @@ def _stamp(at: datetime) -> str:
     return at.isoformat(timespec="seconds")
 
 
-def _verify(stored: str, password: str) -> bool:
+def _verify(hasher: PasswordHasher, stored: str, password: str) -> bool:
     try:
-        return _HASHER.verify(stored, password)
+        return hasher.verify(stored, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
 
-def _needs_rehash(stored: str) -> bool:
+def _needs_rehash(hasher: PasswordHasher, stored: str) -> bool:
     try:
-        return _HASHER.check_needs_rehash(stored)
+        return hasher.check_needs_rehash(stored)
     except (InvalidHashError, ValueError):
         return True
