@@ -330,3 +330,48 @@ def test_a_user_lists_exactly_the_plans_read_allows(many, role, unit, shared, di
         else:
             with pytest.raises(AccessDenied):
                 guarded.open(summary.id)
+
+
+# ---------------------------------------------------------------- the catalogue
+
+
+def test_the_catalogue_is_written_by_editors_and_leaders_with_their_names(store):
+    from datetime import date
+
+    from planner.catalogue.model import Directive
+    from planner.catalogue.user_rows import (
+        delete_directive,
+        restore_row_version,
+        row_history,
+        save_directive,
+        save_directives,
+        user_directives,
+    )
+
+    users = _users(store)
+    row = Directive(
+        "kh-12-ubnd-2021", "Kế hoạch", "12", "12/KH-UBND", issued=date(2021, 1, 5),
+        issuer="UBND thành phố Thủ Dầu Một", title="về công tác dân vận năm 2021", source="test",
+    )  # fmt: skip
+    with pytest.raises(AccessDenied, match="không được sửa danh mục văn bản"):
+        save_directive(store, row, now=NOW, user=users["xem.a"])
+    with pytest.raises(AccessDenied):
+        save_directives(store, [row], now=NOW, user=users["xem.a"])
+    assert user_directives(store) == []
+    assert save_directive(store, row, now=NOW, user=users["cv.a"]) == 1
+    with pytest.raises(AccessDenied):
+        delete_directive(store, row.id, now=NOW, user=users["xem.a"])
+    assert delete_directive(store, row.id, now=NOW, user=users["ld.a"]) == 2
+    assert restore_row_version(store, row.id, 1, now=NOW, user=users["qt"]) == 3
+    assert save_directives(store, [row], now=NOW, user=users["cv.b"]) == 1
+    assert [h.author for h in row_history(store, row.id)] == ["cv.b", "qt", "ld.a", "cv.a"]
+    got = [(e.user, e.action) for e in reversed(audit.entries(store)) if "catalogue" in e.action]
+    assert got == [
+        ("cv.a", "catalogue.save"),
+        ("ld.a", "catalogue.delete"),
+        ("qt", "catalogue.restore"),
+        ("cv.b", "catalogue.save"),
+    ]
+    # Personal mode and the command line: no user, the author as given.
+    save_directive(store, row, now=NOW, author="lan")
+    assert row_history(store, row.id)[0].author == "lan"

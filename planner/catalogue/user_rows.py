@@ -12,6 +12,12 @@ nothing: it is kept as a version marked `conflict` and `ConflictError` names bot
 the user then keeps theirs (`restore_row_version` of it) or the newest. A save without
 `base_version` (an import, a form that did not say what it opened) is made from the newest.
 `row_history` lists the versions, `open_row_version` reads one.
+
+On the office server the write functions take the signed-in `user`: one whose role may not
+edit the catalogue (`auth.access.Action.EDIT_CATALOGUE`) is refused with `AccessDenied` before
+anything is written, and the user's name becomes the version's `author`. Every write adds an
+audit entry (`catalogue.save`, `catalogue.delete`, `catalogue.restore`) in its transaction.
+`user=None` is the personal mode and the command line.
 """
 
 from __future__ import annotations
@@ -22,9 +28,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from planner.auth.access import Action, require
+from planner.auth.model import User
 from planner.catalogue.model import COLUMNS, Catalogue, Directive, directive_from_row
 from planner.errors import ConflictError, NotFoundError, StorageError
 from planner.paths import SHIPPED_CSV
+from planner.store import audit
 from planner.store.backend import Connection, db_errors
 from planner.store.plans import PlanStore
 
@@ -170,6 +179,12 @@ def _encode(d: Directive) -> str:
     return json.dumps(d.to_row(), ensure_ascii=False)
 
 
+def _writer(user: User | None, author: str | None) -> str | None:
+    """The author of a write by `user` (refused when the role may not edit the catalogue)."""
+    require(user, Action.EDIT_CATALOGUE)
+    return user.name if user is not None else author
+
+
 def save_directives(
     store: PlanStore,
     directives: Iterable[Directive],
@@ -177,13 +192,23 @@ def save_directives(
     now: datetime,
     author: str | None = None,
     note: str = "",
+    user: User | None = None,
 ) -> int:
     """Save the user's rows in one transaction (all or nothing), each as a new version made
     from its newest; returns the count."""
+    author = _writer(user, author)
     stamp = now.isoformat(timespec="seconds")
     payload = [(d.id, _encode(d)) for d in directives]
     try:
         with store.transaction() as con:
+            if payload:
+                audit.record(
+                    con,
+                    at=now,
+                    user=author,
+                    action="catalogue.save",
+                    detail=f"{len(payload)} văn bản: " + ", ".join(i for i, _ in payload),
+                )
             for ident, data in payload:
                 _write(
                     con,
@@ -208,10 +233,12 @@ def save_directive(
     base_version: int | None = None,
     author: str | None = None,
     note: str = "",
+    user: User | None = None,
 ) -> int:
     """Save one user row as a new version made from `base_version` (None: the newest);
     returns the new version. A save from an older version than the newest is kept as a
     conflict version and raises `ConflictError` naming both."""
+    author = _writer(user, author)
     written = _save_one(
         store, directive.id, _encode(directive), False, now, base_version, author, note
     )
@@ -229,10 +256,11 @@ def _save_one(
     base_version: int | None,
     author: str | None,
     note: str,
+    action: str = "catalogue.save",
 ) -> _Written:
     try:
         with store.transaction() as con:
-            return _write(
+            written = _write(
                 con,
                 ident,
                 data,
@@ -242,6 +270,15 @@ def _save_one(
                 author=author,
                 note=note,
             )
+            audit.record(
+                con,
+                at=now,
+                user=author,
+                action=action,
+                detail=f"{ident}, phiên bản {written.new}"
+                + (" (xung đột)" if written.conflict else ""),
+            )
+            return written
     except db_errors() as err:
         raise StorageError(f"Không lưu được văn bản “{ident}” vào danh mục ({err}).") from None
 
@@ -253,9 +290,11 @@ def delete_directive(
     now: datetime,
     base_version: int | None = None,
     author: str | None = None,
+    user: User | None = None,
 ) -> int:
     """Mark a user row deleted, as a new version (it can be saved or restored again later);
     returns that version. Shipped rows cannot be deleted."""
+    author = _writer(user, author)
     missing = NotFoundError(
         f"Không có văn bản “{directive_id}” do người dùng thêm để xóa "
         "(văn bản có sẵn trong danh mục không xóa được)."
@@ -263,7 +302,17 @@ def delete_directive(
     if directive_id not in user_directive_ids(store):
         raise missing
     try:
-        written = _save_one(store, directive_id, None, True, now, base_version, author, DELETE_NOTE)
+        written = _save_one(
+            store,
+            directive_id,
+            None,
+            True,
+            now,
+            base_version,
+            author,
+            DELETE_NOTE,
+            "catalogue.delete",
+        )
     except NotFoundError:
         raise missing from None
     if written.conflict:
@@ -344,9 +393,11 @@ def restore_row_version(
     *,
     now: datetime,
     author: str | None = None,
+    user: User | None = None,
 ) -> int:
     """Make an earlier version (or a conflict version: “keep mine”) the newest again, as a new
     version: nothing is lost. Returns the new version."""
+    author = _writer(user, author)
     old = open_row_version(store, directive_id, version)
     written = _save_one(
         store,
@@ -357,6 +408,7 @@ def restore_row_version(
         None,
         author,
         f"Khôi phục phiên bản {version}",
+        "catalogue.restore",
     )
     return written.new
 
