@@ -39,7 +39,7 @@ from planner.errors import CatalogueError
 from planner.text.fold import fold, fold_many, norm_number, strip_number_zeros, words_only
 
 if TYPE_CHECKING:
-    from planner.catalogue.model import Directive
+    from planner.catalogue.table import RowTable
 
 IntArray = npt.NDArray[np.int32]
 FloatArray = npt.NDArray[np.float32]
@@ -481,7 +481,7 @@ class SearchIndex:
 
     def __init__(
         self,
-        rows: Sequence[Directive] | None,
+        rows: RowTable | None,
         type_names: dict[str, str],
         type_codes: dict[str, tuple[str, ...]],
         type_labels: dict[str, str] | None = None,
@@ -498,88 +498,121 @@ class SearchIndex:
             self._build(rows)
 
     # ------------------------------------------------------------------ build
-    def _build(self, rows: Sequence[Directive]) -> None:
-        n = self.n = len(rows)
+    def _build(self, table: RowTable) -> None:
+        n = self.n = len(table)
+        cols = table.columns
         # Words get ids on first sight; "\x00" (id 0) marks the end of a row's title.
         vocab: defaultdict[str, int] = defaultdict(int)
         vocab.default_factory = vocab.__len__
         vocab["\x00"]
-        title_ids: list[npt.NDArray[np.int32]] = []
-        symbol_keys: list[str] = []
-        shapes: list[str] = []
-        school: list[npt.NDArray[np.int16]] = []
-        for start in range(0, n, _BUILD_CHUNK):
-            part = rows[start : start + _BUILD_CHUNK]
-            folded = "\x00".join(fold_many([d.title for d in part]))
-            school.append(_title_school_years(folded, len(part)))
-            text = words_only(folded)
-            del folded
-            tokens = (text.replace("\x00", " \x00 ") + " \x00").split()
-            title_ids.append(np.fromiter(map(vocab.__getitem__, tokens), dtype=np.int32))
-            del text, tokens
-            keys = words_only(
-                strip_number_zeros(
-                    "\x00".join(fold_many(["\x02".join((d.symbol, *d.aliases)) for d in part]))
-                )
-            )
-            symbol_keys.extend(keys.split("\x00"))
-            shapes.extend(_DIGIT_TOKEN.sub("", keys).split("\x00"))
-        ids = np.concatenate(title_ids) if title_ids else np.zeros(0, np.int32)
-        del title_ids
-        ends = ids == 0
-        row_of = (np.cumsum(ends, dtype=np.int32) - ends).astype(np.int32)
-        t_ids, t_rows = ids[~ends], row_of[~ends]
-        del ids, ends, row_of
-        self.title_len = np.minimum(np.bincount(t_rows, minlength=n), 32000).astype(np.int16)
-        same = t_rows[:-1] == t_rows[1:]
-        pair_keys = (t_ids[:-1].astype(np.int64) << 32 | t_ids[1:].astype(np.int64))[same]
-        pair_rows = t_rows[:-1][same]
-        del same
         term = vocab.__getitem__
-
-        # Per row: groups (type, issuer, topics, symbol letters) share their words and codes.
+        # Per row, through each column's distinct values: number, level, status, date.
+        numbers: dict[str, int] = {}
+        number_col = cols["number"]
+        number_of_code = np.array(
+            [_number_id(number_col.value(c), numbers) for c in range(number_col.distinct())],
+            dtype=np.int32,
+        )
+        number_id = number_of_code[cols["number"].codes()] if n else np.zeros(0, np.int32)
+        level_index = {name: k for k, name in enumerate(LEVEL_PRIOR)}
+        levels = [cols["issuer_level"].value(c) for c in range(cols["issuer_level"].distinct())]
+        level_of_code = np.array([level_index.get(v, -1) for v in levels], dtype=np.int8)
+        level_prior = np.array([LEVEL_PRIOR.get(v, 0.0) for v in levels], dtype=np.float32)
+        level_codes = cols["issuer_level"].codes()
+        statuses: dict[str, int] = {}
+        status_names = [cols["status"].value(c) for c in range(cols["status"].distinct())]
+        status_of_code = np.array(
+            [statuses.setdefault(v, len(statuses)) for v in status_names], dtype=np.int8
+        )
+        status_prior = np.array([STATUS_PRIOR.get(v, 0.0) for v in status_names], np.float32)
+        status_codes = cols["status"].codes()
+        ordinal = table.ordinals().copy()
+        year = _years(ordinal)
+        # Per chunk of rows: title words and pairs, symbols, groups.
         group_of = np.empty(n, dtype=np.int32)
-        groups: dict[tuple[str, str, tuple[str, ...], str], int] = {}
+        groups: dict[tuple[int, int, int, str], int] = {}
         group_terms: list[list[int]] = []
         group_types: list[int] = []
         group_issuers: list[int] = []
         group_doctype: list[int] = []
         group_prior: list[float] = []
         doctype_names: dict[str, int] = {}
-        numbers: dict[str, int] = {}
-        statuses: dict[str, int] = {}
-        level_index = {name: k for k, name in enumerate(LEVEL_PRIOR)}
-        number_id = np.full(n, -1, dtype=np.int32)
-        year = np.zeros(n, dtype=np.int16)
+        title_len = np.zeros(n, dtype=np.int16)
         sym_year = np.zeros(n, dtype=np.int16)
-        ordinal = np.zeros(n, dtype=np.int32)
-        level_id = np.full(n, -1, dtype=np.int8)
-        status_id = np.zeros(n, dtype=np.int8)
-        prior = np.zeros(n, dtype=np.float32)
-        sym_terms = array("i")
-        sym_counts = np.zeros(n, dtype=np.int32)
         sym_hash = array("q")
         sym_rows = array("i")
         loose_hash = array("q")
         loose_rows = array("i")
-        for i, d in enumerate(rows):
-            key = (d.doc_type, d.issuer, d.topics, shapes[i])
-            g = groups.get(key)
-            if g is None:
-                g = groups[key] = len(group_terms)
-                type_bits, issuer_bits, words = self._group(key)
-                group_terms.append(sorted({term(w) for w in words}))
-                group_types.append(type_bits)
-                group_issuers.append(issuer_bits)
-                folded_type = fold(d.doc_type)
-                group_doctype.append(doctype_names.setdefault(folded_type, len(doctype_names)))
-                group_prior.append(TYPE_PRIOR.get(folded_type, 0.0))
-            prior[i] = group_prior[g]
-            group_of[i] = g
-            keys = symbol_keys[i]
-            if keys.strip():
+        post_chunks: list[tuple[IntArray, IntArray]] = []
+        pair_chunks: list[tuple[npt.NDArray[np.int64], IntArray, IntArray]] = []
+        school: list[npt.NDArray[np.int16]] = []
+        doctype_codes = cols["doc_type"].codes()
+        issuer_codes_ = cols["issuer"].codes()
+        topic_codes = cols["topics"].codes()
+        for start in range(0, n, _BUILD_CHUNK):
+            stop = min(n, start + _BUILD_CHUNK)
+            size = stop - start
+            folded = "\x00".join(fold_many(cols["title"].texts(start, stop)))
+            school.append(_title_school_years(folded, size))
+            text = words_only(folded)
+            del folded
+            tokens = (text.replace("\x00", " \x00 ") + " \x00").split()
+            del text
+            ids = np.fromiter(map(term, tokens), dtype=np.int32, count=len(tokens))
+            del tokens
+            ends = ids == 0
+            row_of = (np.cumsum(ends, dtype=np.int32) - ends).astype(np.int32)
+            t_ids, t_rows = ids[~ends], row_of[~ends]
+            del ids, ends, row_of
+            title_len[start:stop] = np.minimum(np.bincount(t_rows, minlength=size), 32000)
+            same = t_rows[:-1] == t_rows[1:]
+            keys64 = (t_ids[:-1].astype(np.int64) << 32 | t_ids[1:].astype(np.int64))[same]
+            distinct, inverse = _unique_inverse(keys64)
+            local, local_rows = _unique_pairs(inverse.astype(np.int32), t_rows[:-1][same], size)
+            pair_chunks.append((distinct, local, local_rows + start))
+            del same, keys64, inverse
+            # Symbols and aliases, folded and split the way queries are.
+            symbols = cols["symbol"].texts(start, stop)
+            aliases = cols["aliases"].texts(start, stop)
+            joined = [
+                s + "\x02" + a.replace("\n", "\x02") if a else s
+                for s, a in zip(symbols, aliases, strict=True)
+            ]
+            del symbols, aliases
+            keys = words_only(strip_number_zeros("\x00".join(fold_many(joined))))
+            del joined
+            symbol_keys = keys.split("\x00")
+            shapes = _DIGIT_TOKEN.sub("", keys).split("\x00")
+            del keys
+            sym_terms = array("i")
+            sym_counts = np.zeros(size, dtype=np.int32)
+            for k in range(size):
+                i = start + k
+                key = (int(doctype_codes[i]), int(issuer_codes_[i]), int(topic_codes[i]), shapes[k])
+                g = groups.get(key)
+                if g is None:
+                    g = groups[key] = len(group_terms)
+                    doc_type = cols["doc_type"].value(key[0])
+                    topics = cols["topics"].value(key[2])
+                    group_key = (
+                        doc_type,
+                        cols["issuer"].value(key[1]),
+                        tuple(topics.split("\n")) if topics else (),
+                        key[3],
+                    )
+                    type_bits, issuer_bits, words = self._group(group_key)
+                    group_terms.append(sorted({term(w) for w in words}))
+                    group_types.append(type_bits)
+                    group_issuers.append(issuer_bits)
+                    folded_type = fold(doc_type)
+                    group_doctype.append(doctype_names.setdefault(folded_type, len(doctype_names)))
+                    group_prior.append(TYPE_PRIOR.get(folded_type, 0.0))
+                group_of[i] = g
+                row_keys = symbol_keys[k]
+                if not row_keys.strip():
+                    continue
                 parts_seen: set[int] = set()
-                for alias in keys.split("\x02"):
+                for alias in row_keys.split("\x02"):
                     parts = alias.split()
                     if not parts:
                         continue
@@ -595,37 +628,33 @@ class SearchIndex:
                                 sym_year[i] = int(p)
                                 break
                 sym_terms.extend(parts_seen)
-                sym_counts[i] = len(parts_seen)
-            number = d.number
-            if number:
-                if not number.isdigit():
-                    number = (number if number.isascii() else fold(number)).lower()
-                    number = number.replace(" ", "")
-                if number[:1] == "0":
-                    number = norm_number(number)
-                number_id[i] = numbers.setdefault(number, len(numbers))
-            if d.issued:
-                year[i] = d.issued.year
-                ordinal[i] = d.issued.toordinal()
-            level_id[i] = level_index.get(d.issuer_level, -1)
-            status_id[i] = statuses.setdefault(d.status, len(statuses))
-            prior[i] += LEVEL_PRIOR.get(d.issuer_level, 0.0) + STATUS_PRIOR.get(d.status, 0.0)
-        # Postings: title words, symbol parts and group words, each (word, row) once.
+                sym_counts[k] = len(parts_seen)
+            del symbol_keys, shapes
+            s_ids = np.frombuffer(sym_terms, dtype=np.int32) if len(sym_terms) else t_ids[:0]
+            s_rows = np.repeat(np.arange(size, dtype=np.int32), sym_counts)
+            chunk_terms, chunk_rows = _unique_pairs(
+                np.concatenate((t_ids, s_ids)), np.concatenate((t_rows, s_rows)), size
+            )
+            post_chunks.append((chunk_terms, chunk_rows + start))
+            del t_ids, t_rows, s_ids, s_rows, sym_terms
+        self.title_len = title_len
         g_types = np.array(group_types, dtype=np.int64)
         g_issuers = np.array(group_issuers, dtype=np.int64)
         g_doctype = np.array(group_doctype, dtype=np.int16)
+        g_prior = np.array(group_prior, dtype=np.float32)
         self.type_bits = g_types[group_of] if n else np.zeros(0, np.int64)
         self.issuer_bits = g_issuers[group_of] if n else np.zeros(0, np.int64)
         self.doctype_id = g_doctype[group_of] if n else np.zeros(0, np.int16)
+        prior = g_prior[group_of] if n else np.zeros(0, np.float32)
+        if n:
+            prior += level_prior[level_codes] + status_prior[status_codes]
         # Postings: title words and symbol parts per row; the words of a group (issuer, topics,
         # type) once per group, with each group's rows.
-        all_ids = np.concatenate((t_ids, np.frombuffer(sym_terms, dtype=np.int32)))
-        all_rows = np.concatenate((t_rows, np.repeat(np.arange(n, dtype=np.int32), sym_counts)))
-        del t_ids, t_rows
         self.vocab = list(vocab)  # in id order
         self.term_id = dict(vocab)
-        self.post_ptr, self.post_rows = _csr(all_ids, all_rows, len(self.vocab))
-        del all_ids, all_rows
+        del vocab
+        self.post_ptr, self.post_rows = _merge_csr(post_chunks, len(self.vocab))
+        del post_chunks
         self.group_of = group_of
         self.group_ptr, self.group_rows = _csr(
             group_of, np.arange(n, dtype=np.int32), len(group_terms)
@@ -634,19 +663,24 @@ class SearchIndex:
         g_flat = np.array([t for ts in group_terms for t in ts], dtype=np.int32)
         g_ids = np.repeat(np.arange(len(group_terms), dtype=np.int32), g_lens)
         self.gterm_ptr, self.gterm_groups = _csr(g_flat, g_ids, len(self.vocab))
-        self.pair_keys, self.pair_ptr, self.pair_rows = _keyed_csr(pair_keys, pair_rows)
+        self.pair_keys, self.pair_ptr, self.pair_rows = _merge_keyed_csr(pair_chunks)
+        del pair_chunks
         self.sym_hash, self.sym_rows = _hash_table(sym_hash, sym_rows)
         self.loose_hash, self.loose_rows = _hash_table(loose_hash, loose_rows)
-        del sym_hash, sym_rows, loose_hash, loose_rows, symbol_keys, shapes
+        del sym_hash, sym_rows, loose_hash, loose_rows
         self.number_id, self.year, self.sym_year, self.ordinal = number_id, year, sym_year, ordinal
-        self.level_id, self.status_id, self.prior = level_id, status_id, prior
+        self.level_id = level_of_code[level_codes] if n else np.zeros(0, np.int8)
+        self.status_id = status_of_code[status_codes] if n else np.zeros(0, np.int8)
+        self.prior = prior
         self.numbers = list(numbers)
         self.statuses = list(statuses)
         self.doctype_names = list(doctype_names)
         order = np.argsort(-ordinal.astype(np.int64), kind="stable").astype(np.int32)
         self.order = order
         named = np.concatenate(school) if school else np.zeros(0, np.int16)
-        self.school_year = np.where(named != 0, named, _implied_school_year(ordinal))
+        self.school_year = np.where(named != 0, named, _implied_school_year(ordinal)).astype(
+            np.int16
+        )
         self.rank = np.empty(n, dtype=np.int32)
         self.rank[order] = np.arange(n, dtype=np.int32)
         self._derive()
@@ -1281,7 +1315,7 @@ def _title_school_years(joined: str, count: int) -> npt.NDArray[np.int16]:
         if int(match.group(2)) != first + 1:
             continue
         if starts is None:
-            starts = [k for k, c in enumerate(joined) if c == "\x00"]
+            starts = [m.start() for m in re.finditer("\x00", joined)]
         row = bisect.bisect_right(starts, match.start())
         if not out[row]:
             out[row] = first
@@ -1301,7 +1335,7 @@ def _implied_school_year(ordinal: IntArray) -> npt.NDArray[np.int16]:
 def _csr(keys: IntArray, rows: IntArray, size: int) -> tuple[npt.NDArray[np.int64], IntArray]:
     """(pointers, rows) of each key 0..size-1, rows ascending and each (key, row) once."""
     span = np.int64(max(int(rows.max()) + 1, 1) if len(rows) else 1)
-    pairs = np.unique(keys.astype(np.int64) * span + rows.astype(np.int64))
+    pairs = _unique(keys.astype(np.int64) * span + rows.astype(np.int64))
     keys, rows = (pairs // span).astype(np.int32), (pairs % span).astype(np.int32)
     counts = np.bincount(keys, minlength=size) if len(keys) else np.zeros(size, np.int64)
     ptr = np.zeros(size + 1, dtype=np.int64)
@@ -1309,13 +1343,97 @@ def _csr(keys: IntArray, rows: IntArray, size: int) -> tuple[npt.NDArray[np.int6
     return ptr, rows.astype(np.int32)
 
 
-def _keyed_csr(
-    keys: npt.NDArray[np.int64], rows: IntArray
+def _unique_pairs(keys: IntArray, rows: IntArray, span: int) -> tuple[IntArray, IntArray]:
+    """The distinct (key, row) pairs, ordered by key then row; rows are below `span`."""
+    if not len(keys):
+        return np.zeros(0, np.int32), np.zeros(0, np.int32)
+    pairs = _unique(keys.astype(np.int64) * np.int64(max(span, 1)) + rows)
+    return (pairs // span).astype(np.int32), (pairs % span).astype(np.int32)
+
+
+def _merge_csr(
+    chunks: list[tuple[IntArray, IntArray]], size: int
+) -> tuple[npt.NDArray[np.int64], IntArray]:
+    """(pointers, rows) of keys 0..size-1 from chunks of distinct (key, row) pairs ordered by
+    key then row, the rows of a later chunk all after those of an earlier one. Each chunk is
+    placed and let go in turn: no array of all pairs is ever built."""
+    counts = np.zeros(size, dtype=np.int64)
+    for keys, _rows in chunks:
+        counts += np.bincount(keys, minlength=size)
+    ptr = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(counts, out=ptr[1:])
+    out = np.empty(int(ptr[-1]), dtype=np.int32)
+    fill = ptr[:-1].copy()
+    for k, (keys, rows) in enumerate(chunks):
+        c = np.bincount(keys, minlength=size)
+        first = np.cumsum(c) - c  # where each key's run starts in this chunk
+        out[fill[keys] + (np.arange(len(keys)) - first[keys])] = rows
+        fill += c
+        chunks[k] = (keys[:0], rows[:0])
+    return ptr, out
+
+
+def _merge_keyed_csr(
+    chunks: list[tuple[npt.NDArray[np.int64], IntArray, IntArray]],
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], IntArray]:
-    """(distinct keys sorted, pointers, rows) for arbitrary int64 keys."""
-    distinct, inverse = np.unique(keys, return_inverse=True)
-    ptr, out = _csr(inverse.astype(np.int32), rows, len(distinct))
+    """(distinct keys sorted, pointers, rows) from chunks of (the chunk's distinct keys
+    sorted, key positions in them, rows), each ordered by key then row."""
+    if not chunks:
+        return np.zeros(0, np.int64), np.zeros(1, np.int64), np.zeros(0, np.int32)
+    distinct = _unique(np.concatenate([c[0] for c in chunks]))
+    mapped = [
+        (np.searchsorted(distinct, keys).astype(np.int32)[local], rows)
+        for keys, local, rows in chunks
+    ]
+    chunks.clear()
+    ptr, out = _merge_csr(mapped, len(distinct))
     return distinct.astype(np.int64), ptr, out
+
+
+def _number_id(number: str, numbers: dict[str, int]) -> int:
+    """The id of a row's number in `numbers` (added when new), -1 for no number."""
+    if not number:
+        return -1
+    if not number.isdigit():
+        number = (number if number.isascii() else fold(number)).lower()
+        number = number.replace(" ", "")
+    if number[:1] == "0":
+        number = norm_number(number)
+    return numbers.setdefault(number, len(numbers))
+
+
+def _years(ordinal: IntArray) -> npt.NDArray[np.int16]:
+    """The year of each proleptic ordinal, 0 for 0 (undated)."""
+    days = (ordinal.astype(np.int64) - _EPOCH_ORDINAL).astype("datetime64[D]")
+    year = days.astype("datetime64[Y]").astype(np.int64) + 1970
+    return np.where(ordinal > 0, year, 0).astype(np.int16)
+
+
+def _unique(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The distinct values, ascending (a sort: numpy's hashing `unique` is slower here)."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    keep = np.empty(len(ordered), dtype=np.bool_)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
+def _unique_inverse(
+    values: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The distinct values ascending, and each value's position among them."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    step = np.empty(len(ordered), dtype=np.int64)
+    if len(ordered):
+        step[0] = 0
+        np.not_equal(ordered[1:], ordered[:-1], out=step[1:])
+    ids = np.cumsum(step)
+    inverse = np.empty(len(values), dtype=np.int64)
+    inverse[order] = ids
+    return ordered[step.astype(np.bool_) | (np.arange(len(ordered)) == 0)], inverse
 
 
 def _hash_table(hashes: array[int], rows: array[int]) -> tuple[npt.NDArray[np.int64], IntArray]:

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import numpy as np
+
 from planner.catalogue.index import (
     MATCH_STRONG,
     MATCH_WEAK,
@@ -37,6 +39,7 @@ from planner.catalogue.index import (
 from planner.catalogue.index import (
     MAX_QUERY_CHARS as MAX_QUERY_CHARS,  # callers check a query's length against it
 )
+from planner.catalogue.table import RowTable
 from planner.errors import CatalogueError, os_error_text
 from planner.text.clean import clean_line
 from planner.text.dates import parse_date as parse_date  # catalogue files and pages use it
@@ -325,35 +328,44 @@ def cell_raw(row: Mapping[str, object], name: str) -> str:
 
 
 class Catalogue:
-    """An immutable set of directives with an index for search and relation lookups."""
+    """An immutable set of directives with an index for search and relation lookups.
 
-    def __init__(self, directives: Iterable[Directive]) -> None:
-        rows: dict[str, Directive] = {}
-        for d in directives:
-            rows[d.id] = d  # a later row with the same id wins (the user's edit of a row)
-        self._rows: tuple[Directive, ...] = tuple(rows.values())
-        self._by_id = {d.id: i for i, d in enumerate(self._rows)}
-        self._index = build_index(self._rows)
+    The rows are held column by column (`RowTable`): a `Directive` is made when a caller asks
+    for a row (a search's hits, `get`, iteration), so that a million rows fit in memory."""
+
+    def __init__(self, directives: Iterable[Directive] | RowTable) -> None:
+        table = directives if isinstance(directives, RowTable) else RowTable.of(directives)
+        kept = table.kept_rows()  # a later row with the same id wins (the user's edit of a row)
+        if kept is not None:
+            table = RowTable.of(Directive(*table.values(k)) for k in kept)
+        self._table = table
+        self._index = build_index(table)
         self._replaces: dict[str, list[int]] = {}
         self._amended_by: dict[str, list[int]] = {}
-        for i, d in enumerate(self._rows):
-            if d.replaced_by:
-                self._replaces.setdefault(d.replaced_by, []).append(i)
-            for target in d.amends:
-                self._amended_by.setdefault(target, []).append(i)
+        for name, into in (("replaced_by", self._replaces), ("amends", self._amended_by)):
+            column = table.columns[name]
+            filled = np.flatnonzero(column.lengths()[column.codes()] > 0)
+            for i in filled.tolist():
+                for target in table.items(name, i):
+                    into.setdefault(target, []).append(i)
+
+    def _row(self, i: int) -> Directive:
+        return Directive(*self._table.values(i))
 
     # ------------------------------------------------------------------ construction
     @classmethod
     def from_rows(cls, rows: Iterable[Mapping[str, object]], *, source: str = "") -> Catalogue:
         """Build from CSV-like dicts; a bad row raises CatalogueError naming `source` and line."""
-        directives = []
-        for line, row in enumerate(rows, start=2):
-            try:
-                directives.append(directive_from_row(row))
-            except ValueError as err:
-                where = f"tệp {source}, " if source else ""
-                raise CatalogueError(f"Danh mục văn bản ({where}dòng {line}): {err}.") from None
-        return cls(directives)
+
+        def directives() -> Iterator[Directive]:
+            for line, row in enumerate(rows, start=2):
+                try:
+                    yield directive_from_row(row)
+                except ValueError as err:
+                    where = f"tệp {source}, " if source else ""
+                    raise CatalogueError(f"Danh mục văn bản ({where}dòng {line}): {err}.") from None
+
+        return cls(directives())
 
     @classmethod
     def from_csv(cls, path: str | Path) -> Catalogue:
@@ -391,28 +403,43 @@ class Catalogue:
 
     def merged(self, user_rows: Iterable[Directive]) -> Catalogue:
         """A new catalogue with the user's rows added; a user row replaces a row of the same id."""
-        return Catalogue([*self._rows, *user_rows])
+        return Catalogue([*self, *user_rows])
 
     # ------------------------------------------------------------------ plain access
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(self._table)
 
     def __iter__(self) -> Iterator[Directive]:
-        return iter(self._rows)
+        return (self._row(i) for i in range(len(self._table)))
 
     def __contains__(self, directive_id: object) -> bool:
-        return directive_id in self._by_id
+        return isinstance(directive_id, str) and self._table.find(directive_id) is not None
 
     def get(self, directive_id: str) -> Directive | None:
-        index = self._by_id.get(directive_id)
-        return None if index is None else self._rows[index]
+        index = self._table.find(directive_id)
+        return None if index is None else self._row(index)
+
+    def doc_types(self) -> list[str]:
+        """The document types the rows have, sorted (empty ones left out)."""
+        column = self._table.columns["doc_type"]
+        codes = np.unique(column.codes())
+        return sorted({column.value(int(c)) for c in codes} - {""})
+
+    def issue_years(self) -> tuple[int, int] | None:
+        """The first and last issue year among dated rows, None when no row is dated."""
+        ordinals = self._table.ordinals()
+        dated = ordinals[ordinals > 0]
+        if not len(dated):
+            return None
+        low, high = int(dated.min()), int(dated.max())
+        return date.fromordinal(low).year, date.fromordinal(high).year
 
     def by_symbol(self, symbol: str, issued: date | None = None) -> list[Directive]:
         """Rows whose symbol or alias is `symbol` in any spelling; same date first if given."""
         key = symbol_key(symbol)
         found = [
             d
-            for d in (self._rows[i] for i in self._index.rows_with_symbol(key))
+            for d in (self._row(i) for i in self._index.rows_with_symbol(key))
             if key in {symbol_key(s) for s in (d.symbol, *d.aliases)}
         ]
         if issued is not None:
@@ -437,7 +464,7 @@ class Catalogue:
 
     def replaces(self, directive: Directive) -> list[Directive]:
         """Rows whose `replaced_by` names `directive`."""
-        return [self._rows[i] for i in self._replaces.get(directive.id, ())]
+        return [self._row(i) for i in self._replaces.get(directive.id, ())]
 
     def amends(self, directive: Directive) -> list[Directive]:
         """Rows that `directive` amends (its `amends` column), skipping ids not in the catalogue."""
@@ -445,7 +472,7 @@ class Catalogue:
 
     def amended_by(self, directive: Directive) -> list[Directive]:
         """Rows whose `amends` names `directive`."""
-        return [self._rows[i] for i in self._amended_by.get(directive.id, ())]
+        return [self._row(i) for i in self._amended_by.get(directive.id, ())]
 
     # ------------------------------------------------------------------ search
     def search(
@@ -472,8 +499,8 @@ class Catalogue:
         """
         return run_search(
             self._index,
-            lambda i: self._rows[i],
-            self._by_id,
+            self._row,
+            self._table.find,
             query,
             limit=limit,
             filters=(doc_type, issuer_level, year_from, year_to, status),
@@ -481,8 +508,8 @@ class Catalogue:
         )
 
 
-def build_index(rows: Sequence[Directive]) -> SearchIndex:
-    """The search index of `rows` (row i of the index is `rows[i]`)."""
+def build_index(rows: RowTable) -> SearchIndex:
+    """The search index of `rows` (row i of the index is row i of the table)."""
     return SearchIndex(rows, _TYPE_BY_FOLDED_NAME, _TYPE_CODES, TYPE_LABELS)
 
 
@@ -494,7 +521,7 @@ def load_index(path: Path, stamp: str) -> SearchIndex | None:
 def run_search(
     index: SearchIndex,
     row: Callable[[int], Directive],
-    by_id: Mapping[str, int],
+    find_id: Callable[[str], int | None],
     query: str,
     *,
     limit: int,
@@ -502,7 +529,8 @@ def run_search(
     cited_ids: Collection[str] = (),
 ) -> SearchResult:
     """`Catalogue.search` over any index: `row(i)` gives the directive of row i and `by_id`
-    the row of an id (a catalogue in memory, or a file whose index was saved beside it)."""
+    the row of an id, or None (a catalogue in memory, or a file whose index was saved beside
+    it)."""
     check_query_length(query)
     if limit <= 0:
         return SearchResult()
@@ -511,6 +539,6 @@ def run_search(
     if parsed.empty:
         newest = index.newest(mask, limit)
         return SearchResult(Hit(row(i), 0.0, MATCH_STRONG, ("mới nhất trước",)) for i in newest)
-    cited = [by_id[c] for c in cited_ids if c in by_id]
+    cited = [i for i in map(find_id, cited_ids) if i is not None]
     found = index.find(parsed, limit, mask, cited)
     return SearchResult(Hit(row(f.row), round(f.score, 2), f.match, f.reasons) for f in found)

@@ -33,6 +33,7 @@ from planner.catalogue.model import (
     load_index,
     run_search,
 )
+from planner.catalogue.table import RowTable
 from planner.errors import CatalogueError, os_error_text
 
 INDEX_SUFFIX = ".search-index.npz"
@@ -101,7 +102,7 @@ class IndexedFile:
         offsets: npt.NDArray[np.int64],
         rows_file: Path,
         headers: Sequence[str] = (),
-        rows: Sequence[Directive] | None = None,
+        rows: RowTable | None = None,
     ) -> None:
         self.path = path
         self.index = index
@@ -139,7 +140,7 @@ class IndexedFile:
             ) from None
         headers, kept = _parse(data, path.name, max_bytes)
         del data
-        rows = [d for d, _ in kept]
+        rows = RowTable.of(d for d, _ in kept)
         index = build_index(rows)
         lines = [_csv_line([stamp]), _csv_line(headers)]
         offsets: list[int] = []
@@ -167,7 +168,7 @@ class IndexedFile:
         """Row `i` of the index: at hand when built in this call, else read from the rows
         file at its offset."""
         if self._rows is not None:
-            return self._rows[i]
+            return Directive(*self._rows.values(i))
         try:
             with self.rows_file.open("rb") as f:
                 if self._header is None:
@@ -206,7 +207,7 @@ class IndexedFile:
         return run_search(
             self.index,
             self.row,
-            {},
+            lambda _ident: None,
             query,
             limit=limit,
             filters=(doc_type, issuer_level, year_from, year_to, status),
