@@ -19,8 +19,7 @@ import ssl
 import subprocess
 import sys
 import tomllib
-import urllib.error
-import urllib.request
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
@@ -217,22 +216,37 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+SERVER_NAME = "ke-hoach.example.edu.vn"  # the site file's name; not in Streamlit's allowlist
+PASSWORD = "mat-khau-thu-nghiem"
+
+
 @pytest.fixture
-def proxied_app(
-    tmp_path: Path, tls: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
-) -> Iterator[int]:
-    """The app (personal mode, an empty store) behind nginx run with the site file; yields
-    nginx's HTTPS port (its HTTP port is written to tmp_path/http-port)."""
+def proxied_server(tmp_path: Path, tls: tuple[Path, Path]) -> Iterator[tuple[int, int]]:
+    """The office server (`serve.py`, server mode, an admin account, the cookie Secure as in
+    deploy/env.example) behind nginx run with the site file; yields nginx's HTTP and HTTPS
+    ports."""
     from bench._server import StreamlitServer
+    from planner.auth.accounts import Accounts
 
     nginx = nginx_program()
-    app = StreamlitServer(
-        "app.py",
-        env={"PLANNER_DB": str(tmp_path / "planner.db"), "PLANNER_NO_SAMPLE": "1"},
-        log_path=tmp_path / "app.log",
+    db = tmp_path / "planner.db"
+    Accounts(PlanStore(db)).add(
+        "quantri",
+        display_name="Quản trị",
+        role="admin",
+        unit="Phòng GDĐT",
+        password=PASSWORD,
+        now=datetime(2026, 9, 1, 8, 0),
     )
+    env = {
+        "PLANNER_DB": str(db),
+        "PLANNER_NO_SAMPLE": "1",
+        "PLANNER_MODE": "server",
+        "PLANNER_SECRET": "s" * 48,
+        "PLANNER_COOKIE_SECURE": "1",
+    }
+    app = StreamlitServer("serve.py", env=env, log_path=tmp_path / "app.log")
     http_port, https_port = free_port(), free_port()
-    (tmp_path / "http-port").write_text(str(http_port))
     conf = nginx_conf(tmp_path, tls, ports=(http_port, https_port), upstream_port=app.port)
     with app:
         proxy = subprocess.Popen(
@@ -242,7 +256,7 @@ def proxied_app(
         )
         try:
             app.wait_healthy(timeout=90)
-            yield https_port
+            yield http_port, https_port
         finally:
             proxy.terminate()
             proxy.wait(timeout=10)
@@ -255,33 +269,64 @@ def no_verify() -> ssl.SSLContext:
     return ctx
 
 
-def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args: object, **kwargs: object) -> None:
-            return None
+class Browser:
+    """HTTPS to nginx on 127.0.0.1 under the site's name (Host and SNI), as a browser that
+    resolved the name to this machine; keeps cookies, follows no redirect."""
 
-    opener = urllib.request.build_opener(
-        NoRedirect, urllib.request.HTTPSHandler(context=no_verify())
-    )
-    try:
-        with opener.open(url, timeout=30) as resp:
-            return resp.status, dict(resp.headers), resp.read()
-    except urllib.error.HTTPError as e:
-        return e.code, dict(e.headers), e.read()
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(
+        self, method: str, path: str, body: bytes | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
+        ctx = no_verify()
+        con = http.client.HTTPSConnection("127.0.0.1", self.port, context=ctx, timeout=30)
+        headers = {"Host": f"{SERVER_NAME}:{self.port}"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            con.request(method, path, body=body, headers=headers)
+            resp = con.getresponse()
+            data = resp.read()
+            for value in resp.headers.get_all("Set-Cookie") or []:
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+            return resp.status, {k: v for k, v in resp.getheaders()}, data
+        finally:
+            con.close()
+
+    def sign_in(self, name: str, password: str) -> None:
+        status, _, page = self.request("GET", "/dang-nhap")
+        assert status == 200
+        found = re.search(rb'name="csrf" value="([^"]+)"', page)
+        assert found is not None
+        form = urllib.parse.urlencode(
+            {"csrf": found.group(1).decode(), "next": "/", "name": name, "password": password}
+        ).encode()
+        status, _, _ = self.request("POST", "/dang-nhap", form)
+        assert status == 303, "the sign-in was refused"
 
 
-async def first_message_over_websocket(port: int) -> str:
-    """Connect to /_stcore/stream through nginx as a browser does (its Origin, port included),
-    ask for a run of the home page, and return the kind of the first message back."""
+async def first_message_over_websocket(port: int, cookies: dict[str, str]) -> str:
+    """Open /_stcore/stream through nginx as a browser on the site does (its Origin, port
+    included, and its cookie), ask for a run of the home page, and return the kind of the
+    first message back."""
     import websockets
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     async with websockets.connect(
-        f"wss://127.0.0.1:{port}/_stcore/stream",
+        f"wss://{SERVER_NAME}:{port}/_stcore/stream",
+        host="127.0.0.1",
+        port=port,
         ssl=no_verify(),
+        server_hostname=SERVER_NAME,
         subprotocols=["streamlit"],  # type: ignore[list-item]
-        origin=f"https://127.0.0.1:{port}",  # type: ignore[arg-type]
+        origin=f"https://{SERVER_NAME}:{port}",  # type: ignore[arg-type]
+        additional_headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())},
         open_timeout=30,
     ) as ws:
         msg = BackMsg()
@@ -292,22 +337,26 @@ async def first_message_over_websocket(port: int) -> str:
         return str(reply.WhichOneof("type"))
 
 
-def test_nginx_in_front_of_the_app(proxied_app: int, tmp_path: Path) -> None:
-    https_port = proxied_app
-    http_port = int((tmp_path / "http-port").read_text())
+def test_nginx_in_front_of_the_office_server(proxied_server: tuple[int, int]) -> None:
+    http_port, https_port = proxied_server
     # Plain HTTP only redirects to HTTPS.
-    status, headers, _ = fetch(f"http://127.0.0.1:{http_port}/soan-ke-hoach?plan=x")
-    assert status == 301
-    assert headers["Location"] == "https://127.0.0.1/soan-ke-hoach?plan=x"
-    # Over HTTPS, the app's health check and its page, not cached.
-    status, _, body = fetch(f"https://127.0.0.1:{https_port}/_stcore/health")
-    assert (status, body) == (200, b"ok")
-    status, headers, _ = fetch(f"https://127.0.0.1:{https_port}/")
+    con = http.client.HTTPConnection("127.0.0.1", http_port, timeout=30)
+    con.request("GET", "/soan-ke-hoach?plan=x", headers={"Host": SERVER_NAME})
+    resp = con.getresponse()
+    assert resp.status == 301
+    assert resp.headers["Location"] == f"https://{SERVER_NAME}/soan-ke-hoach?plan=x"
+    con.close()
+    browser = Browser(https_port)
+    # Over HTTPS: the health check, then the sign-in page (not cached, HSTS).
+    assert browser.request("GET", "/_stcore/health")[::2] == (200, b"ok")
+    status, headers, _ = browser.request("GET", "/dang-nhap")
     assert status == 200
     assert headers["Cache-Control"] == "no-store"
     assert "max-age" in headers["Strict-Transport-Security"]
-    # The websocket goes through (upgrade) and the app answers on it.
-    assert asyncio.run(first_message_over_websocket(https_port)) == "new_session"
+    # Signed in through the form, the websocket goes through nginx (upgrade, Host and Origin
+    # as the browser sent them) and the app answers on it.
+    browser.sign_in("quantri", PASSWORD)
+    assert asyncio.run(first_message_over_websocket(https_port, browser.cookies)) == ("new_session")
     # An upload declared over the limit is refused by nginx (413) before the app sees it.
     con = http.client.HTTPSConnection("127.0.0.1", https_port, context=no_verify(), timeout=30)
     try:
