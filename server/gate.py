@@ -80,6 +80,8 @@ class SignInGate:
         token = self.signer.token_of(cookies_of(scope).get(SESSION_COOKIE))
         try:
             user = await run_in_threadpool(self.auth.user, token) if token else None
+            if user is None and token and not await run_in_threadpool(self.auth.available):
+                raise ConnectionError("the store cannot be used")
         except Exception:
             _LOG.exception("the sign-in gate could not check a session")
             await self._refuse(scope, receive, send, outage=True)

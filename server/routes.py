@@ -114,6 +114,10 @@ class SignInRoutes:
         try:
             token = await run_in_threadpool(self.auth.sign_in, name, password)
         except PlannerError as e:
+            if not await run_in_threadpool(self.auth.available):
+                return HTMLResponse(
+                    message_page("Chưa kết nối được", DB_DOWN), status_code=503, headers=NO_STORE
+                )
             return self._form_response(
                 request, status=401, name=name, error=str(e), next_path=next_path
             )

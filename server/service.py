@@ -45,6 +45,11 @@ class AuthService:
             self._sessions = Sessions(self.store)
         return self._sessions
 
+    def available(self) -> bool:
+        """False when the store cannot be used for sign-in (unreachable, damaged, read-only):
+        a missing session then means "cannot check", not "signed out"."""
+        return self.store.writable
+
     def user(self, token: str) -> User | None:
         """The user of a live session, else None (expired, closed, account disabled)."""
         return self.sessions.user(token, now=now())
