@@ -212,6 +212,10 @@ def version_history(plan_id: str, current: Plan) -> None:
         }
         for v in versions
     ]
+    if state.current_user() is not None:  # server mode: who saved each version (issue #14)
+        names = state.display_names()
+        for row, v in zip(rows, versions, strict=True):
+            row["Người lưu"] = names.get(v.author or "", v.author or "")
     st.dataframe(
         rows,
         hide_index=True,

@@ -28,6 +28,7 @@ from planner.store.plans import PlanStore, StoredPlan, default_db_key
 
 if TYPE_CHECKING:
     from planner.auth.model import User
+    from planner.review.workflow import Review
 
 # ---------------------------------------------------------------- query parameters (the URL)
 PLAN_PARAM = "plan"  # ?plan=<id>: the open plan, on every page
@@ -562,3 +563,40 @@ def set_current_user(user: User | None) -> None:
         st.session_state.pop(_USER, None)
     else:
         st.session_state[_USER] = user
+
+
+# ---------------------------------------------------------------- review and comments (server mode)
+# (issue #14 item 5: Trình duyệt / Duyệt / Trả lại, góp ý on a block; components/review_panel.py
+# and components/comments.py; nothing of it is drawn in personal mode)
+REVIEW_FLASH = "review.flash"  # a success message shown once on the next run
+REVIEW_ERROR = "review.error"  # a refusal from a callback, shown on the next run
+REVIEW_REASON = "review.reason"  # the Trả lại reason box (a widget)
+REVIEW_COMMENT_BLOCK = "review.comment.block"  # first part of the "Góp ý vào" pickers' keys
+REVIEW_COMMENT_TEXT = "review.comment.text"  # first part of the góp ý text boxes' keys
+REVIEW_COMMENT_N = "review.comment.n"  # bumped after a góp ý is added: fresh, empty boxes
+
+
+def get_review() -> Review:
+    """The review of the store's plans. It checks each step against the user itself, so it
+    holds the store unchecked (`GuardedStore` does not expose transactions)."""
+    from planner.review.workflow import Review
+
+    return Review(base_store())
+
+
+def comment_block_key(where: str) -> str:
+    """The key of the "Góp ý vào" picker of one form (`where`: "all" or "section")."""
+    return f"{REVIEW_COMMENT_BLOCK}.{where}"
+
+
+def comment_text_key(where: str) -> str:
+    """The góp ý text box's widget key of one form: a new one after each góp ý added (an
+    empty box)."""
+    return f"{REVIEW_COMMENT_TEXT}.{where}.{int(st.session_state.get(REVIEW_COMMENT_N, 0))}"
+
+
+def display_names() -> dict[str, str]:
+    """Account name → display name (the version history and review steps show names)."""
+    from planner.auth.accounts import Accounts
+
+    return {u.name: u.display_name for u in Accounts(base_store()).list()}

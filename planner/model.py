@@ -167,6 +167,10 @@ class Plan:
     # the caller to tell the user; never written to the file.
     notes: tuple[str, ...] = field(default=(), compare=False, repr=False)
     appendices: tuple[Appendix, ...] = ()
+    # Optional (format v1, written only when set): tables standing before the first section
+    # (a `Kính gửi:` table, a small table in the opening text), each as (at, table block):
+    # printed just before preamble paragraph `at` (at or past the end: after the last one).
+    preamble_tables: tuple[tuple[int, Block], ...] = ()
 
     @property
     def title(self) -> str:
@@ -324,6 +328,7 @@ def plan_from_dict(data: Any, source: str = "kế hoạch") -> Plan:
             _appendix(r, x, f"appendices[{i + 1}]")
             for i, x in enumerate(r.lst(d.get("appendices"), "appendices"))
         ),
+        preamble_tables=_preamble_tables(r, d.get("preamble_tables")),
     )
     return _repair_references(r, plan)
 
@@ -498,6 +503,20 @@ def _block(r: _Reader, value: Any, bw: str) -> Block:
     )
 
 
+def _preamble_tables(r: _Reader, value: Any) -> tuple[tuple[int, Block], ...]:
+    """`preamble_tables`: [{"at": n, …a table block…}], in the order they print."""
+    out: list[tuple[int, Block]] = []
+    for i, x in enumerate(r.lst(value, "preamble_tables")):
+        where = f"preamble_tables[{i + 1}]"
+        d = r.obj(x, where)
+        at = r.int_(d.get("at", 0), f"{where}.at", out[-1][0] if out else 0, 10**6)
+        block = _block(r, {k: v for k, v in d.items() if k != "at"}, where)
+        if block.kind != "table":
+            raise r.fail(f"{where}.kind", "phải là “table” (trước mục đầu tiên chỉ giữ bảng)")
+        out.append((at, block))
+    return tuple(out)
+
+
 def _appendix(r: _Reader, value: Any, where: str) -> Appendix:
     d = r.obj(value, where)
     landscape = d.get("landscape", False)
@@ -563,6 +582,7 @@ def size_problem(plan: Plan) -> str | None:
     total = 0
     places = [(f"mục {path}", section.blocks) for path, section in plan.iter_sections()]
     places += [(f"phụ lục thứ {i}", a.blocks) for i, a in enumerate(plan.appendices, start=1)]
+    places += [("phần mở đầu", tuple(b for _, b in plan.preamble_tables))]
     for place, blocks in places:
         tables = 0
         for block in blocks:
@@ -731,6 +751,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
     }
     if plan.appendices:
         out["appendices"] = [_appendix_dict(a) for a in plan.appendices]
+    if plan.preamble_tables:
+        out["preamble_tables"] = [{"at": at, **_block_dict(b)} for at, b in plan.preamble_tables]
     return {**out, **plan.extra}
 
 

@@ -480,6 +480,22 @@ def grid_table_xml(
     )
 
 
+KINH_GUI_W = (2268, 5670)  # the label's column and the recipients' column (twips)
+
+
+def kinh_gui_xml(recipients: Sequence[str]) -> str:
+    """`Kính gửi:` in a borderless 1×2 table as offices lay it out: the label right-aligned
+    in a narrow left column, the recipients one a paragraph on the right (each `- …;` when
+    there are several, as ND30 writes them)."""
+    label = para(
+        run("Kính gửi:", size=14),
+        ppr='<w:jc w:val="right"/><w:spacing w:after="0"/><w:ind w:firstLine="0"/>',
+    )
+    many = len(recipients) > 1
+    right = [para(run(f"- {x}" if many else x, size=14), keep=True) for x in recipients]
+    return _table(list(KINH_GUI_W), [[_cell(KINH_GUI_W[0], [label]), _cell(KINH_GUI_W[1], right)]])
+
+
 def _closing(doc) -> None:  # type: ignore[no-untyped-def]
     left = [
         para(run("Nơi nhận:", size=12, b=True, i=True), keep=True),
@@ -536,8 +552,14 @@ def office_docx(
     issuer_lines: int = 2,
     pct: bool = False,
     right_mar: str = "",
+    kinh_gui: Sequence[str] = (),
+    preamble_table: Sequence[Sequence[str]] = (),
 ) -> bytes:
     """A short kế hoạch as an office types it (see the module docstring).
+
+    `kinh_gui`: the recipients of a `Kính gửi:` table (1×2, borderless, one recipient a
+    paragraph) under the trích yếu's rule. `preamble_table`: a bordered table (rows, the
+    first its header) between the opening paragraph and `I. MỤC ĐÍCH…`.
 
     `appendix`: "" none; "landscape" a Phụ lục table on a landscape section after the
     signature; "body_landscape" the body itself on a landscape section (an error).
@@ -558,6 +580,8 @@ def office_docx(
         _append(doc, para(run(line, b=True), center=True))
     longest = max(text_width_cm(x, 14, bold=True) for x in subject)
     _append(doc, rule_para(subject_rule, 0.4 * longest, TEXT_WIDTH, size=14))
+    if kinh_gui:
+        _append(doc, kinh_gui_xml(kinh_gui))
     bases = (
         "Căn cứ Luật Giáo dục ngày 14 tháng 6 năm 2019;",
         "Căn cứ Kế hoạch số 45/KH-UBND ngày 02/01/2026 của Ủy ban nhân dân huyện về nhiệm vụ "
@@ -577,6 +601,10 @@ def office_docx(
     )
     for line in body:
         bold = line.startswith(("I.", "II.", "1."))
+        if line.startswith("I.") and preamble_table:
+            _append(
+                doc, grid_table_xml(preamble_table, _widths(len(preamble_table[0]), TEXT_WIDTH))
+            )
         _append(doc, para(run(line, b=bold)))
     if schedule:
         widths = _widths(len(schedule[0]), TEXT_WIDTH)

@@ -549,7 +549,7 @@ def test_document_without_title_keeps_everything():
     assert_full_coverage(data, result.plan)
 
 
-def test_table_before_any_section_goes_to_the_preamble():
+def test_table_before_any_section_stays_a_table_of_the_preamble():
     doc = B.new_document()
     _front(doc)
     t = doc.add_table(rows=1, cols=2)
@@ -557,8 +557,11 @@ def test_table_before_any_section_goes_to_the_preamble():
     par(doc, "I. MỤC ĐÍCH", bold=True)
     data = B.to_bytes(doc)
     result = import_docx(data, "bang.docx")
-    assert "Chỉ tiêu | 95%" in result.plan.preamble
-    assert result.warnings
+    [(at, table)] = result.plan.preamble_tables
+    assert table.kind == "table" and table.rows == (("Chỉ tiêu", "95%"),)
+    assert at == len(result.plan.bases) + len(result.plan.preamble)
+    assert not any("Chỉ tiêu" in x for x in result.plan.preamble)
+    assert not result.not_understood
     assert_full_coverage(data, result.plan)
 
 

@@ -7,8 +7,20 @@ Documents are built the way other offices' files are (`tests/office_docs.py`, ra
 
 from __future__ import annotations
 
-import pytest
+import io
+from dataclasses import replace
+from datetime import date
 
+import docx
+import pytest
+from docx.oxml import parse_xml
+from lxml import etree
+
+from planner.docx.preview import preview_html
+from planner.docx.reader import import_docx
+from planner.docx.writer import export_docx, opening_parts
+from planner.errors import PlanFormatError
+from planner.model import Block, Plan, plan_from_dict, plan_from_json, plan_to_dict, plan_to_json
 from planner.nd30.checker import check_docx
 from tests import office_docs as O
 
@@ -58,3 +70,131 @@ def _with_authority_rule(data: bytes, run_xml: str) -> bytes:
     buf = io.BytesIO()
     d.save(buf)
     return buf.getvalue()
+
+
+# ---------------------------------------------------------------- Kính gửi in a table
+
+RECIPIENTS = ("Sở Giáo dục và Đào tạo thành phố;", "Ủy ban nhân dân huyện Bình Chánh.")
+TODAY = date(2026, 4, 2)
+
+
+@pytest.mark.parametrize("recipients", [RECIPIENTS, ("Ủy ban nhân dân huyện Bình Chánh",)])
+def test_kinh_gui_table_is_kept_where_it_stands_and_back_out_the_same(
+    recipients: tuple[str, ...],
+) -> None:
+    data = O.office_docx(kinh_gui=recipients)
+    assert _messages(data) == []  # ND30-correct: the Căn cứ after it are still Căn cứ
+    result = import_docx(data, "kinhgui.docx")
+    plan = result.plan
+    many = len(recipients) > 1
+    cell = "\n".join(f"- {x}" if many else x for x in recipients)
+    assert plan.preamble_tables == (
+        (0, Block("table", rows=(("Kính gửi:", cell),), header_rows=0)),
+    )
+    assert [b.text[:19] for b in plan.bases] == ["Căn cứ Luật Giáo dụ", "Căn cứ Kế hoạch số "]
+    assert not any("Kính gửi" in x for x in plan.preamble)
+    assert not result.not_understood and not result.warnings
+    out = export_docx(plan, today=TODAY)
+    assert _messages(out) == []
+    back = import_docx(out, "xuat.docx").plan
+    assert back.preamble_tables == plan.preamble_tables
+    assert back.bases == plan.bases and back.preamble == plan.preamble
+    # printed before the Căn cứ, borderless, the label right-aligned
+    d = docx.Document(io.BytesIO(out))
+    body = [el.tag.split("}")[1] for el in d.element.body]
+    first_basis = next(i for i, p in enumerate(d.element.body) if "Căn cứ" in _text(p))
+    kg = next(i for i, p in enumerate(d.element.body) if _text(p).startswith("Kính gửi"))
+    assert body[kg] == "tbl" and kg < first_basis
+    assert 'w:val="nil"' in etree.tostring(d.element.body[kg]).decode()
+    html = preview_html(plan)
+    assert "Kính gửi:" in html and "nd30-kg" in html
+
+
+def _text(el) -> str:  # type: ignore[no-untyped-def]
+    return "".join(t.text or "" for t in el.iter(f"{{{O.W_NS}}}t"))
+
+
+@pytest.mark.parametrize(
+    ("recipients", "expected"),
+    [
+        (("Sở Giáo dục và Đào tạo thành phố", "Ủy ban nhân dân huyện Bình Chánh"),
+         "Gửi nhiều nơi: mỗi nơi một dòng"),
+        ((), "chưa ghi cơ quan, đơn vị nhận"),
+    ],
+)  # fmt: skip
+def test_checker_judges_the_kinh_gui_table(recipients: tuple[str, ...], expected: str) -> None:
+    xml = O.kinh_gui_xml(recipients or ("",))
+    if len(recipients) > 1:  # recipients without their `-` and final marks
+        xml = xml.replace("- ", "")
+    data = O.office_docx(kinh_gui=("x",))
+    data = _swap_table(data, 1, xml)
+    messages = _messages(data)
+    assert any(expected in m for m in messages), messages
+    assert not any("Căn cứ" in m or "chữ đứng" in m for m in messages), messages
+
+
+def test_checker_wants_kinh_gui_upright() -> None:
+    xml = O.kinh_gui_xml(RECIPIENTS).replace("<w:rPr>", "<w:rPr><w:i/>")
+    data = _swap_table(O.office_docx(kinh_gui=("x",)), 1, xml)
+    assert "“Kính gửi” và nơi gửi phải là chữ đứng." in _messages(data)
+
+
+def _swap_table(data: bytes, index: int, xml: str) -> bytes:
+    """The document with its body table number `index` (0 = the header) replaced by `xml`."""
+    d = docx.Document(io.BytesIO(data))
+    old = d.element.body.findall(f"{{{O.W_NS}}}tbl")[index]
+    old.addprevious(parse_xml(xml))
+    old.getparent().remove(old)
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------- a table before the sections
+
+PREAMBLE_ROWS = (
+    ("TT", "Cấp học", "Số trường", "Số học sinh"),
+    ("1", "Mầm non", "12", "3.850"),
+    ("2", "Tiểu học", "20", "10.420"),
+)
+
+
+def test_table_before_the_first_section_round_trips_in_place() -> None:
+    data = O.office_docx(preamble_table=PREAMBLE_ROWS)
+    result = import_docx(data, "bang.docx")
+    plan = result.plan
+    assert plan.preamble_tables == ((3, Block("table", rows=PREAMBLE_ROWS)),)  # after 2 + 1
+    assert len(plan.preamble) == 1 and not result.not_understood and not result.warnings
+    assert plan.sections[0].title == "MỤC ĐÍCH, YÊU CẦU"
+    assert plan_from_json(plan_to_json(plan)) == plan
+    out = export_docx(plan, today=TODAY)
+    assert _messages(out) == []
+    back = import_docx(out, "xuat.docx").plan
+    assert back.preamble_tables == plan.preamble_tables and back.preamble == plan.preamble
+    d = docx.Document(io.BytesIO(out))
+    kids = list(d.element.body)
+    table = next(i for i, el in enumerate(kids) if "Mầm non" in _text(el))
+    assert "như sau:" in _text(kids[table - 1]) and _text(kids[table + 1]).startswith("I.")
+    html = preview_html(plan)
+    assert html.index("như sau:") < html.index("Mầm non") < html.index("MỤC ĐÍCH, YÊU CẦU")
+
+
+def test_preamble_tables_in_the_plan_file() -> None:
+    plan = Plan(
+        preamble=("Đoạn một.", "Đoạn hai."),
+        preamble_tables=((1, Block("table", rows=(("A", "B"), ("1", "2")))),),
+    )
+    data = plan_to_dict(plan)
+    assert data["preamble_tables"] == [
+        {"at": 1, "kind": "table", "text": "", "rows": [["A", "B"], ["1", "2"]]}
+    ]
+    assert "preamble_tables" not in plan_to_dict(Plan())  # optional: written only when set
+    assert plan_from_json(plan_to_json(plan)) == plan
+    bad = plan_to_dict(plan)
+    bad["preamble_tables"][0]["kind"] = "paragraph"
+    with pytest.raises(PlanFormatError, match="preamble_tables"):
+        plan_from_dict(bad)
+    # a table whose place is past the last paragraph (paragraphs deleted) prints last
+    moved = replace(plan, preamble_tables=((9, plan.preamble_tables[0][1]),))
+    kinds = [k for k, _ in opening_parts(moved)]
+    assert kinds == ["body", "body", "table"]

@@ -9,8 +9,10 @@ import streamlit as st
 
 from components import editor_session as es
 from components import state
+from components.comments import section_comments
 from components.findings_panel import findings_panel, findings_summary, review_bar
 from components.header_form import bases_editor, closing_form, header_form, paragraphs_editor
+from components.review_panel import review_panel
 from components.safe_text import md_escape
 from components.section_editor import section_editor
 from planner.docx.preview import preview_html
@@ -33,6 +35,7 @@ head, saved = st.columns([3, 2], vertical_alignment="bottom")
 head.markdown(f"**{md_escape(stored.title)}** · năm {plan.meta.year or '(chưa ghi năm)'}")
 saved.caption(f":material/cloud_done: {es.saved_status(stored)}")
 review_bar(plan)
+review_panel(stored, plan)  # server mode: Trình duyệt / Duyệt / Trả lại, góp ý
 
 state.take_editor_goto()  # a link from Xuất văn bản's readiness list opens a given place
 view = None
@@ -54,6 +57,7 @@ else:  # a store that cannot be written: the plan to read, no editing widgets
         findings_panel(plan)
 if view == "content":
     section_editor(plan)
+    section_comments(stored, plan)  # server mode: góp ý on this section's blocks
 elif view == "header":
     st.subheader("Phần đầu văn bản")
     header_form(plan)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from planner.docx.reader import is_kinh_gui
 from planner.docx.writer import (
     FIT_MARGIN,
     LEFT_COL,
@@ -28,11 +29,11 @@ from planner.docx.writer import (
     SIZE_MOTTO,
     SIZE_SUBJECT,
     TEXT_WIDTH,
-    basis_lines,
     date_line,
     heading_label,
     heading_level,
     number_line,
+    opening_parts,
     recipient_lines,
     schedule_heading,
     signer_lines,
@@ -91,6 +92,10 @@ _CSS = (
     f".nd30-tbl td, .nd30-tbl th {{ border:{_pt(0.75)} solid #000; padding:{_pt(2)} {_pt(4)};"
     f" vertical-align:top; text-align:left; font-size:{_pt(13)} !important; }}"
     ".nd30-tbl th { text-align:center; font-weight:bold; }"
+    f".nd30-kg {{ border-collapse:collapse; margin:0 0 {_pt(6)}; }}"
+    ".nd30-kg td { border:none; padding:0; vertical-align:top; }"
+    f".nd30-kg p {{ margin:0 !important; }} .nd30-kg .kg {{ text-align:right;"
+    f" padding-right:{_pt(6)}; }}"
     f".nd30-sign {{ width:100%; border-collapse:collapse; margin-top:{_pt(6)};"
     " table-layout:fixed; }"
     ".nd30-sign td { vertical-align:top; border:none; padding:0; }"
@@ -152,6 +157,16 @@ def _block(b: Block) -> list[str]:
         return []
     mark = {"dash": "- ", "plus": "+ "}.get(b.kind, "")
     return [f'<p class="nd30-body">{_e(mark)}{_rich(text, emphasis)}</p>']
+
+
+def _kinh_gui(b: Block) -> str:
+    """`Kính gửi:` beside its recipients, one a line, as the exporter lays it out."""
+    label, recipients = (clean_text(c).strip() for c in b.rows[0])
+    lines = "".join(f"<p>{_e(x.strip())}</p>" for x in recipients.split("\n") if x.strip())
+    return (
+        f'<table class="nd30-kg"><tr><td style="width:{_cm(3.5)}"><p class="kg">{_e(label)}</p>'
+        f"</td><td>{lines}</td></tr></table>"
+    )
 
 
 def _table(b: Block) -> str:
@@ -275,11 +290,13 @@ def preview_html(plan: Plan, *, schedule_rows: Sequence[tuple[str, str, str, str
                 parts.append(f'<p class="nd30-subj"><span class="sub">{_e(text)}</span></p>')
         parts.append(_rule(max(line * RULE_SHARE, 1.5)))
         parts.append(f'<div style="height:{_pt(12)}"></div>')
-    parts += [
-        f'<p class="nd30-basis">{_e(x)}</p>' for x in basis_lines([b.text for b in plan.bases])
-    ]
-    for text in plan.preamble:
-        parts += _body(text)
+    for kind, part in opening_parts(plan):
+        if isinstance(part, Block):
+            parts.append(_kinh_gui(part) if is_kinh_gui(part.rows) else _table(part))
+        elif kind == "basis":
+            parts.append(f'<p class="nd30-basis">{_e(part)}</p>')
+        else:
+            parts += _body(part)
     for s in plan.sections:
         parts += _section(s, 1)
     if schedule_rows:

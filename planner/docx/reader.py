@@ -305,6 +305,9 @@ class _Builder:
         self.skipped: list[str] = []
         self.bases: list[str] = []
         self.preamble: list[str] = []
+        # tables before the first section, each with how many Căn cứ lines and preamble
+        # paragraphs stand before it (`Plan.preamble_tables`)
+        self.preamble_tables: list[tuple[int, Block]] = []
         self.roots: list[_SecBuilder] = []
         self.stack: list[_SecBuilder] = []
         self.closing: list[str] = []
@@ -400,7 +403,7 @@ class _Builder:
         if self.stack:
             self.stack[-1].blocks.append(block)
         elif block.kind == "table":
-            self.preamble.extend(" | ".join(r) for r in block.rows)
+            self.preamble_tables.append((len(self.bases) + len(self.preamble), block))
         else:
             prefix = {"dash": "- ", "plus": "+ "}.get(block.kind, "")
             self.preamble.append(prefix + block.text)
@@ -520,6 +523,7 @@ class _Builder:
             signer=signer,
             tasks=tuple(tasks),
             appendices=tuple(self.appendices),
+            preamble_tables=tuple(self.preamble_tables),
         )
 
 
@@ -895,20 +899,27 @@ def _table_item(b: _Builder, item: Table, phase: str) -> str:
     if not any(any(c.strip() for c in r) for r in rows):
         return phase
     if not b.stack:
-        # The preamble holds text only (`Plan.preamble`): the table cannot stay a table there.
-        # Its rows are kept as lines of the preamble (no text is lost) and reported, quoted,
-        # as not understood, so the user sees that the table was flattened.
-        lines = [" | ".join(r) for r in rows if any(c.strip() for c in r)]
-        b.warn(
-            f"Có một bảng ({len(lines)} hàng) trước mục đầu tiên: lời mở đầu chỉ chứa chữ nên "
-            "không giữ được bảng; các hàng được giữ thành dòng chữ trong lời mở đầu và liệt kê "
-            "ở phần “Chưa hiểu”."
-        )
-        b.unknown.extend(lines)
-        b.preamble.extend(lines)
+        # A table before the first section stays a table where it stands
+        # (`Plan.preamble_tables`): a `Kính gửi:` table (the Căn cứ lines may follow it), a
+        # small table in the opening text.
+        if is_kinh_gui(rows):
+            b.add_block(Block("table", "", rows, header_rows=0, merges=item.merges))
+            return phase
+        b.add_block(_table_block(item))
         return "preamble"
     b.add_block(_table_block(item))
     return phase
+
+
+def is_kinh_gui(rows: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether a table is `Kính gửi:` laid out beside its recipients (a borderless 1×2 table,
+    the label alone in its cell, the recipients one a paragraph in the other)."""
+    return (
+        len(rows) == 1
+        and len(rows[0]) == 2
+        and re.fullmatch(r"kinh gui\s*:?", fold_start(rows[0][0]).strip()) is not None
+        and bool(rows[0][1].strip())
+    )
 
 
 def _short(text: str, n: int = 60) -> str:
@@ -977,7 +988,10 @@ def import_report(result: ImportResult) -> dict[str, Any]:
     plan = result.plan
     m = plan.meta
     sections = []
-    tables = []
+    tables = [
+        _table_summary(blk, "phần mở đầu (Kính gửi)" if is_kinh_gui(blk.rows) else "phần mở đầu")
+        for _, blk in plan.preamble_tables
+    ]
     for path, sec in plan.iter_sections():
         sections.append(
             {"path": path, "depth": path.count(".") + 1, "title": sec.title,

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, Twips
@@ -51,6 +52,7 @@ from planner.docx.ooxml import (
     insert_ppr_child,
     setup_section,
 )
+from planner.docx.reader import is_kinh_gui
 from planner.docx.safety import Removal
 from planner.errors import ExportError, InputFileError
 from planner.model import Block, Plan, Section, size_problem
@@ -129,6 +131,25 @@ def basis_lines(texts: Sequence[str]) -> list[str]:
             continue
         core = t.rstrip(" ;:,.")
         out.append(core + ("." if last else ";"))
+    return out
+
+
+def opening_parts(plan: Plan) -> list[tuple[str, str | Block]]:
+    """What stands between the trích yếu and the first section, in print order: the Căn cứ
+    lines ("basis", as `basis_lines` prints them), the preamble paragraphs ("body") and the
+    tables among them ("table", `Plan.preamble_tables`: each after `at` of the lines and
+    paragraphs before it; tables past the end come last, in their order)."""
+    texts: list[tuple[str, str | Block]] = [
+        ("basis", x) for x in basis_lines([b.text for b in plan.bases])
+    ]
+    texts += [("body", x) for x in plan.preamble]
+    out: list[tuple[str, str | Block]] = []
+    tables = list(plan.preamble_tables)
+    for i, part in enumerate(texts):
+        while tables and tables[0][0] <= i:
+            out.append(("table", tables.pop(0)[1]))
+        out.append(part)
+    out += [("table", block) for _, block in tables]
     return out
 
 
@@ -569,6 +590,39 @@ def _data_table(
             w.first_para(cell, key, text)
 
 
+KINH_GUI_LABEL_TWIPS = 1985  # the `Kính gửi:` column (3.5 cm); the recipients take the rest
+
+
+def _opening_table(w: _Writer, block: Block) -> None:
+    """A table before the first section: `Kính gửi:` beside its recipients as offices lay
+    it out (borderless, the label right-aligned, one recipient a paragraph, body size), any
+    other as a content table."""
+    if not is_kinh_gui(block.rows):
+        _data_table(w, block, None)
+        return
+    label, recipients = (clean_text(c).strip() for c in block.rows[0])
+    widths = [KINH_GUI_LABEL_TWIPS, TEXT_WIDTH - KINH_GUI_LABEL_TWIPS]
+    t = w.table(widths, 1, borders=False)
+    w.after_table = True
+    look = OxmlElement("w:tblLook")  # no header row: the reader keeps it as written
+    look.set(qn("w:val"), "0000")
+    look.set(qn("w:firstRow"), "0")
+    _set_tbl_child(t._tbl.tblPr, look)
+    lines = [x.strip() for x in recipients.split("\n") if x.strip()]
+    for cell, texts, align in (
+        (t.cell(0, 0), [label], WD_ALIGN_PARAGRAPH.RIGHT),
+        (t.cell(0, 1), lines, WD_ALIGN_PARAGRAPH.LEFT),
+    ):
+        for k, text in enumerate(texts):
+            p = w.first_para(cell, "body", text) if k == 0 else w.para(cell, "body", text)
+            fmt = p.paragraph_format
+            fmt.alignment = align
+            fmt.first_line_indent = Twips(0)
+            fmt.space_before = fmt.space_after = Twips(0)
+            if align == WD_ALIGN_PARAGRAPH.RIGHT:
+                fmt.right_indent = Twips(113)  # a little room before the recipients
+
+
 def _column_widths(rows: Sequence[Sequence[str]], total: int) -> list[int]:
     """Column widths by the longest word and the amount of text each column holds: a
     `TT` column stays narrow, a `Nội dung` column gets the room."""
@@ -863,11 +917,13 @@ def export_docx(
     _page_header(w, draft_mark=draft_mark)
     _header_block(w, plan)
     _title(w, plan)
-    for line in basis_lines([b.text for b in plan.bases]):
-        w.para(doc, "basis", line)
-    for text in plan.preamble:
-        if _body_text(text):
-            w.para(doc, "body", _body_text(text))
+    for kind, part in opening_parts(plan):
+        if isinstance(part, Block):
+            _opening_table(w, part)
+        elif kind == "basis":
+            w.para(doc, "basis", part)
+        elif _body_text(part):
+            w.para(doc, "body", _body_text(part))
     for s in plan.sections:
         _section(w, s, 1)
     if schedule_rows:

@@ -45,6 +45,7 @@ _PARTY_STATE_FORM = re.compile(
 _SPACED_SYMBOL = re.compile(r"\bsố\s+(\d+[a-z]?)\s+/\s*([A-ZĐ])", re.IGNORECASE)
 _DOTTED_HEADING = re.compile(r"^\d+(\.\d+)+\.?\s")
 _LETTER_DOT = re.compile(r"^[a-zđ]\.\s")
+_KINH_GUI = re.compile(r"^\s*kính\s+gửi\s*:?", re.IGNORECASE)
 _BULLETS = ("•", "◦", "▪", "■", "●", "○", "", "", "", "*")
 
 
@@ -152,10 +153,63 @@ def title(ctx: CheckContext, start: int) -> int:
     return k
 
 
-def bases(ctx: CheckContext, start: int) -> int:
-    """Check the Căn cứ lines from `start`; return the index in `ctx.body` after them."""
-    block = []
+def kinh_gui(ctx: CheckContext, start: int) -> int:
+    """Check `Kính gửi:` and its recipients when they stand at `start` (under the trích yếu,
+    before the Căn cứ lines), in paragraphs or beside each other in a borderless table (a
+    1×2 table: the label, then the recipients one a paragraph); return the index in
+    `ctx.body` after them, or `start` when there is none.
+
+    ND30 (Phụ lục I, the công văn's "Kính gửi"): size 14, upright, a colon after the label;
+    one recipient on the label's line, several one a line, each opened by `-`, each ending
+    with `;` and the last with `.`."""
+    body = ctx.body
     i = start
+    while i < len(body) and body[i].empty:
+        i += 1
+    if i >= len(body) or not fold_keep_marks(body[i].text).startswith("kính gửi"):
+        return start
+    p = body[i]
+    end = i + 1
+    if p.table is not None:
+        while end < len(body) and body[end].table == p.table:
+            end += 1
+        recipients = [q.text.strip() for q in body[i + 1 : end] if not q.empty]
+    else:
+        while end < len(body) and body[end].text.strip().startswith(("-", "–")):
+            end += 1
+        recipients = [q.text.strip() for q in body[i + 1 : end]]
+    head = p.text.strip()
+    label = _KINH_GUI.match(head)
+    first = head[label.end() :].strip() if label else ""
+    if first:
+        recipients.insert(0, first)
+    paras = [q for q in body[i:end] if not q.empty]
+    if label is None or not label.group(0).rstrip().endswith(":"):
+        ctx.add(R_BODY, "Sau “Kính gửi” phải có dấu hai chấm (:).", p.label())
+    if any(not sizes_within(q, 13, 14) for q in paras):
+        ctx.add(R_SIZE, "“Kính gửi” và nơi gửi phải cỡ chữ 13-14.", p.label())
+    if any(q.any_("i") for q in paras):
+        ctx.add(R_BODY, "“Kính gửi” và nơi gửi phải là chữ đứng.", p.label())
+    if not recipients:
+        ctx.add(R_BODY, "Sau “Kính gửi:” chưa ghi cơ quan, đơn vị nhận văn bản.", p.label())
+    elif len(recipients) > 1:
+        marks = all(x.startswith(("-", "–")) for x in recipients)
+        ends = all(x.endswith(";") for x in recipients[:-1]) and recipients[-1].endswith(".")
+        if not (marks and ends):
+            ctx.add(
+                R_BODY,
+                "Gửi nhiều nơi: mỗi nơi một dòng, đầu dòng có gạch ngang (-), cuối dòng có dấu "
+                "chấm phẩy (;), dòng cuối cùng có dấu chấm (.).",
+                p.label(),
+            )
+    return end
+
+
+def bases(ctx: CheckContext, start: int) -> int:
+    """Check the Căn cứ lines from `start` (after a `Kính gửi:`, see `kinh_gui`); return the
+    index in `ctx.body` after them."""
+    block = []
+    i = kinh_gui(ctx, start)
     while i < len(ctx.body):
         p = ctx.body[i]
         if p.empty:
