@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from components import state
+from components.review_panel import review_tags
 from components.safe_text import md_escape
 from planner.errors import PlannerError
 from planner.model import Meta
@@ -186,6 +187,7 @@ def open_plan_banner() -> None:
         return
     p = by_id[current]
     head, warn = banner_text(p, plan_facts([p]).get(p.id), max(x.year for x in plans))
+    head += review_tags().get(p.id, "")  # server mode: the review status, open góp ý
     old = bool(warn)
     colour, border = ("#fff4e5", "#e69500") if old else ("#eaf2fb", "#0b5cad")
     body = f"<b>{html.escape(head)}</b>"

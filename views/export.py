@@ -16,6 +16,7 @@ from components.export_document import (
     readiness_panel,
     schedule_of,
 )
+from components.review_panel import approval_note, readiness_with_comments
 from components.safe_text import md_escape
 from planner.docx.preview import preview_html
 from planner.model import Plan
@@ -29,7 +30,8 @@ st.caption(
     f"{md_escape(stored.title)} · văn bản Word theo thể thức Nghị định 30/2020/NĐ-CP, "
     "kiểm tra trước khi tải về"
 )
-readiness = readiness_of(plan, today)
+approval_note(stored)  # server mode: Đã duyệt bởi … lúc …
+readiness = readiness_with_comments(stored, readiness_of(plan, today))  # + open góp ý
 readiness_panel(plan, readiness)
 options = options_panel(plan)
 rows = schedule_of(plan, options)

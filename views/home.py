@@ -7,6 +7,7 @@ import streamlit as st
 from components import state
 from components.new_plan_form import new_plan_form
 from components.new_year import new_year_form
+from components.review_panel import review_tags
 from components.safe_text import md_escape
 from planner.errors import PlannerError
 from planner.model import plan_from_json, plan_to_json
@@ -71,6 +72,7 @@ plans = store.list_plans()
 if not plans:
     st.info("Chưa có kế hoạch nào. Hãy mở kế hoạch mẫu hoặc tải lên một tệp kế hoạch.")
 current = state.current_plan_id()
+reviewed = review_tags()  # server mode: Đang soạn / Chờ duyệt / Đã duyệt
 for p in plans:
     with st.container(border=True):
         info, actions = st.columns([5, 4], vertical_alignment="center")
@@ -78,7 +80,7 @@ for p in plans:
         info.markdown(
             f"**{md_escape(p.title)}**  \nNăm {p.year} · "
             f"sửa lần cuối {p.updated_at:%d/%m/%Y %H:%M} · "
-            f"phiên bản {p.version}{mark}"
+            f"phiên bản {p.version}{reviewed.get(p.id, '')}{mark}"
         )
         b_open, b_dup, b_json, b_del = actions.columns([2, 3, 3, 2])
         if b_open.button("Mở", key=f"open.{p.id}", disabled=p.id == current):
