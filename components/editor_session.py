@@ -2,9 +2,9 @@
 
 Every edit goes through `edit(fn, *args)`: `fn` is a pure `planner.drafting.plan_edit`-style
 function taking the plan first. The result is saved at once as a new version
-(`state.save_current`), so a change is stored within the rerun that follows the keystroke's
-commit (blur / Ctrl+Enter). A refused edit (PlannerError) is kept and shown on the next run in
-Vietnamese.
+(`state.save_current`), so a change is stored within the rerun that follows the text's
+commit: blur, Ctrl+Enter, or a pause in typing (`install_autosave`). A refused edit
+(PlannerError) is kept and shown on the next run in Vietnamese.
 
 Widget keys: `key(...)` mixes the lead's `state.widget_epoch()` (a restore or another plan)
 with this module's structure counter, bumped whenever blocks or sections move, appear or
@@ -143,6 +143,14 @@ def show_messages() -> None:
     notice = state.pop(state.EDITOR_NOTICE)
     if notice:
         st.toast(md_escape(notice), icon=":material/check_circle:")
+
+
+def install_autosave() -> None:
+    """Save the editor's text boxes while the user types (after a short pause), not only
+    when they leave the box: see `components.autosave`."""
+    from components.autosave import autosave
+
+    autosave()
 
 
 def seed(widget_key: str, value: Any) -> None:

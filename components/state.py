@@ -37,6 +37,13 @@ DIRECTIVE_PARAM = "van_ban"  # Văn bản căn cứ ?van_ban=<directive id>: sho
 # ---------------------------------------------------------------- the open plan (this module)
 _LOADED = "plan.loaded"  # (plan_id, version) this session last loaded or saved
 _CONFLICT = "plan.conflict"  # (plan_id, theirs_version, mine_version, message)
+# Several editors at once (issue #14 item 6, components/merge_panel.py):
+MERGE_PARAM = "gop"  # ?gop=<mine version>: a save with collisions awaiting choices (refresh-proof)
+_MERGED = "plan.merged"  # (plan_id, notice): what an automatic merge brought in, until closed
+MERGE_CACHE = "merge.cache"  # ((plan_id, base, mine, head), MergeResult, who) shown by the panel
+MERGE_WIDGET = "merge."  # first part of every merge-panel widget key
+MERGE_SAVE = "merge.save"  # the Lưu bản đã gộp button
+MERGE_CLOSE = "merge.close"  # the notice's Đã xem button
 _SAVED_AT = "plan.saved_at"  # datetime of this session's last successful save
 _EPOCH = "plan.epoch"  # bumped whenever the open plan's content is replaced wholesale
 _OPEN_ID = "plan.open_id"  # the open plan's id, mirrored from the URL
@@ -323,9 +330,8 @@ def save_current(plan: Plan, *, note: str = "") -> bool:
             base = store.open(plan_id).version
         new = store.save(plan_id, plan, base_version=base, now=now(), note=note)
     except ConflictError as e:
-        st.session_state[_CONFLICT] = (plan_id, e.theirs_version, e.mine_version, str(e))
         st.session_state.pop(_BINNED, None)  # out of the bin: the conflict version keeps it
-        return False
+        return _merge_after_conflict(plan_id, plan, base, e)
     except DeletedPlanError as e:
         message = BINNED_MESSAGE.format(title=e.title or plan_id)
         st.session_state[_BINNED] = (plan_id, plan, message)  # kept: see show_binned
@@ -333,10 +339,7 @@ def save_current(plan: Plan, *, note: str = "") -> bool:
     except PlannerError as e:
         st.error(md_escape(str(e)))
         return False
-    st.session_state[_LOADED] = (plan_id, new)
-    st.session_state[_SAVED_AT] = now()
-    st.session_state.pop(_CONFLICT, None)
-    st.session_state.pop(_BINNED, None)
+    _saved(plan_id, new)
     return True
 
 
@@ -354,26 +357,146 @@ def pending_conflict() -> tuple[int, int] | None:
 
 
 def show_conflict() -> None:
-    """If this session's last save conflicted, explain and let the user choose a version."""
+    """What another session's save did to this session's work: an automatic merge told (what
+    came in, from whom), or the places both changed, side by side, to choose
+    (`components/merge_panel.py`). Also a save refused because the plan went to the bin."""
     show_binned()
-    conflict = st.session_state.get(_CONFLICT)
-    if not conflict or conflict[0] != current_plan_id():
+    plan_id = current_plan_id()
+    if not plan_id:
         return
-    plan_id, _theirs, mine, message = conflict
-    st.error(md_escape(message), icon=":material/sync_problem:")
-    keep_mine, keep_theirs = st.columns(2)
-    if keep_mine.button("Giữ bản của tôi", key="conflict.mine", type="primary"):
-        store = get_store()
-        new = store.restore_version(plan_id, mine, now=now())
-        st.session_state[_LOADED] = (plan_id, new)
-        st.session_state.pop(_CONFLICT, None)
+    from components import merge_panel
+
+    merged = st.session_state.get(_MERGED)
+    if merged and merged[0] == plan_id:
+        merge_panel.show_notice(merged[1])
+    conflict = st.session_state.get(_CONFLICT)
+    if not conflict or conflict[0] != plan_id:
+        conflict = _conflict_from_url(plan_id)
+    if conflict:
+        merge_panel.show_collisions(plan_id, conflict[2])
+
+
+# ---------------------------------------------------------------- merging (issue #14 item 6)
+# A save made from an older version than the newest: the two are merged (drafting/merge.py).
+# Without a collision the merge is saved at once and the user told what came in; with
+# collisions the conflict version (the user's text, already stored) waits in the URL
+# (`?gop=`) and the panel asks for a choice at each place, so a refresh brings it back.
+MERGE_TRIES = 3  # merges tried while others keep saving before the user is asked
+
+
+def _merge_after_conflict(plan_id: str, plan: Plan, base: int, e: ConflictError) -> bool:
+    """Merge this session's `plan` (made from `base`, refused as the conflict version
+    `e.mine_version`) with the newest version; True when the merge was saved."""
+    from components import merge_panel
+    from planner.drafting.merge import merge_plans
+
+    store = get_store()
+    previous = st.session_state.get(_CONFLICT)
+    try:
+        base_plan = store.open_version(plan_id, base)
+        for _ in range(MERGE_TRIES):
+            head = store.open(plan_id)
+            result = merge_plans(base_plan, plan, head.plan)
+            if result.collisions:
+                break
+            who = merge_panel.authors(plan_id, base, head.version)
+            try:
+                new = store.save(
+                    plan_id,
+                    result.plan,
+                    base_version=head.version,
+                    now=now(),
+                    note=merge_panel.merge_note(who, head.version),
+                )
+            except ConflictError as again:  # someone saved meanwhile: merge with that too
+                store.resolve_conflict(plan_id, again.mine_version, now=now())
+                continue
+            store.resolve_conflict(plan_id, e.mine_version, now=now())
+            _saved(plan_id, new)  # settles this session's earlier conflict version too
+            st.session_state[_MERGED] = (
+                plan_id,
+                merge_panel.merged_notice(who, head.version, result.incoming),
+            )
+            bump_epoch()  # the editor's boxes show the merged text
+            return True
+    except PlannerError:
+        pass  # the merge could not be tried: the user chooses (the panel says why)
+    _settle_superseded(previous, plan_id, keep=e.mine_version)
+    st.session_state[_CONFLICT] = (plan_id, e.theirs_version, e.mine_version, str(e))
+    st.query_params[MERGE_PARAM] = str(e.mine_version)
+    return False
+
+
+def _saved(plan_id: str, new: int) -> None:
+    """This session's save of `plan_id` became version `new`: any conflict is over."""
+    previous = st.session_state.get(_CONFLICT)
+    st.session_state[_LOADED] = (plan_id, new)
+    st.session_state[_SAVED_AT] = now()
+    st.session_state.pop(_CONFLICT, None)
+    st.session_state.pop(_BINNED, None)
+    if MERGE_PARAM in st.query_params:
+        del st.query_params[MERGE_PARAM]
+    _settle_superseded(previous, plan_id)
+
+
+def _settle_superseded(
+    previous: tuple[str, int, int, str] | None, plan_id: str, keep: int | None = None
+) -> None:
+    """Mark this session's earlier conflict version settled: a later save holds its text."""
+    if not previous or previous[0] != plan_id or previous[2] == keep:
+        return
+    try:
+        get_store().resolve_conflict(plan_id, previous[2], now=now())
+    except PlannerError:
+        pass  # already settled, or gone: nothing to keep waiting
+
+
+def _conflict_from_url(plan_id: str) -> tuple[str, int, int, str] | None:
+    """After a refresh: the URL's `?gop=` names this user's conflict version still waiting
+    for choices; the session works from its base again. Anything else drops the parameter."""
+    raw = st.query_params.get(MERGE_PARAM)
+    if not raw:
+        return None
+    try:
+        mine = int(raw)
+        info = next((v for v in get_store().versions(plan_id) if v.version == mine), None)
+    except (ValueError, PlannerError):
+        info = None
+    if info is None or not info.conflict or info.resolved or info.based_on is None:
+        del st.query_params[MERGE_PARAM]
+        return None
+    conflict = (plan_id, info.based_on, mine, "")
+    st.session_state[_CONFLICT] = conflict
+    st.session_state[_LOADED] = (plan_id, info.based_on)
+    return conflict
+
+
+def merge_pending() -> tuple[str, int, int] | None:
+    """(plan_id, base version, mine version) of the open plan's save waiting for choices."""
+    conflict = st.session_state.get(_CONFLICT)
+    loaded = st.session_state.get(_LOADED)
+    if not conflict or conflict[0] != current_plan_id() or not loaded or loaded[0] != conflict[0]:
+        return None
+    return conflict[0], loaded[1], conflict[2]
+
+
+def save_merged(plan_id: str, plan: Plan, head_version: int, note: str) -> bool:
+    """Save the plan the user settled in the merge panel, made from `head_version`: True when
+    saved; someone saving meanwhile makes it merge again (or ask again)."""
+    st.session_state[_LOADED] = (plan_id, head_version)
+    saved = save_current(plan, note=note)
+    if saved:
         bump_epoch()
-        st.rerun()
-    if keep_theirs.button("Dùng bản mới nhất", key="conflict.theirs"):
-        st.session_state[_LOADED] = (plan_id, get_store().open(plan_id).version)
-        st.session_state.pop(_CONFLICT, None)
-        bump_epoch()
-        st.rerun()
+    return saved
+
+
+def close_merged_notice() -> None:
+    st.session_state.pop(_MERGED, None)
+
+
+def show_merged_notice(plan_id: str, notice: str) -> None:
+    """Have `show_conflict` tell `notice` (until closed)."""
+    st.session_state[_MERGED] = (plan_id, notice)
 
 
 # ---------------------------------------------------------------- a save into a plan in the bin

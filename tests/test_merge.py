@@ -159,21 +159,64 @@ def titles(plan: Plan) -> dict[str, str]:
     return token_map(s.title for _, s in plan.iter_sections())
 
 
+def rewrites(base: list[str], side: list[str]) -> dict[str, str]:
+    """The merge's one identity rule the tokens cannot show: between two elements both lists
+    keep, as many elements gone as new ones are rewrites of them, in order (old → new token)."""
+    kept = [k for k in base if k in side]
+    out = {}
+    b0 = s0 = -1
+    for k in [*kept, None]:
+        b1 = base.index(k) if k else len(base)
+        s1 = side.index(k) if k else len(side)
+        gone = [x for x in base[b0 + 1 : b1] if x not in side]
+        new = [x for x in side[s0 + 1 : s1] if x not in base]
+        if gone and len(gone) == len(new):
+            out.update(zip(gone, new, strict=True))
+        b0, s0 = b1, s1
+    return out
+
+
+def rewritten_by_both(base: Plan, mine: Plan, theirs: Plan) -> dict[str, str]:
+    """Block and Căn cứ tokens both sides rewrote in place → mine's new token."""
+    out = {}
+
+    def lists(plan: Plan) -> dict[str, list[str]]:
+        found = {
+            s.title.split()[0]: [b.text.split()[0] for b in s.blocks]
+            for _, s in plan.iter_sections()
+        }
+        found["bases"] = [b.text.split()[0] for b in plan.bases]
+        return found
+
+    lb, lm, lt = lists(base), lists(mine), lists(theirs)
+    for where, tokens in lb.items():
+        rm, rt = rewrites(tokens, lm[where]), rewrites(tokens, lt[where])
+        out.update({k: rm[k] for k in rm.keys() & rt.keys()})
+    return out
+
+
 def three_way(
-    base: dict[str, object], mine: dict[str, object], theirs: dict[str, object], merged: dict
+    base: dict[str, object],
+    mine: dict[str, object],
+    theirs: dict[str, object],
+    merged: dict,
+    both: dict[str, str] | None = None,
 ) -> set[str]:
-    """Check one map of identities; return the identities both sides changed differently."""
+    """Check one map of identities; return the identities both sides changed differently
+    (`both`: rewritten by both, a collision whose mine's new element waits for the choice)."""
+    both = both or {}
     collide = set()
     for k, b in base.items():
         m, t = mine.get(k), theirs.get(k)
-        if m != b and t != b and m != t:
+        if k in both or (m != b and t != b and m != t):
             collide.add(k)
             continue
         want = m if m != b else t
         assert merged.get(k) == want, (k, b, m, t, merged.get(k))
+    waiting = {both[k] for k in collide if k in both}
     for side in (mine, theirs):
         for k, v in side.items():
-            if k not in base:
+            if k not in base and not (side is mine and k in waiting):
                 assert merged.get(k) == v, (k, v, merged.get(k))
     return collide
 
@@ -194,13 +237,15 @@ def test_merge_keeps_every_change_that_does_not_collide(shape, mine_ops, theirs_
     merged = result.plan
 
     # Blocks: every change of one side is in the result, in the section it was made in.
-    want = three_way(block_map(base), block_map(mine), block_map(theirs), block_map(merged))
+    both = rewritten_by_both(base, mine, theirs)
+    want = three_way(block_map(base), block_map(mine), block_map(theirs), block_map(merged), both)
     titles_want = three_way(titles(base), titles(mine), titles(theirs), titles(merged))
     bases_want = three_way(
         token_map(b.text for b in base.bases),
         token_map(b.text for b in mine.bases),
         token_map(b.text for b in theirs.bases),
         token_map(b.text for b in merged.bases),
+        both,
     )
     task_want = set()
     for field in ("title", "progress"):
@@ -246,6 +291,8 @@ def test_merge_keeps_every_change_that_does_not_collide(shape, mine_ops, theirs_
     everything_mine = resolve(result, {c.key: MINE for c in result.collisions})
     for k in want:
         assert block_map(everything_mine).get(k) == block_map(mine).get(k)
+    settled = set(block_map(everything_mine)) | {b.text.split()[0] for b in everything_mine.bases}
+    assert set(both.values()) <= settled
     everything_theirs = resolve(result, {c.key: THEIRS for c in result.collisions})
     assert plan_to_dict(everything_theirs) == plan_to_dict(merged)
 
@@ -458,3 +505,14 @@ def test_a_table_cannot_be_combined_from_text():
     assert not c.combinable
     settled = resolve(result, {c.key: Combine("chữ")}).sections[1].blocks[-1]
     assert settled.rows == (("a", "b"), ("1", "4"))  # a text cannot stand for a table
+
+
+def test_a_block_both_rewrote_entirely_is_one_collision():
+    base = sample()
+    mine = set_block(base, (0,), 1, "Một đoạn hoàn toàn mới của tôi")
+    theirs = set_block(base, (0,), 1, "Đồng nghiệp viết lại khác hẳn")
+    result = merge_plans(base, mine, theirs)
+    (c,) = result.collisions
+    assert (c.mine, c.theirs) == ("Một đoạn hoàn toàn mới của tôi", "Đồng nghiệp viết lại khác hẳn")
+    assert len(result.plan.sections[0].blocks) == 3
+    assert resolve(result, {c.key: MINE}).sections[0].blocks[1].text == c.mine

@@ -29,6 +29,7 @@ state.show_conflict()
 stored = state.require_plan()
 state.show_load_notes(stored)
 es.show_messages()
+es.install_autosave()  # text boxes saved as typed, not only on leaving them
 plan = es.working_plan(stored) or stored.plan
 
 head, saved = st.columns([3, 2], vertical_alignment="bottom")

@@ -219,11 +219,6 @@ def _align(
         if tag == "equal":
             matched.update({i1 + k: j1 + k for k in range(i2 - i1)})
             continue
-        if i2 - i1 == 1 and j2 - j1 == 1:  # one element rewritten in its place
-            matched[i1] = j1
-            if not similar(base[i1], side[j1]):
-                loose.add(i1)
-            continue
         # Pair the replaced elements in order where they are alike; the rest are deletions
         # and additions.
         anchor = i1 - 1
@@ -236,6 +231,16 @@ def _align(
             matched[hit] = j
             anchor = hit
             i = hit + 1
+    # Between two matched elements, as many elements gone as new ones: they were rewritten
+    # in their places, in order (edits, however unlike the old texts: a text box retyped).
+    ends = sorted(matched)
+    for g, nxt in zip([-1, *ends], [*ends, len(base)], strict=True):
+        gone = [i for i in range(g + 1, nxt) if i not in matched]
+        new = inserted.get(g, [])
+        if gone and len(gone) == len(new):
+            matched.update(zip(gone, new, strict=True))
+            loose.update(gone)
+            del inserted[g]
     return _Alignment(matched, inserted, frozenset(loose))
 
 
@@ -306,14 +311,15 @@ def _merge_list(
         mi, ti = am.matched.get(i), at.matched.get(i)
         m = mine[mi] if mi is not None else None
         t = theirs[ti] if ti is not None else None
-        # An element rewritten into one unlike it is an edit only against an unchanged other
-        # side; else it is a deletion and an addition (the addition is kept whatever comes).
-        added_m = (
-            m if m is not None and i in am.loose and not (t is not None and _same(t, b)) else None
-        )
-        added_t = (
-            t if t is not None and i in at.loose and not (m is not None and _same(m, b)) else None
-        )
+        # An element rewritten into one unlike it is an edit against an unchanged side or
+        # another rewrite; against an edit or a deletion it is a deletion and an addition
+        # (the addition is kept whatever comes).
+        both = i in am.loose and i in at.loose
+        added_m = added_t = None
+        if not both and m is not None and i in am.loose and not (t is not None and _same(t, b)):
+            added_m = m
+        if not both and t is not None and i in at.loose and not (m is not None and _same(m, b)):
+            added_t = t
         if added_m is not None:
             m = None
         if added_t is not None:

@@ -1,0 +1,172 @@
+"""Two sessions edit one plan (issue #14 item 6): edits to different blocks merge by
+themselves and the page says what came in from whom; edits to one block are shown side by side
+to choose or combine, and nothing is dropped from the plan without a choice. On SQLite and on
+PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from planner.model import Block, Meta, Plan, Section
+from planner.store.plans import PlanStore
+from tests.conftest import TEST_TODAY, make_app
+
+EDITOR = "views/editor.py"
+TEXTS = ("Đoạn một của mục I.", "Đoạn hai của mục I.", "Đoạn ba của mục I.")
+
+
+@pytest.fixture
+def env(db_target, monkeypatch, app_env):
+    """app_env's settings with the store on each backend; a three-paragraph plan."""
+    monkeypatch.setenv("PLANNER_DB", str(db_target))
+    store = PlanStore(db_target)
+    plan = Plan(
+        meta=Meta(subject="Kế hoạch thử gộp", year=2026),
+        sections=(
+            Section("I", "MỤC ĐÍCH", tuple(Block(text=t) for t in TEXTS)),
+            Section("II", "NỘI DUNG", (Block(text="Đoạn của mục II."),)),
+        ),
+    )
+    pid = store.create(plan, now=datetime.fromisoformat(f"{TEST_TODAY}T08:00:00"))
+    return store, pid
+
+
+def widget(items, name):
+    found = [w for w in items if w.key and (w.key == name or w.key.split(".", 3)[-1] == name)]
+    assert found, f"no widget {name}: {[w.key for w in items][:30]}"
+    return found[0]
+
+
+def ok(at) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def editor(pid, params=None):
+    at = make_app()
+    at.query_params["plan"] = pid
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page(EDITOR).run()
+    ok(at)
+    return at
+
+
+def texts(store, pid, version=None):
+    plan = store.open(pid).plan if version is None else store.open_version(pid, version)
+    return [b.text for b in plan.sections[0].blocks]
+
+
+def test_edits_to_different_blocks_merge_and_say_what_came_in(env):
+    store, pid = env
+    first, second = editor(pid), editor(pid)
+    widget(first.text_area, "b.text.0.0").input("Người thứ nhất sửa đoạn một.").run()
+    ok(first)
+    widget(second.text_area, "b.text.0.2").input("Người thứ hai sửa đoạn ba.").run()
+    ok(second)
+    # Both edits are in the newest version; nothing waits for a choice.
+    assert texts(store, pid) == [
+        "Người thứ nhất sửa đoạn một.",
+        TEXTS[1],
+        "Người thứ hai sửa đoạn ba.",
+    ]
+    head = store.versions(pid)[0]
+    assert not head.conflict and head.note == "Gộp thay đổi của một đồng nghiệp (phiên bản 2)"
+    conflicts = [v for v in store.versions(pid) if v.conflict]
+    assert conflicts and all(v.resolved for v in conflicts)
+    notice = " ".join(i.value for i in second.info)
+    assert "một đồng nghiệp đã lưu kế hoạch này (phiên bản 2)" in notice
+    assert "Mục I: sửa đoạn 1" in notice
+    assert not second.warning or not any(
+        "hai người sửa khác nhau" in w.value for w in second.warning
+    )
+    # The second editor's boxes show the merged text and the next edit builds on it.
+    assert widget(second.text_area, "b.text.0.0").value == "Người thứ nhất sửa đoạn một."
+    widget(second.text_area, "b.text.0.1").input("Người thứ hai sửa tiếp đoạn hai.").run()
+    ok(second)
+    assert texts(store, pid)[1] == "Người thứ hai sửa tiếp đoạn hai."
+    assert not store.versions(pid)[0].conflict
+    # Đã xem closes the notice.
+    second.button(key="merge.close").click().run()
+    assert not any("đã lưu kế hoạch này" in i.value for i in second.info)
+
+
+def test_edits_to_one_block_are_chosen_side_by_side(env):
+    store, pid = env
+    first, second = editor(pid), editor(pid)
+    widget(first.text_area, "b.text.0.1").input("Bản đoạn hai của người thứ nhất.").run()
+    widget(first.text_area, "b.text.0.0").input("Người thứ nhất sửa đoạn một.").run()
+    ok(first)
+    widget(second.text_area, "b.text.0.1").input("Bản đoạn hai của người thứ hai.").run()
+    widget(second.text_area, "b.text.0.2").input("Người thứ hai sửa đoạn ba.").run()
+    ok(second)
+    # Nothing dropped while the choice waits: the newest version is still the first
+    # person's, the second person's text is stored as a conflict version named in the URL.
+    assert texts(store, pid)[:2] == [
+        "Người thứ nhất sửa đoạn một.",
+        "Bản đoạn hai của người thứ nhất.",
+    ]
+    mine = int(
+        second.query_params["gop"][0]
+        if isinstance(second.query_params["gop"], list)
+        else second.query_params["gop"]
+    )
+    assert texts(store, pid, mine) == [
+        TEXTS[0],
+        "Bản đoạn hai của người thứ hai.",
+        "Người thứ hai sửa đoạn ba.",
+    ]
+    panel = " ".join(w.value for w in second.warning)
+    assert "1 chỗ" in panel and "phiên bản 3" in panel
+    shown = [m.value for m in second.markdown]
+    assert (
+        "Bản đoạn hai của người thứ hai." in shown and "Bản đoạn hai của người thứ nhất." in shown
+    )
+    assert any("Mục I, đoạn 2" in m for m in shown)
+    save = second.button(key="merge.save")
+    assert save.disabled  # no choice yet
+    # A refresh (a new session, same URL) brings the same choice back.
+    again = editor(pid, {"gop": str(mine)})
+    assert any("1 chỗ" in w.value for w in again.warning)
+    assert again.button(key="merge.save").disabled
+    # Combine the two texts in the box, then save.
+    choice = next(r for r in second.radio if r.key.endswith(".choice"))
+    assert choice.options == ["Giữ bản của tôi", "Dùng bản kia", "Gộp hai bản (theo ô dưới đây)"]
+    choice.set_value("combine").run()
+    box = next(
+        t for t in second.text_area if t.key.startswith("merge.") and t.key.endswith(".text")
+    )
+    assert box.value == "Bản đoạn hai của người thứ hai.\nBản đoạn hai của người thứ nhất."
+    box.input("Đoạn hai gộp từ hai người.").run()
+    second.button(key="merge.save").click().run()
+    ok(second)
+    assert texts(store, pid) == [
+        "Người thứ nhất sửa đoạn một.",
+        "Đoạn hai gộp từ hai người.",
+        "Người thứ hai sửa đoạn ba.",
+    ]
+    assert store.versions(pid)[0].note.startswith("Gộp thay đổi của một đồng nghiệp (phiên bản 3)")
+    assert all(v.resolved for v in store.versions(pid) if v.conflict)
+    assert "gop" not in second.query_params
+    assert not any("hai người sửa khác nhau" in w.value for w in second.warning)
+    assert any("Đã lưu bản đã gộp" in i.value for i in second.info)
+
+
+def test_keep_mine_and_use_theirs(env):
+    store, pid = env
+    first, second = editor(pid), editor(pid)
+    widget(first.text_area, "b.text.0.0").input("Một: của người thứ nhất.").run()
+    widget(first.text_area, "b.text.0.1").input("Hai: của người thứ nhất.").run()
+    widget(second.text_area, "b.text.0.0").input("Một: của người thứ hai.").run()
+    widget(second.text_area, "b.text.0.1").input("Hai: của người thứ hai.").run()
+    ok(second)
+    radios = [r for r in second.radio if r.key.endswith(".choice")]
+    assert len(radios) == 2
+    radios[0].set_value("mine").run()
+    assert second.button(key="merge.save").disabled  # one place still open
+    [r for r in second.radio if r.key.endswith(".choice")][1].set_value("theirs").run()
+    second.button(key="merge.save").click().run()
+    ok(second)
+    assert texts(store, pid)[:2] == ["Một: của người thứ hai.", "Hai: của người thứ nhất."]
