@@ -25,6 +25,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "planner.cli.documents",
     "planner.cli.db",
     "planner.cli.plans",
+    "planner.cli.users",
+    "planner.cli.audit",
 )
 
 
