@@ -71,7 +71,7 @@ def sidebar_account(user: User) -> None:
     with st.container(key="auth_account"):
         st.markdown(
             f"**{md_escape(user.display_name or user.name)}**  \n"
-            f"{md_escape(role)} · {md_escape(user.unit)}"
+            f"Vai trò: {md_escape(role)}  \nĐơn vị: {md_escape(user.unit)}"
         )
         st.markdown(
             f'<a href="/dang-xuat?k={escape(key)}" target="_self">Đăng xuất</a>',

@@ -114,8 +114,11 @@ class SignInGate:
         elif is_page_request(scope):
             target = "/dang-nhap"
             query = []
-            if scope["path"] != "/":
-                query.append("next=" + quote(scope["path"], safe="/"))
+            wanted = scope["path"]
+            if scope.get("query_string"):
+                wanted += "?" + scope["query_string"].decode("latin-1")
+            if wanted != "/":  # the page and its ?plan=…: the same plan opens after sign-in
+                query.append("next=" + quote(wanted, safe="/"))
             if expired:
                 query.append("ly-do=het-phien")
             if query:

@@ -309,6 +309,12 @@ def test_sign_in_form_without_its_csrf_token_is_refused(served: Served) -> None:
 def test_next_is_kept_but_never_leaves_the_server(served: Served) -> None:
     redirect = served.client.request("GET", "/soan-ke-hoach")
     assert redirect.header("location") == "/dang-nhap?next=/soan-ke-hoach"
+    with_plan = served.client.request("GET", f"/soan-ke-hoach?plan={served.plan_id}")
+    assert with_plan.header("location") == (
+        f"/dang-nhap?next=/soan-ke-hoach%3Fplan%3D{served.plan_id}"
+    )
+    form = served.client.request("GET", with_plan.header("location") or "")
+    assert f'name="next" value="/soan-ke-hoach?plan={served.plan_id}"'.encode() in form.body
     form = served.client.request("GET", "/dang-nhap?next=//evil.example/x")
     assert b'name="next" value="/"' in form.body
 

@@ -1,0 +1,146 @@
+"""The office server (`serve.py`) in a real browser: sign in through the form, a refresh keeps
+the session, *Đăng xuất* ends it, and a viewer's edit is refused in Vietnamese with nothing
+saved. Every screen is checked for Streamlit's English and for tracebacks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from bench._server import StreamlitServer, free_port
+from planner.auth.accounts import Accounts
+from planner.sample import sample_plan
+from planner.store.plans import PlanStore
+from tests.e2e.helpers import (
+    ARTIFACTS,
+    E2E,
+    edit_textarea,
+    exceptions_on,
+    main_area,
+    server_env,
+    settle,
+    textarea_values,
+)
+from tests.e2e.test_vietnamese_chrome import english_on
+
+pytestmark = [*E2E, pytest.mark.timeout(600)]
+
+PASSWORD = "mat-khau-dung-123"
+UNIT = "Phòng GD&ĐT Thử"
+TITLE = "Kế hoạch dân vận năm 2020 của phòng"
+
+
+class Served:
+    def __init__(self, server: StreamlitServer, store: PlanStore, plan_id: str) -> None:
+        self.server = server
+        self.store = store
+        self.plan_id = plan_id
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    tmp = tmp_path_factory.mktemp("serve-e2e")
+    env = {
+        **server_env(tmp),
+        "PLANNER_SECRET": "e2e-" + "s" * 40,
+        "PLANNER_SECRET_FILE": str(tmp / "no-secret-file"),
+    }
+    store = PlanStore(Path(env["PLANNER_DB"]))
+    accounts = Accounts(store)
+    now = datetime.now()
+    accounts.add(
+        "lan", display_name="Nguyễn Thị Lan", role="editor", unit=UNIT, password=PASSWORD, now=now
+    )
+    accounts.add(
+        "quantri", display_name="Quản trị", role="admin", unit=UNIT, password=PASSWORD, now=now
+    )
+    accounts.add(
+        "minh", display_name="Trần Văn Minh", role="viewer", unit=UNIT, password=PASSWORD, now=now
+    )
+    plan_id = store.create(sample_plan(), now=now, title=TITLE, author="lan", unit=UNIT)
+    # A port the OS picks: the other browser tests use bench's 8650-8699.
+    server = StreamlitServer(
+        "serve.py", port=free_port(range(0)), env=env, log_path=ARTIFACTS / "e2e-serve.log"
+    )
+    server.start()
+    try:
+        server.wait_healthy(timeout=90)
+        yield Served(server, store, plan_id)
+    finally:
+        server.stop()
+
+
+def check(page, where: str) -> None:  # type: ignore[no-untyped-def]
+    assert not exceptions_on(page), f"{where}: {exceptions_on(page)}"
+    found = english_on(page)
+    assert not found, f"{where}: English on screen: {found}"
+
+
+def sign_in(page, name: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_label("Tên đăng nhập").fill(name)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+def sidebar(page):  # type: ignore[no-untyped-def]
+    return page.locator("[data-testid='stSidebar']")
+
+
+def test_sign_in_refresh_and_sign_out(served: Served, page) -> None:  # type: ignore[no-untyped-def]
+    url = served.server.url
+    page.goto(f"{url}/soan-ke-hoach?plan={served.plan_id}")
+    # Not signed in: the sign-in form, and nothing of the plan.
+    assert "/dang-nhap" in page.url
+    assert page.get_by_role("heading", name="Soạn Kế hoạch").is_visible()
+    assert TITLE not in page.content()
+    check(page, "sign-in page")
+
+    sign_in(page, "lan", "mat-khau-sai-000")
+    assert page.get_by_role("alert").inner_text() == "Tên đăng nhập hoặc mật khẩu không đúng."
+    assert TITLE not in page.content()
+    check(page, "wrong password")
+
+    sign_in(page, "lan", PASSWORD)
+    settle(page)
+    # Back where the user was going, with the plan of the link open.
+    assert page.url.endswith(f"/soan-ke-hoach?plan={served.plan_id}")
+    side = sidebar(page)
+    assert side.get_by_text("Nguyễn Thị Lan").is_visible()
+    assert side.get_by_text("Vai trò: Chuyên viên").is_visible()
+    assert side.get_by_text(f"Đơn vị: {UNIT}").is_visible()
+    assert textarea_values(page), "the editor shows the plan's text"
+    check(page, "editor, signed in")
+
+    page.reload()
+    settle(page)
+    assert "/dang-nhap" not in page.url
+    assert sidebar(page).get_by_text("Nguyễn Thị Lan").is_visible()
+    check(page, "after a refresh")
+
+    sidebar(page).get_by_text("Đăng xuất", exact=True).click()
+    page.wait_for_url("**/dang-nhap?ly-do=da-dang-xuat")
+    assert page.get_by_role("status").inner_text() == "Bạn đã đăng xuất."
+    check(page, "signed out")
+    # The session is over: the app's pages lead back to the sign-in form.
+    page.goto(f"{url}/soan-ke-hoach")
+    assert "/dang-nhap" in page.url
+    assert TITLE not in page.content()
+
+
+def test_a_viewer_cannot_save(served: Served, page) -> None:  # type: ignore[no-untyped-def]
+    before = served.store.open(served.plan_id).version
+    page.goto(f"{served.server.url}/soan-ke-hoach?plan={served.plan_id}")
+    sign_in(page, "minh", PASSWORD)
+    settle(page)
+    assert sidebar(page).get_by_text("Vai trò: Xem").is_visible()
+    check(page, "editor, viewer")
+    first = textarea_values(page)[0]
+    edit_textarea(page, first[:20], first + " Câu người xem thêm vào.")
+    alerts = main_area(page).locator("[data-testid='stAlert']").all_inner_texts()
+    assert any("không được sửa kế hoạch này" in a for a in alerts), alerts
+    check(page, "viewer's edit refused")
+    assert served.store.open(served.plan_id).version == before  # nothing saved
+    assert "Câu người xem thêm vào." not in str(served.store.open(served.plan_id).plan)
