@@ -3,7 +3,10 @@ move from one laptop to the office server) and one plan to or from a JSON file
 (`export_plan`, `import_plan`).
 
 A copy takes every row as it is stored (versions stored as deltas stay deltas: both
-databases hold the same bytes), in one transaction on the target: all or nothing.
+databases hold the same bytes), in one transaction on the target: all or nothing. Accounts,
+shares, review steps, comments and the audit log go with the plans, with their ids (a
+PostgreSQL target's identity sequences are then set past them); sign-in sessions do not: they
+belong to the server that opened them, and everyone signs in again on the new one.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from typing import Any
 
 from planner.errors import InputFileError, StorageError
 from planner.model import Plan, plan_from_dict, plan_to_dict
+from planner.store import audit
+from planner.store.backend import Connection
 from planner.store.health import OK, READ_ONLY
 from planner.store.plans import PlanStore, StoredPlan
 
@@ -35,12 +40,16 @@ TABLE_COPY: tuple[tuple[str, tuple[str, ...], str], ...] = (
             "updated_at",
             "head_version",
             "deleted_at",
+            "unit",
+            "review_status",
+            "created_by",
+            "deleted_by",
         ),
         "rowid",
     ),
     (
         "plan_versions",
-        ("plan_id", "version", "saved_at", "based_on", "note", "conflict", "data"),
+        ("plan_id", "version", "saved_at", "based_on", "note", "conflict", "data", "author"),
         "plan_id, version",
     ),
     ("version_marks", ("plan_id", "version", "label", "resolved_at"), "plan_id, version"),
@@ -60,13 +69,67 @@ TABLE_COPY: tuple[tuple[str, tuple[str, ...], str], ...] = (
         ),
         "directive_id, version",
     ),
+    (
+        "users",
+        (
+            "name",
+            "display_name",
+            "role",
+            "unit",
+            "email",
+            "password_hash",
+            "created_at",
+            "disabled_at",
+            "failed_logins",
+            "locked_until",
+        ),
+        "created_at, name",
+    ),
+    ("plan_shares", ("plan_id", "user_name"), "plan_id, user_name"),
+    (
+        "review_events",
+        ("id", "plan_id", "at", "user_name", "from_status", "to_status", "version", "reason"),
+        "id",
+    ),
+    (
+        "comments",
+        (
+            "id",
+            "plan_id",
+            "block",
+            "author",
+            "created_at",
+            "text",
+            "resolved_by",
+            "resolved_at",
+        ),
+        "id",
+    ),
+    ("audit_log", ("id", "at", "user_name", "action", "plan_id", "detail"), "id"),
 )
+# What migration 5 (accounts) added, with the value a store from before it stands for.
+ACCOUNT_COLUMNS: dict[str, dict[str, str]] = {
+    "plans": {
+        "unit": "NULL",
+        "review_status": "'draft'",
+        "created_by": "NULL",
+        "deleted_by": "NULL",
+    },
+    "plan_versions": {"author": "NULL"},
+}
+ACCOUNT_TABLES = ("users", "plan_shares", "review_events", "comments", "audit_log")
+IDENTITY_TABLES = ("review_events", "comments", "audit_log")  # their `id` is generated
 TABLE_TEXT = {
     "plans": "kế hoạch",
     "plan_versions": "phiên bản kế hoạch",
     "version_marks": "đánh dấu phiên bản (tên, xung đột đã xử lý)",
     "user_directives": "văn bản người dùng thêm vào danh mục",
     "user_directive_versions": "phiên bản văn bản trong danh mục",
+    "users": "tài khoản",
+    "plan_shares": "lượt chia sẻ kế hoạch",
+    "review_events": "bước duyệt kế hoạch",
+    "comments": "góp ý",
+    "audit_log": "dòng nhật ký thao tác",
 }
 
 
@@ -90,8 +153,32 @@ def _counts(store: PlanStore) -> dict[str, int]:
     with store.connect() as con:
         return {
             table: int(con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+            if con.has_table(table)
+            else 0
             for table, _cols, _order in TABLE_COPY
         }
+
+
+def _source_rows(src: Connection, table: str, cols: tuple[str, ...], order: str) -> list[Any]:
+    """A table's rows in copy order; a store from before accounts (opened read-only, never
+    migrated) gives none for the new tables and the defaults for the new columns."""
+    migrated = src.has_table("audit_log")
+    if not migrated and table in ACCOUNT_TABLES:
+        return []
+    defaults = {} if migrated else ACCOUNT_COLUMNS.get(table, {})
+    names = ", ".join(defaults.get(c, c) for c in cols)
+    return list(src.execute(f"SELECT {names} FROM {table} ORDER BY {order}").fetchall())
+
+
+def _set_identities(dst: Connection) -> None:
+    """On PostgreSQL, move each generated id past the copied ones (SQLite does it itself)."""
+    if dst.dialect != "postgres":
+        return
+    for table in IDENTITY_TABLES:
+        dst.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+        )
 
 
 def copy_store(source: PlanStore, target: PlanStore, *, force: bool = False) -> CopyResult:
@@ -107,24 +194,28 @@ def copy_store(source: PlanStore, target: PlanStore, *, force: bool = False) -> 
     if held and not force:
         raise StorageError(
             f"Cơ sở dữ liệu đích {target.location} đã có dữ liệu ({before['plans']} kế hoạch, "
-            f"{before['user_directives']} văn bản trong danh mục); không chép đè. Thêm --force "
+            f"{before['user_directives']} văn bản trong danh mục, {before['users']} tài khoản); "
+            "không chép đè. Thêm --force "
             "để thay toàn bộ nội dung của nó."
         )
     counts: dict[str, int] = {}
     with source.connect() as src, target.transaction() as dst:
+        dst.execute("DELETE FROM auth_sessions")  # sessions are never copied (see above)
         for table, _cols, _order in reversed(TABLE_COPY):
             dst.execute(f"DELETE FROM {table}")
         for table, cols, order in TABLE_COPY:
             names = ", ".join(cols)
-            rows = src.execute(f"SELECT {names} FROM {table} ORDER BY {order}").fetchall()
+            rows = _source_rows(src, table, cols, order)
             data_at = cols.index("data") if "data" in cols else -1
             if table == "plan_versions":
                 rows = [
                     tuple(dst.blob(v) if i == data_at else v for i, v in enumerate(r)) for r in rows
                 ]
             marks = ", ".join("?" for _ in cols)
-            dst.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+            if rows:
+                dst.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
             counts[table] = len(rows)
+        _set_identities(dst)
     after = _counts(target)
     if after != counts:
         raise StorageError(
@@ -151,6 +242,7 @@ def export_plan(store: PlanStore, plan_id: str) -> dict[str, Any]:
                 "conflict": info.conflict,
                 "label": info.label or None,
                 "resolved": info.resolved,
+                "author": info.author,
                 "plan": plan_to_dict(store.open_version(plan_id, info.version)),
             }
         )
@@ -219,9 +311,13 @@ def read_export(record: object, *, name: str) -> PlanExport:
     return PlanExport(record, title, head, rows)
 
 
-def import_plan(store: PlanStore, export: PlanExport, *, now: datetime) -> tuple[str, int]:
+def import_plan(
+    store: PlanStore, export: PlanExport, *, now: datetime, author: str | None = None
+) -> tuple[str, int]:
     """Store a checked export with every version; returns (id, versions). The plan keeps its
-    id unless the store already has a plan with it (then a new id)."""
+    id unless the store already has a plan with it (then a new id). Each version keeps the
+    author the file names; `author` is who imports it (the audit entry; None: the command
+    line)."""
     record, title, head, rows = export.record, export.title, export.head, export.rows
     head_plan = next(r[4] for r in rows if r[0] == head)
     plan_id = str(record.get("id") or "")
@@ -251,9 +347,10 @@ def import_plan(store: PlanStore, export: PlanExport, *, now: datetime) -> tuple
         )
         for version, saved_at, based_on, item, plan in rows:
             _, text = PlanStore._checked_data(plan)
+            by = item.get("author")
             con.execute(
                 "INSERT INTO plan_versions (plan_id, version, saved_at, based_on, note, "
-                "conflict, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "conflict, data, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     plan_id,
                     version,
@@ -262,6 +359,7 @@ def import_plan(store: PlanStore, export: PlanExport, *, now: datetime) -> tuple
                     str(item.get("note") or ""),
                     int(item.get("conflict") is True),
                     con.blob(text),
+                    by if isinstance(by, str) and by else None,
                 ),
             )
             label = item.get("label")
@@ -273,4 +371,12 @@ def import_plan(store: PlanStore, export: PlanExport, *, now: datetime) -> tuple
                     (plan_id, version, label if isinstance(label, str) and label else None,
                      resolved),
                 )  # fmt: skip
+        audit.record(
+            con,
+            at=now,
+            user=author,
+            action="plan.import",
+            plan_id=plan_id,
+            detail=f"{len(rows)} phiên bản",
+        )
     return plan_id, len(rows)
