@@ -250,21 +250,27 @@ def version_history(plan_id: str, current: Plan) -> None:
     except PlannerError as e:
         st.error(md_escape(str(e)))
         return
-    from components.section_editor import diff_html
+    from components.section_editor import diff_html, diff_legend
     from planner.drafting.plan_edit import plan_text, word_diff
 
-    segments = word_diff(plan_text(current), plan_text(old))
+    # From the version picked to the current text, as the year-on-year diff reads from last
+    # year to this one: red is what was dropped since, green what was added since.
+    segments = word_diff(plan_text(old), plan_text(current))
     removed = sum(len(s.text.split()) for s in segments if s.op == "delete")
     added = sum(len(s.text.split()) for s in segments if s.op == "insert")
     if not removed and not added:
         st.caption("Nội dung phiên bản này giống bản hiện tại.")
     else:
         st.caption(
-            f"So với bản hiện tại, phiên bản {picked} bỏ {removed} từ và có thêm {added} từ "
-            "(đỏ: chỉ có ở bản hiện tại, xanh: chỉ có ở phiên bản cũ)."
+            f"Từ phiên bản {picked} đến bản hiện tại: bỏ {removed} từ, thêm {added} từ. "
+            f"Khôi phục phiên bản {picked} thì chữ đỏ trở lại và chữ xanh bị bỏ."
         )
+        st.html(diff_legend(f"Từ phiên bản {picked} đến bản hiện tại"))
         with st.container(height=320):
-            st.markdown(diff_html(segments), unsafe_allow_html=True)
+            st.markdown(
+                diff_html(segments, old_title=f"Phiên bản {picked}", new_title="Bản hiện tại"),
+                unsafe_allow_html=True,
+            )
     st.button(
         f"Khôi phục phiên bản {picked}",
         key=key("restore", picked),

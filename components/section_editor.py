@@ -17,6 +17,7 @@ import streamlit as st
 
 from components import editor_session as es
 from components import state
+from components.autosave import focus
 from components.safe_text import html_escape, md_escape
 from planner.drafting import plan_edit as pe
 from planner.errors import PlannerError
@@ -89,13 +90,34 @@ def _on_pick(k: str) -> None:
     _go(state.widget_value(k))
 
 
+# Section titles longer than this are edited in a text area (they wrap, all of them seen).
+LONG_TITLE = 80
+
+
+def _want_focus(part: str, idx: pe.Index, block: int | None = None) -> None:
+    """After an addition: the next run scrolls to the new widget `part` and focuses it."""
+    state.put(state.EDITOR_FOCUS, (state.current_plan_id(), part, tuple(idx), block))
+
+
+def _focus_if_wanted(part: str, idx: pe.Index, block: int | None, widget_key: str) -> None:
+    """Draw the focusing script by the widget `widget_key` when it is the one just added."""
+    if state.get(state.EDITOR_FOCUS) == (state.current_plan_id(), part, tuple(idx), block):
+        state.pop(state.EDITOR_FOCUS)
+        focus(widget_key)
+
+
 def _add_top(plan_len: int) -> None:
-    es.edit(pe.add_section, None, "MỤC MỚI", note="Thêm mục", structural=True)
+    es.edit(
+        pe.add_section, None, "MỤC MỚI", note="Thêm mục", structural=True,
+        notice="Đã thêm mục lớn mới ở cuối kế hoạch: gõ tên mục.",
+    )  # fmt: skip
     _go((plan_len,))
+    _want_focus("title", (plan_len,))
 
 
 def _on_title(idx: pe.Index, k: str) -> None:
-    es.edit(pe.rename_section, idx, title=state.widget_value(k), note="Đổi tên mục")
+    title = " ".join(str(state.widget_value(k) or "").splitlines())  # one line, as printed
+    es.edit(pe.rename_section, idx, title=title, note="Đổi tên mục")
 
 
 def _on_number(idx: pe.Index, k: str) -> None:
@@ -108,8 +130,20 @@ def _move_section(idx: pe.Index, delta: int, n_siblings: int) -> None:
 
 
 def _add_child(idx: pe.Index, n_children: int) -> None:
-    es.edit(pe.add_section, idx, "Mục mới", note="Thêm mục con", structural=True)
+    es.edit(
+        pe.add_section, idx, "Mục mới", note="Thêm mục con", structural=True,
+        notice="Đã thêm mục con mới: gõ tên mục.",
+    )  # fmt: skip
     _go((*idx, n_children))
+    _want_focus("title", (*idx, n_children))
+
+
+def _add_block(idx: pe.Index, n_blocks: int, path: str) -> None:
+    es.edit(
+        pe.add_block, idx, note=f"Thêm đoạn vào mục {path}", structural=True,
+        notice=f"Đã thêm đoạn mới ở cuối mục {path}: gõ nội dung.",
+    )  # fmt: skip
+    _want_focus("text", idx, n_blocks)
 
 
 def _delete_section(idx: pe.Index) -> None:
@@ -225,10 +259,8 @@ def _copy_dialog(plan: Plan, previous: Plan, ask: CopyAsk) -> None:
         if check.identical:
             st.info("Nội dung năm trước giống hệt bản năm nay: không cần chép lại.")
         else:
-            st.caption(
-                f"Nếu thay thế: bỏ {removed} từ của năm nay, thêm {added} từ của năm trước "
-                "(đỏ gạch: chữ năm nay sẽ mất; xanh: chữ năm trước sẽ được chép vào)."
-            )
+            st.caption(f"Nếu thay thế: bỏ {removed} từ của năm nay, thêm {added} từ của năm trước.")
+            st.html(diff_legend("Nếu thay thế bản năm nay bằng bản năm trước"))
             with st.container(height=260):
                 st.markdown(
                     diff_html(check.segments, old_title="Năm nay", new_title="Năm trước"),
@@ -437,10 +469,19 @@ def _section(plan: Plan, idx: pe.Index, previous: Plan | None, whole: bool = Tru
             es.seed(k, s.number)
             st.text_input("Số", key=k, on_change=_on_number, args=(idx, k))
         with title:
-            k = es.key("title", rk)
-            es.seed(k, s.title)
             label = "Tên mục" if depth == 1 else f"Tên mục con (cấp {depth})"
-            st.text_input(label, key=k, on_change=_on_title, args=(idx, k))
+            if len(s.title) > LONG_TITLE:  # a long title wraps, all of it in view
+                k = es.key("title.long", rk)
+                es.seed(k, s.title)
+                st.text_area(
+                    label, key=k, on_change=_on_title, args=(idx, k),
+                    height=max(68, 26 * (len(s.title) // 70 + 1) + 16),
+                )  # fmt: skip
+            else:
+                k = es.key("title", rk)
+                es.seed(k, s.title)
+                st.text_input(label, key=k, on_change=_on_title, args=(idx, k))
+            _focus_if_wanted("title", idx, None, k)
         with tools:
             up, down, child, delete = st.columns(4)
             up.button(
@@ -473,9 +514,8 @@ def _section(plan: Plan, idx: pe.Index, previous: Plan | None, whole: bool = Tru
             _block(idx, rk, path, i, b, len(s.blocks))
         add, review = st.columns(2)
         add.button(
-            "Thêm đoạn", key=es.key("b.add", rk), icon=":material/add:", on_click=es.edit,
-            args=(pe.add_block, idx), kwargs={"note": f"Thêm đoạn vào mục {path}",
-                                              "structural": True},
+            "Thêm đoạn", key=es.key("b.add", rk), icon=":material/add:", on_click=_add_block,
+            args=(idx, len(s.blocks), path),
         )  # fmt: skip
         subtree = [b for _, _, x in pe.iter_indexed((s,)) for b in x.blocks]
         if subtree and not all(b.reviewed is True for b in subtree):
@@ -546,6 +586,7 @@ def _block(idx: pe.Index, rk: str, path: str, i: int, b: Block, n: int) -> None:
         args=(idx, i, k, where),
         label_visibility="collapsed",
     )
+    _focus_if_wanted("text", idx, i, k)
 
 
 def _grid(b: Block) -> list[list[str]]:
@@ -630,26 +671,39 @@ def _diff(previous: Plan, plan: Plan, idx: pe.Index) -> None:
         st.caption(":material/check: Giống hệt năm trước.")
         return
     with st.expander(f"So sánh với năm trước: bỏ {removed} từ, thêm {added} từ"):
+        st.html(diff_legend("Từ năm trước sang năm nay"))
         st.markdown(diff_html(segments), unsafe_allow_html=True)
+
+
+# One meaning everywhere a diff is shown (year on year, the version history, a copy from
+# last year): struck through in red, words that go (bị bỏ); in green, words that come in
+# (thêm mới), reading from the earlier text to the later one (or to what an action makes).
+DEL_STYLE = "background:#fde2e2;color:#9b1c1c"
+INS_STYLE = "background:#dcfce7;color:#14532d;text-decoration:none"
+
+
+def diff_legend(direction: str) -> str:
+    """The colours' legend, as HTML: `direction` says from which text to which one."""
+    return (
+        '<div class="plan-diff-legend" style="font-size:0.875rem;margin:0 0 0.3rem">'
+        f"{html_escape(direction)}: "
+        f'<del style="{DEL_STYLE}">đỏ gạch ngang</del> là chữ bị bỏ; '
+        f'<ins style="{INS_STYLE}">xanh</ins> là chữ thêm mới.</div>'
+    )
 
 
 def diff_html(
     segments: tuple[pe.DiffSegment, ...], old_title: str = "Năm trước", new_title: str = "Năm nay"
 ) -> str:
-    """The diff as HTML: removed words struck through in red, added words in green; the
-    titles name where each comes from (shown on hover)."""
+    """The diff as HTML: removed words struck through in red, added words in green (the
+    legend: `diff_legend`); the titles name where each comes from (shown on hover)."""
     out = []
     for seg in segments:
         text = html_escape(seg.text)
         if seg.op == "delete":
-            out.append(
-                f'<del style="background:#fde2e2;color:#9b1c1c" title="{old_title}">{text}</del>'
-            )
+            out.append(f'<del style="{DEL_STYLE}" title="{html_escape(old_title)}">{text}</del>')
         elif seg.op == "insert":
-            out.append(
-                '<ins style="background:#dcfce7;color:#14532d;text-decoration:none" '
-                f'title="{new_title}">{text}</ins>'
-            )
+            out.append(f'<ins style="{INS_STYLE}" title="{html_escape(new_title)}">{text}</ins>')
         else:
             out.append(text)
     return '<div style="line-height:1.6">' + "".join(out) + "</div>"

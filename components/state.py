@@ -723,3 +723,10 @@ def display_names() -> dict[str, str]:
     from planner.auth.accounts import Accounts
 
     return {u.name: u.display_name for u in Accounts(base_store()).list()}
+
+
+# ---------------------------------------------------------------- Soạn kế hoạch and Xuất văn bản
+# (issue #16, item 5: an editor that answers; the document built in the background)
+EDITOR_FOCUS = "editor.focus"  # (plan id, widget key part, index, block | None): focus once
+EXPORT_JOB = "export.job"  # (build key, Future of the .docx and its check) being built
+EXPORT_PDF_JOB = "export.pdf_job"  # (build key, Future of the PDF) being converted

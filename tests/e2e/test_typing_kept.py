@@ -78,3 +78,39 @@ def test_text_typed_then_page_closed_in_the_box_is_kept(server, browser) -> None
         assert store.open(plan_id).plan.sections[0].blocks[0].text == original + TYPED_1 + TYPED_2
     finally:
         ctx.close()
+
+
+NEW_TEXT = "Đoạn mới gõ ngay sau khi bấm Thêm đoạn."
+
+
+def test_a_new_paragraph_is_in_view_focused_and_typed_into(server, browser) -> None:  # type: ignore[no-untyped-def]
+    ctx, page = _session(browser)
+    try:
+        page.goto(server.url)
+        settle(page)
+        main_area(page).get_by_role("button", name="Mở kế hoạch mẫu 2020").click()
+        settle(page)
+        plan_id = plan_id_of(page)
+        go_to(page, "Soạn kế hoạch")
+        store = PlanStore(server.db_path)
+        n = len(store.open(plan_id).plan.sections[0].blocks)
+        main_area(page).get_by_role("button", name="Thêm đoạn").first.click()
+        settle(page)
+        page.wait_for_function(
+            "document.activeElement && document.activeElement.tagName === 'TEXTAREA'"
+        )
+        focused = page.evaluate(
+            """() => {
+              const el = document.activeElement, r = el.getBoundingClientRect();
+              return {value: el.value, top: r.top, bottom: r.bottom, h: innerHeight};
+            }"""
+        )
+        assert focused["value"] == ""
+        assert 0 <= focused["top"] and focused["bottom"] <= focused["h"], focused
+        toasts = page.locator("[data-testid='stToast']").all_inner_texts()
+        assert any("Đã thêm đoạn mới" in t for t in toasts), toasts
+        page.keyboard.type(NEW_TEXT, delay=20)  # straight in: no click needed
+        page.wait_for_timeout(2500)
+        assert store.open(plan_id).plan.sections[0].blocks[n].text == NEW_TEXT
+    finally:
+        ctx.close()
