@@ -496,6 +496,13 @@ def kinh_gui_xml(recipients: Sequence[str]) -> str:
     return _table(list(KINH_GUI_W), [[_cell(KINH_GUI_W[0], [label]), _cell(KINH_GUI_W[1], right)]])
 
 
+def broken_para(*lines: str) -> str:
+    """A justified body paragraph whose `lines` are split by manual line breaks (Shift+Enter,
+    w:br), as staff type them."""
+    runs = "<w:r><w:br/></w:r>".join(run(x) for x in lines)
+    return para(runs)
+
+
 def _closing(doc) -> None:  # type: ignore[no-untyped-def]
     left = [
         para(run("Nơi nhận:", size=12, b=True, i=True), keep=True),
@@ -554,12 +561,14 @@ def office_docx(
     right_mar: str = "",
     kinh_gui: Sequence[str] = (),
     preamble_table: Sequence[Sequence[str]] = (),
+    more_body: Sequence[str] = (),
 ) -> bytes:
     """A short kế hoạch as an office types it (see the module docstring).
 
     `kinh_gui`: the recipients of a `Kính gửi:` table (1×2, borderless, one recipient a
     paragraph) under the trích yếu's rule. `preamble_table`: a bordered table (rows, the
-    first its header) between the opening paragraph and `I. MỤC ĐÍCH…`.
+    first its header) between the opening paragraph and `I. MỤC ĐÍCH…`. `more_body`: raw
+    paragraphs (XML) at the end of the body, under `II. NHIỆM VỤ TRỌNG TÂM`.
 
     `appendix`: "" none; "landscape" a Phụ lục table on a landscape section after the
     signature; "body_landscape" the body itself on a landscape section (an error).
@@ -606,6 +615,8 @@ def office_docx(
                 doc, grid_table_xml(preamble_table, _widths(len(preamble_table[0]), TEXT_WIDTH))
             )
         _append(doc, para(run(line, b=bold)))
+    for xml in more_body:
+        _append(doc, xml)
     if schedule:
         widths = _widths(len(schedule[0]), TEXT_WIDTH)
         _append(doc, grid_table_xml(schedule, widths))

@@ -21,6 +21,7 @@ from planner.docx.reader import import_docx
 from planner.docx.writer import export_docx, opening_parts
 from planner.errors import PlanFormatError
 from planner.model import Block, Plan, plan_from_dict, plan_from_json, plan_to_dict, plan_to_json
+from planner.nd30.body_rules import splits_sentence
 from planner.nd30.checker import check_docx
 from tests import office_docs as O
 
@@ -198,3 +199,54 @@ def test_preamble_tables_in_the_plan_file() -> None:
     moved = replace(plan, preamble_tables=((9, plan.preamble_tables[0][1]),))
     kinds = [k for k, _ in opening_parts(moved)]
     assert kinds == ["body", "body", "table"]
+
+
+# ---------------------------------------------------------------- line breaks the source had
+
+SHIFT_ENTER = "Ngắt dòng thủ công (Shift+Enter) trong đoạn canh đều"
+MID_SENTENCE = "Ngắt dòng thủ công (Shift+Enter) giữa câu hoặc cuối đoạn canh đều"
+DELIBERATE = (
+    O.broken_para("Thời gian thực hiện: tháng 9/2025.", "Địa điểm: các trường học trong huyện."),
+    O.broken_para("Nội dung tập huấn gồm:", "- Đổi mới phương pháp dạy học;", "- Kiểm tra, đánh giá."),
+)  # fmt: skip
+MID = O.broken_para("Các trường tổ chức tập huấn cho đội ngũ", "giáo viên cốt cán của trường.")
+
+
+def test_breaks_the_source_had_export_without_the_shift_enter_warning() -> None:
+    data = O.office_docx(more_body=DELIBERATE)
+    assert any(SHIFT_ENTER in m for m in _messages(data))  # Word stretches them in the source
+    plan = import_docx(data, "ngatdong.docx").plan
+    texts = [b.text for _, s in plan.iter_sections() for b in s.blocks]
+    assert "Thời gian thực hiện: tháng 9/2025.\nĐịa điểm: các trường học trong huyện." in texts
+    out = export_docx(plan, today=TODAY)
+    messages = _messages(out)
+    assert not any("Shift+Enter" in m for m in messages), messages
+    back = import_docx(out, "xuat.docx").plan
+    assert [b.text for _, s in back.iter_sections() for b in s.blocks] == texts
+    settings = etree.tostring(docx.Document(io.BytesIO(out)).settings.element).decode()
+    assert "doNotExpandShiftReturn" in settings
+
+
+def test_shift_enter_that_splits_a_sentence_still_warns() -> None:
+    assert any(SHIFT_ENTER in m for m in _messages(O.office_docx(more_body=[MID])))
+    plan = import_docx(O.office_docx(more_body=[*DELIBERATE, MID]), "giuacau.docx").plan
+    out = export_docx(plan, today=TODAY)
+    found = [f for f in check_docx(out, "x.docx") if "Shift+Enter" in f.message]
+    assert [f.message.split(":")[0] for f in found] == [MID_SENTENCE.split(":")[0]], found
+    assert "giáo viên cốt cán" in found[0].where or "Các trường tổ chức" in found[0].where
+
+
+@pytest.mark.parametrize(
+    ("text", "splits"),
+    [
+        ("Câu một.\nCâu hai.", False),
+        ("Nội dung gồm:\n- Một;\n- Hai.", False),
+        ("Mục tiêu;\nb) Chỉ tiêu", False),
+        ("Tổ chức tập huấn cho\ngiáo viên.", True),
+        ("Các trường,\nđơn vị.", True),
+        ("Dòng một.\n\nDòng hai", False),
+        ("Câu cuối.\n", True),
+    ],
+)
+def test_a_break_splits_a_sentence_when_nothing_ends_before_it(text: str, splits: bool) -> None:
+    assert splits_sentence(text) is splits

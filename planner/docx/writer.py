@@ -859,6 +859,47 @@ def _draft_mark_para(w: _Writer) -> Any:
     return p
 
 
+# w:compat children that must come before w:doNotExpandShiftReturn (the schema's order)
+_COMPAT_BEFORE = frozenset(
+    "useSingleBorderforContiguousCells wpJustification noTabHangInd noLeading spaceForUL "
+    "noColumnBalance balanceSingleByteDoubleByteWidth noExtraLineSpacing "
+    "doNotLeaveBackslashAlone ulTrailSpace".split()
+)
+
+# w:settings children that come after w:compat (the schema's order)
+_SETTINGS_AFTER_COMPAT = frozenset(
+    "docVars rsids mathPr attachedSchema themeFontLang clrSchemeMapping "
+    "doNotIncludeSubdocsInStats doNotAutoCompressPictures forceUpgrade captions "
+    "readModeInkLockDown smartTagType schemaLibrary shapeDefaults doNotEmbedSmartTags "
+    "decimalSymbol listSeparator".split()
+)
+
+
+def keep_breaks_unstretched(doc: Any) -> None:
+    """Set Word's "Don't expand character spaces on a line ending with SHIFT+RETURN"
+    (w:doNotExpandShiftReturn; LibreOffice reads it too): a line the plan breaks on purpose
+    (a `\n` in a block, a break the source document had) then prints as a short last line,
+    not stretched across the justified paragraph. `check-docx` knows the setting (see
+    `planner.nd30.body_rules`)."""
+    settings = doc.settings.element
+    compat = settings.find(qn("w:compat"))
+    if compat is None:
+        compat = OxmlElement("w:compat")
+        after = [c for c in settings if c.tag.split("}")[-1] in _SETTINGS_AFTER_COMPAT]
+        if after:
+            after[0].addprevious(compat)
+        else:
+            settings.append(compat)
+    old = compat.find(qn("w:doNotExpandShiftReturn"))
+    if old is not None:
+        compat.remove(old)
+    at = 0
+    for i, child in enumerate(compat):
+        if child.tag.split("}")[-1] in _COMPAT_BEFORE:
+            at = i + 1
+    compat.insert(at, OxmlElement("w:doNotExpandShiftReturn"))
+
+
 def _core_properties(doc: Any, plan: Plan, today: date, approval: Approval | None) -> None:
     stamp = datetime(today.year, today.month, today.day)
     props = doc.core_properties
@@ -933,6 +974,7 @@ def export_docx(
             w.para(doc, "body", _body_text(text))
     _signature(w, plan)
     _appendices(w, plan, charts)
+    keep_breaks_unstretched(doc)
     _core_properties(doc, plan, today, approval)
     buf = io.BytesIO()
     doc.save(buf)

@@ -9,6 +9,9 @@ It may import `planner.nd30.context`, `findings`, `reader` and `planner.text`.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
+
+from docx.oxml.ns import qn
 
 from planner.nd30.context import (
     SHORT_RULE_SHARE,
@@ -310,12 +313,54 @@ def _body_format(ctx: CheckContext, p: Para, *, italic_ok: bool, heading: bool =
     if not italic_ok and not heading and p.all_("i"):
         ctx.add(R_SIZE, "Phần nội dung phải là chữ đứng, không nghiêng cả đoạn.", p.label())
     if p.manual_break and p.props.get("jc") in ("both", "distribute"):
-        ctx.add(
-            R_BODY,
-            "Ngắt dòng thủ công (Shift+Enter) trong đoạn canh đều: Word sẽ giãn dòng trước "
-            "đó; hãy tách thành đoạn mới.",
-            p.label(),
-        )
+        if not breaks_unstretched(ctx):
+            ctx.add(
+                R_BODY,
+                "Ngắt dòng thủ công (Shift+Enter) trong đoạn canh đều: Word sẽ giãn dòng trước "
+                "đó; hãy tách thành đoạn mới.",
+                p.label(),
+            )
+        elif splits_sentence(p.text):
+            ctx.add(
+                R_BODY,
+                "Ngắt dòng thủ công (Shift+Enter) giữa câu hoặc cuối đoạn canh đều: câu bị cắt "
+                "thành dòng ngắn hoặc để lại dòng trống; hãy bỏ ngắt dòng.",
+                p.label(),
+            )
+
+
+_SENTENCE_END = re.compile(r"[.;:!?…][\"'”’)\]]*$")
+_LIST_START = re.compile(r"^(?:[-–—+•]|[a-zđ]\)|\d{1,2}[.)]|[IVXLC]+\.)(?=\s|$)")
+
+
+def splits_sentence(text: str) -> bool:
+    """Whether a manual line break in `text` is not one ND30's text would have: it cuts a
+    sentence (the line before it ends without sentence or list punctuation — `.`, `;`,
+    `:`, `!`, `?` — and the next does not open an item: `-`, `+`, `a)`, `1.`, `I.`), or it
+    ends the paragraph (an empty line left under the text)."""
+    lines = [x.strip() for x in text.split("\n")]
+    if len(lines) > 1 and lines[0] and not any(lines[1:]):
+        return True
+    return any(
+        before and after and not _SENTENCE_END.search(before) and not _LIST_START.match(after)
+        for before, after in pairwise(lines)
+    )
+
+
+def breaks_unstretched(ctx: CheckContext) -> bool:
+    """Whether the document tells Word not to stretch a justified line ending in a manual
+    break (settings: w:compat/w:doNotExpandShiftReturn, as the exporter writes it): such a
+    break then prints as a short line, the way ND30's text reads, unless it cuts a
+    sentence (see `splits_sentence`)."""
+    try:
+        settings = ctx.doc.settings.element
+    except (KeyError, AttributeError, ValueError):
+        return False
+    compat = settings.find(qn("w:compat"))
+    flag = compat.find(qn("w:doNotExpandShiftReturn")) if compat is not None else None
+    if flag is None:
+        return False
+    return (flag.get(qn("w:val")) or "1").lower() not in ("0", "false", "off")
 
 
 def citations(ctx: CheckContext) -> None:
