@@ -153,7 +153,7 @@ ISSUER_LABELS = {
 _ISSUER_BIT = {code: 1 << k for k, code in enumerate(ISSUERS)}
 _QH = re.compile(r"qh\d*")
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 _BUILD_CHUNK = 50_000  # rows folded and split at a time (bounds the memory of a build)
 
 
@@ -413,11 +413,6 @@ class Found:
 _ARRAYS = (
     "post_ptr",
     "post_rows",
-    "group_of",
-    "group_ptr",
-    "group_rows",
-    "gterm_ptr",
-    "gterm_groups",
     "pair_keys",
     "pair_ptr",
     "pair_rows",
@@ -452,11 +447,6 @@ class SearchIndex:
     # Declared for mypy: set by `_build` or `load`.
     post_ptr: npt.NDArray[np.int64]
     post_rows: IntArray
-    group_of: IntArray
-    group_ptr: npt.NDArray[np.int64]
-    group_rows: IntArray
-    gterm_ptr: npt.NDArray[np.int64]
-    gterm_groups: IntArray
     pair_keys: npt.NDArray[np.int64]
     pair_ptr: npt.NDArray[np.int64]
     pair_rows: IntArray
@@ -531,7 +521,9 @@ class SearchIndex:
         # Per chunk of rows: title words and pairs, symbols, groups.
         group_of = np.empty(n, dtype=np.int32)
         groups: dict[tuple[int, int, int, str], int] = {}
-        group_terms: list[list[int]] = []
+        group_terms = array("i")  # the words of each group, one after another
+        group_start = array("q")
+        group_len = array("i")
         group_types: list[int] = []
         group_issuers: list[int] = []
         group_doctype: list[int] = []
@@ -591,7 +583,7 @@ class SearchIndex:
                 key = (int(doctype_codes[i]), int(issuer_codes_[i]), int(topic_codes[i]), shapes[k])
                 g = groups.get(key)
                 if g is None:
-                    g = groups[key] = len(group_terms)
+                    g = groups[key] = len(group_len)
                     doc_type = cols["doc_type"].value(key[0])
                     topics = cols["topics"].value(key[2])
                     group_key = (
@@ -601,7 +593,10 @@ class SearchIndex:
                         key[3],
                     )
                     type_bits, issuer_bits, words = self._group(group_key)
-                    group_terms.append(sorted({term(w) for w in words}))
+                    word_ids = sorted({term(w) for w in words})
+                    group_start.append(len(group_terms))
+                    group_len.append(len(word_ids))
+                    group_terms.extend(word_ids)
                     group_types.append(type_bits)
                     group_issuers.append(issuer_bits)
                     folded_type = fold(doc_type)
@@ -632,9 +627,23 @@ class SearchIndex:
             del symbol_keys, shapes
             s_ids = np.frombuffer(sym_terms, dtype=np.int32) if len(sym_terms) else t_ids[:0]
             s_rows = np.repeat(np.arange(size, dtype=np.int32), sym_counts)
-            chunk_terms, chunk_rows = _unique_pairs(
-                np.concatenate((t_ids, s_ids)), np.concatenate((t_rows, s_rows)), size
+            # The words of each row's group (issuer, topics, type, symbol letters).
+            chunk_groups = group_of[start:stop]
+            counts = np.array(group_len, dtype=np.int64)[chunk_groups]
+            begin = np.array(group_start, dtype=np.int64)[chunk_groups] - (
+                np.cumsum(counts) - counts
             )
+            total = int(counts.sum())
+            g_ids = np.array(group_terms, dtype=np.int32)[
+                np.repeat(begin, counts) + np.arange(total, dtype=np.int64)
+            ]
+            g_rows = np.repeat(np.arange(size, dtype=np.int32), counts)
+            chunk_terms, chunk_rows = _unique_pairs(
+                np.concatenate((t_ids, s_ids, g_ids)),
+                np.concatenate((t_rows, s_rows, g_rows)),
+                size,
+            )
+            del chunk_groups, counts, begin, g_ids, g_rows
             post_chunks.append((chunk_terms, chunk_rows + start))
             del t_ids, t_rows, s_ids, s_rows, sym_terms
         self.title_len = title_len
@@ -648,21 +657,13 @@ class SearchIndex:
         prior = g_prior[group_of] if n else np.zeros(0, np.float32)
         if n:
             prior += level_prior[level_codes] + status_prior[status_codes]
-        # Postings: title words and symbol parts per row; the words of a group (issuer, topics,
-        # type) once per group, with each group's rows.
+        # Postings: each word's rows, whether in the title, the symbol or the row's group.
         self.vocab = list(vocab)  # in id order
         self.term_id = dict(vocab)
         del vocab
         self.post_ptr, self.post_rows = _merge_csr(post_chunks, len(self.vocab))
         del post_chunks
-        self.group_of = group_of
-        self.group_ptr, self.group_rows = _csr(
-            group_of, np.arange(n, dtype=np.int32), len(group_terms)
-        )
-        g_lens = np.array([len(t) for t in group_terms], dtype=np.int64)
-        g_flat = np.array([t for ts in group_terms for t in ts], dtype=np.int32)
-        g_ids = np.repeat(np.arange(len(group_terms), dtype=np.int32), g_lens)
-        self.gterm_ptr, self.gterm_groups = _csr(g_flat, g_ids, len(self.vocab))
+        del group_of, group_terms
         self.pair_keys, self.pair_ptr, self.pair_rows = _merge_keyed_csr(pair_chunks)
         del pair_chunks
         self.sym_hash, self.sym_rows = _hash_table(sym_hash, sym_rows)
@@ -689,12 +690,7 @@ class SearchIndex:
         """Lookups computed from the arrays (after a build or a load)."""
         self.n = len(self.order)
         self.number_of = {v: k for k, v in enumerate(self.numbers)}
-        sizes = np.diff(self.group_ptr)
-        group_df = np.zeros(len(self.vocab), dtype=np.int64)
-        if len(self.gterm_groups):
-            owners = np.repeat(np.arange(len(self.vocab)), np.diff(self.gterm_ptr))
-            np.add.at(group_df, owners, sizes[self.gterm_groups])
-        df = np.minimum(np.diff(self.post_ptr) + group_df, self.n).astype(np.float32)
+        df = np.diff(self.post_ptr).astype(np.float32)
         self.idf = np.log((self.n + 1.0) / (df + 0.5)).astype(np.float32) + np.float32(0.1)
 
     def _group(self, key: tuple[str, str, tuple[str, ...], str]) -> tuple[int, int, set[str]]:
@@ -787,22 +783,8 @@ class SearchIndex:
 
     # ------------------------------------------------------------------ words
     def _posting(self, term: int) -> IntArray:
-        """Rows holding `term` in their title or symbol, or through their group."""
-        own = self.post_rows[self.post_ptr[term] : self.post_ptr[term + 1]]
-        groups = self.gterm_groups[self.gterm_ptr[term] : self.gterm_ptr[term + 1]]
-        if not len(groups):
-            return own
-        if len(groups) <= 8:
-            parts = [self.group_rows[self.group_ptr[g] : self.group_ptr[g + 1]] for g in groups]
-            if not len(own) and len(parts) == 1:
-                return parts[0]
-            return self._union([own, *parts])
-        # Many groups (a word of common issuers or topics): one vectorised pass over the rows.
-        in_group = np.zeros(len(self.group_ptr) - 1, dtype=np.bool_)
-        in_group[groups] = True
-        hit = in_group[self.group_of]
-        hit[own] = True
-        return np.flatnonzero(hit).astype(np.int32)
+        """Rows holding `term` in their title, symbol, issuer, topics or type, ascending."""
+        return self.post_rows[self.post_ptr[term] : self.post_ptr[term + 1]]
 
     def near(self, word: str) -> set[str]:
         """Vocabulary words one edit (missing, extra, wrong or swapped letter) from `word`."""
@@ -1330,17 +1312,6 @@ def _implied_school_year(ordinal: IntArray) -> npt.NDArray[np.int16]:
     month = days.astype("datetime64[M]").astype(np.int64) % 12 + 1
     implied = year - (month < SCHOOL_YEAR_FIRST_MONTH)
     return np.where(ordinal > 0, implied, 0).astype(np.int16)
-
-
-def _csr(keys: IntArray, rows: IntArray, size: int) -> tuple[npt.NDArray[np.int64], IntArray]:
-    """(pointers, rows) of each key 0..size-1, rows ascending and each (key, row) once."""
-    span = np.int64(max(int(rows.max()) + 1, 1) if len(rows) else 1)
-    pairs = _unique(keys.astype(np.int64) * span + rows.astype(np.int64))
-    keys, rows = (pairs // span).astype(np.int32), (pairs % span).astype(np.int32)
-    counts = np.bincount(keys, minlength=size) if len(keys) else np.zeros(size, np.int64)
-    ptr = np.zeros(size + 1, dtype=np.int64)
-    np.cumsum(counts, out=ptr[1:])
-    return ptr, rows.astype(np.int32)
 
 
 def _unique_pairs(keys: IntArray, rows: IntArray, span: int) -> tuple[IntArray, IntArray]:

@@ -415,6 +415,12 @@ class Catalogue:
     def __contains__(self, directive_id: object) -> bool:
         return isinstance(directive_id, str) and self._table.find(directive_id) is not None
 
+    def at(self, index: int) -> Directive:
+        """Row `index` in the catalogue's order (IndexError past the end)."""
+        if not -len(self._table) <= index < len(self._table):
+            raise IndexError(index)
+        return self._row(index % len(self._table))
+
     def get(self, directive_id: str) -> Directive | None:
         index = self._table.find(directive_id)
         return None if index is None else self._row(index)
