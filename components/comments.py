@@ -52,12 +52,12 @@ def _add(plan_id: str, block_key_: str, text_key: str) -> None:
         state.put(state.REVIEW_FLASH, "Đã gửi góp ý.")
 
 
-def comment_card(c: Comment, plan: Plan, *, may_resolve: bool, with_place: bool = True) -> None:
-    """One comment: where, who, when, the text; *Đã xử lý* for the drafter while it is open."""
+def comment_card(c: Comment, plan: Plan, *, may_resolve: bool, where: str) -> None:
+    """One comment: where, who, when, the text; *Đã xử lý* for the drafter while it is open
+    (`where` tells apart the lists one comment is shown in)."""
     with st.container(border=True):
         head = f"**Góp ý số {c.id}** · {md_escape(c.author_display)} · {show_time(c.created_at)}"
-        if with_place:
-            head = f"**{md_escape(place_of(plan, c.block))}** · " + head
+        head = f"**{md_escape(place_of(plan, c.block))}** · " + head
         st.markdown(head)
         found = locate(plan, c.block)
         if found is not None:
@@ -72,7 +72,7 @@ def comment_card(c: Comment, plan: Plan, *, may_resolve: bool, with_place: bool 
         elif may_resolve:
             st.button(
                 "Đã xử lý",
-                key=f"review.resolve.{c.id}",
+                key=f"review.resolve.{where}.{c.id}",
                 icon=":material/done:",
                 on_click=_resolve,
                 args=(c.id,),
@@ -86,7 +86,7 @@ def comments_list(stored: StoredPlan, plan: Plan, comments: Sequence[Comment]) -
     if not comments:
         st.caption("Chưa có góp ý nào.")
     for c in sorted(comments, key=lambda c: (not c.open, c.id)):
-        comment_card(c, plan, may_resolve=may_resolve)
+        comment_card(c, plan, may_resolve=may_resolve, where="all")
     if state.get_review().may(stored.id, user, Action.COMMENT):
         add_form(stored, plan, [(WHOLE_PLAN, "Toàn văn bản"), *_block_choices(plan)], "all")
 
@@ -172,6 +172,6 @@ def section_comments(stored: StoredPlan, plan: Plan) -> None:
     title = f"Góp ý cho mục {path} ({open_n} chưa xử lý)" if here else f"Góp ý cho mục {path}"
     with st.expander(title, icon=":material/rate_review:", expanded=open_n > 0):
         for c in sorted(here, key=lambda c: (not c.open, c.id)):
-            comment_card(c, plan, may_resolve=may_resolve)
+            comment_card(c, plan, may_resolve=may_resolve, where="section")
         if may_comment:
             add_form(stored, plan, _block_choices(plan, only=path), "section")

@@ -93,6 +93,24 @@ def _send_back(stored: StoredPlan) -> None:
     _button("Trả lại", "send_back", stored)
 
 
+def _buttons(stored: StoredPlan, status: Status, may: dict[Action, bool], may_reopen: bool) -> bool:
+    """The steps forward and back the role has, in one row; False when there is none."""
+    buttons: list[tuple[str, str, bool]] = []
+    if status == Status.DRAFT and may[Action.SUBMIT]:
+        buttons.append(("Trình duyệt", "submit", True))
+    if status == Status.SUBMITTED and may[Action.APPROVE]:
+        buttons.append(("Duyệt", "approve", True))
+    if status == Status.SUBMITTED and may[Action.SUBMIT]:
+        buttons.append(("Rút lại", "reopen", False))
+    if status == Status.APPROVED and may_reopen:
+        buttons.append(("Mở lại để sửa", "reopen", False))
+    if buttons:
+        with st.container(horizontal=True):
+            for label, step, primary in buttons:
+                _button(label, step, stored, primary=primary)
+    return bool(buttons)
+
+
 def review_panel(stored: StoredPlan, plan: Plan) -> None:
     """The panel (nothing in personal mode)."""
     user = state.current_user()
@@ -124,23 +142,12 @@ def review_panel(stored: StoredPlan, plan: Plan) -> None:
             )
         elif status == Status.SUBMITTED:
             st.caption("Kế hoạch đang chờ lãnh đạo duyệt.")
-        shown = False
-        if status == Status.DRAFT and may[Action.SUBMIT]:
-            _button("Trình duyệt", "submit", stored, primary=True)
-            shown = True
-        if status == Status.SUBMITTED and may[Action.APPROVE]:
-            _button("Duyệt", "approve", stored, primary=True)
-            shown = True
-        if status == Status.SUBMITTED and may[Action.SUBMIT]:
-            _button("Rút lại", "reopen", stored)
-            shown = True
-        if status == Status.APPROVED and may_reopen:
-            _button("Mở lại để sửa", "reopen", stored)
-            shown = True
+        steps_shown = _buttons(stored, status, may, may_reopen)
         if status != Status.DRAFT and may[Action.APPROVE]:
-            _send_back(stored)
-            shown = True
-        if not shown:
+            with st.expander("Trả lại kế hoạch (ghi lý do)", icon=":material/undo:"):
+                _send_back(stored)
+            steps_shown = True
+        if not steps_shown:
             st.caption("Tài khoản của bạn không có bước duyệt nào cần làm ở trạng thái này.")
         with st.expander(f"Các bước duyệt ({len(steps)})", icon=":material/timeline:"):
             if not steps:

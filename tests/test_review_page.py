@@ -65,7 +65,9 @@ def run(plan_id: str, user: User, page: str = EDITOR_PAGE) -> Any:
         default_timeout=60,
     )
     at.query_params["plan"] = plan_id
-    return at.run()
+    at.run()
+    assert not at.exception, at.exception  # (a duplicate widget key, an error in a panel)
+    return at
 
 
 STEP_KEYS = {"review.submit", "review.approve", "review.send_back", "review.reopen"}
@@ -170,11 +172,16 @@ def test_a_leader_comments_on_a_block_and_the_drafter_resolves_it(
     assert "Góp ý chưa xử lý: **1**" in markdown(at)
     assert not [b for b in at.button if str(b.key).startswith("review.resolve.")]
     drafter = run(plan_id, EDITOR)
+    assert not drafter.exception, drafter.exception
     assert "Nêu rõ chỉ tiêu cụ thể." in markdown(drafter)
     assert not [s for s in drafter.selectbox if str(s.key).startswith("review.comment.block")]
-    resolve = [b for b in drafter.button if b.key == f"review.resolve.{comments[0].id}"]
-    assert [b.label for b in resolve][:1] == ["Đã xử lý"]
-    resolve[0].click().run()
+    # Shown in the panel's list and under its section, each with its own Đã xử lý.
+    resolve = [b for b in drafter.button if str(b.key).startswith("review.resolve.")]
+    assert [(b.key, b.label) for b in resolve] == [
+        (f"review.resolve.all.{comments[0].id}", "Đã xử lý"),
+        (f"review.resolve.section.{comments[0].id}", "Đã xử lý"),
+    ]
+    resolve[1].click().run()
     assert not drafter.exception, drafter.exception
     assert "Góp ý chưa xử lý: **0**" in markdown(drafter)
     assert "Đã xử lý bởi Lê Thị Soạn" in markdown(drafter)
