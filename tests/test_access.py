@@ -375,3 +375,31 @@ def test_the_catalogue_is_written_by_editors_and_leaders_with_their_names(store)
     # Personal mode and the command line: no user, the author as given.
     save_directive(store, row, now=NOW, author="lan")
     assert row_history(store, row.id)[0].author == "lan"
+
+
+def test_the_catalogue_functions_take_the_guarded_store_the_pages_hold(store):
+    from datetime import date
+
+    from planner.catalogue.model import Directive
+    from planner.catalogue.user_rows import (
+        catalogue_stamp,
+        load_catalogue,
+        row_history,
+        save_directive,
+        user_directive_ids,
+    )
+
+    users = _users(store)
+    row = Directive(
+        "ct-05-ubnd-2024", "Chỉ thị", "05", "05/CT-UBND", issued=date(2024, 2, 1),
+        issuer="UBND tỉnh Bình Dương", title="về nhiệm vụ năm học", source="test",
+    )  # fmt: skip
+    viewer = GuardedStore(store, users["xem.a"])
+    with pytest.raises(AccessDenied, match="danh mục"):
+        save_directive(viewer, row, now=NOW)
+    assert user_directive_ids(viewer) == set()
+    save_directive(GuardedStore(store, users["cv.b"]), row, now=NOW)
+    assert [h.author for h in row_history(viewer, row.id)] == ["cv.b"]
+    assert user_directive_ids(viewer) == {row.id}
+    assert catalogue_stamp(viewer) == catalogue_stamp(store)
+    assert load_catalogue(viewer).get(row.id) is not None

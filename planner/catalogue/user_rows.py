@@ -17,7 +17,9 @@ On the office server the write functions take the signed-in `user`: one whose ro
 edit the catalogue (`auth.access.Action.EDIT_CATALOGUE`) is refused with `AccessDenied` before
 anything is written, and the user's name becomes the version's `author`. Every write adds an
 audit entry (`catalogue.save`, `catalogue.delete`, `catalogue.restore`) in its transaction.
-`user=None` is the personal mode and the command line.
+`user=None` is the personal mode and the command line. Every function also takes the store
+as the pages hold it on the server, an `auth.guarded.GuardedStore`: its user then stands for
+`user` (reading the catalogue is open to every signed-in user).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from datetime import datetime
 from pathlib import Path
 
 from planner.auth.access import Action, require
+from planner.auth.guarded import GuardedStore
 from planner.auth.model import User
 from planner.catalogue.model import COLUMNS, Catalogue, Directive, directive_from_row
 from planner.errors import ConflictError, NotFoundError, StorageError
@@ -55,6 +58,16 @@ class RowVersion:
     directive: Directive
 
 
+AnyStore = PlanStore | GuardedStore
+
+
+def _unwrap(store: AnyStore, user: User | None = None) -> tuple[PlanStore, User | None]:
+    """The store itself and the user acting (a guarded store's own user unless one is given)."""
+    if isinstance(store, GuardedStore):
+        return store.store, user if user is not None else store.user
+    return store, user
+
+
 def _decode(ident: str, data: str) -> Directive:
     try:
         return directive_from_row(json.loads(data))
@@ -62,8 +75,9 @@ def _decode(ident: str, data: str) -> Directive:
         raise StorageError(f"Văn bản “{ident}” trong cơ sở dữ liệu bị hỏng ({err}).") from None
 
 
-def user_directives(store: PlanStore) -> list[Directive]:
+def user_directives(store: AnyStore) -> list[Directive]:
     """The user's rows that are not deleted, in the order they were first saved."""
+    store, _ = _unwrap(store)
     try:
         with store.connect() as con:
             rows = con.execute(
@@ -74,8 +88,9 @@ def user_directives(store: PlanStore) -> list[Directive]:
     return [_decode(ident, data) for ident, data in rows]
 
 
-def user_directive_ids(store: PlanStore) -> set[str]:
+def user_directive_ids(store: AnyStore) -> set[str]:
     """Ids of the user's rows (not deleted): what the page may edit or delete."""
+    store, _ = _unwrap(store)
     try:
         with store.connect() as con:
             rows = con.execute("SELECT id FROM user_directives WHERE deleted = 0").fetchall()
@@ -89,8 +104,9 @@ def _versioned(con: Connection) -> bool:
     return con.has_table("user_directive_versions")
 
 
-def catalogue_stamp(store: PlanStore) -> str:
+def catalogue_stamp(store: AnyStore) -> str:
     """A value that changes whenever the user's rows change (for cache invalidation)."""
+    store, _ = _unwrap(store)
     try:
         with store.connect() as con:
             heads = "COALESCE(SUM(head_version), 0)" if _versioned(con) else "0"
@@ -186,7 +202,7 @@ def _writer(user: User | None, author: str | None) -> str | None:
 
 
 def save_directives(
-    store: PlanStore,
+    store: AnyStore,
     directives: Iterable[Directive],
     *,
     now: datetime,
@@ -196,6 +212,7 @@ def save_directives(
 ) -> int:
     """Save the user's rows in one transaction (all or nothing), each as a new version made
     from its newest; returns the count."""
+    store, user = _unwrap(store, user)
     author = _writer(user, author)
     stamp = now.isoformat(timespec="seconds")
     payload = [(d.id, _encode(d)) for d in directives]
@@ -226,7 +243,7 @@ def save_directives(
 
 
 def save_directive(
-    store: PlanStore,
+    store: AnyStore,
     directive: Directive,
     *,
     now: datetime,
@@ -238,6 +255,7 @@ def save_directive(
     """Save one user row as a new version made from `base_version` (None: the newest);
     returns the new version. A save from an older version than the newest is kept as a
     conflict version and raises `ConflictError` naming both."""
+    store, user = _unwrap(store, user)
     author = _writer(user, author)
     written = _save_one(
         store, directive.id, _encode(directive), False, now, base_version, author, note
@@ -284,7 +302,7 @@ def _save_one(
 
 
 def delete_directive(
-    store: PlanStore,
+    store: AnyStore,
     directive_id: str,
     *,
     now: datetime,
@@ -294,6 +312,7 @@ def delete_directive(
 ) -> int:
     """Mark a user row deleted, as a new version (it can be saved or restored again later);
     returns that version. Shipped rows cannot be deleted."""
+    store, user = _unwrap(store, user)
     author = _writer(user, author)
     missing = NotFoundError(
         f"Không có văn bản “{directive_id}” do người dùng thêm để xóa "
@@ -341,8 +360,9 @@ def _history_rows(con: Connection, ident: str) -> list[tuple[object, ...]]:
     return rows
 
 
-def row_history(store: PlanStore, directive_id: str) -> list[RowVersion]:
+def row_history(store: AnyStore, directive_id: str) -> list[RowVersion]:
     """Every stored version of a user row, newest first (conflict versions included)."""
+    store, _ = _unwrap(store)
     try:
         with store.connect() as con:
             rows = _history_rows(con, directive_id)
@@ -363,8 +383,9 @@ def row_history(store: PlanStore, directive_id: str) -> list[RowVersion]:
     ]
 
 
-def row_head_version(store: PlanStore, directive_id: str) -> int:
+def row_head_version(store: AnyStore, directive_id: str) -> int:
     """The newest version of a user row: the `base_version` of an edit opened now."""
+    store, _ = _unwrap(store)
     try:
         with store.connect() as con:
             column = "head_version" if _versioned(con) else "1"
@@ -378,8 +399,9 @@ def row_head_version(store: PlanStore, directive_id: str) -> int:
     return int(row[0])
 
 
-def open_row_version(store: PlanStore, directive_id: str, version: int) -> RowVersion:
+def open_row_version(store: AnyStore, directive_id: str, version: int) -> RowVersion:
     """One stored version of a user row."""
+    store, _ = _unwrap(store)
     for item in row_history(store, directive_id):
         if item.version == version:
             return item
@@ -387,7 +409,7 @@ def open_row_version(store: PlanStore, directive_id: str, version: int) -> RowVe
 
 
 def restore_row_version(
-    store: PlanStore,
+    store: AnyStore,
     directive_id: str,
     version: int,
     *,
@@ -397,6 +419,7 @@ def restore_row_version(
 ) -> int:
     """Make an earlier version (or a conflict version: “keep mine”) the newest again, as a new
     version: nothing is lost. Returns the new version."""
+    store, user = _unwrap(store, user)
     author = _writer(user, author)
     old = open_row_version(store, directive_id, version)
     written = _save_one(
@@ -413,7 +436,7 @@ def restore_row_version(
     return written.new
 
 
-def load_catalogue(store: PlanStore | None = None, shipped: str | Path = SHIPPED_CSV) -> Catalogue:
+def load_catalogue(store: AnyStore | None = None, shipped: str | Path = SHIPPED_CSV) -> Catalogue:
     """The shipped catalogue with the user's rows from `store` merged in (user rows win)."""
     base = Catalogue.from_csv(shipped)
     if store is None:
