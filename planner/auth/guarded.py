@@ -22,7 +22,7 @@ from pathlib import Path
 from planner.auth.access import Action, allowed, require
 from planner.auth.accounts import normal_name
 from planner.auth.model import User
-from planner.errors import AccessDenied, NotFoundError
+from planner.errors import AccessDenied, NotFoundError, PlannerError
 from planner.model import Plan
 from planner.store import audit
 from planner.store.health import FileCheck, StoreHealth
@@ -62,7 +62,7 @@ class GuardedStore:
             return found
         try:
             visible = {p.id for p in self.list_plans(include_deleted=True)}
-        except Exception:  # an unreadable store: its health already says why
+        except PlannerError:  # an unreadable store: its health already says why
             visible = set()
         return dataclasses.replace(found, plans=tuple(p for p in found.plans if p.id in visible))
 
