@@ -516,3 +516,20 @@ def test_a_block_both_rewrote_entirely_is_one_collision():
     assert (c.mine, c.theirs) == ("Một đoạn hoàn toàn mới của tôi", "Đồng nghiệp viết lại khác hẳn")
     assert len(result.plan.sections[0].blocks) == 3
     assert resolve(result, {c.key: MINE}).sections[0].blocks[1].text == c.mine
+
+
+def test_a_long_section_rewritten_whole_merges_in_bounded_time():
+    import time
+
+    n = 2000
+    blocks = tuple(Block(text=f"Đoạn số {i} về công tác dân vận năm 2020") for i in range(n))
+    base = Plan(sections=(Section("I", "A", blocks),))
+    theirs = replace(
+        base, sections=(Section("I", "A", tuple(Block(text=f"khác {i} hẳn") for i in range(n))),)
+    )
+    mine = set_block(base, (0,), 5, blocks[5].text + " sửa")
+    started = time.perf_counter()
+    result = merge_plans(base, mine, theirs)
+    assert time.perf_counter() - started < 20  # about 2 s; unbounded look-ahead took minutes
+    (c,) = result.collisions  # mine's edit against theirs' rewrite of the same paragraph
+    assert c.mine == blocks[5].text + " sửa"

@@ -47,6 +47,7 @@ from planner.model import (
 
 _MISSING = object()  # an extension key one version does not have
 SIMILAR = 0.5  # how alike two texts must be for one to be an edit of the other
+LOOK_AHEAD = 40  # elements of the base an edited element is looked for among (a bound on time)
 MINE = "mine"
 THEIRS = "theirs"
 
@@ -224,7 +225,9 @@ def _align(
         anchor = i1 - 1
         i = i1
         for j in range(j1, j2):
-            hit = next((k for k in range(i, i2) if similar(base[k], side[j])), None)
+            hit = next(
+                (k for k in range(i, min(i2, i + LOOK_AHEAD)) if similar(base[k], side[j])), None
+            )
             if hit is None:
                 inserted.setdefault(anchor, []).append(j)
                 continue
