@@ -27,7 +27,9 @@ from server.settings import SESSION_COOKIE, SESSION_HEADER
 _LOG = logging.getLogger(__name__)
 
 PUBLIC_PATHS = frozenset({"/dang-nhap", "/dang-xuat", "/_stcore/health"})
-OIDC_PATHS = frozenset({"/dang-nhap/don-vi", "/auth/login", "/oauth2callback"})
+OIDC_PATHS = frozenset(
+    {"/dang-nhap/don-vi", "/dang-nhap/don-vi/xong", "/auth/login", "/oauth2callback"}
+)
 # Client-sent headers the app must never trust: the gate alone sets the session header, and
 # Streamlit's trusted user headers are not used by this app.
 STRIPPED_HEADERS = frozenset({SESSION_HEADER.encode(), b"x-planner-user"})
@@ -66,6 +68,7 @@ class SignInGate:
         self.app = app
         self.auth = auth
         self.signer = signer
+        self.oidc = oidc
         self.public = PUBLIC_PATHS | (OIDC_PATHS if oidc else frozenset())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -77,7 +80,15 @@ class SignInGate:
         if scope["path"] in self.public:
             await self.app(scope, receive, send)
             return
-        token = self.signer.token_of(cookies_of(scope).get(SESSION_COOKIE))
+        cookies = cookies_of(scope)
+        token = self.signer.token_of(cookies.get(SESSION_COOKIE))
+        if token is None and self.oidc and "_streamlit_user" in cookies and is_page_request(scope):
+            # Back from the identity provider (Streamlit's callback went to "/"): turn the
+            # identity into a session of ours, or a refusal.
+            await RedirectResponse("/dang-nhap/don-vi/xong", status_code=303, headers=NO_STORE)(
+                scope, receive, send
+            )
+            return
         try:
             user = await run_in_threadpool(self.auth.user, token) if token else None
             if user is None and token and not await run_in_threadpool(self.auth.available):

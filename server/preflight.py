@@ -7,7 +7,14 @@ from __future__ import annotations
 from planner.auth.accounts import Accounts
 from planner.auth.model import Role
 from planner.store.plans import PlanStore, default_db_key
-from server.settings import MIN_SECRET_LENGTH, SECRET_ENV, read_secret, secret_file
+from server.settings import (
+    MIN_SECRET_LENGTH,
+    OIDC_METADATA_ENV,
+    SECRET_ENV,
+    oidc_settings,
+    read_secret,
+    secret_file,
+)
 
 NO_SECRET = (
     "Chưa có khóa bí mật để ký cookie đăng nhập nên máy chủ chưa khởi động. Hãy chạy "
@@ -26,6 +33,12 @@ NO_ADMIN = (
     "(mật khẩu nhập ở dòng tiếp theo, ít nhất 8 ký tự), rồi chạy lại `make serve`."
 )
 
+OIDC_HALF = (
+    "Đã đặt {metadata} nhưng còn thiếu {missing} nên chưa đăng nhập bằng tài khoản của đơn vị "
+    "được; máy chủ chưa khởi động. Hãy đặt đủ các biến này (README, mục Máy chủ của phòng) "
+    "hoặc bỏ {metadata}."
+)
+
 
 class NotReady(Exception):
     """The server must not start; the message (Vietnamese) says why and what to do."""
@@ -37,6 +50,10 @@ def check(store: PlanStore | None = None) -> None:
         raise NotReady(
             NO_SECRET.format(file=secret_file(), env=SECRET_ENV, length=MIN_SECRET_LENGTH)
         )
+    try:
+        oidc_settings()
+    except ValueError as e:
+        raise NotReady(OIDC_HALF.format(metadata=OIDC_METADATA_ENV, missing=e)) from None
     store = store if store is not None else PlanStore(default_db_key())
     health = store.health()
     if not health.writable:

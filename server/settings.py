@@ -57,3 +57,46 @@ def load() -> ServerSettings:
     if secret is None:
         raise RuntimeError("no cookie secret: run serve.py, which checks the settings first")
     return ServerSettings(secret=secret, cookie_secure=cookie_secure())
+
+
+# ---------------------------------------------------------------- OpenID Connect (optional)
+OIDC_METADATA_ENV = "PLANNER_OIDC_METADATA_URL"  # …/.well-known/openid-configuration
+OIDC_CLIENT_ID_ENV = "PLANNER_OIDC_CLIENT_ID"
+OIDC_CLIENT_SECRET_ENV = "PLANNER_OIDC_CLIENT_SECRET"
+OIDC_LABEL_ENV = "PLANNER_OIDC_LABEL"  # shown on the button: "… tài khoản của đơn vị (LABEL)"
+PUBLIC_URL_ENV = "PLANNER_PUBLIC_URL"  # the address users type, e.g. https://kehoach.phong.vn
+
+
+@dataclass(frozen=True)
+class OidcSettings:
+    metadata_url: str
+    client_id: str
+    client_secret: str
+    public_url: str
+    label: str
+
+    @property
+    def redirect_uri(self) -> str:
+        return self.public_url.rstrip("/") + "/oauth2callback"
+
+
+def oidc_settings() -> OidcSettings | None:
+    """The identity provider, when `PLANNER_OIDC_METADATA_URL` is set (else None: passwords
+    only). Raises ValueError naming what is missing when it is set half way."""
+    metadata = os.environ.get(OIDC_METADATA_ENV, "").strip()
+    if not metadata:
+        return None
+    values = {
+        name: os.environ.get(name, "").strip()
+        for name in (OIDC_CLIENT_ID_ENV, OIDC_CLIENT_SECRET_ENV, PUBLIC_URL_ENV)
+    }
+    missing = [name for name, value in values.items() if not value]
+    if missing:
+        raise ValueError(", ".join(missing))
+    return OidcSettings(
+        metadata_url=metadata,
+        client_id=values[OIDC_CLIENT_ID_ENV],
+        client_secret=values[OIDC_CLIENT_SECRET_ENV],
+        public_url=values[PUBLIC_URL_ENV],
+        label=os.environ.get(OIDC_LABEL_ENV, "").strip() or "OpenID Connect",
+    )

@@ -471,3 +471,14 @@ def test_refuses_to_start_without_a_secret(tmp_path: Path) -> None:
     assert done.returncode != 0
     assert "Chưa có khóa bí mật" in done.stderr, done.stderr[-2000:]
     assert not (tmp_path / "no-secret-file").exists()  # not made up by the server itself
+
+
+def test_refuses_to_start_with_half_an_identity_provider(tmp_path: Path) -> None:
+    db = tmp_path / "planner.db"
+    Accounts(PlanStore(db)).add(
+        "quantri", display_name="Q", role="admin", unit=UNIT, password=PASSWORD, now=datetime.now()
+    )
+    env = serve_env(db, PLANNER_OIDC_METADATA_URL="http://localhost:1/.well-known/x")
+    done = start_and_wait(env)
+    assert done.returncode != 0
+    assert "còn thiếu PLANNER_OIDC_CLIENT_ID, PLANNER_OIDC_CLIENT_SECRET" in done.stderr

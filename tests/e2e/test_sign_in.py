@@ -144,3 +144,119 @@ def test_a_viewer_cannot_save(served: Served, page) -> None:  # type: ignore[no-
     check(page, "viewer's edit refused")
     assert served.store.open(served.plan_id).version == before  # nothing saved
     assert "Câu người xem thêm vào." not in str(served.store.open(served.plan_id).plan)
+
+
+# ------------------------------------------------------------------------------ OpenID Connect
+
+
+class WithProvider:
+    def __init__(self, server: StreamlitServer, store: PlanStore) -> None:
+        self.server = server
+        self.store = store
+
+
+@pytest.fixture(scope="module")
+def with_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WithProvider]:
+    """serve.py with an identity provider the test runs (oidc-provider-mock, a real OpenID
+    Connect server: discovery, authorization code with PKCE, signed ID tokens)."""
+    mock = pytest.importorskip("oidc_provider_mock")
+    tmp = tmp_path_factory.mktemp("serve-oidc")
+    db = tmp / "planner.db"
+    store = PlanStore(db)
+    accounts = Accounts(store)
+    now = datetime.now()
+    accounts.add(
+        "quantri", display_name="Quản trị", role="admin", unit=UNIT, password=PASSWORD, now=now
+    )
+    accounts.add(
+        "hoa",
+        display_name="Lê Thị Hoa",
+        role="leader",
+        unit=UNIT,
+        password=None,  # signs in through the office's identity provider only
+        now=now,
+        email="hoa@phong.example",
+    )
+    accounts.add(
+        "cu",
+        display_name="Cũ",
+        role="editor",
+        unit=UNIT,
+        password=None,
+        now=now,
+        email="cu@phong.example",
+    )
+    accounts.disable("cu", now=now)
+    with mock.run_server_in_thread() as provider:
+        port = free_port(range(0))
+        env = {
+            **server_env(tmp),
+            "PLANNER_SECRET": "oidc-" + "s" * 40,
+            "PLANNER_SECRET_FILE": str(tmp / "no-secret-file"),
+            "PLANNER_OIDC_METADATA_URL": (
+                f"http://localhost:{provider.server_port}/.well-known/openid-configuration"
+            ),
+            "PLANNER_OIDC_CLIENT_ID": "soan-ke-hoach",
+            "PLANNER_OIDC_CLIENT_SECRET": "bi-mat-cua-ung-dung",
+            "PLANNER_PUBLIC_URL": f"http://localhost:{port}",
+            "PLANNER_OIDC_LABEL": "Thư điện tử công vụ",
+        }
+        server = StreamlitServer(
+            "serve.py", port=port, env=env, log_path=ARTIFACTS / "e2e-serve-oidc.log"
+        )
+        server.start()
+        try:
+            server.wait_healthy(timeout=90)
+            yield WithProvider(server, store)
+        finally:
+            server.stop()
+
+
+def sign_in_with_provider(page, url: str, email: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(url)
+    assert "/dang-nhap" in page.url
+    check(page, "sign-in page with an identity provider")
+    page.get_by_role(
+        "link", name="Đăng nhập bằng tài khoản của đơn vị (Thư điện tử công vụ)"
+    ).click()
+    # The provider's own page (the test's provider, in English: not ours to translate).
+    page.locator("input[name=sub]").fill(email)
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_load_state()
+
+
+def cookie_names(page) -> set[str]:  # type: ignore[no-untyped-def]
+    return {c["name"] for c in page.context.cookies()}
+
+
+def test_sign_in_with_the_units_account(with_provider: WithProvider, page) -> None:  # type: ignore[no-untyped-def]
+    sign_in_with_provider(page, with_provider.server.url, "hoa@phong.example")
+    settle(page)
+    side = sidebar(page)
+    assert side.get_by_text("Lê Thị Hoa").is_visible()
+    assert side.get_by_text("Vai trò: Lãnh đạo").is_visible()
+    check(page, "signed in through the identity provider")
+    names = cookie_names(page)
+    assert "planner_session" in names
+    assert not any(n.startswith("_streamlit_user") for n in names)  # only our session counts
+    page.reload()
+    settle(page)
+    assert sidebar(page).get_by_text("Lê Thị Hoa").is_visible()
+    sidebar(page).get_by_text("Đăng xuất", exact=True).click()
+    page.wait_for_url("**/dang-nhap?ly-do=da-dang-xuat")
+
+
+@pytest.mark.parametrize("email", ["la@noi-khac.example", "cu@phong.example"])
+def test_an_identity_without_an_active_account_is_refused(
+    with_provider: WithProvider,
+    page,  # type: ignore[no-untyped-def]
+    email: str,
+) -> None:
+    sign_in_with_provider(page, with_provider.server.url, email)
+    alert = page.get_by_role("alert").inner_text()
+    assert email in alert and "chưa được cấp quyền dùng Soạn Kế hoạch" in alert
+    check(page, "identity refused")
+    assert "planner_session" not in cookie_names(page)
+    assert not any(n.startswith("_streamlit_user") for n in cookie_names(page))
+    page.goto(with_provider.server.url + "/soan-ke-hoach")
+    assert "/dang-nhap" in page.url  # still not signed in
