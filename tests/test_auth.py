@@ -247,3 +247,35 @@ def test_close_expired_removes_only_expired_sessions(store, accounts):
     assert sessions.close_expired(now=NOW + SESSION_IDLE + timedelta(minutes=1)) == 1
     assert sessions.user(old, now=NOW + SESSION_IDLE) is None
     assert sessions.user(fresh, now=NOW + SESSION_IDLE + timedelta(minutes=1)) is not None
+
+
+def test_an_account_without_a_password_signs_in_only_by_e_mail(store, accounts):
+    accounts.add(
+        "hoa",
+        display_name="Lê Thị Hoa",
+        role="viewer",
+        unit="Phòng A",
+        password=None,
+        email="hoa@pgd.example.vn",
+        now=NOW,
+    )
+    for attempt in ("", PASSWORD, "None"):
+        with pytest.raises(SignInError) as err:
+            accounts.authenticate("hoa", attempt, now=NOW)
+        assert str(err.value) == WRONG_CREDENTIALS
+    assert accounts.user_for_email("HOA@pgd.example.vn").name == "hoa"
+
+
+def test_a_plain_sign_in_writes_nothing(store, accounts):
+    def stamp() -> tuple[object, ...]:
+        with store.connect() as con:
+            return tuple(con.execute("SELECT * FROM users").fetchone())
+
+    before = stamp()
+    accounts.authenticate("an.nguyen", PASSWORD, now=NOW)
+    assert stamp() == before
+    with pytest.raises(SignInError):
+        accounts.authenticate("an.nguyen", "sai-mat-khau", now=NOW)
+    assert stamp() != before
+    accounts.authenticate("an.nguyen", PASSWORD, now=NOW)
+    assert stamp() == before  # the failure count is back to 0

@@ -278,6 +278,8 @@ class Accounts:
         if user.disabled:
             raise SignInError(DISABLED_TEXT)
         rehash = _needs_rehash(self.hasher, stored_hash)
+        if not rehash and not row[7] and locked_until is None:
+            return user  # nothing to reset: a sign-in writes nothing
         with self.store.transaction() as con:
             con.execute(
                 "UPDATE users SET failed_logins = 0, locked_until = NULL"
