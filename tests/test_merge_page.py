@@ -170,3 +170,30 @@ def test_keep_mine_and_use_theirs(env):
     second.button(key="merge.save").click().run()
     ok(second)
     assert texts(store, pid)[:2] == ["Một: của người thứ hai.", "Hai: của người thứ nhất."]
+
+
+def test_the_notice_names_who_saved_by_display_name(env, monkeypatch):
+    """Server mode keeps the account with each version: the notice names its holder(s)."""
+    from components import merge_panel, state
+    from planner.auth.accounts import Accounts
+
+    store, pid = env
+    now = datetime.fromisoformat(f"{TEST_TODAY}T09:00:00")
+    accounts = Accounts(store)
+    for name, shown in (("an", "Nguyễn Văn An"), ("binh", "Trần Thị Bình")):
+        accounts.add(
+            name, display_name=shown, role="editor", unit="Phòng GDĐT", password=None, now=now
+        )
+    plan = store.open(pid).plan
+    v2 = store.save(pid, plan, base_version=1, now=now, note="a", author="an")
+    v3 = store.save(pid, plan, base_version=v2, now=now, note="b", author="binh")
+    v4 = store.save(pid, plan, base_version=v3, now=now, note="c")  # no account (CLI)
+    monkeypatch.setattr(state, "get_store", lambda: store)
+    monkeypatch.setattr(state, "base_store", lambda: store)
+    assert merge_panel.authors(pid, 1, v2) == "Nguyễn Văn An"
+    assert merge_panel.authors(pid, 1, v3) == "Nguyễn Văn An và Trần Thị Bình"
+    assert merge_panel.authors(pid, v3, v4) == "một đồng nghiệp"
+    assert merge_panel.authors(pid, 1, v4) == "Nguyễn Văn An, Trần Thị Bình và một đồng nghiệp"
+    notice = merge_panel.merged_notice("Nguyễn Văn An", v2, ("Mục I: sửa đoạn 2",) * 15)
+    assert "Nguyễn Văn An đã lưu kế hoạch này (phiên bản 2)" in notice
+    assert notice.count("- Mục I: sửa đoạn 2") == 12 and "và 3 thay đổi khác" in notice
