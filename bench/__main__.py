@@ -25,7 +25,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 OUTPUT = ROOT / "docs" / "performance.md"
 NOT_AREAS = {"__init__", "__main__", "common", "catalogue_gen"}
 # The areas in the order the report shows them; any other bench/<area>.py follows.
-ORDER = ("search", "import_docx", "rollover", "export", "progress", "app")
+ORDER = ("search", "import_docx", "rollover", "export", "progress", "app", "server_load")
 
 
 @dataclass
