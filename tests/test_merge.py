@@ -533,3 +533,18 @@ def test_a_long_section_rewritten_whole_merges_in_bounded_time():
     assert time.perf_counter() - started < 20  # about 2 s; unbounded look-ahead took minutes
     (c,) = result.collisions  # mine's edit against theirs' rewrite of the same paragraph
     assert c.mine == blocks[5].text + " sửa"
+
+
+def test_a_field_added_to_the_model_later_is_merged_as_one_value():
+    base = sample()
+    table = Block("table", rows=(("Kính gửi:", "Các trường"),))
+    theirs = replace(base, preamble_tables=((0, table),))
+    mine = set_block(base, (0,), 0, "B3 của tôi")
+    result = merge_plans(base, mine, theirs)
+    assert result.clean and result.plan.preamble_tables == ((0, table),)
+    assert result.plan.sections[0].blocks[0].text == "B3 của tôi"
+    other = replace(base, preamble_tables=((1, table),))
+    (c,) = merge_plans(base, replace(mine, preamble_tables=((0, table),)), other).collisions
+    assert c.key == "plan/preamble_tables" and not c.combinable
+    assert c.place == "Bảng ở phần đầu văn bản"
+    assert result.incoming == ("Bảng ở phần đầu văn bản: sửa",)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Generic, TypeVar
 
 from planner.drafting.findings import Finding, findings_of, place_label, store_findings
@@ -192,6 +192,48 @@ def _value(
     if isinstance(choice, Combine) and combine is not None:
         return combine(choice.text)
     return t
+
+
+_HANDLED = {
+    Plan: {"meta", "bases", "preamble", "sections", "closing", "recipients", "signer", "tasks",
+           "extra", "notes", "appendices"},
+    Meta: {"parent_authority", "authority", "number", "symbol", "place", "issued", "year",
+           "doc_type", "subject", "extra", "subtitles", "issued_month"},
+    Signer: {"prefix", "position", "deputy_position", "name", "extra", "lines"},
+    Section: {"number", "title", "blocks", "children", "extra"},
+    Appendix: {"title", "subtitles", "blocks", "landscape", "extra"},
+    Task: {"id", "title", "lead", "support", "start", "due", "status", "progress", "section",
+           "extra"},
+}  # fmt: skip
+
+
+_OTHER_LABELS = {"preamble_tables": "bảng ở phần đầu văn bản"}
+
+
+def _others(ctx: _Ctx, key: str, place: str, b: Any, m: Any, t: Any, merged: Any) -> dict[str, Any]:
+    """The fields this module does not merge one by one (added to the model later, such as
+    `Plan.preamble_tables`), each merged as one value, so that neither side's change to them
+    is ever dropped unseen."""
+    handled = _HANDLED.get(type(merged), set())
+    out = {}
+    for f in fields(merged):
+        if f.name in handled or not f.compare:
+            continue
+        vb, vm, vt = getattr(b, f.name), getattr(m, f.name), getattr(t, f.name)
+        label = _OTHER_LABELS.get(f.name, "dữ liệu khác")
+        where = f"{place}, {label}" if place else label[:1].upper() + label[1:]
+        out[f.name] = _value(ctx, f"{key}/{f.name}", where, vb, vm, vt, show=_any_text)
+    return out
+
+
+def _any_text(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "\n".join(
+            block_text(x[-1]) if isinstance(x, tuple) and x and isinstance(x[-1], Block)
+            else block_text(x) if isinstance(x, Block) else str(x)
+            for x in value
+        )  # fmt: skip
+    return str(value)
 
 
 # ---------------------------------------------------------------- lists
@@ -536,7 +578,8 @@ def _sections(
             dict(st.extra),
             show=_dict_text,
         )
-        return Section(number, title, blocks, children, extra)
+        merged = Section(number, title, blocks, children, extra)
+        return replace(merged, **_others(ctx, k, f"Mục {where}", sb, sm, st, merged))
 
     how: _ListMerge[Section] = _ListMerge(
         key=lambda s: (s.number, s.title),
@@ -596,7 +639,8 @@ def _appendices(
             dict(at.extra),
             show=_dict_text,
         )
-        return Appendix(title, subtitles, blocks, landscape, extra)
+        merged = Appendix(title, subtitles, blocks, landscape, extra)
+        return replace(merged, **_others(ctx, k, where, ab, am, at, merged))
 
     how: _ListMerge[Appendix] = _ListMerge(
         key=lambda a: a.title,
@@ -703,7 +747,8 @@ def _task_item(ctx: _Ctx, key: str, _pos: int, b: Task, m: Task, t: Task) -> Tas
                 continue
             chosen = m if choice == MINE else t
         values.update({n: getattr(chosen, n) for n in names})
-    return replace(t, **values)
+    merged = replace(t, **values)
+    return replace(merged, **_others(ctx, key, name[:1].upper() + name[1:], b, m, t, merged))
 
 
 def _tasks(ctx: _Ctx, b: Sequence[Task], m: Sequence[Task], t: Sequence[Task]) -> tuple[Task, ...]:
@@ -816,7 +861,8 @@ def _meta(ctx: _Ctx, b: Meta, m: Meta, t: Meta) -> Meta:
         dict(t.extra),
         show=_dict_text,
     )
-    return Meta(**values)
+    merged = Meta(**values)
+    return replace(merged, **_others(ctx, "meta", "Thông tin chung", b, m, t, merged))
 
 
 def _issued_text(value: tuple[Any, int]) -> str:
@@ -862,7 +908,8 @@ def _signer(ctx: _Ctx, b: Signer, m: Signer, t: Signer) -> Signer:
         dict(t.extra),
         show=_dict_text,
     )
-    return Signer(**values)
+    merged = Signer(**values)
+    return replace(merged, **_others(ctx, "signer", "Người ký", b, m, t, merged))
 
 
 def _finding_item(ctx: _Ctx, key: str, _pos: int, b: Finding, m: Finding, t: Finding) -> Finding:
@@ -966,6 +1013,7 @@ def _merge(base: Plan, mine: Plan, theirs: Plan, choices: Mapping[str, Choice]) 
         tasks=_tasks(ctx, base.tasks, mine.tasks, theirs.tasks),
         appendices=_appendices(ctx, base.appendices, mine.appendices, theirs.appendices),
     )
+    plan = replace(plan, **_others(ctx, "plan", "", base, mine, theirs, plan))
     plan = _extra(ctx, plan, base, mine, theirs)
     if dm == db:
         plan = theirs  # exactly theirs; `incoming` says what it brought
