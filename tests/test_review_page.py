@@ -237,3 +237,14 @@ def test_a_role_the_step_is_not_for_gets_the_vietnamese_refusal(
         "hoạch này. Nếu cần, hãy hỏi quản trị viên."
     ]
     assert Review(store).status(plan_id) == Status.DRAFT
+
+
+def test_the_plan_list_shows_the_status_and_open_comments(server: tuple[PlanStore, str]) -> None:
+    """Trang chủ's list (and the banner above every page: the same `review_tags`)."""
+    store, plan_id = server
+    review = Review(store)
+    review.submit(plan_id, EDITOR, now=T0)
+    review.add_comment(plan_id, "", "Rà soát lại số liệu.", LEADER, now=T0)
+    home = run(plan_id, EDITOR, str(ROOT / "views" / "home.py"))
+    listed = [m.value for m in home.markdown if "phiên bản 1" in m.value]
+    assert len(listed) == 1 and "phiên bản 1 · Chờ duyệt · 1 góp ý chưa xử lý" in listed[0]
