@@ -25,6 +25,7 @@ run: $(STAMP)
 # PLANNER_PORT; the cookie secret is PLANNER_SECRET or .data/secret (created here, 0600).
 serve: $(STAMP)
 	$(PY) -m server secret
+	$(PY) -m server check
 	PLANNER_MODE=server $(PY) -m streamlit run serve.py \
 		--server.address $(PLANNER_HOST) --server.port $(PLANNER_PORT) \
 		--client.showErrorDetails none --server.fileWatcherType none

@@ -482,3 +482,66 @@ def test_refuses_to_start_with_half_an_identity_provider(tmp_path: Path) -> None
     done = start_and_wait(env)
     assert done.returncode != 0
     assert "còn thiếu PLANNER_OIDC_CLIENT_ID, PLANNER_OIDC_CLIENT_SECRET" in done.stderr
+
+
+# ------------------------------------------------------------------------------ in process
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("/soan-ke-hoach?plan=abc", "/soan-ke-hoach?plan=abc"),
+        ("//evil.example/x", "/"),
+        ("https://evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("/dang-xuat", "/"),
+        ("", "/"),
+        (None, "/"),
+    ],
+)
+def test_safe_next(value: str | None, expected: str) -> None:
+    from server.routes import safe_next
+
+    assert safe_next(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("https", "forced", "secure"), [(False, False, False), (True, False, True), (False, True, True)]
+)
+def test_cookies_are_secure_over_https_or_when_told(
+    tmp_path: Path, https: bool, forced: bool, secure: bool
+) -> None:
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from server.routes import SignInRoutes
+    from server.service import AuthService
+
+    store = PlanStore(tmp_path / "planner.db")
+    Accounts(store).add(
+        "quantri", display_name="Q", role="admin", unit=UNIT, password=PASSWORD, now=datetime.now()
+    )
+    routes = SignInRoutes(
+        auth=AuthService(store), signer=Signer(SECRET), secure=forced, oidc_label=None
+    )
+    base = "https://may-chu.example" if https else "http://may-chu.example"
+    with TestClient(Starlette(routes=routes.routes()), base_url=base) as client:
+        form = client.get("/dang-nhap")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)
+        assert csrf is not None
+        # As a browser behind an HTTPS proxy sends it back (the app itself may see HTTP).
+        csrf_cookie = form.headers["set-cookie"].split(";", 1)[0]
+        assert ("; Secure" in form.headers["set-cookie"]) is secure
+        client.cookies.clear()
+        reply = client.post(
+            "/dang-nhap",
+            data={"csrf": csrf.group(1), "name": "quantri", "password": PASSWORD, "next": "/"},
+            headers={"Cookie": csrf_cookie},
+            follow_redirects=False,
+        )
+    assert reply.status_code == 303
+    cookie = next(
+        v for v in reply.headers.get_list("set-cookie") if v.startswith("planner_session=")
+    )
+    assert ("; Secure" in cookie) is secure
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie
