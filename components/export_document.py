@@ -1,13 +1,22 @@
 """Xuất văn bản: the options, the Word/PDF/JSON downloads with the thể thức check of the file
-just built, and the check of any other .docx. The page (`views/export.py`) lays them out."""
+just built, and the check of any other .docx. The page (`views/export.py`) lays them out.
+
+The .docx (with its check) and then the PDF are built in the background as soon as the page
+opens, while the user reads the preview: a job per session in a small shared thread pool,
+keyed by the plan's version and the options, polled by a fragment until it is done. The jobs
+get plain values only (no Streamlit call in a thread), and each session keeps its own
+futures in its own state, so nothing passes from one session to another.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import unicodedata
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import streamlit as st
 
@@ -325,6 +334,122 @@ def final_choice(readiness: Readiness | None) -> bool:
     return bool(final)
 
 
+# The background builds of every session share these few threads (a build is CPU work and
+# LibreOffice a process of its own): more would only slow each other down.
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="export")
+POLL_S = 0.7  # how often a page waiting for a build looks again
+
+
+@dataclass(frozen=True)
+class BuildInput:
+    """Everything a build needs, read in the script's thread (a job never calls Streamlit)."""
+
+    plan: Plan
+    today: date
+    template: bytes | None
+    rows: ScheduleRows
+    charts: bool
+    previous: Plan | None
+    draft: bool
+
+
+def build_docx(job: BuildInput) -> dict[str, Any]:
+    """The .docx and its thể thức findings (raises PlannerError, shown by the page)."""
+    plan = job.plan
+    charts: list[tuple[str, bytes]] = []
+    if job.charts and plan.tasks:
+        from planner.progress.charts import chart_images, previous_plan
+
+        charts = chart_images(plan, job.today, job.previous or previous_plan(plan))
+    data = export_docx(
+        plan,
+        today=job.today,
+        template=job.template,
+        schedule_rows=job.rows,
+        charts=charts,
+        draft_mark=job.draft,
+    )
+    findings = check_docx(data, f"{_file_stem(plan)}.docx")
+    return {"docx": data, "findings": findings, "pdf": None, "draft": job.draft}
+
+
+def _job(name: str) -> tuple[Any, Future[Any]] | None:
+    job = state.get(name)
+    return job if isinstance(job, tuple) and len(job) == 2 else None
+
+
+def _start_docx(key: tuple[Any, ...], job: BuildInput) -> Future[Any]:
+    """This session's .docx job for `key`: the running one, else a new one."""
+    running = _job(state.EXPORT_JOB)
+    if running is not None and running[0] == key:
+        return running[1]
+    if running is not None:
+        running[1].cancel()  # built for an older version or other options: not wanted now
+    future = _POOL.submit(build_docx, job)
+    state.put(state.EXPORT_JOB, (key, future))
+    return future
+
+
+def _start_pdf(key: tuple[Any, ...], docx: bytes) -> Future[Any]:
+    running = _job(state.EXPORT_PDF_JOB)
+    if running is not None and running[0] == key:
+        return running[1]
+    future = _POOL.submit(docx_to_pdf, docx)
+    state.put(state.EXPORT_PDF_JOB, (key, future))
+    return future
+
+
+def _harvest(key: tuple[Any, ...], wait: bool = False, wait_pdf: bool = False) -> None:
+    """Move a finished job's result into EXPORT_BUILT (a failure into its Vietnamese
+    message); with `wait` (`wait_pdf`), wait for a running .docx (PDF) job first. The PDF
+    job follows the .docx."""
+    job = _job(state.EXPORT_JOB)
+    if job is not None and job[0] == key and (wait or job[1].done()):
+        state.pop(state.EXPORT_JOB)
+        try:
+            built = {"key": key, **job[1].result()}
+        except PlannerError as err:
+            state.put(state.EXPORT_BUILT, {"key": key, "error": str(err)})
+        else:
+            state.put(state.EXPORT_BUILT, built)
+            if soffice_path():
+                _start_pdf(key, built["docx"])
+    built = state.get(state.EXPORT_BUILT)
+    pdf = _job(state.EXPORT_PDF_JOB)
+    if pdf is not None and pdf[0] == key and built and built.get("key") == key:
+        if wait_pdf or pdf[1].done():
+            state.pop(state.EXPORT_PDF_JOB)
+            try:
+                built["pdf"] = pdf[1].result()
+            except PlannerError as err:
+                built["pdf_error"] = str(err)
+
+
+def _pending(key: tuple[Any, ...]) -> str | None:
+    """What is still being built for `key` ("docx", "pdf"), or None."""
+    for name, what in ((state.EXPORT_JOB, "docx"), (state.EXPORT_PDF_JOB, "pdf")):
+        job = _job(name)
+        if job is not None and job[0] == key:
+            return what
+    return None
+
+
+@st.fragment(run_every=POLL_S)
+def _poll(key: tuple[Any, ...]) -> None:
+    """While a build runs: a Vietnamese progress line, looked at again every POLL_S; the
+    whole page is redrawn once it is done (its downloads appear)."""
+    what = _pending(key)
+    if what is None:
+        return
+    job = _job(state.EXPORT_JOB if what == "docx" else state.EXPORT_PDF_JOB)
+    if job is not None and job[1].done():
+        st.rerun(scope="app")
+    if what == "docx":
+        st.info("Đang tạo tệp Word và kiểm tra thể thức…", icon=":material/hourglass_top:")
+    else:
+        st.caption(":material/hourglass_top: LibreOffice đang tạo bản PDF…")
+
+
 def download_panel(
     stored: StoredPlan,
     today: date,
@@ -332,7 +457,8 @@ def download_panel(
     rows: ScheduleRows,
     readiness: Readiness | None,
 ) -> None:
-    """Build the .docx (checked at once), then its download, the PDF, and the plan's .json.
+    """The .docx (checked at once) and its PDF, built in the background as soon as the page
+    opens (or at once with *Tạo tệp Word*), their downloads, and the plan's .json.
 
     A plan not ready to sign is built with the DỰ THẢO mark unless the user confirms
     *Xuất bản chính thức*."""
@@ -350,30 +476,34 @@ def download_panel(
         today.isoformat(),
         draft,
     )
-    if st.button("Tạo tệp Word", type="primary", key="export.build", icon=":material/build:"):
-        try:
-            with st.spinner("Đang tạo văn bản…"):
-                charts: list[tuple[str, bytes]] = []
-                if options.charts and plan.tasks:
-                    from planner.progress.charts import chart_images, previous_plan
-
-                    previous = previous_for(plan) or previous_plan(plan)
-                    charts = chart_images(plan, today, previous)
-                data = export_docx(
-                    plan,
-                    today=today,
-                    template=template,
-                    schedule_rows=rows,
-                    charts=charts,
-                    draft_mark=draft,
-                )
-                findings = check_docx(data, f"{_file_stem(plan)}.docx")
-            built = {"key": key, "docx": data, "findings": findings, "pdf": None, "draft": draft}
-            state.put(state.EXPORT_BUILT, built)
-        except PlannerError as err:
-            st.error(md_escape(str(err)))
     built = state.get(state.EXPORT_BUILT)
-    if built and built["key"] == key:
+    if not (built and built.get("key") == key) and _pending(key) is None:
+        previous = previous_for(plan) if options.charts and plan.tasks else None
+        _start_docx(key, BuildInput(plan, today, template, rows, options.charts, previous, draft))
+    _harvest(key)
+    done = bool((state.get(state.EXPORT_BUILT) or {}).get("key") == key)
+    if st.button(
+        "Tạo lại tệp Word" if done else "Tạo tệp Word",
+        type="secondary" if done else "primary",
+        key="export.build",
+        icon=":material/build:",
+    ):
+        # Now, not in a while: wait for the running job, else build (again) and wait.
+        if _pending(key) != "docx":
+            state.pop(state.EXPORT_BUILT)
+            previous = previous_for(plan) if options.charts and plan.tasks else None
+            _start_docx(
+                key, BuildInput(plan, today, template, rows, options.charts, previous, draft)
+            )
+        with st.spinner("Đang tạo văn bản…"):
+            _harvest(key, wait=_pending(key) == "docx")
+    built = state.get(state.EXPORT_BUILT)
+    if built and built.get("key") != key and _pending(key) == "docx":
+        st.caption("Kế hoạch hoặc tùy chọn đã thay đổi: đang tạo lại tệp Word…")
+    _poll(key)
+    if built and built["key"] == key and built.get("error"):
+        st.error(md_escape(built["error"]))
+    elif built and built["key"] == key:
         stem = _file_stem(plan)
         if built.get("draft"):
             st.caption(":material/draft: Bản dự thảo: đầu mỗi trang có dấu DỰ THẢO.")
@@ -389,12 +519,13 @@ def download_panel(
         st.markdown("**Kiểm tra thể thức của tệp vừa tạo**")
         show_findings(built["findings"], open_items)
         if soffice_path():
+            if built.get("pdf_error"):
+                st.error(md_escape(built["pdf_error"]))
             if built["pdf"] is None and st.button("Tạo tệp PDF", key="export.pdf"):
-                try:
-                    with st.spinner("LibreOffice đang chuyển sang PDF…"):
-                        built["pdf"] = docx_to_pdf(built["docx"])
-                except PlannerError as err:
-                    st.error(md_escape(str(err)))
+                built.pop("pdf_error", None)
+                _start_pdf(key, built["docx"])
+                with st.spinner("LibreOffice đang chuyển sang PDF…"):
+                    _harvest(key, wait_pdf=True)
             if built["pdf"] is not None:
                 st.download_button(
                     "Tải bản PDF",
@@ -409,10 +540,6 @@ def download_panel(
                 "Máy chủ chưa cài LibreOffice nên chưa tạo được bản PDF. Hãy tải tệp Word, "
                 "mở bằng Word rồi chọn Lưu thành PDF."
             )
-    elif built:
-        st.caption("Kế hoạch hoặc tùy chọn đã thay đổi: bấm “Tạo tệp Word” để tạo lại.")
-    else:
-        st.caption("Bấm “Tạo tệp Word” để tạo văn bản và kiểm tra thể thức trước khi tải về.")
     st.divider()
     st.download_button(
         "Tải kế hoạch (.json)",
