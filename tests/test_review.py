@@ -206,8 +206,12 @@ def test_a_plan_in_the_bin_and_an_unknown_plan(db_target: str | Path) -> None:
     plan_id = new_plan(store)
     review = Review(store)
     store.delete(plan_id, now=at(1))
+    before = counts(store, plan_id)
     with pytest.raises(ReviewError, match="thùng rác"):
         review.submit(plan_id, EDITOR, now=at(2))
+    with pytest.raises(ReviewError, match="thùng rác"):
+        review.add_comment(plan_id, "", "Góp ý", LEADER, now=at(2))
+    assert counts(store, plan_id) == before
     with pytest.raises(NotFoundError):
         review.status("khong-co")
 

@@ -276,11 +276,7 @@ class Review:
             raise ReviewError(NO_USER)
         with self.store.transaction() as con:
             state = self._state(con, plan_id)
-            if state.deleted:
-                raise ReviewError(
-                    f"Kế hoạch “{state.title}” đang ở thùng rác: hãy khôi phục trước khi trình "
-                    "hoặc duyệt."
-                )
+            _refuse_binned(state)
             current = state.status
             if action is None:  # reopen: withdrawing is the drafter's, reopening an edit
                 action = Action.SUBMIT if current == Status.SUBMITTED else Action.EDIT
@@ -342,6 +338,7 @@ class Review:
             raise ReviewError("Không xác định được đoạn văn được góp ý.")
         with self.store.transaction() as con:
             state = self._state(con, plan_id)
+            _refuse_binned(state)
             require(
                 user,
                 Action.COMMENT,
@@ -495,6 +492,14 @@ class Review:
                 step.to_status.value,
                 step.version,
             ),
+        )
+
+
+def _refuse_binned(state: _State) -> None:
+    if state.deleted:
+        raise ReviewError(
+            f"Kế hoạch “{state.title}” đang ở thùng rác: hãy khôi phục trước khi trình, duyệt "
+            "hoặc góp ý."
         )
 
 
