@@ -483,10 +483,11 @@ def download_panel(
     _harvest(key)
     done = bool((state.get(state.EXPORT_BUILT) or {}).get("key") == key)
     if st.button(
-        "Tạo lại tệp Word" if done else "Tạo tệp Word",
+        "Tạo tệp Word",
         type="secondary" if done else "primary",
         key="export.build",
         icon=":material/build:",
+        help="Tạo lại tệp Word và PDF ngay" if done else "Tạo tệp Word ngay và chờ đến khi xong",
     ):
         # Now, not in a while: wait for the running job, else build (again) and wait.
         if _pending(key) != "docx":

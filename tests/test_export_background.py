@@ -30,7 +30,8 @@ def test_the_docx_is_built_without_a_click(app_env, sample) -> None:  # type: ig
     _until_built(at)
     assert WORD in _downloads(at)
     assert any("Đúng thể thức" in s.value for s in at.success)
-    assert [b.label for b in at.button if b.key == "export.build"] == ["Tạo lại tệp Word"]
+    [again] = [b for b in at.button if b.key == "export.build"]
+    assert again.help == "Tạo lại tệp Word và PDF ngay"
 
 
 def test_a_failed_build_shows_the_vietnamese_error(app_env, sample, monkeypatch) -> None:  # type: ignore[no-untyped-def]
