@@ -19,6 +19,7 @@ from tests.e2e.helpers import (
     E2E,
     edit_textarea,
     exceptions_on,
+    go_to,
     main_area,
     server_env,
     settle,
@@ -119,6 +120,13 @@ def test_sign_in_refresh_and_sign_out(served: Served, page) -> None:  # type: ig
     assert "/dang-nhap" not in page.url
     assert sidebar(page).get_by_text("Nguyễn Thị Lan").is_visible()
     check(page, "after a refresh")
+    for title in ["Trang chủ", "Văn bản căn cứ", "Tiến độ", "Xuất văn bản", "Trình chiếu"]:
+        go_to(page, title)
+        if title != "Trình chiếu":  # the presenter folds the sidebar away
+            assert sidebar(page).get_by_text("Nguyễn Thị Lan").is_visible()
+        check(page, f"{title}, signed in")
+    page.goto(f"{url}/soan-ke-hoach?plan={served.plan_id}")
+    settle(page)
 
     sidebar(page).get_by_text("Đăng xuất", exact=True).click()
     page.wait_for_url("**/dang-nhap?ly-do=da-dang-xuat")
