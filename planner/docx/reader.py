@@ -20,7 +20,6 @@ from typing import Any
 
 from planner.docx.body import BodyReader, Item, Para, Table
 from planner.docx.safety import open_docx
-from planner.docx.word_numbering import format_number
 from planner.errors import DocxImportError
 from planner.model import (
     MAX_HEADER_ROWS,
@@ -282,9 +281,6 @@ class _SecBuilder:
         )
 
 
-_GENERATED_FORMATS = ("upperRoman", "decimal", "lowerLetter", "decimal", "decimal", "decimal")
-
-
 class _Builder:
     def __init__(self, name: str) -> None:
         self.name = name
@@ -382,7 +378,8 @@ class _Builder:
 
     # -- sections
     def add_heading(self, key: str, number: str, title: str) -> bool:
-        """Open a section; False when it would be nested too deep."""
+        """Open a section numbered `number` as the source labels it (never made up); False
+        when it would be nested too deep."""
         keys = [s.key for s in self.stack]
         if key in keys:
             depth = keys.index(key)
@@ -391,9 +388,6 @@ class _Builder:
         if depth >= MAX_SECTION_DEPTH:
             return False
         del self.stack[depth:]
-        if not number:
-            siblings = self.stack[-1].children if self.stack else self.roots
-            number = format_number(len(siblings) + 1, _GENERATED_FORMATS[depth])
         sec = _SecBuilder(key, number, _one_line(title))
         (self.stack[-1].children if self.stack else self.roots).append(sec)
         self.stack.append(sec)
@@ -749,7 +743,18 @@ def _para_item(b: _Builder, item: Para, phase: str) -> str:
     if heading is not None and heading[0] != "roman" and _is_item(item, heading[2]):
         heading = None  # `a) Label: text…` with only its label bold: a paragraph, as written
     if heading is None and item.heading:
-        heading = (f"h{item.heading}", "", text)
+        # A Heading style with no number typed or shown by Word (or only a bullet): the
+        # reader never makes a label up, so it stays a paragraph, bold as the source has it.
+        b.warn(
+            f"Đoạn “{_short(text)}” có kiểu đề mục (Heading) nhưng không có số thứ tự; "
+            "đã giữ thành đoạn văn như trong văn bản (không tự thêm số)."
+        )
+        if phase == "preamble":
+            b.preamble.append(text)
+            return phase
+        bold = ((0, len(text), "b"),) if item.bold and text == text.strip() else ()
+        b.body_text(text, item.spans or bold)
+        return phase
     if heading is not None:
         key, number, title = heading
         title_line, _, rest = title.partition("\n")
