@@ -136,8 +136,23 @@ def _shown(text: str | None) -> str:
 
 
 def _combined_start(c: Collision) -> str:
-    parts = [t for t in (c.mine, c.theirs) if t]
-    return "\n".join(dict.fromkeys(parts))
+    """The combine box starts from the user's own text (the other's when they deleted it)."""
+    return c.mine if c.mine is not None else (c.theirs or "")
+
+
+def _differences(c: Collision, who: str) -> None:
+    """Where two long, alike texts differ: the other's words struck in red, the user's in
+    green (an empty or deleted side needs no such help)."""
+    if not c.mine or not c.theirs:
+        return
+    from components.section_editor import diff_html
+    from planner.drafting.plan_edit import word_diff
+
+    segments = word_diff(c.theirs, c.mine)
+    if all(s.op == "equal" for s in segments):
+        return
+    st.caption(f"Chỗ khác nhau (xanh: chỉ có ở bản của bạn; đỏ gạch: chỉ có ở bản của {who})")
+    st.markdown(diff_html(segments, f"Bản của {who}", "Bản của bạn"), unsafe_allow_html=True)
 
 
 def show_collisions(plan_id: str, mine: int) -> None:
@@ -196,6 +211,7 @@ def _collision(i: int, c: Collision, mine: int, head: int, who: str) -> Choice |
         with right:
             st.caption(f"Bản của {md_escape(who)} (phiên bản {head})")
             st.markdown(_shown(c.theirs))
+        _differences(c, who)
         options = [MINE, THEIRS, *(["combine"] if c.combinable else [])]
         picked = st.radio(
             f"Chọn cho chỗ {i}",
