@@ -55,6 +55,13 @@ def remember_conflict(err: ConflictError, directive_id: str) -> None:
     )
 
 
+def _name(author: str) -> str:
+    """An author's display name on the office server (the account name otherwise)."""
+    if state.current_user() is None:
+        return author
+    return state.display_names().get(author, author)
+
+
 def _when(v: RowVersion) -> str:
     return f"{v.saved_at:%d/%m/%Y %H:%M}"
 
@@ -105,7 +112,7 @@ def conflict_panel() -> bool:
         st.error(md_escape(str(err)))
         return False
     st.error(md_escape(message), icon=":material/sync_problem:")
-    who = f" ({newest.author})" if newest.author else ""
+    who = f" ({_name(newest.author)})" if newest.author else ""
     _compare(
         (f"Bản mới nhất{who}, {_when(newest)}", newest.directive),
         (f"Bản của bạn, {_when(kept)}", kept.directive),
@@ -157,7 +164,7 @@ def history_panel(directive: Directive) -> None:
                 {
                     "Phiên bản": [v.version for v in versions],
                     "Thời gian": [_when(v) for v in versions],
-                    "Người sửa": [v.author or "—" for v in versions],
+                    "Người sửa": [_name(v.author) if v.author else "—" for v in versions],
                     "Nội dung": [_what(v) for v in versions],
                     "Số ký hiệu": [v.directive.symbol for v in versions],
                 }

@@ -248,3 +248,33 @@ def test_the_plan_list_shows_the_status_and_open_comments(server: tuple[PlanStor
     home = run(plan_id, EDITOR, str(ROOT / "views" / "home.py"))
     listed = [m.value for m in home.markdown if "phiên bản 1" in m.value]
     assert len(listed) == 1 and "phiên bản 1 · Chờ duyệt · 1 góp ý chưa xử lý" in listed[0]
+
+
+def _catalogue_history(name: str, display: str, role: str, unit: str) -> None:
+    from components import state
+    from components.catalogue_history import history_panel
+    from planner.auth.model import Role, User
+    from tests.test_user_rows_history import ROW
+
+    state.set_current_user(User(name, display, Role(role), unit))
+    history_panel(ROW)
+
+
+def test_the_catalogue_history_names_who_saved(server: tuple[PlanStore, str]) -> None:
+    """Item 4: a catalogue row's versions say who saved each (the display name)."""
+    from streamlit.testing.v1 import AppTest
+
+    from planner.catalogue.user_rows import save_directive
+    from tests.test_user_rows_history import ROW
+
+    store, _ = server
+    save_directive(store, ROW, now=T0, user=EDITOR)
+    u = LEADER
+    at = AppTest.from_function(
+        _catalogue_history,
+        args=(u.name, u.display_name, u.role.value, u.unit),
+        default_timeout=60,
+    ).run()
+    assert not at.exception, at.exception
+    table = next(d for d in at.dataframe if "Người sửa" in d.value.columns)
+    assert list(table.value["Người sửa"]) == ["Lê Thị Soạn"]
