@@ -86,7 +86,8 @@ def reports_panel(stored: StoredPlan) -> None:
     )
     if uploaded is not None:
         try:
-            report = read_report(uploaded.getvalue(), uploaded.name)
+            with st.spinner("Đang đọc tệp báo cáo…"):
+                report = read_report(uploaded.getvalue(), uploaded.name)
         except PlannerError as e:
             st.error(md_escape(str(e)))
             report = None

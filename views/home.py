@@ -52,8 +52,9 @@ with upload:
         "Lưu tệp này thành kế hoạch", key="home.upload_save", disabled=not writable
     ):
         try:
-            plan = plan_from_json(uploaded.getvalue(), uploaded.name)
-            new_id = store.create(plan, now=state.now())
+            with st.spinner("Đang đọc tệp và lưu kế hoạch…"):
+                plan = plan_from_json(uploaded.getvalue(), uploaded.name)
+                new_id = store.create(plan, now=state.now())
         except PlannerError as e:
             st.error(md_escape(str(e)))
         else:
