@@ -278,3 +278,20 @@ def test_the_catalogue_history_names_who_saved(server: tuple[PlanStore, str]) ->
     assert not at.exception, at.exception
     table = next(d for d in at.dataframe if "Người sửa" in d.value.columns)
     assert list(table.value["Người sửa"]) == ["Lê Thị Soạn"]
+
+
+VIETNAMESE_LETTERS = set("ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
+
+
+@pytest.mark.parametrize("who", ["quantri", "lanhdao", "chuyenvien", "xem"])
+def test_every_label_of_the_review_is_vietnamese(server: tuple[PlanStore, str], who: str) -> None:
+    store, plan_id = server
+    Review(store).submit(plan_id, EDITOR, now=T0)
+    Review(store).add_comment(plan_id, "", "Rà soát lại số liệu.", LEADER, now=T0)
+    at = run(plan_id, PEOPLE[who])
+    widgets = [*at.button, *at.text_area, *at.selectbox]
+    labels = [w.label for w in widgets if str(w.key).startswith("review.")]
+    labels += [e.label for e in at.expander if "Góp ý" in e.label or "duyệt" in e.label]
+    assert labels, "the review panel shows nothing"
+    for label in labels:
+        assert set(label.lower()) & VIETNAMESE_LETTERS, label
