@@ -8,11 +8,13 @@ up. A Căn cứ goes to its place in the expected order (`planner.drafting.bases
 
 from __future__ import annotations
 
+import weakref
+
 import pandas as pd
 import streamlit as st
 
 from components import state
-from components.catalogue_common import LEVEL_TEXT, K, date_text, edit, flash, select, user_ids
+from components.catalogue_common import LEVEL_TEXT, K, date_text, edit, flash, select
 from components.citation_picker import option_label, outdated_note, status_badge
 from components.safe_text import md_escape
 from planner.catalogue.citation import (
@@ -32,7 +34,7 @@ from planner.catalogue.model import (
     Directive,
     Hit,
 )
-from planner.catalogue.user_rows import delete_directive
+from planner.catalogue.user_rows import delete_directive, user_directive_ids
 from planner.drafting.bases_order import add_base_in_order
 from planner.errors import PlannerError
 
@@ -257,7 +259,7 @@ def detail(catalogue: Catalogue, d: Directive, stored, hit: Hit | None = None) -
         st.markdown("**Trích dẫn các lần sau**")
         st.code(short_citation(d), language=None, wrap_lines=True)
         _plan_actions(d, replacement, stored, weak=hit is not None and hit.match == "weak")
-        mine = user_ids()
+        mine = _user_ids(catalogue)
         b1, b2 = st.columns(2)
         b1.button(
             "Sửa văn bản này",
@@ -278,6 +280,22 @@ def detail(catalogue: Catalogue, d: Directive, stored, hit: Hit | None = None) -
                     state.invalidate_catalogue()
                     state.pop(state.CATALOGUE_SELECTED)
                     st.rerun()
+
+
+# The ids of the user's rows, per catalogue: every change of those rows changes the catalogue
+# (`state.get_catalogue` builds a new one), and reading 100,000 ids per keystroke costs the
+# page more than its search.
+_USER_IDS: weakref.WeakKeyDictionary[Catalogue, set[str]] = weakref.WeakKeyDictionary()
+
+
+def _user_ids(catalogue: Catalogue) -> set[str]:
+    found = _USER_IDS.get(catalogue)
+    if found is None:
+        try:
+            found = _USER_IDS[catalogue] = user_directive_ids(state.get_store())
+        except PlannerError:
+            return set()
+    return found
 
 
 @st.cache_data(show_spinner=False)

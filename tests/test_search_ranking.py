@@ -260,3 +260,37 @@ def test_school_year_by_title_then_by_issue_month() -> None:
         assert "khác năm học (tìm năm học 2023-2024)" in by_id[ident].reasons
         assert by_id[ident].match == "weak"
     assert _ids(hits)[-2:] in (["kh-102-b", "kh-105-e"], ["kh-105-e", "kh-102-b"])
+
+
+# ------------------------------------------------------------------ sparse and dense words
+def test_looking_candidates_up_finds_what_a_pass_over_every_row_finds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A query's rarest words give its candidates (each looked up in the other words' rows)
+    # when they hold few rows; the answers must be those of a pass over every row.
+    from bench.search import queries
+    from planner.catalogue import index as index_module
+
+    rows = [*generate(6000, seed=21), *SHIPPED]
+    catalogue = Catalogue(rows)
+    qs = [*queries(rows, 150, seed=5), *(q for q, _ in SHARED_NUMBER_QUERIES)]
+    qs += ["nhiệm vụ năm học 2023-2024", "dan van kheo", "cong tac", "thi dua khen thuong 2020"]
+
+    def answers(share: int) -> list[list[tuple[str, float, str, tuple[str, ...]]]]:
+        monkeypatch.setattr(index_module, "SPARSE_SHARE", share)
+        out = []
+        for q in qs:
+            hits = catalogue.search(q, limit=10, cited_ids=SEED_PLAN[:3])
+            out.append([(h.directive.id, h.score, h.match, h.reasons) for h in hits])
+        return out
+
+    sparse, dense = answers(1), answers(10**9)
+    assert sparse == dense
+    used = []
+    monkeypatch.setattr(index_module, "SPARSE_SHARE", 1)
+    original = index_module._Words.of
+    monkeypatch.setattr(
+        index_module._Words, "of", classmethod(lambda c, *a: used.append(1) or original(*a))
+    )
+    answers(1)
+    assert len(used) > len(qs) // 2  # most queries took the sparse path

@@ -95,6 +95,9 @@ TYPE_PRIOR = {
 PREFIX_FACTOR = 0.85
 TYPO_FACTOR = 0.75
 STRONG_COVERAGE = 0.6  # share of the query's word weight that makes a words-only hit strong
+# A query whose rarest words hold fewer than 1/SPARSE_SHARE of the rows looks its candidates up
+# in the other words' rows; otherwise it adds each word's weight to an array over every row.
+SPARSE_SHARE = 8
 
 MATCH_EXACT, MATCH_STRONG, MATCH_WEAK = "exact", "strong", "weak"
 
@@ -692,6 +695,13 @@ class SearchIndex:
         self.number_of = {v: k for k, v in enumerate(self.numbers)}
         df = np.diff(self.post_ptr).astype(np.float32)
         self.idf = np.log((self.n + 1.0) / (df + 0.5)).astype(np.float32) + np.float32(0.1)
+        # Each number's rows, ascending (rows without a number come first and are skipped).
+        numbered = self.number_id >= 0
+        self.number_rows = np.argsort(self.number_id, kind="stable").astype(np.int32)
+        counts = np.bincount(self.number_id[numbered], minlength=len(self.numbers))
+        self.number_ptr = np.zeros(len(self.numbers) + 1, dtype=np.int64)
+        np.cumsum(counts, out=self.number_ptr[1:])
+        self.number_ptr += self.n - int(np.count_nonzero(numbered))
 
     def _group(self, key: tuple[str, str, tuple[str, ...], str]) -> tuple[int, int, set[str]]:
         """(type bits, issuer bits, words) of rows of one type, issuer, topics and letters."""
@@ -896,12 +906,11 @@ class SearchIndex:
         n = self.n
         if n == 0 or limit <= 0:
             return []
-        # Words: the share of the query's word weight each row holds, and of its pairs.
-        words_num = np.zeros(n, dtype=np.float32)
-        matched = np.zeros(n, dtype=np.int16)
+        # Words: each query word's rows (the rows of its variants), weight and factor.
         words_total = 0.0
         word_terms: list[list[int]] = []
         word_factors: list[float] = []
+        word_rows: list[tuple[IntArray, float]] = []  # (rows, weight × factor) in query order
         for k, word in enumerate(q.content):
             prefix = q.last_is_prefix and k == len(q.content) - 1
             terms, factor = self.variants(word, prefix)
@@ -916,39 +925,35 @@ class SearchIndex:
             else:
                 rows = self._union([self._posting(t) for t in terms])
                 weight = float(np.log((n + 1.0) / (len(rows) + 0.5)) + 0.1)
-            words_num[rows] += weight * factor
-            matched[rows] += 1
+            word_rows.append((rows, weight * factor))
             words_total += weight
-        phrase_num = np.zeros(n, dtype=np.float32) if q.pairs else None
+        pair_rows: list[tuple[IntArray, float]] = []
         phrase_total = 0.0
         for a, b in q.pairs:
-            if not (word_terms[a] and word_terms[b]):
-                phrase_total += 1.0
-                continue
-            factor = min(word_factors[a], word_factors[b])
-            rows = self._pair_rows(word_terms[a], word_terms[b])
-            assert phrase_num is not None
-            phrase_num[rows] += factor
             phrase_total += 1.0
+            if word_terms[a] and word_terms[b]:
+                factor = min(word_factors[a], word_factors[b])
+                pair_rows.append((self._pair_rows(word_terms[a], word_terms[b]), factor))
         # Symbols and numbers.
         sym_exact = self._symbol_rows(q.symbol_keys, self.sym_hash, self.sym_rows, False)
         sym_loose = self._symbol_rows(q.loose_keys, self.loose_hash, self.loose_rows, True)
         number_ids = [self.number_of[x] for x in q.numbers if x in self.number_of]
-        number_hit: BoolArray | None = None
-        if number_ids:
-            number_hit = self.number_id == number_ids[0]
-            for extra in number_ids[1:]:
-                number_hit |= self.number_id == extra
+        number_rows = [
+            self.number_rows[self.number_ptr[k] : self.number_ptr[k + 1]] for k in number_ids
+        ]
         cited_mark = self._marks([np.fromiter(cited, dtype=np.int32)]) if cited else None
+        need = np.float32(STRONG_COVERAGE * words_total) - np.float32(1e-4)
 
-        def rank(cand: IntArray) -> tuple[list[Found], int]:
+        def rank(cand: IntArray, words: _Words) -> tuple[list[Found], int]:
             """The best of `cand` and how many of them are not weak."""
             if mask is not None and len(cand):
-                cand = cand[mask[cand]]
+                keep = mask[cand]
+                cand, words = cand[keep], words.take(keep)
             if len(cand) == 0:
                 return [], 0
-            f = self._features(q, cand, words_num, matched, words_total, phrase_num, phrase_total)
+            f = self._features(q, cand, words, words_total, phrase_total)
             f.set_symbols(sym_exact, sym_loose)
+            number_hit = np.isin(self.number_id[cand], number_ids) if number_ids else None
             f.set_number(number_hit, self._title_has(q.numbers, cand))
             cited_rows = cited_mark[cand] if cited_mark is not None else np.zeros(0, np.bool_)
             score, grade = f.score(cited_rows)
@@ -961,20 +966,32 @@ class SearchIndex:
         if q.content:
             # Only rows holding enough of the words, the number or the symbol can be strong;
             # when they give `limit` strong hits, weak rows (listed after them) are not needed.
-            enough = words_num >= np.float32(STRONG_COVERAGE * words_total) - np.float32(1e-4)
-            if number_hit is not None:
-                enough |= number_hit
-            for part in symbol_parts:
-                enough[part] = True
-            found, strong = rank(np.flatnonzero(enough).astype(np.int32))
-            if strong >= limit:
-                return found
+            # A row holding none of the rarest words whose weight is more than 1 - 0.6 of the
+            # query's cannot hold enough: only those words' rows need be looked at.
+            essential = self._essential(word_rows, float(need))
+            if essential is not None:
+                cand = _sorted_union([*essential, *number_rows, *symbol_parts])
+                words = _Words.of(cand, word_rows, pair_rows)
+                enough = words.num >= need
+                for part in (*number_rows, *symbol_parts):
+                    enough |= _member(cand, part)
+                found, strong = rank(cand[enough], words.take(enough))
+                if strong >= limit:
+                    return found
+            dense = _Words.dense(n, word_rows, pair_rows)
+            if essential is None:  # the same rows, found by a pass over every row
+                enough_mark = dense.num >= need
+                for part in (*number_rows, *symbol_parts):
+                    enough_mark[part] = True
+                cand = np.flatnonzero(enough_mark).astype(np.int32)
+                found, strong = rank(cand, dense.take(cand))
+                if strong >= limit:
+                    return found
         # Candidates: rows holding any word, number or symbol of the query.
         parts: list[IntArray] = []
         if q.content:
-            parts.append(np.flatnonzero(words_num > 0).astype(np.int32))
-        if number_hit is not None:
-            parts.append(np.flatnonzero(number_hit).astype(np.int32))
+            parts.append(np.flatnonzero(dense.num > 0).astype(np.int32))
+        parts.extend(number_rows)
         parts.extend(symbol_parts)
         if q.content or q.numbers or q.symbol_keys:
             cand = self._union(parts)
@@ -987,7 +1004,28 @@ class SearchIndex:
             if q.dated:
                 every &= self._year_hit(np.arange(n, dtype=np.int32), q)
             cand = np.flatnonzero(every).astype(np.int32)
-        return rank(cand)[0]
+        words = dense.take(cand) if q.content else _Words.none(len(cand))
+        return rank(cand, words)[0]
+
+    def _essential(
+        self, word_rows: Sequence[tuple[IntArray, float]], need: float
+    ) -> list[IntArray] | None:
+        """The rows of the rarest words a row must hold one of to reach `need` (the others'
+        weight together is below it), or None when those rows are too many to be worth it."""
+        if need <= 0 or not word_rows:
+            return None
+        remaining = sum(c for _, c in word_rows)
+        chosen: list[IntArray] = []
+        size = 0
+        for rows, c in sorted(word_rows, key=lambda wc: len(wc[0])):
+            if remaining < need - 1e-3:
+                break
+            chosen.append(rows)
+            size += len(rows)
+            remaining -= c
+        if size > self.n // SPARSE_SHARE:
+            return None
+        return chosen
 
     def _best(self, score: FloatArray, weak: BoolArray, cand: IntArray, limit: int) -> list[int]:
         """Positions of the best `limit` candidates: non-weak first, then by score, then
@@ -1055,7 +1093,7 @@ class SearchIndex:
         for word in words:
             t = self.term_id.get(word)
             if t is not None:
-                has |= self._marks([self._posting(t)])[cand]
+                has |= _member(cand, self._posting(t))
         return has
 
     def _year_hit(self, rows: IntArray, q: Query) -> BoolArray:
@@ -1076,20 +1114,18 @@ class SearchIndex:
         self,
         q: Query,
         cand: IntArray,
-        words_num: FloatArray,
-        matched: npt.NDArray[np.int16],
+        words: _Words,
         words_total: float,
-        phrase_num: FloatArray | None,
         phrase_total: float,
     ) -> _Features:
         f = _Features(q, cand)
         if q.content:
-            f.coverage = words_num[cand] / np.float32(max(words_total, 1e-6))
-            f.matched = matched[cand]
+            f.coverage = words.num / np.float32(max(words_total, 1e-6))
+            f.matched = words.matched
             lengths = np.maximum(self.title_len[cand], 1).astype(np.float32)
             f.fit = np.minimum(f.matched.astype(np.float32) / lengths, 1.0)
-        if phrase_num is not None and phrase_total:
-            f.phrase = phrase_num[cand] / np.float32(phrase_total)
+        if q.pairs and phrase_total:
+            f.phrase = words.phrase / np.float32(phrase_total)
         if q.types:
             bits = self._bits(q.types, self.type_bit)
             f.type_hit = (self.type_bits[cand] & bits) != 0
@@ -1131,6 +1167,76 @@ class SearchIndex:
         return [int(i) for i in self._symbol_rows([key], self.sym_hash, self.sym_rows, False)]
 
 
+class _Words:
+    """For each candidate: the query words' weight it holds, how many of the words, and the
+    share of the query's word pairs it holds side by side."""
+
+    def __init__(self, num: FloatArray, matched: npt.NDArray[np.int16], phrase: FloatArray) -> None:
+        self.num, self.matched, self.phrase = num, matched, phrase
+
+    @classmethod
+    def none(cls, size: int) -> _Words:
+        return cls(np.zeros(size, np.float32), np.zeros(size, np.int16), np.zeros(size, np.float32))
+
+    @classmethod
+    def of(
+        cls,
+        cand: IntArray,
+        word_rows: Sequence[tuple[IntArray, float]],
+        pair_rows: Sequence[tuple[IntArray, float]],
+    ) -> _Words:
+        """The candidates' words, by looking each candidate up in each word's rows (for a
+        few candidates: no pass over every row)."""
+        words = cls.none(len(cand))
+        for rows, value in word_rows:
+            hit = _member(cand, rows)
+            words.num[hit] += value
+            words.matched[hit] += 1
+        for rows, factor in pair_rows:
+            words.phrase[_member(cand, rows)] += factor
+        return words
+
+    @classmethod
+    def dense(
+        cls,
+        n: int,
+        word_rows: Sequence[tuple[IntArray, float]],
+        pair_rows: Sequence[tuple[IntArray, float]],
+    ) -> _Words:
+        """Every row's words (for many candidates: one pass per word over its rows)."""
+        words = cls.none(n)
+        for rows, value in word_rows:
+            words.num[rows] += value
+            words.matched[rows] += 1
+        for rows, factor in pair_rows:
+            words.phrase[rows] += factor
+        return words
+
+    def take(self, which: npt.NDArray[Any]) -> _Words:
+        """The entries at `which` (positions or a mask)."""
+        return _Words(self.num[which], self.matched[which], self.phrase[which])
+
+
+def _member(cand: IntArray, rows: IntArray) -> BoolArray:
+    """For each of the ascending `cand`: is it among the ascending `rows`?"""
+    if not len(rows) or not len(cand):
+        return np.zeros(len(cand), dtype=np.bool_)
+    at = np.searchsorted(rows, cand)
+    at[at == len(rows)] = len(rows) - 1
+    found: BoolArray = rows[at] == cand
+    return found
+
+
+def _sorted_union(parts: Sequence[IntArray]) -> IntArray:
+    """The rows in any of `parts`, ascending, each once (a sort: for a few rows)."""
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return np.zeros(0, dtype=np.int32)
+    if len(parts) == 1:
+        return parts[0]
+    return _unique(np.concatenate(parts).astype(np.int64)).astype(np.int32)
+
+
 class _Features:
     """What each candidate row shares with the query, as arrays over the candidates."""
 
@@ -1160,11 +1266,12 @@ class _Features:
             self.loose = np.isin(self.cand, loose, kind="sort") & ~self.exact
 
     def set_number(self, number_hit: BoolArray | None, number_in_text: BoolArray) -> None:
+        """`number_hit`: for each candidate, whether its number is the query's."""
         if not self.q.numbers:
             return
         symbol = self.exact | self.loose
         if number_hit is not None:
-            self.number_hit = number_hit[self.cand] | symbol
+            self.number_hit = number_hit | symbol
         else:
             self.number_hit = symbol
         self.number_other = ~self.number_hit & ~number_in_text

@@ -340,6 +340,8 @@ class Catalogue:
             table = RowTable.of(Directive(*table.values(k)) for k in kept)
         self._table = table
         self._index = build_index(table)
+        self._doc_types: list[str] | None = None
+        self._issue_years: tuple[int, int] | tuple[()] | None = None
         self._replaces: dict[str, list[int]] = {}
         self._amended_by: dict[str, list[int]] = {}
         for name, into in (("replaced_by", self._replaces), ("amends", self._amended_by)):
@@ -427,18 +429,22 @@ class Catalogue:
 
     def doc_types(self) -> list[str]:
         """The document types the rows have, sorted (empty ones left out)."""
-        column = self._table.columns["doc_type"]
-        codes = np.unique(column.codes())
-        return sorted({column.value(int(c)) for c in codes} - {""})
+        if self._doc_types is None:
+            column = self._table.columns["doc_type"]
+            codes = np.unique(column.codes())
+            self._doc_types = sorted({column.value(int(c)) for c in codes} - {""})
+        return list(self._doc_types)
 
     def issue_years(self) -> tuple[int, int] | None:
         """The first and last issue year among dated rows, None when no row is dated."""
-        ordinals = self._table.ordinals()
-        dated = ordinals[ordinals > 0]
-        if not len(dated):
-            return None
-        low, high = int(dated.min()), int(dated.max())
-        return date.fromordinal(low).year, date.fromordinal(high).year
+        if self._issue_years is None:
+            ordinals = self._table.ordinals()
+            dated = ordinals[ordinals > 0]
+            low, high = (int(dated.min()), int(dated.max())) if len(dated) else (0, 0)
+            self._issue_years = (
+                (date.fromordinal(low).year, date.fromordinal(high).year) if low else ()
+            )
+        return self._issue_years or None
 
     def by_symbol(self, symbol: str, issued: date | None = None) -> list[Directive]:
         """Rows whose symbol or alias is `symbol` in any spelling; same date first if given."""
