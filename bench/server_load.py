@@ -18,10 +18,12 @@ over the servers two by two, each:
    version within that rerun.
 
 A save's time: from sending the edit to the rerun's `script_finished` (the version is in the
-store by then), measured by the client. Forty sessions edit a plan each; ten edit five plans two
-by two, so that saves from an older version happen (kept as conflict versions and counted, never
-lost). After the run every marker is looked for in the store: an edit found in no version is a
-lost save.
+store by then), measured by the client. Before the 50 start, one session alone saves EDITS edits
+quickly on the first server: the save time of an idle server, for comparison.
+
+Forty sessions edit a plan each; ten edit five plans two by two, so that saves from an older
+version happen (kept as conflict versions and counted, never lost). After the run every
+marker is looked for in the store: an edit found in no version is a lost save.
 """
 
 from __future__ import annotations
@@ -69,8 +71,10 @@ EDITOR_PAGE = "soan-ke-hoach"
 # load and measurement (what `make run` serves). BENCH_SERVER_MODE overrides the default.
 MODE = os.environ.get("BENCH_SERVER_MODE", "server")
 SESSION_TIMEOUT_S = 150.0
+ALONE_THINK_S = (0.3, 0.6)
 SIGN_IN_THREADS = 10  # people signing in at the same moment
 PORTS = range(8750, 8800)
+MERGE_NOTE = "Gộp thay đổi"  # how a merged version's note starts (components/merge_panel.py)
 
 
 # ------------------------------------------------------------------ PostgreSQL
@@ -278,13 +282,21 @@ async def rerun(ws: object, payload: bytes) -> tuple[float, dict[str, str]]:
             return (time.perf_counter() - t0) * 1000, areas
 
 
-async def drive(index: int, result: SessionResult, url: str, cookie: str | None) -> None:
+async def drive(
+    index: int,
+    result: SessionResult,
+    url: str,
+    cookie: str | None,
+    *,
+    think: tuple[float, float] = THINK_S,
+    arrival: float = ARRIVAL_S,
+) -> None:
     import websockets
 
     rng = random.Random(SEED * 1000 + index)
     headers = {"Cookie": cookie} if cookie else None
     ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
-    await asyncio.sleep(index * ARRIVAL_S)
+    await asyncio.sleep(index * arrival)
     async with websockets.connect(
         ws_url,
         subprotocols=["streamlit"],
@@ -299,7 +311,7 @@ async def drive(index: int, result: SessionResult, url: str, cookie: str | None)
         widget = sorted(areas)[index % 2]
         base = areas[widget]
         for edit in range(EDITS):
-            await asyncio.sleep(rng.uniform(*THINK_S))
+            await asyncio.sleep(rng.uniform(*think))
             marker = f"[phiên {index:02d} sửa {edit}]"
             took, _ = await rerun(ws, back_msg(result.plan_id, widget, f"{base} {marker}"))
             result.save_ms.append(took)
@@ -329,23 +341,27 @@ async def run_sessions(
 @dataclass(frozen=True)
 class Outcome:
     saves: Stats
+    alone: Stats
     sign_in: Stats | None
     edits: int
     lost: int
     conflicts: int
+    merges: int
     failed_sessions: list[str]
     per_server: list[int]
     seconds: float
 
 
-def count_lost(db: str | Path, results: list[SessionResult]) -> tuple[int, int]:
-    """Edits found in no version of their plan, and conflict versions kept. In server mode
-    every version after the first must name the editor account that saved it."""
+def count_lost(db: str | Path, results: list[SessionResult]) -> tuple[int, int, int]:
+    """Edits found in no version of their plan, conflict versions kept (saves made from an
+    older version) and versions the editor merged automatically. In server mode every version
+    after the first must name the editor account that saved it."""
     store = PlanStore(db)
-    lost = conflicts = 0
+    lost = conflicts = merges = 0
     for plan_id in sorted({r.plan_id for r in results}):
         infos = store.versions(plan_id)
         conflicts += sum(1 for v in infos if v.conflict)
+        merges += sum(1 for v in infos if v.note.startswith(MERGE_NOTE))
         if server_mode():
             authors = {v.author for v in infos if v.version > 1}
             if not authors <= set(editor_names()):
@@ -357,12 +373,13 @@ def count_lost(db: str | Path, results: list[SessionResult]) -> tuple[int, int]:
         for r in results:
             if r.plan_id == plan_id:
                 lost += sum(1 for m in r.markers if not any(m in t for t in texts))
-    return lost, conflicts
+    return lost, conflicts, merges
 
 
 def measure_config(db: str | Path, servers: int, workdir: Path) -> Outcome:
     secret = secrets.token_urlsafe(48)
-    plan_ids = add_plans(db, SESSIONS - SHARED_PAIRS)
+    plan_ids = add_plans(db, SESSIONS - SHARED_PAIRS + 1)
+    alone_plan, plan_ids = plan_ids[0], plan_ids[1:]
     plans = session_plans(plan_ids)
     if server_mode():
         add_accounts(db)
@@ -398,18 +415,23 @@ def measure_config(db: str | Path, servers: int, workdir: Path) -> Outcome:
             cookies = [cookie for cookie, _ in signed]
             sign_ins = [took for _, took in signed]
         t0 = time.perf_counter()
+        # One session alone first: the save time of an idle server, for comparison.
+        alone = SessionResult(server=0, plan_id=alone_plan)
+        asyncio.run(drive(SESSIONS, alone, urls[0], cookies[0], think=ALONE_THINK_S, arrival=0))
         results = asyncio.run(run_sessions(urls, plans, cookies))
         seconds = time.perf_counter() - t0
-    lost, conflicts = count_lost(db, results)
+    lost, conflicts, merges = count_lost(db, [*results, alone])
     times = [t for r in results for t in r.save_ms]
     if not times:
         raise RuntimeError("no save finished: " + "; ".join(r.error for r in results if r.error))
     return Outcome(
         saves=stats(times),
+        alone=stats(alone.save_ms),
         sign_in=stats(sign_ins) if sign_ins else None,
         edits=len(times),
         lost=lost,
         conflicts=conflicts,
+        merges=merges,
         failed_sessions=[f"{i}: {r.error}" for i, r in enumerate(results) if r.error],
         per_server=[sum(1 for r in results if r.server == n) for n in range(servers)],
         seconds=seconds,
@@ -420,10 +442,10 @@ def describe(name: str, o: Outcome) -> str:
     text = (
         f"{name}: {o.edits} saves in {o.seconds:.0f} s by {SESSIONS} sessions "
         f"({' + '.join(str(n) for n in o.per_server)} per server), {o.lost} lost, "
-        f"{o.conflicts} kept as conflict versions"
+        f"{o.conflicts} saves from an older version kept as conflict versions, {o.merges} "
+        f"merged automatically; one session alone on an idle server just "
+        f"before: {o.alone.median_ms:.0f} / {o.alone.p95_ms:.0f} ms"
     )
-    if o.sign_in is not None:
-        text += f", sign-in {o.sign_in.median_ms:.0f} / {o.sign_in.p95_ms:.0f} ms"
     if o.failed_sessions:
         text += f"; {len(o.failed_sessions)} sessions failed ({o.failed_sessions[0]})"
     return text
