@@ -470,8 +470,9 @@ def run() -> list[Row]:
             note=(
                 "A save: the edit sent over the websocket to the end of the rerun that saved "
                 f"it. {describe('PostgreSQL', pg)}. {describe('SQLite', lite)}. Pauses of "
-                f"{THINK_S[0]:.0f}–{THINK_S[1]:.0f} s between edits; {2 * SHARED_PAIRS} "
-                "sessions edit plans two by two."
+                f"{THINK_S[0]:.0f}–{THINK_S[1]:.0f} s between edits (about "
+                f"{SESSIONS / (sum(THINK_S) / 2):.0f} saves a second asked of the servers); "
+                f"{2 * SHARED_PAIRS} sessions edit plans two by two."
             ),
         )
     ]
