@@ -503,6 +503,16 @@ def broken_para(*lines: str) -> str:
     return para(runs)
 
 
+def kinh_gui_paras(recipients: Sequence[str]) -> list[str]:
+    """`Kính gửi:` typed as paragraphs, indented: one recipient on the label's line, several
+    one a paragraph under it (`- …;`)."""
+    ind = '<w:ind w:left="1701" w:firstLine="0"/><w:spacing w:after="0"/>'
+    if len(recipients) == 1:
+        return [para(run(f"Kính gửi: {recipients[0]}"), ppr=ind)]
+    sub = '<w:ind w:left="2835" w:firstLine="0"/><w:spacing w:after="0"/>'
+    return [para(run("Kính gửi:"), ppr=ind)] + [para(run(f"- {x}"), ppr=sub) for x in recipients]
+
+
 def _closing(doc) -> None:  # type: ignore[no-untyped-def]
     left = [
         para(run("Nơi nhận:", size=12, b=True, i=True), keep=True),
@@ -562,11 +572,13 @@ def office_docx(
     kinh_gui: Sequence[str] = (),
     preamble_table: Sequence[Sequence[str]] = (),
     more_body: Sequence[str] = (),
+    kinh_gui_as: str = "table",
 ) -> bytes:
     """A short kế hoạch as an office types it (see the module docstring).
 
     `kinh_gui`: the recipients of a `Kính gửi:` table (1×2, borderless, one recipient a
-    paragraph) under the trích yếu's rule. `preamble_table`: a bordered table (rows, the
+    paragraph) under the trích yếu's rule, or typed as paragraphs with `kinh_gui_as`
+    "paragraphs" (`kinh_gui_paras`). `preamble_table`: a bordered table (rows, the
     first its header) between the opening paragraph and `I. MỤC ĐÍCH…`. `more_body`: raw
     paragraphs (XML) at the end of the body, under `II. NHIỆM VỤ TRỌNG TÂM`.
 
@@ -589,8 +601,11 @@ def office_docx(
         _append(doc, para(run(line, b=True), center=True))
     longest = max(text_width_cm(x, 14, bold=True) for x in subject)
     _append(doc, rule_para(subject_rule, 0.4 * longest, TEXT_WIDTH, size=14))
-    if kinh_gui:
+    if kinh_gui and kinh_gui_as == "table":
         _append(doc, kinh_gui_xml(kinh_gui))
+    elif kinh_gui:
+        for xml in kinh_gui_paras(kinh_gui):
+            _append(doc, xml)
     bases = (
         "Căn cứ Luật Giáo dục ngày 14 tháng 6 năm 2019;",
         "Căn cứ Kế hoạch số 45/KH-UBND ngày 02/01/2026 của Ủy ban nhân dân huyện về nhiệm vụ "

@@ -250,3 +250,23 @@ def test_shift_enter_that_splits_a_sentence_still_warns() -> None:
 )
 def test_a_break_splits_a_sentence_when_nothing_ends_before_it(text: str, splits: bool) -> None:
     assert splits_sentence(text) is splits
+
+
+@pytest.mark.parametrize("recipients", [RECIPIENTS, ("Ủy ban nhân dân huyện Bình Chánh.",)])
+def test_kinh_gui_typed_as_paragraphs_keeps_the_bases_after_it(
+    recipients: tuple[str, ...],
+) -> None:
+    data = O.office_docx(kinh_gui=recipients, kinh_gui_as="paragraphs")
+    assert _messages(data) == []
+    result = import_docx(data, "kinhgui.docx")
+    plan = result.plan
+    many = len(recipients) > 1
+    cell = "\n".join(f"- {x}" if many else x for x in recipients)
+    assert plan.preamble_tables == (
+        (0, Block("table", rows=(("Kính gửi:", cell),), header_rows=0)),
+    )
+    assert len(plan.bases) == 2 and len(plan.preamble) == 1
+    assert not result.not_understood
+    out = export_docx(plan, today=TODAY)
+    assert _messages(out) == []
+    assert import_docx(out, "xuat.docx").plan.preamble_tables == plan.preamble_tables

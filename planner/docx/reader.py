@@ -310,6 +310,7 @@ class _Builder:
         self.recipients: list[str] = []
         self.signer_lines: list[str] = []
         self.recipients_open = False  # just after `Nơi nhận:` in paragraphs
+        self.kinh_gui_open = False  # just after `Kính gửi:` typed as paragraphs
         self.orient: list[bool] = []  # per body item: whether its page is landscape
         self.at = 0  # the body item being read
 
@@ -729,6 +730,9 @@ def _para_item(b: _Builder, item: Para, phase: str) -> str:
         # `Trên đây là…`, or the paragraph that ends the text with ND30's `./.`
         b.closing.append(text)
         return "closing"
+    if phase == "bases" and _kinh_gui_para(b, text):
+        return phase
+    b.kinh_gui_open = False
     if phase == "bases":
         if _is_basis(item):
             # several Căn cứ typed in one paragraph with manual line breaks: one each
@@ -914,6 +918,29 @@ def _table_item(b: _Builder, item: Table, phase: str) -> str:
         return "preamble"
     b.add_block(_table_block(item))
     return phase
+
+
+_RE_KINH_GUI = re.compile(r"^\s*K[íi]nh\s+g[ửu]i\s*:?\s*", re.I)
+
+
+def _kinh_gui_para(b: _Builder, text: str) -> bool:
+    """`Kính gửi:` typed as paragraphs before the Căn cứ (the recipient on its line, or one
+    `- …;` paragraph or line each after it): kept as the `Kính gửi` table block the export
+    lays out (`is_kinh_gui`), so the Căn cứ after it stay Căn cứ. False for another text."""
+    m = _RE_KINH_GUI.match(text)
+    if m:
+        lines = [x.strip() for x in text[m.end() :].split("\n") if x.strip()]
+        block = Block("table", "", (("Kính gửi:", "\n".join(lines)),), header_rows=0)
+        b.add_block(block)
+        b.kinh_gui_open = True
+        return True
+    if not b.kinh_gui_open or not re.match(r"^[-–+•]\s*\S", text) or not b.preamble_tables:
+        return False
+    at, last = b.preamble_tables[-1]
+    label, cell = last.rows[0]
+    cell = "\n".join(x for x in (cell, *(y.strip() for y in text.split("\n"))) if x)
+    b.preamble_tables[-1] = (at, replace(last, rows=((label, cell),)))
+    return True
 
 
 def is_kinh_gui(rows: tuple[tuple[str, ...], ...]) -> bool:
