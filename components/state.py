@@ -462,8 +462,10 @@ def _conflict_from_url(plan_id: str) -> tuple[str, int, int, str] | None:
         info = next((v for v in get_store().versions(plan_id) if v.version == mine), None)
     except (ValueError, PlannerError):
         info = None
-    if info is None or not info.conflict or info.resolved or info.based_on is None:
-        del st.query_params[MERGE_PARAM]
+    user = current_user()
+    someone_else = user is not None and info is not None and info.author not in (None, user.name)
+    if info is None or not info.conflict or info.resolved or info.based_on is None or someone_else:
+        del st.query_params[MERGE_PARAM]  # a link passed on does not hand over the choice
         return None
     conflict = (plan_id, info.based_on, mine, "")
     st.session_state[_CONFLICT] = conflict

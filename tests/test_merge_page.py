@@ -197,3 +197,31 @@ def test_the_notice_names_who_saved_by_display_name(env, monkeypatch):
     notice = merge_panel.merged_notice("Nguyễn Văn An", v2, ("Mục I: sửa đoạn 2",) * 15)
     assert "Nguyễn Văn An đã lưu kế hoạch này (phiên bản 2)" in notice
     assert notice.count("- Mục I: sửa đoạn 2") == 12 and "và 3 thay đổi khác" in notice
+
+
+def test_after_a_refresh_the_choice_is_made_and_saved(env):
+    store, pid = env
+    first, second = editor(pid), editor(pid)
+    widget(first.text_area, "b.text.0.1").input("Đoạn hai, bản thứ nhất.").run()
+    widget(second.text_area, "b.text.0.1").input("Đoạn hai, bản thứ hai.").run()
+    widget(second.text_area, "b.text.0.0").input("Đoạn một, chỉ người thứ hai sửa.").run()
+    ok(second)
+    gop = second.query_params["gop"]
+    mine = gop[0] if isinstance(gop, list) else gop
+    again = editor(pid, {"gop": mine})  # the browser reloaded: a new session, the same URL
+    # The refreshed page works from the version the user had: their own text is shown.
+    assert widget(again.text_area, "b.text.0.0").value == "Đoạn một, chỉ người thứ hai sửa."
+    next(r for r in again.radio if r.key.endswith(".choice")).set_value("mine").run()
+    again.button(key="merge.save").click().run()
+    ok(again)
+    assert texts(store, pid) == [
+        "Đoạn một, chỉ người thứ hai sửa.",
+        "Đoạn hai, bản thứ hai.",
+        TEXTS[2],
+    ]
+    assert "gop" not in again.query_params
+    assert all(v.resolved for v in store.versions(pid) if v.conflict)
+    # A stale link naming a settled version shows nothing and drops the parameter.
+    stale = editor(pid, {"gop": mine})
+    assert not stale.get("radio") or not any(r.key.endswith(".choice") for r in stale.radio)
+    assert "gop" not in stale.query_params
