@@ -270,3 +270,23 @@ def test_kinh_gui_typed_as_paragraphs_keeps_the_bases_after_it(
     out = export_docx(plan, today=TODAY)
     assert _messages(out) == []
     assert import_docx(out, "xuat.docx").plan.preamble_tables == plan.preamble_tables
+
+
+def test_can_cu_laid_out_in_a_table_are_the_bases() -> None:
+    data = O.office_docx()
+    d = docx.Document(io.BytesIO(data))
+    body = d.element.body
+    bases = [p for p in body if p.tag.endswith("}p") and _text(p).startswith("Căn cứ")]
+    cell = "".join(etree.tostring(p).decode() for p in bases)
+    bases[0].addprevious(parse_xml(O._table([O.TEXT_WIDTH], [[O._cell(O.TEXT_WIDTH, [cell])]])))
+    for p in bases:
+        body.remove(p)
+    buf = io.BytesIO()
+    d.save(buf)
+    result = import_docx(buf.getvalue(), "cancu.docx")
+    assert [b.text[:19] for b in result.plan.bases] == [
+        "Căn cứ Luật Giáo dụ",
+        "Căn cứ Kế hoạch số ",
+    ]
+    assert result.plan.preamble_tables == () and len(result.plan.preamble) == 1
+    assert not result.not_understood

@@ -914,6 +914,11 @@ def _table_item(b: _Builder, item: Table, phase: str) -> str:
         if is_kinh_gui(rows):
             b.add_block(Block("table", "", rows, header_rows=0, merges=item.merges))
             return phase
+        paras = [p for row in item.cells for cell in row for p in cell if p.text.strip()]
+        if phase == "bases" and paras and all(_is_base(p.text) for p in paras):
+            # Căn cứ lines laid out in a table (to indent them): they are the Căn cứ
+            b.bases.extend(p.text.strip() for p in paras)
+            return phase
         b.add_block(_table_block(item))
         return "preamble"
     b.add_block(_table_block(item))
