@@ -215,6 +215,20 @@ CLI_CASES["plans"] = [
       for name in ["random.docx", "plan-binary.json"]),
     Case("plans", "random.docx", ("plans", "list", "--db", "{file}"), REFUSED, via="list"),
 ]  # fmt: skip
+# not a database to keep accounts in or read the audit log from: refused, never written to
+CLI_CASES["users"] = [
+    *(Case("users", name, ("users", "list", "--db", "{file}"), REFUSED, via="list")
+      for name in ["random.docx", "plan-binary.json"]),
+    Case("users", "random.docx", ("users", "add", "an", "--role", "viewer", "--unit", "A",
+                                  "--no-password", "--email", "an@pgd.vn", "--db", "{file}"),
+         REFUSED, via="add"),
+    Case("users", "truncated.docx", ("users", "disable", "an", "--db", "{file}"), REFUSED,
+         via="disable"),
+]  # fmt: skip
+CLI_CASES["audit"] = [
+    *(Case("audit", name, ("audit", "--db", "{file}"), REFUSED)
+      for name in ["random.docx", "plan-binary.json"]),
+]  # fmt: skip
 CASES = [case for cases in CLI_CASES.values() for case in cases]
 
 

@@ -91,8 +91,8 @@ def read_password() -> str:
 def run_add(args: argparse.Namespace) -> int:
     if args.no_password and not args.email:
         raise AccountError("Tài khoản không có mật khẩu cần --email để đăng nhập qua đơn vị.")
+    store = open_store(args.db, must_exist=False)  # an unusable store before the password
     password = None if args.no_password else read_password()
-    store = open_store(args.db, must_exist=False)
     user = Accounts(store).add(
         args.name,
         display_name=args.display_name,
