@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from planner.drafting.findings import findings_of, new_finding, store_findings
 from planner.drafting.merge import MINE, THEIRS, Combine, merge_plans, resolve
-from planner.model import Base, Block, Meta, Plan, Section, Task, plan_to_dict
+from planner.model import Base, Block, Meta, Plan, Section, Task, plan_from_dict, plan_to_dict
 
 # ---------------------------------------------------------------- random plans and edits
 #
@@ -235,6 +235,7 @@ def test_merge_keeps_every_change_that_does_not_collide(shape, mine_ops, theirs_
     theirs = edited(base, theirs_ops, "T")
     result = merge_plans(base, mine, theirs)
     merged = result.plan
+    event(f"collisions: {min(len(result.collisions), 3)}")
 
     # Blocks: every change of one side is in the result, in the section it was made in.
     both = rewritten_by_both(base, mine, theirs)
@@ -293,6 +294,10 @@ def test_merge_keeps_every_change_that_does_not_collide(shape, mine_ops, theirs_
         assert block_map(everything_mine).get(k) == block_map(mine).get(k)
     settled = set(block_map(everything_mine)) | {b.text.split()[0] for b in everything_mine.bases}
     assert set(both.values()) <= settled
+    for settled_plan in (merged, everything_mine):  # what is saved loads back as it is
+        assert plan_to_dict(plan_from_dict(plan_to_dict(settled_plan))) == plan_to_dict(
+            settled_plan
+        )
     everything_theirs = resolve(result, {c.key: THEIRS for c in result.collisions})
     assert plan_to_dict(everything_theirs) == plan_to_dict(merged)
 
