@@ -1218,9 +1218,17 @@ class _Words:
 
 
 def _member(cand: IntArray, rows: IntArray) -> BoolArray:
-    """For each of the ascending `cand`: is it among the ascending `rows`?"""
+    """For each of the ascending `cand`: is it among the ascending `rows`? A binary search
+    per candidate when they are few, else a mark per row (`rows` and `cand` both short of
+    the last row + 1)."""
     if not len(rows) or not len(cand):
         return np.zeros(len(cand), dtype=np.bool_)
+    span = int(max(rows[-1], cand[-1])) + 1
+    if len(cand) * (len(rows).bit_length() + 1) * 4 > span // 8 + len(rows):
+        mark = np.zeros(span, dtype=np.bool_)
+        mark[rows] = True
+        marked: BoolArray = mark[cand]
+        return marked
     at = np.searchsorted(rows, cand)
     at[at == len(rows)] = len(rows) - 1
     found: BoolArray = rows[at] == cand
