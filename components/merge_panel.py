@@ -173,11 +173,17 @@ def show_collisions(plan_id: str, mine: int) -> None:
     result, head, who = pending
     n = len(result.collisions)
     with st.container(border=True, key="merge_panel"):
+        if n:
+            asked = (
+                f"Thay đổi ở những chỗ khác nhau đã được gộp; **{n} chỗ** hai người sửa khác "
+                "nhau, hãy chọn cho từng chỗ rồi bấm *Lưu bản đã gộp*."
+            )
+        else:  # others kept saving while the merge was saved: nothing to choose, only to save
+            asked = "Hai bản không sửa trùng chỗ nào; bấm *Lưu bản đã gộp* để lưu bản đã gộp."
         st.warning(
-            f"Trong lúc bạn sửa, {md_escape(who)} đã lưu kế hoạch này (phiên bản {head}). Thay "
-            f"đổi ở những chỗ khác nhau đã được gộp; **{n} chỗ** hai người sửa khác nhau, hãy "
-            "chọn cho từng chỗ rồi bấm *Lưu bản đã gộp*. Bản của bạn không bị mất: nó được giữ "
-            f"thành phiên bản {mine} cho đến khi bạn lưu.",
+            f"Trong lúc bạn sửa, {md_escape(who)} đã lưu kế hoạch này (phiên bản {head}). "
+            f"{asked} Bản của bạn không bị mất: nó được giữ thành phiên bản {mine} cho đến khi "
+            "bạn lưu.",
             icon=":material/sync_problem:",
         )
         if result.incoming:

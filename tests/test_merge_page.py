@@ -5,6 +5,7 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -225,3 +226,42 @@ def test_after_a_refresh_the_choice_is_made_and_saved(env):
     stale = editor(pid, {"gop": mine})
     assert not stale.get("radio") or not any(r.key.endswith(".choice") for r in stale.radio)
     assert "gop" not in stale.query_params
+
+
+def test_a_save_racing_the_merge_is_merged_too(env, monkeypatch):
+    """Someone saves between the merge and its save: the merge is made again with that save
+    (its copy settled), and every edit of the three is in the newest version."""
+    store, pid = env
+    first, second = editor(pid), editor(pid)
+    widget(first.text_area, "b.text.0.0").input("Đoạn một của người thứ nhất.").run()
+    save = PlanStore.save
+    raced = []
+
+    def racing_save(self, plan_id, plan, **kwargs):
+        if kwargs.get("note", "").startswith("Gộp thay đổi") and not raced:
+            head = self.open(plan_id)
+            blocks = list(head.plan.sections[0].blocks)
+            blocks[0] = Block(text="Đoạn một, người thứ ba sửa tiếp.")
+            sections = (
+                replace(head.plan.sections[0], blocks=tuple(blocks)),
+                *head.plan.sections[1:],
+            )
+            raced.append(
+                save(self, plan_id, replace(head.plan, sections=sections), base_version=head.version,
+                     now=kwargs["now"], note="người thứ ba")
+            )  # fmt: skip
+        return save(self, plan_id, plan, **kwargs)
+
+    monkeypatch.setattr(PlanStore, "save", racing_save)
+    widget(second.text_area, "b.text.0.2").input("Đoạn ba của người thứ hai.").run()
+    ok(second)
+    assert raced
+    assert texts(store, pid) == [
+        "Đoạn một, người thứ ba sửa tiếp.",
+        TEXTS[1],
+        "Đoạn ba của người thứ hai.",
+    ]
+    head = store.versions(pid)[0]
+    assert not head.conflict and head.based_on == raced[0]
+    assert all(v.resolved for v in store.versions(pid) if v.conflict)
+    assert not any(r.key.endswith(".choice") for r in second.radio)
