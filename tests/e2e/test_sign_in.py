@@ -125,13 +125,26 @@ def test_sign_in_refresh_and_sign_out(served: Served, page) -> None:  # type: ig
         if title != "Trình chiếu":  # the presenter folds the sidebar away
             assert sidebar(page).get_by_text("Nguyễn Thị Lan").is_visible()
         check(page, f"{title}, signed in")
-    page.goto(f"{url}/soan-ke-hoach?plan={served.plan_id}")
+    # A download works signed in (the gate lets the cookie's requests through to /media/)...
+    page.goto(f"{url}/xuat-van-ban?plan={served.plan_id}")
     settle(page)
+    main_area(page).get_by_role("button", name="Tạo tệp Word").click()
+    settle(page)
+    with page.expect_download() as info:
+        main_area(page).get_by_role("button", name="Tải văn bản Word (.docx)").click()
+    download = info.value
+    assert Path(download.path()).read_bytes().startswith(b"PK")
+    media_url = download.url
+    assert "/media/" in media_url
 
     sidebar(page).get_by_text("Đăng xuất", exact=True).click()
     page.wait_for_url("**/dang-nhap?ly-do=da-dang-xuat")
     assert page.get_by_role("status").inner_text() == "Bạn đã đăng xuất."
     check(page, "signed out")
+    # ...and the same file's address is refused once signed out.
+    after = page.request.get(media_url)
+    assert after.status == 401
+    assert not after.body().startswith(b"PK")
     # The session is over: the app's pages lead back to the sign-in form.
     page.goto(f"{url}/soan-ke-hoach")
     assert "/dang-nhap" in page.url
