@@ -470,15 +470,19 @@ def _section(plan: Plan, idx: pe.Index, previous: Plan | None, whole: bool = Tru
             st.text_input("Số", key=k, on_change=_on_number, args=(idx, k))
         with title:
             label = "Tên mục" if depth == 1 else f"Tên mục con (cấp {depth})"
-            if len(s.title) > LONG_TITLE:  # a long title wraps, all of it in view
-                k = es.key("title.long", rk)
+            short, long = es.key("title", rk), es.key("title.long", rk)
+            # A long title wraps in a text area, all of it in view. The box being typed in
+            # stays the same kind while its key lives (an autosave while typing past the
+            # limit would otherwise swap it and take the caret away).
+            if state.has(long) or (len(s.title) > LONG_TITLE and not state.has(short)):
+                k = long
                 es.seed(k, s.title)
                 st.text_area(
                     label, key=k, on_change=_on_title, args=(idx, k),
                     height=max(68, 26 * (len(s.title) // 70 + 1) + 16),
                 )  # fmt: skip
             else:
-                k = es.key("title", rk)
+                k = short
                 es.seed(k, s.title)
                 st.text_input(label, key=k, on_change=_on_title, args=(idx, k))
             _focus_if_wanted("title", idx, None, k)

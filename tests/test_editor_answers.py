@@ -67,6 +67,11 @@ def test_a_long_title_is_edited_in_a_text_area(app_env) -> None:  # type: ignore
     assert len(long) > 80
     widget(at.text_input, "title.0").input(long).run()
     ok(at)
+    # the box typed in keeps its kind (an autosave must not swap it under the caret)...
+    assert widget(at.text_input, "title.0").value == long
+    assert not [w for w in at.text_area if w.key.endswith("title.long.0")]
+    widget(at.button, "b.add.0").click().run()  # ...until the section's widgets are new
+    ok(at)
     box = widget(at.text_area, "title.long.0")
     assert box.value == long
     box.input(long.replace("TRÊN ĐỊA BÀN\nTHÀNH PHỐ", "") + "\nNĂM 2021").run()
