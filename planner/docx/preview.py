@@ -292,7 +292,7 @@ def preview_html(plan: Plan, *, schedule_rows: Sequence[tuple[str, str, str, str
         parts.append(f'<div style="height:{_pt(12)}"></div>')
     for kind, part in opening_parts(plan):
         if isinstance(part, Block):
-            parts.append(_kinh_gui(part) if is_kinh_gui(part.rows) else _table(part))
+            parts += [_kinh_gui(part)] if is_kinh_gui(part.rows) else _block(part)
         elif kind == "basis":
             parts.append(f'<p class="nd30-basis">{_e(part)}</p>')
         else:

@@ -598,7 +598,7 @@ def _opening_table(w: _Writer, block: Block) -> None:
     it out (borderless, the label right-aligned, one recipient a paragraph, body size), any
     other as a content table."""
     if not is_kinh_gui(block.rows):
-        _data_table(w, block, None)
+        _block(w, block)
         return
     label, recipients = (clean_text(c).strip() for c in block.rows[0])
     widths = [KINH_GUI_LABEL_TWIPS, TEXT_WIDTH - KINH_GUI_LABEL_TWIPS]
