@@ -238,6 +238,8 @@ def current_plan_id() -> str | None:
 
 def open_plan(plan_id: str | None) -> None:
     """Make `plan_id` the open plan (or close it with None); the URL carries it."""
+    if plan_id != st.session_state.get(_OPEN_ID) and MERGE_PARAM in st.query_params:
+        del st.query_params[MERGE_PARAM]  # a choice waiting in another plan is not this one's
     if plan_id:
         st.query_params[PLAN_PARAM] = plan_id
         st.session_state[_OPEN_ID] = plan_id

@@ -10,6 +10,7 @@ from datetime import datetime
 
 import pytest
 
+from planner.errors import ConflictError
 from planner.model import Block, Meta, Plan, Section
 from planner.store.plans import PlanStore
 from tests.conftest import TEST_TODAY, make_app
@@ -265,3 +266,27 @@ def test_a_save_racing_the_merge_is_merged_too(env, monkeypatch):
     assert not head.conflict and head.based_on == raced[0]
     assert all(v.resolved for v in store.versions(pid) if v.conflict)
     assert not any(r.key.endswith(".choice") for r in second.radio)
+
+
+def test_opening_another_plan_leaves_the_waiting_choice_to_its_plan(env):
+    store, pid = env
+    other = store.create(
+        Plan(meta=Meta(subject="Kế hoạch khác", year=2026), sections=(Section("I", "A"),)),
+        now=datetime.fromisoformat(f"{TEST_TODAY}T08:30:00"),
+    )
+    # The other plan holds an unsettled conflict version of the same number (made elsewhere).
+    now = datetime.fromisoformat(f"{TEST_TODAY}T08:40:00")
+    plan = store.open(other).plan
+    store.save(other, plan, base_version=1, now=now, note="a")
+    with pytest.raises(ConflictError):
+        store.save(other, plan, base_version=1, now=now, note="b")
+    first, second = editor(pid), editor(pid)
+    widget(first.text_area, "b.text.0.1").input("Đoạn hai, bản thứ nhất.").run()
+    widget(second.text_area, "b.text.0.1").input("Đoạn hai, bản thứ hai.").run()
+    assert second.query_params["gop"] in ("3", ["3"])
+    second.selectbox(key=f"sidebar.plan.{pid}").set_value(other).run()
+    ok(second)
+    assert "gop" not in second.query_params
+    assert not any(r.key.endswith(".choice") for r in second.radio)
+    # The choice still waits in its own plan: the stored version is there to settle.
+    assert any(v.conflict and not v.resolved for v in store.versions(pid))
