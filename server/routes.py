@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from planner.auth.sessions import SESSION_MAX
 from planner.errors import PlannerError
 from server.cookies import Signer
 from server.gate import DB_DOWN, NO_STORE
@@ -25,7 +26,8 @@ from server.settings import CSRF_COOKIE, SESSION_COOKIE
 
 _LOG = logging.getLogger(__name__)
 
-SESSION_COOKIE_MAX_AGE_S = 7 * 24 * 3600  # the server-side session ends sooner (idle)
+# The cookie lives as long as a session may (the server-side session ends sooner when idle).
+SESSION_COOKIE_MAX_AGE_S = int(SESSION_MAX.total_seconds())
 NOTES = {
     "het-phien": "Phiên đăng nhập đã hết hạn hoặc đã kết thúc. Hãy đăng nhập lại.",
     "da-dang-xuat": "Bạn đã đăng xuất.",
