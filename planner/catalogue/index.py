@@ -158,6 +158,7 @@ _QH = re.compile(r"qh\d*")
 
 FORMAT_VERSION = 4
 _BUILD_CHUNK = 50_000  # rows folded and split at a time (bounds the memory of a build)
+assert _BUILD_CHUNK <= 1 << 16  # a row's offset in its chunk is a uint16
 
 
 def _tuple_hash_check() -> int:
@@ -538,8 +539,8 @@ class SearchIndex:
         sym_rows = array("i")
         loose_hash = array("q")
         loose_rows = array("i")
-        post_chunks: list[tuple[IntArray, IntArray]] = []
-        pair_chunks: list[tuple[npt.NDArray[np.int64], IntArray, IntArray]] = []
+        post_chunks: list[_Chunk] = []
+        pair_chunks: list[tuple[npt.NDArray[np.int64], _Chunk]] = []
         school: list[npt.NDArray[np.int16]] = []
         doctype_codes = cols["doc_type"].codes()
         issuer_codes_ = cols["issuer"].codes()
@@ -564,7 +565,7 @@ class SearchIndex:
             keys64 = (t_ids[:-1].astype(np.int64) << 32 | t_ids[1:].astype(np.int64))[same]
             distinct, inverse = _unique_inverse(keys64)
             local, local_rows = _unique_pairs(inverse.astype(np.int32), t_rows[:-1][same], size)
-            pair_chunks.append((distinct, local, local_rows + start))
+            pair_chunks.append((distinct, _Chunk.of(local, local_rows, start)))
             del same, keys64, inverse
             # Symbols and aliases, folded and split the way queries are.
             symbols = cols["symbol"].texts(start, stop)
@@ -647,7 +648,7 @@ class SearchIndex:
                 size,
             )
             del chunk_groups, counts, begin, g_ids, g_rows
-            post_chunks.append((chunk_terms, chunk_rows + start))
+            post_chunks.append(_Chunk.of(chunk_terms, chunk_rows, start))
             del t_ids, t_rows, s_ids, s_rows, sym_terms
         self.title_len = title_len
         g_types = np.array(group_types, dtype=np.int64)
@@ -1437,40 +1438,58 @@ def _unique_pairs(keys: IntArray, rows: IntArray, span: int) -> tuple[IntArray, 
     return (pairs // span).astype(np.int32), (pairs % span).astype(np.int32)
 
 
-def _merge_csr(
-    chunks: list[tuple[IntArray, IntArray]], size: int
-) -> tuple[npt.NDArray[np.int64], IntArray]:
-    """(pointers, rows) of keys 0..size-1 from chunks of distinct (key, row) pairs ordered by
-    key then row, the rows of a later chunk all after those of an earlier one. Each chunk is
-    placed and let go in turn: no array of all pairs is ever built."""
-    counts = np.zeros(size, dtype=np.int64)
-    for keys, _rows in chunks:
-        counts += np.bincount(keys, minlength=size)
+class _Chunk:
+    """Distinct (key, row) pairs of one chunk of rows, ordered by key then row, held small:
+    each key present once with its count, and the rows as offsets in the chunk (uint16)."""
+
+    __slots__ = ("counts", "ids", "rows", "start")
+
+    def __init__(self, ids: IntArray, counts: IntArray, rows: npt.NDArray[np.uint16], start: int):
+        self.ids, self.counts, self.rows, self.start = ids, counts, rows, start
+
+    @classmethod
+    def of(cls, keys: IntArray, rows: IntArray, start: int) -> _Chunk:
+        """From pairs ordered by key then row (`rows` counted from the chunk's first row)."""
+        if not len(keys):
+            return cls(keys, keys, np.zeros(0, np.uint16), start)
+        firsts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+        counts = np.diff(np.append(firsts, len(keys))).astype(np.int32)
+        return cls(keys[firsts].astype(np.int32), counts, rows.astype(np.uint16), start)
+
+
+def _merge_csr(chunks: list[_Chunk], size: int) -> tuple[npt.NDArray[np.int64], IntArray]:
+    """(pointers, rows) of keys 0..size-1 from chunks of pairs, the rows of a later chunk all
+    after those of an earlier one. Each chunk is placed and let go in turn: no array of all
+    pairs as (key, row) is ever built."""
+    total = np.zeros(size, dtype=np.int64)
+    for chunk in chunks:
+        total[chunk.ids] += chunk.counts
     ptr = np.zeros(size + 1, dtype=np.int64)
-    np.cumsum(counts, out=ptr[1:])
+    np.cumsum(total, out=ptr[1:])
     out = np.empty(int(ptr[-1]), dtype=np.int32)
     fill = ptr[:-1].copy()
-    for k, (keys, rows) in enumerate(chunks):
-        c = np.bincount(keys, minlength=size)
-        first = np.cumsum(c) - c  # where each key's run starts in this chunk
-        out[fill[keys] + (np.arange(len(keys)) - first[keys])] = rows
-        fill += c
-        chunks[k] = (keys[:0], rows[:0])
+    for k, chunk in enumerate(chunks):
+        counts = chunk.counts.astype(np.int64)
+        first = np.cumsum(counts) - counts  # where each key's run starts in the chunk
+        where = np.repeat(fill[chunk.ids] - first, counts) + np.arange(len(chunk.rows))
+        out[where] = chunk.rows.astype(np.int32) + np.int32(chunk.start)
+        fill[chunk.ids] += counts
+        chunks[k] = _Chunk(chunk.ids[:0], chunk.counts[:0], chunk.rows[:0], chunk.start)
     return ptr, out
 
 
 def _merge_keyed_csr(
-    chunks: list[tuple[npt.NDArray[np.int64], IntArray, IntArray]],
+    chunks: list[tuple[npt.NDArray[np.int64], _Chunk]],
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], IntArray]:
     """(distinct keys sorted, pointers, rows) from chunks of (the chunk's distinct keys
-    sorted, key positions in them, rows), each ordered by key then row."""
+    sorted, its pairs by position among those keys)."""
     if not chunks:
         return np.zeros(0, np.int64), np.zeros(1, np.int64), np.zeros(0, np.int32)
-    distinct = _unique(np.concatenate([c[0] for c in chunks]))
-    mapped = [
-        (np.searchsorted(distinct, keys).astype(np.int32)[local], rows)
-        for keys, local, rows in chunks
-    ]
+    distinct = _unique(np.concatenate([keys for keys, _ in chunks]))
+    mapped = []
+    for keys, chunk in chunks:
+        chunk.ids = np.searchsorted(distinct, keys).astype(np.int32)[chunk.ids]
+        mapped.append(chunk)
     chunks.clear()
     ptr, out = _merge_csr(mapped, len(distinct))
     return distinct.astype(np.int64), ptr, out
