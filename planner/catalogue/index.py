@@ -4,17 +4,21 @@ Built once per catalogue into flat numpy arrays, so that a query costs a few vec
 whatever the number of rows, and so that the whole index can be saved beside a catalogue file
 and loaded again in milliseconds (`save` / `load`; the command line's `search --catalogue`):
 
-- an inverted index of words (title, issuer, topics, the parts of the symbol) in CSR form, and
-  one of title bigrams (two words in a row: a phrase match), weighed by rarity (IDF);
+- an inverted index of words (title, issuer, topics, type, the parts of the symbol) in CSR
+  form, and one of title bigrams (two words in a row: a phrase match), weighed by rarity
+  (IDF); built a chunk of rows at a time;
 - per row: the type codes and issuer codes it carries (bit sets), number, year, issue date,
   year written in the symbol, issuer level, status, a mild prior (level, in force), the
   document type's name and the title's length;
 - hashes of every symbol and alias (any spelling), and of their parts in any order.
 
 A query is taken apart (`parse_query`) into a symbol, numbers, type words and codes, issuer
-words and codes, years and dates, and the remaining title words. Every row that shares any of
-them is scored at once; the reasons and the `match` grade (`exact` / `strong` / `weak`) are
-worked out for the returned rows only.
+words and codes, years, school years and dates, and the remaining title words. Only a row
+holding enough of the words' weight (or the number, or the symbol) can be a strong hit, and
+such a row holds one of the query's rarest words: when those hold few rows, they are the
+candidates, each looked up in the other words' rows; otherwise each word's weight is added
+over every row. Candidates are scored at once; the reasons and the `match` grade (`exact` /
+`strong` / `weak`) are worked out for the returned rows only.
 """
 
 from __future__ import annotations

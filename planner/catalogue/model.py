@@ -1,7 +1,9 @@
 """The directive catalogue (văn bản căn cứ) and its Vietnamese search.
 
-A `Catalogue` holds frozen `Directive` rows (DESIGN.md's columns) and an inverted index built
-once at construction, so that a search over 100,000 rows stays in milliseconds.
+A `Catalogue` holds its rows (DESIGN.md's columns) column by column (`table.RowTable`: a
+million rows in a few hundred MB; a frozen `Directive` is made for each row asked for) and an
+inverted index built once at construction, so that a search over a million rows stays in
+milliseconds.
 
 Search understands what office staff actually type:
 - no diacritics, any tone-mark placement, NFC or NFD, `đ`/`Đ`/`Ð` as `d`, any case;
