@@ -375,6 +375,8 @@ def show_conflict() -> None:
     if not conflict or conflict[0] != plan_id:
         conflict = _conflict_from_url(plan_id)
     if conflict:
+        if st.query_params.get(MERGE_PARAM) != str(conflict[2]):
+            st.query_params[MERGE_PARAM] = str(conflict[2])  # the page menu drops it
         merge_panel.show_collisions(plan_id, conflict[2])
 
 

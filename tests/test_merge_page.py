@@ -290,3 +290,16 @@ def test_opening_another_plan_leaves_the_waiting_choice_to_its_plan(env):
     assert not any(r.key.endswith(".choice") for r in second.radio)
     # The choice still waits in its own plan: the stored version is there to settle.
     assert any(v.conflict and not v.resolved for v in store.versions(pid))
+
+
+def test_the_waiting_choice_follows_to_another_page_and_stays_in_the_url(env):
+    _store, pid = env
+    first, second = editor(pid), editor(pid)
+    widget(first.text_area, "b.text.0.1").input("Đoạn hai, bản thứ nhất.").run()
+    widget(second.text_area, "b.text.0.1").input("Đoạn hai, bản thứ hai.").run()
+    gop = second.query_params["gop"]
+    del second.query_params["gop"]  # the page menu keeps only ?plan= (AppTest keeps all)
+    second.switch_page("views/progress.py").run()
+    ok(second)
+    assert any(r.key.endswith(".choice") for r in second.radio)
+    assert second.query_params.get("gop") == gop
