@@ -24,9 +24,10 @@ A patch op (`diff(a, b)` makes one, `apply(a, op)` replays it) is one of:
   changed, `"p": start, "s": suffix, "m": [items]`: then keep the first `p` and last `s`
   items and put `m` between them.
 
-Values equal under Python's `==` count as unchanged (so `1` and `true`, or two objects with
-their keys in another order, could be taken as the same): the store checks every delta it
-writes by replaying it and keeps the version whole if it does not give the exact text.
+Values count as unchanged only when they are the same JSON: equal, of the same types all the
+way down (`0` is not `false`, nor `1` `1.0`) and with their keys in the same order. The store
+still checks every delta it writes by replaying it and keeps the version whole if it does not
+give the exact text.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ PATCH_KEY = "$patch"
 
 def diff(a: Any, b: Any) -> dict[str, Any] | None:
     """The op that turns `a` into `b`, or None when they are equal (JSON values)."""
-    if type(a) is type(b) and a == b:
+    if _same(a, b):
         return None
     if isinstance(a, dict) and isinstance(b, dict):
         return _diff_object(a, b)
@@ -103,7 +104,11 @@ def _changed(a: list[Any], b: list[Any], start: int, stop: int) -> list[list[Any
 
 
 def _same(x: Any, y: Any) -> bool:
-    return type(x) is type(y) and bool(x == y)
+    """The same JSON value: `==` alone takes `0` for `false` inside arrays and objects and
+    ignores key order; `repr` (C speed, only for values already equal) tells them apart."""
+    if type(x) is not type(y) or not x == y:
+        return False
+    return not isinstance(x, (list, dict)) or repr(x) == repr(y)
 
 
 def apply(a: Any, op: dict[str, Any] | None) -> Any:
