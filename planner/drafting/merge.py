@@ -243,8 +243,9 @@ def _any_text(value: Any) -> str:
 class _Alignment:
     matched: dict[int, int]  # base index → side index
     inserted: dict[int, list[int]]  # gap (after base index, -1 first) → side indexes
-    # Base indexes matched only by place (one element replaced by one unlike it): an edit
-    # against the other side's edit, a deletion and an addition against its deletion.
+    # Base indexes matched only by place (rewritten in place into an unlike text, see
+    # `_align`): an edit against an unchanged side or another rewrite, else a deletion and
+    # an addition.
     loose: frozenset[int] = frozenset()
 
 
