@@ -397,25 +397,33 @@ def test_sign_out_closes_the_session(served: Served) -> None:
     assert Sessions(served.store).user(token, now=datetime.now()) is None
 
 
-def test_database_unreachable_is_a_vietnamese_503(tmp_path: Path) -> None:
-    """The database goes away under a running server: the gate says so, shows nothing."""
-    db = tmp_path / "planner.db"
-    store = PlanStore(db)
+def test_signs_in_then_the_database_goes_away(
+    db_target: str | Path, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """On SQLite and PostgreSQL: sign in through the form and see the plan; then the database
+    goes away under the running server: the gate says so in Vietnamese and shows nothing (no
+    sign-in page that would treat the user as signed out, no session for anyone)."""
+    store = PlanStore(db_target)
+    now = datetime.now()
     Accounts(store).add(
-        "quantri",
-        display_name="Q",
-        role="admin",
-        unit=UNIT,
-        password=PASSWORD,
-        now=datetime.now(),
+        "quantri", display_name="Q", role="admin", unit=UNIT, password=PASSWORD, now=now
     )
-    cookie = Signer(SECRET).session_cookie(Sessions(store).open("quantri", now=datetime.now()))
-    server = start_server(serve_env(db), "serve-gate-db.log")
+    store.create(sample_plan(), now=now, title=TITLE, author="quantri", unit=UNIT)
+    env = {**serve_env(tmp_path / "planner.db"), "PLANNER_DB": str(db_target)}
+    server = start_server(env, "serve-gate-db.log")
     try:
-        db.unlink()
-        db.mkdir()  # a folder where the file was: nothing can be opened there
         client = Client(server.port)
-        reply = client.request("GET", "/", headers={"Cookie": f"planner_session={cookie}"})
+        cookie = client.session_cookie("quantri")
+        headers = {"Cookie": f"planner_session={cookie}"}
+        assert TITLE.encode() in client.websocket(headers)
+        if isinstance(db_target, Path):
+            db_target.unlink()
+            db_target.mkdir()  # a folder where the file was: nothing can be opened there
+        else:
+            pg = request.getfixturevalue("pg_server")
+            name = urllib.parse.urlparse(str(db_target)).path.lstrip("/")
+            pg.admin(f"DROP DATABASE {name} WITH (FORCE)")
+        reply = client.request("GET", "/", headers=headers)
         sign_in = client.sign_in("quantri", PASSWORD)
     finally:
         server.stop()
@@ -423,6 +431,7 @@ def test_database_unreachable_is_a_vietnamese_503(tmp_path: Path) -> None:
         assert answer.status == 503
         assert "Không kết nối được cơ sở dữ liệu" in answer.body.decode()
         assert "planner_session" not in answer.cookies()
+        assert not leaks(answer.body)
 
 
 # ------------------------------------------------------------------------------ start-up
