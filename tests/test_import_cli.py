@@ -91,19 +91,20 @@ def test_json_with_output_keeps_stdout_pure_json(office: Path, tmp_path: Path, c
 
 def test_output_alone_prints_the_warnings_on_stderr(tmp_path: Path, capsys):
     body = [*title("KẾ HOẠCH", "Kiểm tra nội bộ năm học 2025-2026"),
-            O.grid_table_xml((("Chỉ tiêu", "Tỷ lệ"), ("Lên lớp", "98%")), [4000, 4000]),
-            p(r("I. MỤC ĐÍCH", b=True)), p(r("Nâng cao chất lượng giáo dục."))]  # fmt: skip
-    src = tmp_path / "bang.docx"
+            p(r("I. MỤC ĐÍCH", b=True)), p(r("Nâng cao chất lượng")),
+            p(r("giáo dục toàn diện."))]  # fmt: skip
+    src = tmp_path / "la.docx"
     src.write_bytes(build(body))
     target = tmp_path / "out.json"
     assert main(["import-docx", str(src), "-o", str(target)]) == 0
     out, err = capsys.readouterr()
-    assert "Lưu ý: Có một bảng (2 hàng) trước mục đầu tiên" in err
-    assert out.startswith("Đã đọc “bang.docx”: 0 căn cứ, 1 mục, 0 phụ lục")
-    assert load_plan(target).preamble == ("Chỉ tiêu | Tỷ lệ", "Lên lớp | 98%")
+    assert "Lưu ý: Đoạn “giáo dục toàn diện.” tiếp nối câu của đoạn trên" in err
+    assert out.startswith("Đã đọc “la.docx”: 0 căn cứ, 1 mục, 0 phụ lục")
+    [section] = load_plan(target).sections
+    assert [b.text for b in section.blocks] == ["Nâng cao chất lượng giáo dục toàn diện."]
 
 
-def test_a_table_before_the_first_section_is_reported_as_not_understood(tmp_path: Path, capsys):
+def test_a_table_before_the_first_section_stays_a_table_where_it_stood(tmp_path: Path, capsys):
     body = [*title("KẾ HOẠCH", "Kiểm tra nội bộ năm học 2025-2026"),
             p(r("Căn cứ Luật Giáo dục ngày 14 tháng 6 năm 2019;", i=True)),
             O.grid_table_xml((("Chỉ tiêu", "Tỷ lệ"), ("Lên lớp", "98%")), [4000, 4000]),
@@ -112,13 +113,16 @@ def test_a_table_before_the_first_section_is_reported_as_not_understood(tmp_path
     src.write_bytes(build(body))
     assert main(["import-docx", str(src), "--report"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    at = lines.index("Chưa hiểu (2):")
-    assert lines[at + 1 : at + 3] == ["  “Chỉ tiêu | Tỷ lệ”", "  “Lên lớp | 98%”"]
-    assert "Bảng (0):" in lines  # not counted as a table: the preamble holds text only
-    assert main(["import-docx", str(src), "--json"]) == 0
-    report = json.loads(capsys.readouterr().out)
-    assert report["not_understood"] == ["Chỉ tiêu | Tỷ lệ", "Lên lớp | 98%"]
-    assert any("lời mở đầu chỉ chứa chữ" in w for w in report["warnings"])
+    assert "Chưa hiểu: không có dòng nào." in lines
+    at = lines.index("Bảng (1):")
+    assert lines[at + 1].startswith("  - phần mở đầu: 2 hàng × 2 cột")
+    target = tmp_path / "bang.json"
+    assert main(["import-docx", str(src), "-o", str(target)]) == 0
+    plan = load_plan(target)
+    [(after_bases, table)] = plan.preamble_tables
+    assert after_bases == 1  # after the one Căn cứ line, before the first section
+    assert table.rows == (("Chỉ tiêu", "Tỷ lệ"), ("Lên lớp", "98%"))
+    assert plan.preamble == ()
 
 
 def test_neither_output_nor_report_is_refused(office: Path, tmp_path: Path, capsys):
