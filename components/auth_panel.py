@@ -49,9 +49,14 @@ def require_user() -> User:
     token = _session_token()
     user: User | None = None
     if token:
+        store = state.base_store()
         try:
-            user = Sessions(state.base_store()).user(token, now=now())
+            user = Sessions(store).user(token, now=now())
+            # An unusable store reads as "no such session": say what is really wrong.
+            down = user is None and not store.writable
         except Exception:
+            down = True
+        if down:
             state.set_current_user(None)
             _sign_in_link(DB_DOWN)
             st.stop()

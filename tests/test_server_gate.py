@@ -415,14 +415,24 @@ def test_signs_in_then_the_database_goes_away(
         client = Client(server.port)
         cookie = client.session_cookie("quantri")
         headers = {"Cookie": f"planner_session={cookie}"}
-        assert TITLE.encode() in client.websocket(headers)
-        if isinstance(db_target, Path):
-            db_target.unlink()
-            db_target.mkdir()  # a folder where the file was: nothing can be opened there
-        else:
-            pg = request.getfixturevalue("pg_server")
-            name = urllib.parse.urlparse(str(db_target)).path.lstrip("/")
-            pg.admin(f"DROP DATABASE {name} WITH (FORCE)")
+        with websockets_client.connect(
+            f"ws://localhost:{server.port}/_stcore/stream",
+            additional_headers=headers,
+            subprotocols=["streamlit"],
+            open_timeout=20,
+        ) as ws:
+            assert TITLE.encode() in Client._one_run(ws)
+            if isinstance(db_target, Path):
+                db_target.unlink()
+                db_target.mkdir()  # a folder where the file was: nothing can be opened there
+            else:
+                pg = request.getfixturevalue("pg_server")
+                name = urllib.parse.urlparse(str(db_target)).path.lstrip("/")
+                pg.admin(f"DROP DATABASE {name} WITH (FORCE)")
+            # The page already open: its next run says so, and shows nothing else.
+            after = Client._one_run(ws)
+        assert "Không kết nối được cơ sở dữ liệu".encode() in after
+        assert not leaks(after)
         reply = client.request("GET", "/", headers=headers)
         sign_in = client.sign_in("quantri", PASSWORD)
     finally:
