@@ -4,7 +4,8 @@ Streamlit's `st.text_area`/`st.text_input` send their value only on blur or Ctrl
 tab closed (or a laptop lid shut) right after typing used to lose the text. `autosave()`
 puts a small script in the page (once per browser page, see `autosave.js`) that commits the
 editor's boxes (widget keys starting with `editor_session.key`'s "ed.") after `IDLE_MS` of
-no typing, and every pending one when the page is hidden or closed; the widgets' own
+no typing, and every pending one when the page is closed or hidden (on `beforeunload`, while
+the connection is still open: `tests/e2e/test_typing_kept.py`); the widgets' own
 `on_change` callbacks then save the text as a version, as a blur does.
 
 `focus(key)` is its companion for an editor that answers: a section or block just added is

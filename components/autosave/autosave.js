@@ -6,7 +6,8 @@
 // with "ed.", so their containers carry the class "st-key-ed-…") and, once the user pauses,
 // dispatches the Ctrl+Enter keydown Streamlit's own handler commits on: the box keeps its
 // focus and caret, and the editor's on_change callback saves the text as a version. When the
-// page is hidden or closed (tab closed, lid shut) every pending box is committed at once.
+// page is closed or hidden (tab or browser closed, lid shut) every pending box is committed at
+// once: on beforeunload, while the connection to the server is still open.
 // Boxes in a form are left alone (Ctrl+Enter would submit the form), as is text being
 // composed by an input method (committed when the composition ends).
 (() => {
@@ -46,6 +47,7 @@
     if (editable(e.target)) later(e.target);
   }, true);
   doc.addEventListener("visibilitychange", () => { if (doc.hidden) flush(); });
+  win.addEventListener("beforeunload", flush);  // the socket is still open here
   win.addEventListener("pagehide", flush);
   win.__planAutosave = { flush, pending };
 })();

@@ -8,6 +8,8 @@ earlier pause's save runs.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from planner.store.plans import PlanStore
@@ -114,3 +116,33 @@ def test_a_new_paragraph_is_in_view_focused_and_typed_into(server, browser) -> N
         assert store.open(plan_id).plan.sections[0].blocks[n].text == NEW_TEXT
     finally:
         ctx.close()
+
+
+QUICK = " Gõ xong đóng thẻ ngay."
+
+
+def test_a_tab_closed_right_after_typing_keeps_the_text(server, browser) -> None:  # type: ignore[no-untyped-def]
+    """No pause at all: the page's closing commits the box (beforeunload / pagehide)."""
+    ctx, page = _session(browser)
+    try:
+        page.goto(server.url)
+        settle(page)
+        main_area(page).get_by_role("button", name="Mở kế hoạch mẫu 2020").click()
+        settle(page)
+        plan_id = plan_id_of(page)
+        go_to(page, "Soạn kế hoạch")
+        store = PlanStore(server.db_path)
+        original = store.open(plan_id).plan.sections[0].blocks[0].text
+        box = _first_paragraph(page)
+        box.click()
+        box.press("Control+End")
+        box.press_sequentially(QUICK, delay=20)
+        page.close(run_before_unload=True)  # as a browser closes a tab: well before 0.8 s
+    finally:
+        ctx.close()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if store.open(plan_id).plan.sections[0].blocks[0].text == original + QUICK:
+            break
+        time.sleep(0.2)
+    assert store.open(plan_id).plan.sections[0].blocks[0].text == original + QUICK
