@@ -92,7 +92,8 @@ def charts_panel(
 ) -> None:
     """Every chart counted to `today` (labelled `today_label`), one under the other, with
     its download buttons."""
-    specs = chart_specs(plan, today, previous, today_label)
+    with st.spinner("Đang vẽ biểu đồ…"):  # the first time for this content and day
+        specs = chart_specs(plan, today, previous, today_label)
     stem = f"bieu-do-{plan.meta.year}"
     for spec in specs:
         with st.container(border=True):

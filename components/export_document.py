@@ -562,6 +562,8 @@ def check_other_panel() -> None:
     other = st.file_uploader("Văn bản cần kiểm tra (.docx)", type=["docx"], key="export.check")
     if other is not None:
         try:
-            show_findings(check_docx(other.getvalue(), other.name))
+            with st.spinner("Đang kiểm tra thể thức văn bản…"):
+                findings = check_docx(other.getvalue(), other.name)
+            show_findings(findings)
         except PlannerError as err:
             st.error(md_escape(str(err)))
