@@ -167,6 +167,31 @@ def test_a_viewer_cannot_save(served: Served, page) -> None:  # type: ignore[no-
     assert "Câu người xem thêm vào." not in str(served.store.open(served.plan_id).plan)
 
 
+def test_an_upload_signed_in_is_saved_as_the_users(served: Served, page) -> None:  # type: ignore[no-untyped-def]
+    """An upload goes through the gate with the session, and the plan it makes belongs to the
+    user's unit, with the user as its author."""
+    from planner.paths import SAMPLE_PATH
+
+    before = {p.id for p in served.store.list_plans()}
+    page.goto(served.server.url)
+    sign_in(page, "lan", PASSWORD)
+    settle(page)
+    uploader = (
+        main_area(page)
+        .locator("[data-testid='stFileUploader']")
+        .filter(has_text="Tệp kế hoạch đã tải về trước đây")
+    )
+    uploader.locator("input[type=file]").set_input_files(str(SAMPLE_PATH))
+    settle(page)
+    main_area(page).get_by_role("button", name="Lưu tệp này thành kế hoạch").click()
+    settle(page)
+    check(page, "plan uploaded")
+    assert main_area(page).get_by_text("Đang mở: Thực hiện công tác dân vận").is_visible()
+    [new] = [p for p in served.store.list_plans() if p.id not in before]
+    assert new.unit == UNIT
+    assert served.store.versions(new.id)[0].author == "lan"
+
+
 # ------------------------------------------------------------------------------ OpenID Connect
 
 
