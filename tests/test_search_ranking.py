@@ -286,6 +286,10 @@ def test_looking_candidates_up_finds_what_a_pass_over_every_row_finds(
 
     sparse, dense = answers(1), answers(10**9)
     assert sparse == dense
+    monkeypatch.setattr(index_module, "DENSE_MARK", 1)  # every word through a mark per row
+    assert answers(10**9) == dense
+    monkeypatch.setattr(index_module, "DENSE_MARK", 10**9)  # every word by a scatter-add
+    assert answers(10**9) == dense
     used = []
     monkeypatch.setattr(index_module, "SPARSE_SHARE", 1)
     original = index_module._Words.of

@@ -102,6 +102,9 @@ STRONG_COVERAGE = 0.6  # share of the query's word weight that makes a words-onl
 # A query whose rarest words hold fewer than 1/SPARSE_SHARE of the rows looks its candidates up
 # in the other words' rows; otherwise it adds each word's weight to an array over every row.
 SPARSE_SHARE = 8
+# A word holding more than 1/DENSE_MARK of the rows is added through a mark over every row (a
+# scatter-add costs more per row than a vectorised pass).
+DENSE_MARK = 64
 
 MATCH_EXACT, MATCH_STRONG, MATCH_WEAK = "exact", "strong", "weak"
 
@@ -1211,8 +1214,14 @@ class _Words:
         """Every row's words (for many candidates: one pass per word over its rows)."""
         words = cls.none(n)
         for rows, value in word_rows:
-            words.num[rows] += value
-            words.matched[rows] += 1
+            if len(rows) * DENSE_MARK > n:  # many rows: a mark and a pass (no scatter-add)
+                mark = np.zeros(n, dtype=np.bool_)
+                mark[rows] = True
+                words.num += mark * np.float32(value)
+                words.matched += mark
+            else:
+                words.num[rows] += value
+                words.matched[rows] += 1
         for rows, factor in pair_rows:
             words.phrase[rows] += factor
         return words
