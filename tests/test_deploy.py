@@ -18,6 +18,7 @@ import socket
 import ssl
 import subprocess
 import sys
+import time
 import tomllib
 import urllib.parse
 from collections.abc import Iterator
@@ -367,6 +368,59 @@ def test_nginx_in_front_of_the_office_server(proxied_server: tuple[int, int]) ->
         assert resp.status == 413 and b"nginx" in resp.read()
     finally:
         con.close()
+
+
+@pytest.mark.e2e
+def test_browser_through_nginx_signs_in_uploads_and_downloads(
+    proxied_server: tuple[int, int], tmp_path: Path
+) -> None:
+    """chromium on https://<the site's name>:PORT (the name resolved to this machine): the
+    sign-in form, the app over the websocket, an upload (Streamlit's XSRF token and the body
+    through nginx) saved as a plan, and its download (`/media/…`) through nginx."""
+    from playwright.sync_api import sync_playwright
+
+    from planner.model import plan_to_json
+    from tests.e2e.helpers import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, settle
+
+    _, https_port = proxied_server
+    title = "Kế hoạch tải lên qua nginx"
+    plan = sample_plan()
+    plan = replace(plan, meta=replace(plan.meta, subject=title))
+    upload = tmp_path / "ke-hoach.json"
+    upload.write_text(plan_to_json(plan), encoding="utf-8")
+    store = PlanStore(tmp_path / "planner.db")
+    args = [*CHROMIUM_ARGS, f"--host-resolver-rules=MAP {SERVER_NAME} 127.0.0.1"]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=args)
+        try:
+            context = browser.new_context(
+                viewport=VIEWPORT, ignore_https_errors=True, accept_downloads=True
+            )
+            context.set_default_timeout(60_000)
+            page = context.new_page()
+            page.goto(f"https://{SERVER_NAME}:{https_port}/")
+            assert "/dang-nhap" in page.url
+            page.get_by_label("Tên đăng nhập").fill("quantri")
+            page.get_by_label("Mật khẩu").fill(PASSWORD)
+            page.get_by_role("button", name="Đăng nhập").click()
+            page.get_by_text("Mở tệp kế hoạch (.json)").wait_for()
+            settle(page)
+            page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(
+                str(upload)
+            )
+            page.get_by_role("button", name="Lưu tệp này thành kế hoạch").click()
+            deadline = time.monotonic() + 60
+            while not [p for p in store.list_plans() if p.title == title]:
+                assert time.monotonic() < deadline, "the uploaded plan was not saved"
+                time.sleep(0.5)
+            page.goto(f"https://{SERVER_NAME}:{https_port}/")
+            settle(page)
+            with page.expect_download() as got:  # the only plan in the store
+                page.get_by_role("button", name="Tải .json").first.click()
+            downloaded = Path(got.value.path()).read_text(encoding="utf-8")
+            assert title in downloaded
+        finally:
+            browser.close()
 
 
 # ------------------------------------------------------------------ systemd
