@@ -22,6 +22,7 @@ import streamlit as st
 
 from components import state
 from components.charts_panel import previous_for
+from components.review_panel import approval_line
 from components.safe_text import md_escape
 from planner.docx.writer import (
     TEMPLATE_PATH,
@@ -40,6 +41,7 @@ from planner.drafting.readiness import (
 from planner.errors import PlannerError
 from planner.model import Plan, Section, plan_to_json
 from planner.nd30.checker import Finding, check_docx
+from planner.review.model import Approval
 from planner.store.plans import StoredPlan
 
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -351,6 +353,7 @@ class BuildInput:
     charts: bool
     previous: Plan | None
     draft: bool
+    approval: Approval | None = None  # the approval in force, recorded in the file
 
 
 def build_docx(job: BuildInput) -> dict[str, Any]:
@@ -368,6 +371,7 @@ def build_docx(job: BuildInput) -> dict[str, Any]:
         schedule_rows=job.rows,
         charts=charts,
         draft_mark=job.draft,
+        approval=job.approval,
     )
     findings = check_docx(data, f"{_file_stem(plan)}.docx")
     return {"docx": data, "findings": findings, "pdf": None, "draft": job.draft}
@@ -467,6 +471,7 @@ def download_panel(
     st.subheader("Tải về")
     draft = not final_choice(readiness)
     open_items = len(readiness.items) if readiness is not None else 0
+    approval = approval_line(stored.id)
     key = (
         stored.id,
         stored.version,
@@ -475,11 +480,13 @@ def download_panel(
         hashlib.sha256(template).hexdigest() if template else "",
         today.isoformat(),
         draft,
+        approval,
     )
     built = state.get(state.EXPORT_BUILT)
     if not (built and built.get("key") == key) and _pending(key) is None:
         previous = previous_for(plan) if options.charts and plan.tasks else None
-        _start_docx(key, BuildInput(plan, today, template, rows, options.charts, previous, draft))
+        job = BuildInput(plan, today, template, rows, options.charts, previous, draft, approval)
+        _start_docx(key, job)
     _harvest(key)
     done = bool((state.get(state.EXPORT_BUILT) or {}).get("key") == key)
     if st.button(

@@ -8,11 +8,13 @@ the sign-in gate (the gate itself is tested in tests/test_server_gate.py)."""
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from docx import Document
 
 from planner.auth.model import Role, User
 from planner.review.model import Status
@@ -134,6 +136,13 @@ def test_a_leader_approves_and_the_export_page_says_who_and_when(
     assert (
         len(approved) == 1 and "Nguyễn Văn Lãnh" in approved[0] and "(phiên bản 1)" in approved[0]
     )
+    # The Word file downloaded from the page records the approval in its properties.
+    button(export, "export.build").click().run()
+    assert not export.exception, export.exception
+    built = export.session_state["export.built"]
+    props = Document(io.BytesIO(built["docx"])).core_properties
+    assert props.content_status == "Đã duyệt"
+    assert "Nguyễn Văn Lãnh" in props.comments and "phiên bản 1" in props.comments
 
 
 def test_sending_back_needs_a_reason_on_the_page(server: tuple[PlanStore, str]) -> None:
