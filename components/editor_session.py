@@ -195,7 +195,7 @@ def _name_field(plan_id: str, version: int, label: str) -> None:
     if save_col.button("Lưu tên", key=f"editor.history.name.save.{version}",
                        disabled=not writable(), width="stretch"):  # fmt: skip
         try:
-            state.get_store().name_version(plan_id, version, name)
+            state.get_store().name_version(plan_id, version, name, now=state.now())
         except PlannerError as e:
             st.error(md_escape(str(e)))
         else:

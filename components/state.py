@@ -541,7 +541,7 @@ def show_binned() -> None:
         "Khôi phục kế hoạch", key=BINNED_RESTORE, type="primary", icon=":material/restore:"
     ):
         try:
-            get_store().restore(plan_id)
+            get_store().restore(plan_id, now=now())
         except PlannerError as e:
             st.error(md_escape(str(e)))
             return

@@ -150,7 +150,7 @@ def test_an_editor_cannot_list_open_or_save_another_units_plan(store):
         lambda: mine.delete(plan_id, now=NOW),
         lambda: mine.duplicate(plan_id, now=NOW),
         lambda: mine.restore_version(plan_id, 1, now=NOW),
-        lambda: mine.name_version(plan_id, 1, "bản đẹp"),
+        lambda: mine.name_version(plan_id, 1, "bản đẹp", now=NOW),
     ):
         with pytest.raises(AccessDenied, match="đơn vị khác"):
             attempt()

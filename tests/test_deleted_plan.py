@@ -29,7 +29,7 @@ def test_a_save_into_a_plan_in_the_bin_is_refused_and_stores_nothing(db_target, 
     assert "Hãy khôi phục kế hoạch" in str(err.value)
     assert [v.version for v in store.versions(pid)] == [1]  # not even a conflict copy
     assert store.open(pid).plan.meta.subject == sample.meta.subject
-    store.restore(pid)  # restored, the same save goes through
+    store.restore(pid, now=T1)  # restored, the same save goes through
     assert store.save(pid, edited, base_version=1, now=T1) == 2
     assert store.open(pid).plan.meta.subject == "Sửa sau khi đã xóa"
 

@@ -46,7 +46,7 @@ def _filled(store: PlanStore) -> list[str]:
         head = store.save(a, plan, base_version=head, now=T0)
     with pytest.raises(ConflictError):
         store.save(a, replace(plan, preamble=("Của tôi",)), base_version=2, now=T0)
-    store.name_version(a, 3, "Bản trình ký")
+    store.name_version(a, 3, "Bản trình ký", now=T0)
     b = store.create(sample_plan(), now=T0, title="Kế hoạch thứ hai")
     store.delete(b, now=T0)
     save_directive(store, ROW, now=T0)

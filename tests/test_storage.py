@@ -86,7 +86,7 @@ def test_rename_duplicate_delete_restore(store, sample):
     store.delete(pid, now=T1)
     assert [p.id for p in store.list_plans()] == [copy]
     assert {p.id for p in store.list_plans(include_deleted=True)} == {pid, copy}
-    store.restore(pid)
+    store.restore(pid, now=T1)
     assert {p.id for p in store.list_plans()} == {pid, copy}
 
 

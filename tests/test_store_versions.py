@@ -261,7 +261,7 @@ def test_a_store_written_before_deltas_is_migrated_and_read(tmp_path):
     assert isinstance(rows(store, "old")[3], bytes)  # the old full row is now a delta
     for v, p in enumerate(plans, start=1):
         assert store.open_version("old", v) == p
-    store.name_version("old", 1, "Bản gốc")
+    store.name_version("old", 1, "Bản gốc", now=T0)
     assert store.versions("old")[-1].label == "Bản gốc"
 
 
@@ -281,7 +281,7 @@ def history(store: PlanStore, days: int, start: datetime = T0) -> tuple[str, int
 
 def test_prune_keeps_the_newest_named_and_unsettled_conflict_versions(store):
     pid, head = history(store, 30)  # versions 1..31, version v saved on day v-1
-    store.name_version(pid, 5, "  Bản trình   ký ")
+    store.name_version(pid, 5, "  Bản trình   ký ", now=T0)
     with pytest.raises(ConflictError) as err:
         store.save(pid, replace(sample_plan(), preamble=("Xung đột",)), base_version=3, now=T0)
     conflict = err.value.mine_version  # saved at T0: old
@@ -325,11 +325,11 @@ def test_restoring_a_conflict_version_settles_it(store):
 def test_naming_a_missing_version_or_a_long_name_is_refused(store):
     pid, _ = history(store, 1)
     with pytest.raises(NotFoundError, match="Không có phiên bản 9"):
-        store.name_version(pid, 9, "x")
+        store.name_version(pid, 9, "x", now=T0)
     with pytest.raises(StorageError, match="quá 200 ký tự"):
-        store.name_version(pid, 1, "a" * 201)
-    store.name_version(pid, 1, "Tên")
-    store.name_version(pid, 1, "")
+        store.name_version(pid, 1, "a" * 201, now=T0)
+    store.name_version(pid, 1, "Tên", now=T0)
+    store.name_version(pid, 1, "", now=T0)
     assert store.versions(pid)[-1].label == ""
     with pytest.raises(StorageError, match="không phải bản xung đột"):
         store.resolve_conflict(pid, 1, now=T0)

@@ -130,7 +130,7 @@ if deleted:
             c1.write(f"{md_escape(p.title)} (năm {p.year})")
             if c2.button("Khôi phục", key=f"restore.{p.id}", disabled=not writable):
                 try:
-                    store.restore(p.id)
+                    store.restore(p.id, now=state.now())
                 except PlannerError as e:
                     st.error(md_escape(str(e)))
                 else:

@@ -165,9 +165,7 @@ class GuardedStore:
         self._check(plan_id, Action.EDIT)
         return self.store.restore_version(plan_id, version, now=now, author=self._author)
 
-    def name_version(
-        self, plan_id: str, version: int, label: str, *, now: datetime | None = None
-    ) -> None:
+    def name_version(self, plan_id: str, version: int, label: str, *, now: datetime) -> None:
         self._check(plan_id, Action.EDIT)
         self.store.name_version(plan_id, version, label, author=self._author, now=now)
 
@@ -179,7 +177,7 @@ class GuardedStore:
         self._check(plan_id, Action.DELETE)
         self.store.delete(plan_id, now=now, by=self._author)
 
-    def restore(self, plan_id: str, *, now: datetime | None = None) -> None:
+    def restore(self, plan_id: str, *, now: datetime) -> None:
         self._check(plan_id, Action.DELETE)
         self.store.restore(plan_id, by=self._author, now=now)
 

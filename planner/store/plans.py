@@ -604,15 +604,14 @@ class PlanStore:
             )
             audit.record(con, at=now, user=by, action="plan.delete", plan_id=plan_id)
 
-    def restore(self, plan_id: str, *, by: str | None = None, now: datetime | None = None) -> None:
-        """Take a plan out of the bin. The audit entry is stamped `now` (the caller's time;
-        when a caller gives none, the entry takes the time it was written)."""
+    def restore(self, plan_id: str, *, now: datetime, by: str | None = None) -> None:
+        """Take a plan out of the bin (the audit entry is stamped `now`)."""
         with self.transaction() as con:
             self._plan_row(con, plan_id)
             con.execute("UPDATE plans SET deleted_at=NULL, deleted_by=NULL WHERE id=?", (plan_id,))
             audit.record(
                 con,
-                at=now if now is not None else datetime.now(),
+                at=now,
                 user=by,
                 action="plan.restore",
                 plan_id=plan_id,
@@ -684,11 +683,11 @@ class PlanStore:
         version: int,
         label: str,
         *,
+        now: datetime,
         author: str | None = None,
-        now: datetime | None = None,
     ) -> None:
-        """Give a version a name (kept by `prune_history`); an empty name removes it. The audit
-        entry is stamped `now` (when a caller gives none, the time it was written)."""
+        """Give a version a name (kept by `prune_history`); an empty name removes it (the audit
+        entry is stamped `now`)."""
         label = " ".join(label.split())
         if len(label) > MAX_LABEL:
             raise StorageError(f"Tên phiên bản dài quá {MAX_LABEL} ký tự; hãy đặt tên ngắn hơn.")
@@ -697,7 +696,7 @@ class PlanStore:
             self._set_mark(con, plan_id, version, "label", label or None)
             audit.record(
                 con,
-                at=now if now is not None else datetime.now(),
+                at=now,
                 user=author,
                 action="plan.name_version",
                 plan_id=plan_id,
