@@ -7,9 +7,9 @@
 # - a SQLite file: `python -m planner db backup` (SQLite's online backup: consistent while the
 #   app runs) to BACKUP_DIR/YYYY-MM-DD.db;
 # - a postgresql:// URL: `pg_dump --format=custom` to BACKUP_DIR/YYYY-MM-DD.pgdump (the whole
-#   database: accounts, reviews, comments, audit log, plans) and `python -m planner db copy` to
-#   BACKUP_DIR/YYYY-MM-DD.db (every plan with every version and the catalogue rows, a file any
-#   copy of the app opens).
+#   database, by PostgreSQL's own tool) and `python -m planner db copy` to BACKUP_DIR/YYYY-MM-DD.db
+#   (everything but the open sign-in sessions, in a SQLite file any copy of the app opens): two
+#   copies by two tools.
 # Each .db is checked with `python -m planner db check` before it is moved into BACKUP_DIR; a
 # failed run leaves nothing there and exits non-zero (systemd then marks the unit failed).
 # Backups older than KEEP_DAYS days are deleted.
