@@ -21,6 +21,9 @@ import streamlit as st
 
 from components import state
 from components.safe_text import md_escape
+from planner.auth.access import Action
+from planner.auth.guarded import GuardedStore
+from planner.auth.model import ROLE_LABELS, Role
 from planner.errors import PlannerError
 from planner.model import Plan, plan_to_dict
 from planner.store.plans import MAX_LABEL, StoredPlan
@@ -33,9 +36,34 @@ READ_ONLY_REFUSED = "Cơ sở dữ liệu đang ở chế độ chỉ đọc nê
 
 
 def writable() -> bool:
-    """False when the store refuses every write (read-only, damaged or unavailable): the
-    editor then shows the plan without editing widgets and `edit` saves nothing."""
-    return state.get_store().writable
+    """False when the store refuses every write (read-only, damaged or unavailable) or the
+    signed-in account may not edit the open plan (a viewer, a leader, a plan shared to read):
+    the editor then shows the plan without editing widgets and `edit` saves nothing."""
+    return state.get_store().writable and may_edit()
+
+
+def may_edit() -> bool:
+    """Whether the signed-in account may edit the open plan (always in personal mode)."""
+    store = state.get_store()
+    plan_id = state.current_plan_id()
+    if not isinstance(store, GuardedStore) or plan_id is None:
+        return True
+    return store.may(plan_id, Action.EDIT)
+
+
+def read_only_note() -> str:
+    """Why the editor shows the plan to read only."""
+    user = state.current_user()
+    if not state.get_store().writable or user is None:
+        return READ_ONLY_NOTE
+    role = ROLE_LABELS[user.role]
+    note = (
+        f"Chỉ xem: tài khoản của bạn (vai trò {role}, đơn vị {md_escape(user.unit)}) không "
+        "được sửa kế hoạch này nên các ô sửa bị khóa."
+    )
+    if user.role is Role.LEADER:
+        note += " Lãnh đạo góp ý và duyệt ở khung duyệt kế hoạch phía trên."
+    return note
 
 
 def key(*parts: object) -> str:
@@ -116,7 +144,7 @@ def edit(fn: Callable[..., Plan], *args: Any, note: str = "", structural: bool =
     """Apply `fn(plan, *args, **kwargs)` to the working plan and save it (a widget callback).
     On a store that cannot be written nothing is tried: the refusal is shown instead."""
     if not writable():
-        fail(READ_ONLY_REFUSED)
+        fail(read_only_note() if state.get_store().writable else READ_ONLY_REFUSED)
         bump_structure()  # widgets go back to the stored text
         return
     plan = working_plan()

@@ -100,7 +100,7 @@ def test_each_role_sees_its_buttons_and_an_editor_submits(server: tuple[PlanStor
     assert review_buttons(at) == ["Trình duyệt"]
     assert comment_buttons(at) == []  # the drafter does not comment
     leader = run(plan_id, LEADER)
-    assert review_buttons(leader) == [] and comment_buttons(leader) == ["Góp ý", "Góp ý"]
+    assert review_buttons(leader) == [] and comment_buttons(leader) == ["Góp ý"]
     viewer = run(plan_id, VIEWER)
     assert review_buttons(viewer) == [] and comment_buttons(viewer) == []
     assert "Tài khoản của bạn không có bước duyệt nào" in markdown(viewer)
@@ -166,12 +166,15 @@ def test_a_leader_comments_on_a_block_and_the_drafter_resolves_it(
 ) -> None:
     store, plan_id = server
     at = run(plan_id, LEADER)
-    # Under the section editor: the form of the open section (I), its one block.
-    pick = next(s for s in at.selectbox if s.key == "review.comment.block.section")
-    assert pick.options == ["Mục I, đoạn 1: Nâng cao chất lượng."]
-    text = next(t for t in at.text_area if str(t.key).startswith("review.comment.text.section"))
+    # A leader reads the plan (no editing widgets) and comments from the review panel's form.
+    assert "Chỉ xem: tài khoản của bạn (vai trò Lãnh đạo" in " ".join(i.value for i in at.info)
+    assert not [t for t in at.text_area if str(t.key).startswith("ed.")]
+    pick = next(s for s in at.selectbox if s.key == "review.comment.block.all")
+    assert pick.options[:2] == ["Toàn văn bản", "Mục I, đoạn 1: Nâng cao chất lượng."]
+    pick.set_value("Mục I, đoạn 1: Nâng cao chất lượng.")
+    text = next(t for t in at.text_area if str(t.key).startswith("review.comment.text.all"))
     text.input("Nêu rõ chỉ tiêu cụ thể.")
-    button(at, "review.comment.add.section").click().run()
+    button(at, "review.comment.add.all").click().run()
     assert not at.exception, at.exception
     assert [s.value for s in at.success] == ["Đã gửi góp ý."]
     comments = Review(store).comments(plan_id)

@@ -50,7 +50,7 @@ if es.writable():
         label_visibility="collapsed",
     )
 else:  # a store that cannot be written: the plan to read, no editing widgets
-    st.info(es.READ_ONLY_NOTE, icon=":material/lock:")
+    st.info(es.read_only_note(), icon=":material/lock:")
     tab_doc, tab_found = st.tabs(["Văn bản (chỉ xem)", findings_summary(plan)])
     with tab_doc:
         st.html(preview_html(plan))
