@@ -284,12 +284,17 @@ def test_looking_candidates_up_finds_what_a_pass_over_every_row_finds(
             out.append([(h.directive.id, h.score, h.match, h.reasons) for h in hits])
         return out
 
+    monkeypatch.setattr(index_module, "PRESELECT", 10**9)  # every candidate scored
     sparse, dense = answers(1), answers(10**9)
     assert sparse == dense
     monkeypatch.setattr(index_module, "DENSE_MARK", 1)  # every word through a mark per row
     assert answers(10**9) == dense
     monkeypatch.setattr(index_module, "DENSE_MARK", 10**9)  # every word by a scatter-add
     assert answers(10**9) == dense
+    # The best candidates by a bound of their score first: the same answers.
+    monkeypatch.setattr(index_module, "PRESELECT", 16)
+    assert answers(10**9) == dense
+    assert answers(1) == dense
     used = []
     monkeypatch.setattr(index_module, "SPARSE_SHARE", 1)
     original = index_module._Words.of

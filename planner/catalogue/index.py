@@ -105,6 +105,9 @@ SPARSE_SHARE = 8
 # A word holding more than 1/DENSE_MARK of the rows is added through a mark over every row (a
 # scatter-add costs more per row than a vectorised pass).
 DENSE_MARK = 64
+# A words query with more candidates than this scores first those whose score may reach the
+# best few's (see `SearchIndex.find`).
+PRESELECT = 2048
 
 MATCH_EXACT, MATCH_STRONG, MATCH_WEAK = "exact", "strong", "weak"
 
@@ -952,13 +955,44 @@ class SearchIndex:
         cited_mark = self._marks([np.fromiter(cited, dtype=np.int32)]) if cited else None
         need = np.float32(STRONG_COVERAGE * words_total) - np.float32(1e-4)
 
+        # The most a row's score can gain beyond its prior and its words (see `rank`); None
+        # when a number or a symbol may add far more.
+        bound: float | None = None
+        if q.content and not (q.numbers or q.symbol_keys):
+            bound = SCORE_TYPE if q.types else 0.0
+            bound += SCORE_ISSUER if q.issuers else 0.0
+            bound += SCORE_DATE if q.dates else SCORE_YEAR if q.dated else 0.0
+            bound += SCORE_CITED if cited else 0.0
+
         def rank(cand: IntArray, words: _Words) -> tuple[list[Found], int]:
-            """The best of `cand` and how many of them are not weak."""
+            """The best of `cand` and how many of them are not weak. Many candidates of a
+            words query: those whose score may reach the best few's (an upper bound: the
+            words' part exactly, the most the type, issuer and date could add) are scored
+            first; when `limit` strong hits among them beat every other candidate's bound,
+            they are the answer."""
             if mask is not None and len(cand):
                 keep = mask[cand]
                 cand, words = cand[keep], words.take(keep)
             if len(cand) == 0:
                 return [], 0
+            if bound is not None and len(cand) > max(PRESELECT, 8 * limit):
+                f32 = np.float32
+                ub = self.prior[cand] + words.num * f32(SCORE_WORDS / max(words_total, 1e-6))
+                if q.pairs and phrase_total:
+                    ub += words.phrase * f32(SCORE_PHRASE / phrase_total)
+                lengths = np.maximum(self.title_len[cand], 1).astype(f32)
+                ub += np.minimum(words.matched.astype(f32) / lengths, 1.0) * f32(SCORE_TITLE_FIT)
+                ub += f32(bound + 0.01)
+                floor = np.partition(ub, len(ub) - 4 * limit)[len(ub) - 4 * limit] - 0.05
+                top = np.flatnonzero(ub >= floor)
+                if len(top) * 4 < len(cand):
+                    ub[top] = -np.inf
+                    found, strong = scored(cand[top], words.take(top))
+                    if strong >= limit and found[limit - 1].score > float(ub.max()) + 0.01:
+                        return found, strong
+            return scored(cand, words)
+
+        def scored(cand: IntArray, words: _Words) -> tuple[list[Found], int]:
             f = self._features(q, cand, words, words_total, phrase_total)
             f.set_symbols(sym_exact, sym_loose)
             number_hit = np.isin(self.number_id[cand], number_ids) if number_ids else None
