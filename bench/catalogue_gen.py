@@ -6,8 +6,10 @@ small numbers are held by almost every body every year: among a million rows, 25
 long tail of large numbers (769/KH-…, 2358/QĐ-…). Titles are built from the phrases real
 titles use (“về tăng cường công tác dân vận năm 2021”, “triển khai thực hiện Chỉ thị số …”),
 so synthetic rows compete with the real ones on words too. Deterministic for a given seed;
-strings that repeat (issuers, types, titles, numbers, dates) are shared objects, so a million
-rows fit in memory. Used by `bench/search.py` and, at small sizes, by the tests.
+strings that repeat (issuers, types, titles, numbers, dates) are shared objects. `iter_rows`
+yields them one at a time, so that a million rows stream into a `Catalogue` (which holds them
+column by column) without a list of a million `Directive` objects. Used by `bench/search.py`
+and, at small sizes, by the tests.
 """
 
 from __future__ import annotations
