@@ -202,8 +202,8 @@ def _mentioned_in(catalogue: Catalogue, directive: Directive) -> list[Directive]
     if not directive.symbol or len(catalogue) > 20_000:
         return []
     found = []
-    for other in catalogue:
-        if other.id == directive.id or directive.number not in other.title:
+    for other in catalogue.with_title_containing(directive.number):
+        if other.id == directive.id:
             continue
         for mention in find_citations(other.title):
             if resolve(mention, catalogue) == directive:

@@ -110,3 +110,19 @@ def test_a_catalogue_keeps_no_directive_per_row() -> None:
     assert after - before < 10, after - before  # the rows live in the columns
     hits = catalogue.search("cong tac dan van", limit=5)
     assert len(hits) == 5 and all(isinstance(h.directive, Directive) for h in hits)
+
+
+def test_rows_whose_title_contains_a_text() -> None:
+    rows = [
+        FULL,
+        BARE,
+        Directive(id="kl-1", doc_type="Kết luận", number="1", symbol="1-KL/TW",
+                  title="tiếp tục thực hiện Nghị quyết số 25-NQ/TW"),
+        Directive(id="kh-2", doc_type="Kế hoạch", number="2", symbol="2/KH-UBND",
+                  title="thực hiện Kết luận số 1-KL/TW về Nghị quyết 25"),
+    ]  # fmt: skip
+    catalogue = Catalogue(rows)
+    assert [d.id for d in catalogue.with_title_containing("25")] == ["kl-1", "kh-2"]
+    assert [d.id for d in catalogue.with_title_containing("Kết luận")] == ["kh-2"]
+    assert list(catalogue.with_title_containing("không có")) == []
+    assert len(list(catalogue.with_title_containing(""))) == 4

@@ -425,6 +425,14 @@ class Catalogue:
             raise IndexError(index)
         return self._row(index % len(self._table))
 
+    def with_title_containing(self, text: str) -> Iterator[Directive]:
+        """Rows whose title contains `text` as written, in order; a `Directive` is made only
+        for those (each distinct title is looked at once)."""
+        column = self._table.columns["title"]
+        holding = [c for c in range(column.distinct()) if text in column.value(c)]
+        rows = np.flatnonzero(np.isin(column.codes(), np.array(holding, dtype=np.int32)))
+        return (self._row(int(i)) for i in rows)
+
     def get(self, directive_id: str) -> Directive | None:
         index = self._table.find(directive_id)
         return None if index is None else self._row(index)
