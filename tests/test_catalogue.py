@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import unicodedata
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -279,6 +280,11 @@ def test_user_rows_survive_and_override(store) -> None:  # type: ignore[no-untyp
     )  # fmt: skip
     save_directive(store, mine, now=NOW)
     assert catalogue_stamp(store) != stamp
+    # An edit of the same row in the same second (same count, same newest time) changes it too.
+    stamp = catalogue_stamp(store)
+    save_directive(store, replace(mine, title="về công tác dân vận chính quyền năm 2021"), now=NOW)
+    assert catalogue_stamp(store) != stamp
+    save_directive(store, mine, now=NOW)
     edited = CATALOGUE.get("nq-25-tw-2013")
     edited = Directive(**{**edited.__dict__, "status": "in_force", "source": "test edit"})
     save_directive(store, edited, now=NOW)

@@ -109,10 +109,14 @@ def catalogue_stamp(store: AnyStore) -> str:
     store, _ = _unwrap(store)
     try:
         with store.connect() as con:
-            heads = "COALESCE(SUM(head_version), 0)" if _versioned(con) else "0"
+            # Every write of a versioned row raises its head_version, so the rows' data need
+            # not be read (at 100,000 rows summing length(data) took ~90 ms a page run).
+            if _versioned(con):
+                changed = "COALESCE(SUM(deleted), 0), COALESCE(SUM(head_version), 0)"
+            else:
+                changed = "COALESCE(SUM(length(data) + deleted), 0), 0"
             count, newest, total, versions = con.execute(
-                "SELECT COUNT(*), MAX(updated_at), COALESCE(SUM(length(data) + deleted), 0), "
-                f"{heads} FROM user_directives"
+                f"SELECT COUNT(*), MAX(updated_at), {changed} FROM user_directives"
             ).fetchone()
     except db_errors() as err:
         raise StorageError(f"Không đọc được danh mục văn bản của người dùng ({err}).") from None
