@@ -29,6 +29,17 @@ def listening_addresses(port: int) -> set[str]:
     return found
 
 
+def command_lines() -> list[list[str]]:
+    """The command line of every process (those that end while being read are skipped)."""
+    found = []
+    for path in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            found.append([a.decode() for a in path.read_bytes().split(b"\0") if a])
+        except OSError:
+            continue
+    return found
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -112,3 +123,52 @@ def test_under_debug_the_error_goes_through(monkeypatch):
     monkeypatch.setenv("PLANNER_DEBUG", "1")
     at = AppTest.from_function(_breaking_page_app).run()
     assert at.exception and not at.error
+
+
+def test_make_serve_listens_where_its_settings_say_with_error_details_hidden(tmp_path):
+    """`make serve` itself (issue #15): PLANNER_HOST and PLANNER_PORT decide where it listens,
+    and the server it starts runs with `client.showErrorDetails none`."""
+    from datetime import datetime
+
+    from planner.auth.accounts import Accounts
+    from planner.store.plans import PlanStore
+
+    db = tmp_path / "office.db"
+    Accounts(PlanStore(db)).add(
+        "quantri", display_name="Quản trị", role="admin", unit="Phòng GD&ĐT",
+        password="mat-khau-du-dai", now=datetime(2026, 1, 5, 8, 0),
+    )  # fmt: skip
+    port = free_port()
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PLANNER_DB": str(db),
+        "PLANNER_SECRET": "s" * 40,
+        "PLANNER_HOST": "127.0.0.2",  # a loopback address no default would pick
+        "PLANNER_PORT": str(port),
+    }
+    proc = subprocess.Popen(
+        ["make", "-s", "serve"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        addresses: set[str] = set()
+        while time.monotonic() < deadline and not addresses:
+            time.sleep(0.2)
+            addresses = listening_addresses(port)
+            assert proc.poll() is None, "make serve stopped before listening"
+        assert addresses == {"0200007F"}, addresses  # 127.0.0.2 only
+        servers = [c for c in command_lines() if "serve.py" in c and str(port) in c]
+        assert servers, "no server process found"
+        args = servers[0]
+        assert args[args.index("--client.showErrorDetails") + 1] == "none"
+    finally:
+        import os
+        import signal
+
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
