@@ -22,9 +22,11 @@ import time
 import tomllib
 import urllib.parse
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -357,7 +359,8 @@ def test_nginx_in_front_of_the_office_server(proxied_server: tuple[int, int]) ->
     # Signed in through the form, the websocket goes through nginx (upgrade, Host and Origin
     # as the browser sent them) and the app answers on it.
     browser.sign_in("quantri", PASSWORD)
-    assert asyncio.run(first_message_over_websocket(https_port, browser.cookies)) == ("new_session")
+    first = in_own_thread(asyncio.run, first_message_over_websocket(https_port, browser.cookies))
+    assert first == "new_session"
     # An upload declared over the limit is refused by nginx (413) before the app sees it.
     con = http.client.HTTPSConnection("127.0.0.1", https_port, context=no_verify(), timeout=30)
     try:
@@ -368,6 +371,12 @@ def test_nginx_in_front_of_the_office_server(proxied_server: tuple[int, int]) ->
         assert resp.status == 413 and b"nginx" in resp.read()
     finally:
         con.close()
+
+
+def in_own_thread(fn: Any, *args: Any) -> Any:
+    """`fn(*args)` run on a new thread (its result, or its exception raised here)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args).result()
 
 
 def download_json(page) -> str:  # type: ignore[no-untyped-def]
@@ -393,10 +402,8 @@ def test_browser_through_nginx_signs_in_uploads_and_downloads(
     """chromium on https://<the site's name>:PORT (the name resolved to this machine): the
     sign-in form, the app over the websocket, an upload (Streamlit's XSRF token and the body
     through nginx) saved as a plan, and its download (`/media/…`) through nginx."""
-    from playwright.sync_api import sync_playwright
-
     from planner.model import plan_to_json
-    from tests.e2e.helpers import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, settle
+    from tests.e2e.helpers import CHROMIUM_ARGS
 
     _, https_port = proxied_server
     title = "Kế hoạch tải lên qua nginx"
@@ -406,6 +413,16 @@ def test_browser_through_nginx_signs_in_uploads_and_downloads(
     upload.write_text(plan_to_json(plan), encoding="utf-8")
     store = PlanStore(tmp_path / "planner.db")
     args = [*CHROMIUM_ARGS, f"--host-resolver-rules=MAP {SERVER_NAME} 127.0.0.1"]
+    # Playwright's sync API in a thread of its own: the browser tests' shared browser keeps
+    # an event loop on the main thread for the rest of the session.
+    in_own_thread(drive, store, upload, title, https_port, args)
+
+
+def drive(store: PlanStore, upload: Path, title: str, https_port: int, args: list[str]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.helpers import CHROMIUM, VIEWPORT, settle
+
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=args)
         try:
