@@ -124,6 +124,8 @@ def machine_lines(now: datetime, load_before: str) -> list[str]:
 def _fmt(s: Stats | None) -> str:
     if s is None:
         return "—"
+    if s.unit == "MB":
+        return f"{s.median_ms:.0f} MB / {s.p95_ms:.0f} MB (n={s.n})"
     return f"{_ms(s.median_ms)} / {_ms(s.p95_ms)} (n={s.n})"
 
 

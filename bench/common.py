@@ -23,6 +23,7 @@ class Stats:
     median_ms: float
     p95_ms: float
     max_ms: float
+    unit: str = "ms"  # "MB": the figures are megabytes (a memory row), not milliseconds
 
     def text(self) -> str:
         return f"median {self.median_ms:.2f} ms · p95 {self.p95_ms:.2f} ms (n={self.n})"
