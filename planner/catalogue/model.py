@@ -41,28 +41,13 @@ from planner.catalogue.index import (
 from planner.catalogue.index import (
     MAX_QUERY_CHARS as MAX_QUERY_CHARS,  # callers check a query's length against it
 )
-from planner.catalogue.table import RowTable
+from planner.catalogue.table import FIELDS, RowTable
 from planner.errors import CatalogueError, os_error_text
 from planner.text.clean import clean_line
 from planner.text.dates import parse_date as parse_date  # catalogue files and pages use it
 from planner.text.fold import fold, symbol_key, symbol_parts, tokens
 
-COLUMNS = (
-    "id",
-    "doc_type",
-    "number",
-    "symbol",
-    "aliases",
-    "issued",
-    "issuer",
-    "issuer_level",
-    "title",
-    "status",
-    "replaced_by",
-    "amends",
-    "topics",
-    "source",
-)
+COLUMNS = FIELDS  # the catalogue file's columns: Directive's fields, in order
 REQUIRED_COLUMNS = ("id", "doc_type", "symbol", "issued", "title")
 STATUSES = ("in_force", "expired", "replaced", "partly_amended", "unknown")
 STATUS_LABELS = {

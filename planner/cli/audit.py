@@ -10,7 +10,7 @@ import json
 import sys
 from typing import Any
 
-from planner.cli.plans import open_store
+from planner.cli.plans import open_store, with_db
 from planner.store import audit
 
 
@@ -20,12 +20,7 @@ def register(sub: Any) -> None:
     p.add_argument("--user", metavar="TÊN", help="chỉ các thao tác của tài khoản này")
     p.add_argument("--limit", type=int, metavar="N", help="chỉ N dòng mới nhất")
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
-    p.add_argument(
-        "--db",
-        metavar="CSDL",
-        help="tệp .db hoặc địa chỉ postgresql://… (mặc định: biến PLANNER_DB, "
-        "hoặc .data/planner.db)",
-    )
+    with_db(p)
     p.set_defaults(func=run_audit)
 
 

@@ -22,18 +22,20 @@ from planner.store.plans import PlanStore, default_db
 from planner.store.transfer import check_usable, export_plan, import_plan, read_export
 
 
+def with_db(p: argparse.ArgumentParser) -> None:
+    """`--db CSDL`: the store of a command that takes a SQLite file or a PostgreSQL URL."""
+    p.add_argument(
+        "--db",
+        metavar="CSDL",
+        help="tệp .db hoặc địa chỉ postgresql://… (mặc định: biến PLANNER_DB, "
+        "hoặc .data/planner.db)",
+    )
+
+
 def register(sub: Any) -> None:
     plans = sub.add_parser("plans", help="liệt kê, xuất, nhập kế hoạch (sao lưu, tập lệnh)")
     actions = plans.add_subparsers(dest="plans_command", metavar="VIỆC", parser_class=type(plans))
     actions.required = True
-
-    def with_db(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--db",
-            metavar="CSDL",
-            help="tệp .db hoặc địa chỉ postgresql://… (mặc định: biến PLANNER_DB, "
-            "hoặc .data/planner.db)",
-        )
 
     ls = actions.add_parser("list", help="liệt kê kế hoạch (cả trong thùng rác)")
     ls.add_argument("--json", action="store_true", help="in kết quả dạng JSON")

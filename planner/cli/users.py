@@ -18,7 +18,7 @@ from typing import Any
 
 from planner.auth.accounts import Accounts
 from planner.auth.model import ROLE_LABELS, Role
-from planner.cli.plans import open_store
+from planner.cli.plans import open_store, with_db
 from planner.errors import AccountError
 
 ROLES = ", ".join(f"{r.value} ({label})" for r, label in ROLE_LABELS.items())
@@ -28,14 +28,6 @@ def register(sub: Any) -> None:
     users = sub.add_parser("users", help="tài khoản của máy chủ văn phòng: thêm, liệt kê, khóa")
     actions = users.add_subparsers(dest="users_command", metavar="VIỆC", parser_class=type(users))
     actions.required = True
-
-    def with_db(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--db",
-            metavar="CSDL",
-            help="tệp .db hoặc địa chỉ postgresql://… (mặc định: biến PLANNER_DB, "
-            "hoặc .data/planner.db)",
-        )
 
     add = actions.add_parser(
         "add",
