@@ -36,7 +36,6 @@ import random
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -50,6 +49,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from bench._postgres import temporary_postgres
 from bench._server import ROOT, StreamlitServer, port_is_free
 from bench.common import Row, Stats, stats
 from planner.model import plan_to_dict
@@ -92,60 +92,12 @@ def pg_bin_dir() -> Path:
 
 @contextmanager
 def postgres() -> Iterator[str]:
-    """A throwaway PostgreSQL server with one database; yields its URL (unix socket)."""
-    bin_dir = pg_bin_dir()
-    home = Path(tempfile.mkdtemp(prefix="bench-pg-"))
-    as_user: list[str] = []
-    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-        shutil.chown(home, "postgres", "postgres")
-        as_user = ["runuser", "-u", "postgres", "--"]
-    data, sock = home / "data", home / "sock"
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-
-    def run(*args: str) -> None:
-        subprocess.run([*as_user, *args], check=True, capture_output=True, timeout=120)
-
-    run("mkdir", "-p", str(sock))
-    run(
-        str(bin_dir / "initdb"),
-        "-D",
-        str(data),
-        "-U",
-        "postgres",
-        "-A",
-        "trust",
-        "-E",
-        "UTF8",
-        "--locale=C",
-        "--no-sync",
-    )
-    # fsync stays on: the saves are timed as an office server would make them.
-    options = f"-k {sock} -p {port} -c listen_addresses='' -c max_connections=200"
-    run(
-        str(bin_dir / "pg_ctl"),
-        "-D",
-        str(data),
-        "-o",
-        options,
-        "-l",
-        str(home / "log"),
-        "-w",
-        "-t",
-        "60",
-        "start",
-    )
-    try:
-        run(str(bin_dir / "createdb"), "-h", str(sock), "-p", str(port), "-U", "postgres", "bench")
-        yield f"postgresql://postgres@/bench?host={sock}&port={port}"
-    finally:
-        subprocess.run(
-            [*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-            capture_output=True,
-            timeout=60,
-        )
-        shutil.rmtree(home, ignore_errors=True)
+    """A throwaway PostgreSQL server with one database; yields its URL (unix socket).
+    fsync stays on: the saves are timed as an office server would make them."""
+    with temporary_postgres(pg_bin_dir(), prefix="bench-pg-", fsync=True) as pg:
+        pg.run(str(pg_bin_dir() / "createdb"), "-h", str(pg.sock), "-p", str(pg.port),
+               "-U", "postgres", "bench")  # fmt: skip
+        yield f"postgresql://postgres@/bench?host={pg.sock}&port={pg.port}"
 
 
 # ------------------------------------------------------------------ set-up

@@ -6,9 +6,6 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
-import subprocess
-import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bench._postgres import temporary_postgres
 from planner.model import Plan
 from planner.sample import sample_plan
 from planner.store.plans import PlanStore
@@ -118,34 +116,8 @@ def pg_server() -> Iterator[PgServer]:
         if on_ci():
             pytest.fail("psycopg not installed (pip install -r requirements.txt)", pytrace=False)
         pytest.skip("psycopg not installed")
-    home = Path(tempfile.mkdtemp(prefix="planner-pg-"))
-    as_user: list[str] = []
-    if os.geteuid() == 0:
-        shutil.chown(home, "postgres", "postgres")
-        as_user = ["runuser", "-u", "postgres", "--"]
-    data, sock = home / "data", home / "sock"
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-
-    def run(*args: str) -> None:
-        subprocess.run([*as_user, *args], check=True, capture_output=True, timeout=120)
-
-    run("mkdir", "-p", str(sock))
-    run(str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-        "--locale=C", "--no-sync")  # fmt: skip
-    options = f"-k {sock} -p {port} -c listen_addresses='' -c fsync=off -c max_connections=200"
-    run(str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(home / "log"),
-        "-w", "-t", "60", "start")  # fmt: skip
-    try:
-        yield PgServer(bin_dir, sock, port)
-    finally:
-        subprocess.run(
-            [*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-            capture_output=True,
-            timeout=60,
-        )
-        shutil.rmtree(home, ignore_errors=True)
+    with temporary_postgres(bin_dir, prefix="planner-pg-", fsync=False) as pg:
+        yield PgServer(bin_dir, pg.sock, pg.port)
 
 
 @pytest.fixture

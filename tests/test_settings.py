@@ -29,6 +29,18 @@ def listening_addresses(port: int) -> set[str]:
     return found
 
 
+def wait_listening(proc: subprocess.Popen[bytes], port: int, timeout: float) -> set[str]:
+    """The addresses `proc`'s server listens on at `port`, once it listens."""
+    deadline = time.monotonic() + timeout
+    addresses: set[str] = set()
+    while time.monotonic() < deadline and not addresses:
+        time.sleep(0.2)
+        addresses = listening_addresses(port)
+        assert proc.poll() is None, "the server stopped before listening"
+    assert addresses, "the server never listened"
+    return addresses
+
+
 def command_lines() -> list[list[str]]:
     """The command line of every process (those that end while being read are skipped)."""
     found = []
@@ -68,13 +80,7 @@ def test_make_run_listens_on_this_computer_only(tmp_path):
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 60
-        addresses: set[str] = set()
-        while time.monotonic() < deadline and not addresses:
-            time.sleep(0.2)
-            addresses = listening_addresses(port)
-            assert proc.poll() is None, "the server stopped before listening"
-        assert addresses, "the server never listened"
+        addresses = wait_listening(proc, port, 60)
         loopback = {"0100007F", "00000000000000000000000001000000"}  # 127.0.0.1, ::1
         assert addresses <= loopback, addresses
     finally:
@@ -155,12 +161,7 @@ def test_make_serve_listens_where_its_settings_say_with_error_details_hidden(tmp
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 90
-        addresses: set[str] = set()
-        while time.monotonic() < deadline and not addresses:
-            time.sleep(0.2)
-            addresses = listening_addresses(port)
-            assert proc.poll() is None, "make serve stopped before listening"
+        addresses = wait_listening(proc, port, 90)
         assert addresses == {"0200007F"}, addresses  # 127.0.0.2 only
         servers = [c for c in command_lines() if "serve.py" in c and str(port) in c]
         assert servers, "no server process found"
